@@ -1,0 +1,46 @@
+package io.github.voicechat.spi;
+
+import java.util.Optional;
+
+/**
+ * Creates engines of one kind; found with {@link java.util.ServiceLoader} (list implementations in
+ * {@code META-INF/services/io.github.voicechat.spi.EngineProvider}).
+ *
+ * <p>Ids are prefixed by engine family ({@code silero-vad-v6}, {@code sphinx-en-us}, {@code freetts-kevin16}) so
+ * that {@code --engine silero} picks the family and {@link Engines} picks the best of it.
+ *
+ * @param <E> the engine interface: {@link VoiceActivityDetector}, {@link SpeechRecognizer},
+ *            {@link SpeechSynthesizer} or {@link EchoCanceller}
+ */
+public interface EngineProvider<E extends AutoCloseable> {
+
+    /** Unique id, engine family first. */
+    String id();
+
+    /** The engine interface this provider creates. */
+    Class<E> engineType();
+
+    EngineCapabilities capabilities();
+
+    /** One line for {@code voicechat engines}. */
+    default String description() {
+        return id();
+    }
+
+    /** Higher wins when several providers fit; neural engines rank above classic ones. */
+    default int priority() {
+        return 0;
+    }
+
+    /** Why this provider cannot create an engine now (a model file missing, a native library absent), if so. */
+    default Optional<String> unavailableReason() {
+        return Optional.empty();
+    }
+
+    /**
+     * Creates a new engine instance. The caller owns it and must close it.
+     *
+     * @throws EngineException if the engine cannot be created; the message says why and how to fix it
+     */
+    E create(EngineOptions options);
+}

@@ -1,0 +1,23 @@
+package io.github.voicechat.spi;
+
+/**
+ * Where a {@link SpeechSynthesizer} delivers its audio, piece by piece, as it produces it.
+ *
+ * <p>Text marks let the pipeline know what was actually said: after {@code textMark(n)}, the first {@code n}
+ * characters of the text being synthesised are fully rendered by the audio delivered so far. When playback is
+ * interrupted at sample {@code s}, the pipeline keeps the text of the last mark at or before {@code s}.
+ */
+public interface SynthesisSink {
+
+    /**
+     * Delivers samples at the synthesizer's rate. Returns {@code false} when synthesis has been cancelled and the
+     * synthesizer should return as soon as it can.
+     */
+    boolean audio(float[] samples, int offset, int length);
+
+    /** Marks that the first {@code endChar} characters of the current text have been rendered. */
+    void textMark(int endChar);
+
+    /** Whether the consumer has cancelled this synthesis; poll between pieces of work. */
+    boolean isCancelled();
+}

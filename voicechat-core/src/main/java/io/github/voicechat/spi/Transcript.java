@@ -1,0 +1,27 @@
+package io.github.voicechat.spi;
+
+import java.util.List;
+
+/**
+ * The final result of recognising one utterance.
+ *
+ * @param text       the words, space separated, no fillers; empty when nothing was recognised
+ * @param words      word timings if the engine gives them, else empty
+ * @param confidence in [0, 1], or {@link Float#NaN} when the engine does not say
+ */
+public record Transcript(String text, List<WordTiming> words, float confidence) {
+    public static final Transcript EMPTY = new Transcript("", List.of(), Float.NaN);
+
+    public Transcript {
+        text = text == null ? "" : text.strip();
+        words = words == null ? List.of() : List.copyOf(words);
+    }
+
+    public static Transcript of(String text) {
+        return new Transcript(text, List.of(), Float.NaN);
+    }
+
+    public boolean isEmpty() {
+        return text.isEmpty();
+    }
+}
