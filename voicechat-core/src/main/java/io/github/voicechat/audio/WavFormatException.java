@@ -1,0 +1,12 @@
+package io.github.voicechat.audio;
+
+import java.io.IOException;
+
+/** A WAV file or stream that is not one we can read: its message names the field, what was expected and what was found. */
+public class WavFormatException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public WavFormatException(String message) {
+        super(message);
+    }
+}
