@@ -1,0 +1,179 @@
+package io.github.voicechat.audio;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.DataLine;
+import javax.sound.sampled.LineUnavailableException;
+import javax.sound.sampled.SourceDataLine;
+
+/** Ready-made {@link AudioSink}s: WAV files, raw PCM streams, memory, nowhere and the default speaker. */
+public final class AudioSinks {
+
+    private AudioSinks() {
+    }
+
+    /** Discards audio (a session recorded to a WAV needs no other output). */
+    public static AudioSink discard(int sampleRateHz) {
+        new AudioFormat(sampleRateHz, 1, SampleEncoding.FLOAT32);
+        return new AudioSink() {
+            @Override
+            public int sampleRateHz() {
+                return sampleRateHz;
+            }
+
+            @Override
+            public void write(float[] samples, int offset, int length) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** A mono PCM16 WAV file. */
+    public static AudioSink wav(Path path, int sampleRateHz) throws IOException {
+        WavWriter writer = WavWriter.create(path, AudioFormat.monoPcm16(sampleRateHz));
+        return new AudioSink() {
+            @Override
+            public int sampleRateHz() {
+                return sampleRateHz;
+            }
+
+            @Override
+            public void write(float[] samples, int offset, int length) throws IOException {
+                writer.writeMono(samples, offset, length);
+            }
+
+            @Override
+            public void close() throws IOException {
+                writer.close();
+            }
+        };
+    }
+
+    /** Raw little-endian PCM16 mono. */
+    public static AudioSink pcm16(OutputStream out, int sampleRateHz) {
+        new AudioFormat(sampleRateHz, 1, SampleEncoding.PCM16);
+        return new AudioSink() {
+            private byte[] bytes = new byte[0];
+
+            @Override
+            public int sampleRateHz() {
+                return sampleRateHz;
+            }
+
+            @Override
+            public void write(float[] samples, int offset, int length) throws IOException {
+                if (bytes.length < 2 * length) {
+                    bytes = new byte[2 * length];
+                }
+                Pcm.floatToPcm16Le(samples, offset, bytes, 0, length);
+                out.write(bytes, 0, 2 * length);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.close();
+            }
+        };
+    }
+
+    /** Collects everything written, for tests and post-processing. */
+    public static MemorySink memory(int sampleRateHz) {
+        return new MemorySink(sampleRateHz);
+    }
+
+    /** An in-memory sink; {@link #samples()} returns a copy of what was written. */
+    public static final class MemorySink implements AudioSink {
+        private final int sampleRateHz;
+        private float[] data = new float[1 << 14];
+        private int length;
+
+        private MemorySink(int sampleRateHz) {
+            new AudioFormat(sampleRateHz, 1, SampleEncoding.FLOAT32);
+            this.sampleRateHz = sampleRateHz;
+        }
+
+        @Override
+        public int sampleRateHz() {
+            return sampleRateHz;
+        }
+
+        @Override
+        public synchronized void write(float[] samples, int offset, int count) {
+            if (length + count > data.length) {
+                data = Arrays.copyOf(data, Math.max(length + count, data.length * 2));
+            }
+            System.arraycopy(samples, offset, data, length, count);
+            length += count;
+        }
+
+        public synchronized float[] samples() {
+            return Arrays.copyOf(data, length);
+        }
+
+        public synchronized int length() {
+            return length;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * The default speaker through javax.sound, 16-bit mono.
+     *
+     * @throws IOException with a clear message when no playback device exists
+     */
+    public static AudioSink speaker(int sampleRateHz) throws IOException {
+        javax.sound.sampled.AudioFormat fmt = new javax.sound.sampled.AudioFormat(sampleRateHz, 16, 1, true, false);
+        DataLine.Info info = new DataLine.Info(SourceDataLine.class, fmt);
+        SourceDataLine line;
+        try {
+            if (!AudioSystem.isLineSupported(info)) {
+                throw new IOException("no speaker: no audio playback device supports 16-bit mono at "
+                        + sampleRateHz + " Hz (is a sound card present and allowed?)");
+            }
+            line = (SourceDataLine) AudioSystem.getLine(info);
+            // 60 ms of buffer: enough to ride out scheduling hiccups, small enough that a pause is heard at once.
+            line.open(fmt, sampleRateHz * 6 / 100 * 2);
+        } catch (LineUnavailableException | IllegalArgumentException | SecurityException e) {
+            throw new IOException("no speaker: " + e.getMessage(), e);
+        }
+        line.start();
+        return new AudioSink() {
+            private byte[] bytes = new byte[0];
+
+            @Override
+            public int sampleRateHz() {
+                return sampleRateHz;
+            }
+
+            @Override
+            public void write(float[] samples, int offset, int length) {
+                if (bytes.length < 2 * length) {
+                    bytes = new byte[2 * length];
+                }
+                Pcm.floatToPcm16Le(samples, offset, bytes, 0, length);
+                line.write(bytes, 0, 2 * length);
+            }
+
+            @Override
+            public boolean isRealtime() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+                line.drain();
+                line.stop();
+                line.close();
+            }
+        };
+    }
+}

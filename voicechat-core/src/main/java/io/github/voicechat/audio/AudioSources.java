@@ -1,0 +1,160 @@
+package io.github.voicechat.audio;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.DataLine;
+import javax.sound.sampled.LineUnavailableException;
+import javax.sound.sampled.TargetDataLine;
+
+/** Ready-made {@link AudioSource}s: WAV files, raw PCM streams, memory and the default microphone. */
+public final class AudioSources {
+
+    private AudioSources() {
+    }
+
+    /** A WAV file (PCM16 or float32, mono or stereo downmixed). */
+    public static AudioSource wav(Path path) throws IOException {
+        WavReader reader = WavReader.open(path);
+        return new AudioSource() {
+            @Override
+            public int sampleRateHz() {
+                return reader.format().sampleRateHz();
+            }
+
+            @Override
+            public int read(float[] buffer, int offset, int length) throws IOException {
+                return length == 0 ? 0 : reader.readMono(buffer, offset, length);
+            }
+
+            @Override
+            public void close() throws IOException {
+                reader.close();
+            }
+        };
+    }
+
+    /** Samples held in memory. The array is not copied. */
+    public static AudioSource memory(int sampleRateHz, float[] samples) {
+        new AudioFormat(sampleRateHz, 1, SampleEncoding.FLOAT32); // validates the rate
+        return new AudioSource() {
+            private int position;
+
+            @Override
+            public int sampleRateHz() {
+                return sampleRateHz;
+            }
+
+            @Override
+            public int read(float[] buffer, int offset, int length) {
+                if (position >= samples.length) {
+                    return -1;
+                }
+                int n = Math.min(length, samples.length - position);
+                System.arraycopy(samples, position, buffer, offset, n);
+                position += n;
+                return n;
+            }
+
+            @Override
+            public void close() {
+                position = samples.length;
+            }
+        };
+    }
+
+    /** Raw little-endian PCM16 mono at {@code sampleRateHz} (e.g. a socket or a pipe). */
+    public static AudioSource pcm16(InputStream in, int sampleRateHz) {
+        new AudioFormat(sampleRateHz, 1, SampleEncoding.PCM16);
+        DataInputStream data = new DataInputStream(in);
+        return new AudioSource() {
+            private byte[] bytes = new byte[0];
+
+            @Override
+            public int sampleRateHz() {
+                return sampleRateHz;
+            }
+
+            @Override
+            public int read(float[] buffer, int offset, int length) throws IOException {
+                if (bytes.length < 2 * length) {
+                    bytes = new byte[2 * length];
+                }
+                int got = data.read(bytes, 0, 2 * length);
+                if (got < 0) {
+                    return -1;
+                }
+                if ((got & 1) == 1) { // never split a sample
+                    int b = data.read();
+                    if (b < 0) {
+                        throw new IOException("PCM16 stream ended in the middle of a sample");
+                    }
+                    bytes[got++] = (byte) b;
+                }
+                Pcm.pcm16LeToFloat(bytes, 0, buffer, offset, got / 2);
+                return got / 2;
+            }
+
+            @Override
+            public void close() throws IOException {
+                data.close();
+            }
+        };
+    }
+
+    /**
+     * The default microphone through javax.sound, 16-bit mono at {@code sampleRateHz}.
+     *
+     * @throws IOException with a clear message when no capture device exists (headless servers, containers)
+     */
+    public static AudioSource microphone(int sampleRateHz) throws IOException {
+        javax.sound.sampled.AudioFormat fmt = new javax.sound.sampled.AudioFormat(sampleRateHz, 16, 1, true, false);
+        DataLine.Info info = new DataLine.Info(TargetDataLine.class, fmt);
+        TargetDataLine line;
+        try {
+            if (!AudioSystem.isLineSupported(info)) {
+                throw new IOException("no microphone: no audio capture device supports 16-bit mono at "
+                        + sampleRateHz + " Hz (is a sound card present and allowed?)");
+            }
+            line = (TargetDataLine) AudioSystem.getLine(info);
+            line.open(fmt, sampleRateHz / 10 * 2);
+        } catch (LineUnavailableException | IllegalArgumentException | SecurityException e) {
+            throw new IOException("no microphone: " + e.getMessage(), e);
+        }
+        line.start();
+        return new AudioSource() {
+            private byte[] bytes = new byte[0];
+
+            @Override
+            public int sampleRateHz() {
+                return sampleRateHz;
+            }
+
+            @Override
+            public int read(float[] buffer, int offset, int length) {
+                if (bytes.length < 2 * length) {
+                    bytes = new byte[2 * length];
+                }
+                int got = line.read(bytes, 0, 2 * length);
+                if (got <= 0 && !line.isOpen()) {
+                    return -1;
+                }
+                Pcm.pcm16LeToFloat(bytes, 0, buffer, offset, got / 2);
+                return got / 2;
+            }
+
+            @Override
+            public boolean isRealtime() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+                line.stop();
+                line.close();
+            }
+        };
+    }
+}

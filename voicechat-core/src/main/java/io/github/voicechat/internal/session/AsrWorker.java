@@ -1,0 +1,218 @@
+package io.github.voicechat.internal.session;
+
+import io.github.voicechat.audio.AudioFrame;
+import io.github.voicechat.audio.Resampler;
+import io.github.voicechat.internal.bus.FrameRing;
+import io.github.voicechat.spi.SpeechRecognizer;
+import io.github.voicechat.spi.Transcript;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+
+/**
+ * Feeds the recogniser from its own cursor on the input bus, on its own thread, so a slow recogniser never delays
+ * the playout. The session sends position-stamped commands (start at a sample, finish, cancel); a short history of
+ * frames lets a turn start before the moment it was detected (pre-roll), so the first phoneme is not lost.
+ */
+final class AsrWorker implements Runnable {
+
+    /** Receives a finished utterance: its turn, transcript and real-time factor. */
+    interface TranscriptHandler {
+        void onTranscript(int turn, Transcript transcript, double realTimeFactor);
+    }
+
+    private enum Kind { START, FINISH, CANCEL }
+
+    private record Command(Kind kind, long sample, int turn) {
+    }
+
+    private final SpeechRecognizer asr;
+    private final FrameRing.Consumer input;
+    private final Resampler resampler;
+    private final int inRateHz;
+    private final AudioFrame[] history;
+    private final AudioFrame frame;
+    private final float[] resampled;
+    private final TranscriptHandler onTranscript;
+    private final BiConsumer<String, Throwable> onError;
+    private final Runnable wakeSession;
+    private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile boolean running = true;
+    private volatile long consumedEndSample;
+    private volatile String partial = "";
+
+    private int historyCount;
+    private int historyNext;
+    private boolean feeding;
+    private long feedFrom;
+    private long fedSamples;
+    private long busyNanos;
+
+    AsrWorker(SpeechRecognizer asr, FrameRing.Consumer input, int inRateHz, int inFrameSamples, int historyFrames,
+            TranscriptHandler onTranscript, BiConsumer<String, Throwable> onError, Runnable wakeSession) {
+        this.asr = asr;
+        this.input = input;
+        this.inRateHz = inRateHz;
+        this.resampler = Resampler.create(inRateHz, asr.sampleRateHz());
+        this.history = new AudioFrame[historyFrames];
+        for (int i = 0; i < historyFrames; i++) {
+            history[i] = new AudioFrame(inFrameSamples);
+        }
+        this.frame = new AudioFrame(inFrameSamples);
+        this.resampled = new float[resampler.maxOutputSamples(inFrameSamples) + 16];
+        this.onTranscript = onTranscript;
+        this.onError = onError;
+        this.wakeSession = wakeSession;
+    }
+
+    void start(long fromSample) {
+        send(new Command(Kind.START, fromSample, 0));
+    }
+
+    void finish(int turn) {
+        send(new Command(Kind.FINISH, 0, turn));
+    }
+
+    void cancel() {
+        send(new Command(Kind.CANCEL, 0, 0));
+    }
+
+    private void send(Command c) {
+        pending.incrementAndGet();
+        commands.add(c);
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    /** Whether every command sent has been carried out and every frame up to {@code endSample} consumed. */
+    boolean caughtUp(long endSample) {
+        return pending.get() == 0 && consumedEndSample >= endSample;
+    }
+
+    /** The recogniser's partial hypothesis for the current utterance, if it gives one. */
+    String partialText() {
+        return partial;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                Command c;
+                boolean worked = false;
+                while ((c = commands.poll()) != null) {
+                    handle(c);
+                    pending.decrementAndGet();
+                    worked = true;
+                }
+                if (input.poll(frame)) {
+                    consume(frame);
+                    worked = true;
+                } else if (!worked) {
+                    wakeSession.run();
+                    if (input.await(frame, 5, TimeUnit.MILLISECONDS)) {
+                        consume(frame);
+                    }
+                }
+                if (worked) {
+                    wakeSession.run();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void handle(Command c) {
+        switch (c.kind()) {
+            case START:
+                if (feeding) {
+                    cancelUtterance();
+                }
+                feeding = true;
+                feedFrom = c.sample();
+                fedSamples = 0;
+                busyNanos = 0;
+                partial = "";
+                for (int i = 0; i < historyCount; i++) {
+                    AudioFrame f = history[(historyNext - historyCount + i + history.length) % history.length];
+                    feed(f);
+                }
+                break;
+            case FINISH:
+                Transcript t = Transcript.EMPTY;
+                double rtf = Double.NaN;
+                if (feeding) {
+                    long t0 = System.nanoTime();
+                    try {
+                        t = asr.finish();
+                    } catch (RuntimeException | LinkageError e) {
+                        onError.accept("asr", e);
+                    }
+                    busyNanos += System.nanoTime() - t0;
+                    double audioS = (double) fedSamples / inRateHz;
+                    rtf = audioS > 0 ? busyNanos / 1e9 / audioS : Double.NaN;
+                }
+                feeding = false;
+                partial = "";
+                onTranscript.onTranscript(c.turn(), t, rtf);
+                break;
+            case CANCEL:
+                if (feeding) {
+                    cancelUtterance();
+                }
+                feeding = false;
+                partial = "";
+                break;
+            default:
+                throw new AssertionError(c);
+        }
+    }
+
+    private void cancelUtterance() {
+        try {
+            asr.cancel();
+        } catch (RuntimeException e) {
+            onError.accept("asr", e);
+        }
+        resampler.reset();
+    }
+
+    private void consume(AudioFrame f) {
+        history[historyNext].setFrom(f);
+        historyNext = (historyNext + 1) % history.length;
+        historyCount = Math.min(historyCount + 1, history.length);
+        if (feeding) {
+            feed(f);
+        }
+        consumedEndSample = f.endSample();
+    }
+
+    private void feed(AudioFrame f) {
+        if (f.endSample() <= feedFrom) {
+            return;
+        }
+        int skip = (int) Math.max(0, feedFrom - f.startSample());
+        int n = f.length() - skip;
+        long t0 = System.nanoTime();
+        try {
+            int produced = resampler.process(f.samples(), skip, n, resampled, 0);
+            if (produced > 0) {
+                asr.accept(resampled, 0, produced);
+            }
+            if (asr.supportsPartials()) {
+                partial = asr.partialText();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            feeding = false;
+            onError.accept("asr", e);
+        }
+        busyNanos += System.nanoTime() - t0;
+        fedSamples += n;
+        feedFrom = f.endSample();
+    }
+}

@@ -1,0 +1,95 @@
+package io.github.voicechat.internal.session;
+
+import java.util.Arrays;
+
+/**
+ * One bot response, shared by the response worker (which writes text, marks and frames) and the session thread
+ * (which plays, pauses and cancels). Marks map output-sample positions of the response to how much of its text they
+ * complete, so the session can tell exactly what was played when it stopped.
+ */
+final class ResponseState {
+
+    final int turn;
+    final long epoch;
+    private final StringBuilder text = new StringBuilder();
+    private long[] markSamples = new long[16];
+    private int[] markChars = new int[16];
+    private int marks;
+
+    private volatile boolean cancelled;
+    private volatile boolean doneProducing;
+    private volatile long queuedSamples;
+    private volatile boolean failed;
+
+    ResponseState(int turn, long epoch) {
+        this.turn = turn;
+        this.epoch = epoch;
+    }
+
+    synchronized void appendText(String chunk) {
+        text.append(chunk);
+    }
+
+    synchronized String text() {
+        return text.toString().strip();
+    }
+
+    synchronized int textLength() {
+        return text.length();
+    }
+
+    synchronized String textRange(int from, int to) {
+        return text.substring(from, to);
+    }
+
+    /** Text up to {@code endChar} is complete once {@code outputSample} samples of the response have played. */
+    synchronized void addMark(long outputSample, int endChar) {
+        if (marks == markSamples.length) {
+            markSamples = Arrays.copyOf(markSamples, marks * 2);
+            markChars = Arrays.copyOf(markChars, marks * 2);
+        }
+        markSamples[marks] = outputSample;
+        markChars[marks] = endChar;
+        marks++;
+    }
+
+    /** The text whose every mark lies at or before {@code playedSamples}. */
+    synchronized String playedText(long playedSamples) {
+        int end = 0;
+        for (int i = 0; i < marks; i++) {
+            if (markSamples[i] <= playedSamples) {
+                end = Math.max(end, markChars[i]);
+            }
+        }
+        return text.substring(0, Math.min(end, text.length())).strip();
+    }
+
+    void cancel() {
+        cancelled = true;
+    }
+
+    boolean isCancelled() {
+        return cancelled;
+    }
+
+    void markDone(boolean failed) {
+        this.failed = failed;
+        this.doneProducing = true;
+    }
+
+    boolean isDoneProducing() {
+        return doneProducing;
+    }
+
+    boolean hasFailed() {
+        return failed;
+    }
+
+    void addQueued(long samples) {
+        queuedSamples += samples; // single writer: the response worker
+    }
+
+    long queuedSamples() {
+        return queuedSamples;
+    }
+}

@@ -1,0 +1,239 @@
+package io.github.voicechat.internal.session;
+
+import io.github.voicechat.ConversationTurn;
+import io.github.voicechat.Responder;
+import io.github.voicechat.ResponderRequest;
+import io.github.voicechat.ResponseSink;
+import io.github.voicechat.audio.Framer;
+import io.github.voicechat.audio.Resampler;
+import io.github.voicechat.internal.bus.OutputRing;
+import io.github.voicechat.spi.SpeechSynthesizer;
+import io.github.voicechat.spi.SynthesisSink;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the responder and the synthesizer for one session on its own thread: text chunks are cut into sentences,
+ * each sentence is synthesised as soon as it is complete (so speech starts before the answer is finished), resampled
+ * once to the output rate, cut into 20 ms frames and queued on the output ring with back-pressure.
+ */
+final class ResponseWorker implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(ResponseWorker.class);
+    /** A sentence ends at . ! ? ; : or a newline followed by whitespace. */
+    private static final Pattern SENTENCE_END = Pattern.compile("[.!?;:\\n]+(?=\\s)");
+
+    record Job(ResponseState response, String transcript, List<ConversationTurn> history) {
+    }
+
+    private final Responder responder;
+    private final SpeechSynthesizer tts;
+    private final OutputRing output;
+    private final int outRateHz;
+    private final Resampler resampler;
+    private final Framer framer;
+    private final long offerTimeoutMs;
+    private final BiConsumer<String, Throwable> onError;
+    private final Runnable wakeSession;
+    private final LinkedBlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
+    private final float[] resampled;
+    private volatile boolean running = true;
+
+    private ResponseState current;
+    private long ttsSamples;
+    private boolean offerFailed;
+
+    ResponseWorker(Responder responder, SpeechSynthesizer tts, OutputRing output, int outRateHz, int outFrameSamples,
+            long offerTimeoutMs, BiConsumer<String, Throwable> onError, Runnable wakeSession) {
+        this.responder = responder;
+        this.tts = tts;
+        this.output = output;
+        this.outRateHz = outRateHz;
+        this.resampler = Resampler.create(tts.sampleRateHz(), outRateHz);
+        this.framer = new Framer(outFrameSamples);
+        this.offerTimeoutMs = offerTimeoutMs;
+        this.onError = onError;
+        this.wakeSession = wakeSession;
+        this.resampled = new float[resampler.maxOutputSamples(8192) + resampler.delaySamples() + 16];
+    }
+
+    void submit(Job job) {
+        jobs.add(job);
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            Job job;
+            try {
+                job = jobs.poll(50, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (job != null) {
+                runJob(job);
+            }
+        }
+    }
+
+    private void runJob(Job job) {
+        current = job.response();
+        ttsSamples = 0;
+        offerFailed = false;
+        resampler.reset();
+        framer.reset(0);
+        boolean failed = false;
+        int[] synthesized = {0}; // chars of the response text already sent to the synthesizer
+        ResponseSink sink = new ResponseSink() {
+            @Override
+            public boolean text(String chunk) {
+                if (isCancelled()) {
+                    return false;
+                }
+                current.appendText(chunk);
+                synthesizeCompleteSentences(synthesized, false);
+                return !isCancelled();
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return current.isCancelled() || offerFailed || !running;
+            }
+        };
+        try {
+            responder.respond(new ResponderRequest(job.transcript(), job.history()), sink);
+            synthesizeCompleteSentences(synthesized, true);
+            if (!sink.isCancelled()) {
+                drainTail();
+            }
+        } catch (Exception | LinkageError e) {
+            failed = true;
+            if (!current.isCancelled()) {
+                onError.accept("response for turn " + current.turn, e);
+            }
+        } finally {
+            current.markDone(failed);
+            wakeSession.run();
+        }
+    }
+
+    private void synthesizeCompleteSentences(int[] synthesized, boolean all) {
+        while (!current.isCancelled() && !offerFailed) {
+            int length = current.textLength();
+            if (synthesized[0] >= length) {
+                return;
+            }
+            String pending = current.textRange(synthesized[0], length);
+            int end;
+            if (all) {
+                end = pending.length();
+            } else {
+                Matcher m = SENTENCE_END.matcher(pending);
+                if (!m.find()) {
+                    return;
+                }
+                end = m.end();
+            }
+            String sentence = pending.substring(0, end);
+            int base = synthesized[0];
+            synthesized[0] += end;
+            if (!sentence.isBlank()) {
+                synthesize(sentence, base);
+            }
+        }
+    }
+
+    private void synthesize(String sentence, int baseChar) {
+        long started = System.nanoTime();
+        tts.synthesize(sentence, new SynthesisSink() {
+            @Override
+            public boolean audio(float[] samples, int offset, int length) {
+                if (isCancelled()) {
+                    return false;
+                }
+                ttsSamples += length;
+                int i = offset;
+                while (i < offset + length) {
+                    int n = Math.min(8192, offset + length - i);
+                    int produced = resampler.process(samples, i, n, resampled, 0);
+                    queue(resampled, produced);
+                    i += n;
+                }
+                return !isCancelled();
+            }
+
+            @Override
+            public void textMark(int endChar) {
+                // Output sample where the marked text is complete: TTS position scaled, plus the resampler's delay.
+                long outPos = Math.round(ttsSamples * (double) outRateHz / tts.sampleRateHz())
+                        + resampler.delaySamples();
+                current.addMark(outPos, baseChar + endChar);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return current.isCancelled() || offerFailed || !running;
+            }
+        });
+        if (log.isDebugEnabled()) {
+            log.debug("turn {}: synthesised {} chars in {} ms", current.turn, sentence.length(),
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+        // Text with no marks of its own counts as spoken once all its audio has played.
+        long outPos = Math.round(ttsSamples * (double) outRateHz / tts.sampleRateHz()) + resampler.delaySamples();
+        current.addMark(outPos, baseChar + sentence.length());
+    }
+
+    private void drainTail() {
+        int produced = resampler.flush(resampled, 0);
+        queue(resampled, produced);
+        framer.flushPadded(this::offer);
+    }
+
+    private void queue(float[] samples, int length) {
+        if (length > 0 && !offerFailed) {
+            framer.push(samples, 0, length, this::offer);
+        }
+    }
+
+    private void offer(float[] frame, int offset, int length, long startSample) {
+        if (offerFailed || current.isCancelled()) {
+            return;
+        }
+        try {
+            while (true) {
+                OutputRing.OfferResult r = output.offer(frame, offset, length, outRateHz, startSample,
+                        current.epoch, offerTimeoutMs, TimeUnit.MILLISECONDS);
+                switch (r) {
+                    case ACCEPTED:
+                        current.addQueued(length);
+                        wakeSession.run();
+                        return;
+                    case TIMED_OUT:
+                        // The playout is paused (barge-in pending) or stalled: keep waiting unless cancelled.
+                        if (current.isCancelled() || !running) {
+                            offerFailed = true;
+                            return;
+                        }
+                        continue;
+                    default: // FLUSHED or CLOSED: the response was stopped
+                        offerFailed = true;
+                        return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            offerFailed = true;
+        }
+    }
+}

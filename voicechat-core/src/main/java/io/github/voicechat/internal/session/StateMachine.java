@@ -1,0 +1,43 @@
+package io.github.voicechat.internal.session;
+
+import io.github.voicechat.IllegalTransitionException;
+import io.github.voicechat.SessionState;
+import java.util.function.Consumer;
+
+/**
+ * Enforces {@link SessionState}'s transition table and reports each move with its audio-time stamp. Owned by the
+ * session thread; {@link #state()} may be read from any thread.
+ */
+public final class StateMachine {
+
+    /** A move between states at a position in audio time (samples of the session's input stream). */
+    public record Transition(SessionState from, SessionState to, long atSample, double atMs) {
+    }
+
+    private final int sampleRateHz;
+    private final Consumer<Transition> listener;
+    private volatile SessionState state = SessionState.IDLE;
+
+    public StateMachine(int sampleRateHz, Consumer<Transition> listener) {
+        this.sampleRateHz = sampleRateHz;
+        this.listener = listener;
+    }
+
+    public SessionState state() {
+        return state;
+    }
+
+    /**
+     * Moves to {@code to} at audio position {@code atSample}.
+     *
+     * @throws IllegalTransitionException naming both states if the table does not allow it
+     */
+    public void moveTo(SessionState to, long atSample) {
+        SessionState from = state;
+        if (!from.canMoveTo(to)) {
+            throw new IllegalTransitionException(from, to);
+        }
+        state = to;
+        listener.accept(new Transition(from, to, atSample, atSample * 1000.0 / sampleRateHz));
+    }
+}

@@ -1,0 +1,90 @@
+package io.github.voicechat.testkit;
+
+import io.github.voicechat.audio.Pcm;
+import io.github.voicechat.spi.SpeechRecognizer;
+import io.github.voicechat.spi.Transcript;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A recognizer that returns given transcripts, one per utterance in order (empty once they run out), and records
+ * how much audio each utterance received. With {@code partialAfterMs} it also reports the coming transcript as a
+ * partial once that much audio of the utterance has arrived, to exercise barge-in confirmation by words.
+ */
+public final class ScriptedRecognizer implements SpeechRecognizer {
+
+    private final int sampleRateHz;
+    private final List<String> transcripts;
+    private final int partialAfterMs;
+    private final List<Long> utteranceSamples = new ArrayList<>();
+    private int next;
+    private long current;
+    private int cancelled;
+    private volatile boolean closed;
+
+    public ScriptedRecognizer(int sampleRateHz, int partialAfterMs, List<String> transcripts) {
+        this.sampleRateHz = sampleRateHz;
+        this.partialAfterMs = partialAfterMs;
+        this.transcripts = List.copyOf(transcripts);
+    }
+
+    /** 16 kHz, no partials. */
+    public static ScriptedRecognizer of(String... transcripts) {
+        return new ScriptedRecognizer(16_000, -1, List.of(transcripts));
+    }
+
+    @Override
+    public int sampleRateHz() {
+        return sampleRateHz;
+    }
+
+    @Override
+    public boolean supportsPartials() {
+        return partialAfterMs >= 0;
+    }
+
+    @Override
+    public synchronized void accept(float[] samples, int offset, int length) {
+        Pcm.requireFinite(samples, offset, length);
+        current += length;
+    }
+
+    @Override
+    public synchronized String partialText() {
+        if (partialAfterMs < 0 || current * 1000 < (long) partialAfterMs * sampleRateHz || next >= transcripts.size()) {
+            return "";
+        }
+        return transcripts.get(next);
+    }
+
+    @Override
+    public synchronized Transcript finish() {
+        utteranceSamples.add(current);
+        current = 0;
+        return Transcript.of(next < transcripts.size() ? transcripts.get(next++) : "");
+    }
+
+    @Override
+    public synchronized void cancel() {
+        current = 0;
+        cancelled++;
+    }
+
+    /** Samples received by each finished utterance, in order. */
+    public synchronized List<Long> utteranceSamples() {
+        return List.copyOf(utteranceSamples);
+    }
+
+    public synchronized int cancelledUtterances() {
+        return cancelled;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

@@ -1,0 +1,90 @@
+package io.github.voicechat.testkit;
+
+import io.github.voicechat.spi.SpeechSynthesizer;
+import io.github.voicechat.spi.SynthesisSink;
+
+/**
+ * The predecessor's mock TTS: a 440 Hz sine in 20 ms frames at 48 kHz, {@code msPerWord} of tone per word, with a
+ * text mark after each word so tests can check exactly which words were played before an interruption.
+ */
+public final class SineSynthesizer implements SpeechSynthesizer {
+
+    public static final int SAMPLE_RATE_HZ = 48_000;
+    public static final int FRAME_SAMPLES = SAMPLE_RATE_HZ / 50;
+    public static final double FREQUENCY_HZ = 440.0;
+
+    private final int msPerWord;
+    private final float amplitude;
+    private final float[] frame = new float[FRAME_SAMPLES];
+    private long phaseSamples;
+    private volatile boolean closed;
+
+    /** 200 ms per word at amplitude 0.3. */
+    public SineSynthesizer() {
+        this(200, 0.3f);
+    }
+
+    public SineSynthesizer(int msPerWord, float amplitude) {
+        if (msPerWord <= 0 || msPerWord % 20 != 0) {
+            throw new IllegalArgumentException("msPerWord must be a positive multiple of 20 ms, was " + msPerWord);
+        }
+        this.msPerWord = msPerWord;
+        this.amplitude = amplitude;
+    }
+
+    /** Samples of audio this synthesizer produces for {@code text}. */
+    public long samplesFor(String text) {
+        return (long) words(text) * msPerWord * SAMPLE_RATE_HZ / 1000;
+    }
+
+    public int msPerWord() {
+        return msPerWord;
+    }
+
+    @Override
+    public int sampleRateHz() {
+        return SAMPLE_RATE_HZ;
+    }
+
+    @Override
+    public void synthesize(String text, SynthesisSink sink) {
+        if (text == null) {
+            throw new IllegalArgumentException("text must not be null");
+        }
+        if (closed) {
+            throw new IllegalStateException("synthesizer is closed");
+        }
+        int framesPerWord = msPerWord / 20;
+        int i = 0;
+        while (i < text.length()) {
+            while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            if (i >= text.length()) {
+                break;
+            }
+            while (i < text.length() && !Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            for (int f = 0; f < framesPerWord; f++) {
+                for (int s = 0; s < FRAME_SAMPLES; s++) {
+                    frame[s] = (float) (amplitude * Math.sin(2 * Math.PI * FREQUENCY_HZ * phaseSamples++ / SAMPLE_RATE_HZ));
+                }
+                if (!sink.audio(frame, 0, FRAME_SAMPLES) || sink.isCancelled()) {
+                    return;
+                }
+            }
+            sink.textMark(i);
+        }
+    }
+
+    static int words(String text) {
+        String t = text.strip();
+        return t.isEmpty() ? 0 : t.split("\\s+").length;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
