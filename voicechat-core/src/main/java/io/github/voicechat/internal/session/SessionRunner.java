@@ -546,9 +546,6 @@ public final class SessionRunner implements Runnable {
                     interrupted.bargeInLatencyMs = pauseLatencyMs;
                 }
                 cancelResponse(false);
-                if (interrupted != null) {
-                    interrupted.playedText = played;
-                }
                 emit(new SessionEvent.BargeInConfirmed(interrupted == null ? 0 : interrupted.number, played, nowMs()));
                 stateMachine.moveTo(SessionState.LISTENING, inSample());
                 startUserTurn(at);
@@ -589,6 +586,8 @@ public final class SessionRunner implements Runnable {
         if (r != null) {
             r.cancel();
             outputRing.send(PlaybackCommand.STOP, responsePlayedSamples);
+            // A stopped response may have been paused; the next one must start unpaused.
+            outputRing.send(PlaybackCommand.RESUME, 0);
         }
         response = null;
         botTurn = null;
