@@ -1,0 +1,156 @@
+package io.github.voicechat.examples;
+
+import io.github.voicechat.TurnPolicy;
+import io.github.voicechat.audio.AudioData;
+import io.github.voicechat.spi.EngineOptions;
+import io.github.voicechat.spi.EngineProvider;
+import io.github.voicechat.spi.SpeechSynthesizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The scripted user of {@code talk --demo}: four lines in a second voice (higher and faster than the bot's), with
+ * silences, a short throat-clearing sound while the bot speaks (a false alarm that must resume) and an interruption
+ * in the middle of the bot's third answer. Positions are planned from the bot's own answer lengths, which are
+ * estimated by synthesising the echo answers with the bot's voice.
+ */
+record DemoScript(AudioData audio, List<Cue> cues) {
+
+    /** What the script placed where, in seconds. */
+    record Cue(String what, double startS, double endS) {
+    }
+
+    static final String[] LINES = {
+        "what is the weather like today",
+        "please read me the news about the harbour",
+        "stop that please",
+        "thank you goodbye",
+    };
+
+    /** Silence after the user's last word before the bot can start (end of turn + one frame). */
+    private static final double BOT_START_AFTER_S = TurnPolicy.defaults().minSilenceMs() / 1000.0 + 0.06;
+
+    static DemoScript synthesize(EngineProvider<SpeechSynthesizer> provider) {
+        // A different voice for the user: the same engine, higher pitch and quicker, where the engine allows it.
+        EngineOptions userVoice = EngineOptions.EMPTY.with("pitch", "150").with("rate", "170");
+        float[][] lines = new float[LINES.length][];
+        float[][] answers = new float[LINES.length][];
+        int rate;
+        try (SpeechSynthesizer user = provider.create(userVoice);
+             SpeechSynthesizer bot = provider.create(EngineOptions.EMPTY)) {
+            rate = user.sampleRateHz();
+            for (int i = 0; i < LINES.length; i++) {
+                lines[i] = trim(SpeakCommand.render(user, LINES[i]));
+                answers[i] = trim(SpeakCommand.render(bot, "You said: " + LINES[i] + "."));
+            }
+            if (bot.sampleRateHz() != rate) {
+                for (int i = 0; i < answers.length; i++) {
+                    answers[i] = new float[(int) ((long) answers[i].length * rate / bot.sampleRateHz())];
+                }
+            }
+        }
+        Builder b = new Builder(rate);
+        b.silence(0.8);
+        // 1: a question, then a cough 0.7 s into the bot's answer.
+        double end1 = b.line(LINES[0], lines[0]);
+        double bot1 = end1 + BOT_START_AFTER_S;
+        b.silenceUntil(bot1 + 0.7);
+        b.cough();
+        b.silenceUntil(bot1 + seconds(answers[0], rate) + 1.2);
+        // 2: a longer request, interrupted 1.2 s into the answer by line 3.
+        double end2 = b.line(LINES[1], lines[1]);
+        double bot2 = end2 + BOT_START_AFTER_S;
+        b.silenceUntil(bot2 + 1.2);
+        double end3 = b.line(LINES[2], lines[2]);
+        double bot3 = end3 + BOT_START_AFTER_S;
+        b.silenceUntil(bot3 + seconds(answers[2], rate) + 1.2);
+        // 4: goodbye, and silence for the last answer to play.
+        double end4 = b.line(LINES[3], lines[3]);
+        b.silenceUntil(end4 + BOT_START_AFTER_S + seconds(answers[3], rate) + 1.0);
+        return new DemoScript(AudioData.mono(rate, b.samples()), List.copyOf(b.cues));
+    }
+
+    private static double seconds(float[] clip, int rate) {
+        return clip.length / (double) rate;
+    }
+
+    /** Drops leading and trailing near-silence so the script places speech where it says. */
+    static float[] trim(float[] clip) {
+        int first = 0;
+        while (first < clip.length && Math.abs(clip[first]) < 0.01f) {
+            first++;
+        }
+        int last = clip.length - 1;
+        while (last > first && Math.abs(clip[last]) < 0.01f) {
+            last--;
+        }
+        return first >= clip.length ? new float[0] : Arrays.copyOfRange(clip, first, last + 1);
+    }
+
+    private static final class Builder {
+        final int rate;
+        float[] data = new float[1 << 18];
+        int length;
+        final List<Cue> cues = new ArrayList<>();
+
+        Builder(int rate) {
+            this.rate = rate;
+        }
+
+        double now() {
+            return length / (double) rate;
+        }
+
+        void silence(double s) {
+            ensure((int) (s * rate));
+            length += (int) (s * rate);
+        }
+
+        void silenceUntil(double s) {
+            if (s > now()) {
+                silence(s - now());
+            }
+        }
+
+        double line(String text, float[] clip) {
+            double start = now();
+            ensure(clip.length);
+            System.arraycopy(clip, 0, data, length, clip.length);
+            length += clip.length;
+            cues.add(new Cue("user: " + text, start, now()));
+            return now();
+        }
+
+        /**
+         * A 150 ms throat-clearing "hm": a voiced buzz shorter than the barge-in confirmation (200 ms), so the
+         * bot pauses and then resumes.
+         */
+        void cough() {
+            int n = (int) (0.15 * rate);
+            ensure(n);
+            java.util.Random noise = new java.util.Random(7);
+            for (int i = 0; i < n; i++) {
+                double t = (double) i / rate;
+                double env = Math.sin(Math.PI * i / n);
+                double v = 0;
+                for (int h = 1; h <= 6; h++) {
+                    v += Math.sin(2 * Math.PI * 120 * h * t) / h;
+                }
+                data[length + i] = (float) (env * (0.25 * v + 0.05 * noise.nextGaussian()));
+            }
+            cues.add(new Cue("user: (cough)", now(), now() + n / (double) rate));
+            length += n;
+        }
+
+        void ensure(int extra) {
+            if (length + extra > data.length) {
+                data = Arrays.copyOf(data, Math.max(length + extra, data.length * 2));
+            }
+        }
+
+        float[] samples() {
+            return Arrays.copyOf(data, length);
+        }
+    }
+}

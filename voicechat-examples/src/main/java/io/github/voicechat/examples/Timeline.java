@@ -1,0 +1,48 @@
+package io.github.voicechat.examples;
+
+import io.github.voicechat.SessionEvent;
+import io.github.voicechat.SessionListener;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** Prints a readable timeline of a session: who spoke when, what was heard, latencies, barge-ins. */
+final class Timeline implements SessionListener {
+
+    private final PrintStream out;
+
+    Timeline(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void onEvent(SessionEvent e) {
+        String line;
+        if (e instanceof SessionEvent.UserSpeechStarted s) {
+            line = "user  starts speaking (turn " + s.turn() + ")";
+        } else if (e instanceof SessionEvent.UserSpeechEnded s) {
+            line = "user  stops speaking";
+        } else if (e instanceof SessionEvent.TranscriptReady t) {
+            line = "asr   heard \"" + t.text() + "\"" + (Double.isNaN(t.realTimeFactor()) ? ""
+                    : String.format(Locale.ROOT, " (RTF %.2f)", t.realTimeFactor()));
+        } else if (e instanceof SessionEvent.FirstAudioPlayed f) {
+            line = String.format(Locale.ROOT, "bot   starts speaking, %.0f ms after the user stopped", f.latencyMs());
+        } else if (e instanceof SessionEvent.BargeInPaused p) {
+            line = String.format(Locale.ROOT, "bot   pauses: user sound at %.2f s, output silent %.0f ms later",
+                    p.onsetMs() / 1000, p.latencyMs());
+        } else if (e instanceof SessionEvent.BargeInResumed r) {
+            line = "bot   resumes from sample " + r.resumedAtSample() + " (false alarm)";
+        } else if (e instanceof SessionEvent.BargeInConfirmed c) {
+            line = "bot   interrupted after \"" + c.playedText() + "\"";
+        } else if (e instanceof SessionEvent.TurnCompleted t) {
+            line = "turn " + t.report().turn() + " done: bot played \"" + t.report().playedText() + "\""
+                    + (t.report().bargedIn() ? " (barged in)" : "");
+        } else if (e instanceof SessionEvent.EngineError err) {
+            line = "error " + err.engine() + ": " + err.message();
+        } else if (e instanceof SessionEvent.SessionEnded end) {
+            line = "end   " + end.reason();
+        } else {
+            return;
+        }
+        out.printf(Locale.ROOT, "[%7.2f s] %s%n", e.atMs() / 1000, line);
+    }
+}
