@@ -43,7 +43,7 @@ class ControlLaneTest {
     void manyProducersOneConsumerLoseNothingAndKeepEachProducersOrder() throws Exception {
         ControlLane lane = new ControlLane(16);
         int producers = 4;
-        int perProducer = 50_000;
+        int perProducer = 10_000;
         List<Thread> threads = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
             int id = p;
@@ -51,7 +51,7 @@ class ControlLaneTest {
                 for (int i = 0; i < perProducer; i++) {
                     PlaybackCommand c = PlaybackCommand.values()[i % 4];
                     while (!lane.offer(c, ((long) id << 32) | i)) {
-                        Thread.onSpinWait(); // full: the consumer is behind
+                        Thread.yield(); // full: let the consumer run (2-core CI machines)
                     }
                 }
             });
@@ -63,7 +63,7 @@ class ControlLaneTest {
         while (received < producers * perProducer) {
             PlaybackCommand c = lane.poll();
             if (c == null) {
-                Thread.onSpinWait();
+                Thread.yield();
                 continue;
             }
             long arg = lane.lastArgument();

@@ -29,10 +29,6 @@ class FrameRingTest {
         return (float) ((seq * 31 + i) % (1 << 23)); // exact in a float
     }
 
-    static int lengthFor(long seq, int capacity) {
-        return 1 + (int) (seq % capacity);
-    }
-
     private static void assertIntact(AudioFrame f, long expectedSeq) {
         assertThat(f.sequence()).isEqualTo(expectedSeq);
         assertThat(f.startSample()).isEqualTo(expectedSeq * FRAME_SAMPLES);
