@@ -355,7 +355,10 @@ public final class OutputRing implements AutoCloseable {
         return (long) FLUSHED_FRAMES.getOpaque(this);
     }
 
-    /** Whether a frame of the current epoch is queued (even while paused). Consumer thread only. */
+    /**
+     * Whether a frame of the current epoch is queued, paused or not. Consumer thread only: the session uses it to
+     * tell "the response has finished playing" from "paused with audio left".
+     */
     public boolean hasPendingFrame() {
         return hasCurrentFrame();
     }
