@@ -1,0 +1,73 @@
+package io.github.voicechat.examples;
+
+import io.github.voicechat.VoicePipeline;
+import io.github.voicechat.VoiceSession;
+import io.github.voicechat.audio.AudioSink;
+import io.github.voicechat.audio.AudioSinks;
+import io.github.voicechat.audio.AudioSource;
+import io.github.voicechat.audio.AudioSources;
+import io.github.voicechat.spi.EchoCanceller;
+import io.github.voicechat.spi.EngineProvider;
+import io.github.voicechat.spi.SpeechRecognizer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code voicechat live}: talk through the microphone and speaker; Ctrl-C ends the session cleanly. */
+@Command(name = "live", mixinStandardHelpOptions = true,
+        description = "Talk through the default microphone and speaker (echo cancellation on when available).")
+final class LiveCommand implements Callable<Integer> {
+
+    @Option(names = "--rate", paramLabel = "HZ", description = "Speaker rate (default: 48000).")
+    int outputRateHz = 48_000;
+
+    @Mixin
+    EngineSelection engines = new EngineSelection();
+
+    @Override
+    public Integer call() throws Exception {
+        EngineProvider<SpeechRecognizer> asr = engines.asrProvider();
+        EngineProvider<EchoCanceller> aec = engines.aecProvider(true);
+        var vad = engines.vadProvider();
+        var tts = engines.ttsProvider();
+        var options = engines.options();
+        AudioSource mic;
+        AudioSink speaker;
+        try {
+            mic = AudioSources.microphone(asr.capabilities().sampleRateHz());
+        } catch (IOException e) {
+            System.err.println("error: " + e.getMessage());
+            return 3;
+        }
+        try {
+            speaker = AudioSinks.speaker(outputRateHz);
+        } catch (IOException e) {
+            mic.close();
+            System.err.println("error: " + e.getMessage());
+            return 3;
+        }
+        VoicePipeline.Builder b = VoicePipeline.builder()
+                .vad(() -> vad.create(options)).asr(() -> asr.create(options)).tts(() -> tts.create(options))
+                .responder(Responders.echo()).listener(new Timeline(System.out));
+        if (aec != null) {
+            b.echoCanceller(() -> aec.create(options));
+        }
+        VoiceSession session = b.build().openSession(mic, speaker);
+        Thread hook = new Thread(session::close, "voicechat-live-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.out.println("listening (echo cancellation " + (aec == null ? "off" : aec.id())
+                + "); speak, and press Ctrl-C to end");
+        session.start();
+        session.awaitTermination(Duration.ofDays(1));
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running and closes the session
+        }
+        session.close();
+        return 0;
+    }
+}
