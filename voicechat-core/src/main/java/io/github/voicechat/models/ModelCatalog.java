@@ -207,6 +207,13 @@ public final class ModelCatalog {
         return Optional.ofNullable(entries.get(id));
     }
 
+    /** Entries for a task that handle a language (bare {@code en} matches any region), for routing by capability. */
+    public List<ModelEntry> find(ModelTask task, String languageTag) {
+        return entries.values().stream()
+                .filter(e -> e.task() == task && e.capabilities().supportsLanguage(languageTag))
+                .toList();
+    }
+
     /** The entry with that id; unknown ids fail with the three nearest ids by edit distance. */
     public ModelEntry get(String id) {
         ModelEntry e = entries.get(id);
