@@ -316,7 +316,7 @@ public final class ModelStore {
         long size = Files.size(p);
         if (size != r.sizeBytes()) {
             throw new ModelIntegrityException(id, "installed file " + p + " changed size since it was verified: "
-                    + "expected " + r.sizeBytes() + " bytes, found " + size + "; run: voicechat models pull " + id);
+                    + "expected " + r.sizeBytes() + " bytes, found " + size + " bytes; run: voicechat models pull " + id);
         }
         long mtime = Files.getLastModifiedTime(p).toMillis();
         if (mtime == r.modifiedMillis()) {
