@@ -1,0 +1,7 @@
+package io.github.voicechat.models;
+
+/** Receives {@link ModelEvent}s; called synchronously on the thread that caused the event, so keep it quick. */
+@FunctionalInterface
+public interface ModelEventListener {
+    void onEvent(ModelEvent event);
+}

@@ -1,0 +1,10 @@
+package io.github.voicechat.models;
+
+/** A model file is not what was verified or published (changed size, wrong digest). The file is not used. */
+public class ModelIntegrityException extends ModelException {
+    private static final long serialVersionUID = 1L;
+
+    public ModelIntegrityException(String modelId, String message) {
+        super(modelId, message);
+    }
+}

@@ -1,0 +1,10 @@
+package io.github.voicechat.models;
+
+/** A loader failed to load or warm up a model. */
+public final class ModelLoadException extends ModelException {
+    private static final long serialVersionUID = 1L;
+
+    public ModelLoadException(String modelId, String message, Throwable cause) {
+        super(modelId, message, cause);
+    }
+}

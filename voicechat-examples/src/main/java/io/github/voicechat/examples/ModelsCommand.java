@@ -1,0 +1,296 @@
+package io.github.voicechat.examples;
+
+import io.github.voicechat.models.ModelCatalog;
+import io.github.voicechat.models.ModelEntry;
+import io.github.voicechat.models.ModelException;
+import io.github.voicechat.models.ModelFile;
+import io.github.voicechat.models.ModelStore;
+import io.github.voicechat.models.PullResult;
+import io.github.voicechat.models.ResolvedModel;
+import io.github.voicechat.models.StoreListener;
+import io.github.voicechat.models.VerifyReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code voicechat models list | pull ID | verify [ID] | path ID | rm ID}. */
+@Command(name = "models", mixinStandardHelpOptions = true,
+        description = "List, download, verify and remove models.",
+        subcommands = {ModelsCommand.ListCmd.class, ModelsCommand.Pull.class, ModelsCommand.Verify.class,
+                ModelsCommand.PathCmd.class, ModelsCommand.Rm.class})
+public class ModelsCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--home", description = "Model home (default: $VOICECHAT_HOME/models or ~/.cache/voicechat/models).")
+    Path home;
+
+    @Option(names = "--catalog", description = "A catalog.json to use instead of the built-in one.")
+    Path catalog;
+
+    @Option(names = "--mirror", description = "Base URL replacing every catalog URL's host, e.g. http://127.0.0.1:8080/"
+            + " (default: system property " + ModelStore.MIRROR_PROPERTY + ").")
+    URI mirror;
+
+    @Option(names = "--offline-dir", description = "A folder with model files to use as they are (repeatable).")
+    List<Path> offlineDirs = new ArrayList<>();
+
+    @Option(names = "--offline", description = "Never download.")
+    boolean offline;
+
+    public ModelsCommand() {
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    ModelStore store(StoreListener listener) throws IOException {
+        ModelStore.Builder b = ModelStore.builder().listener(listener).offline(offline);
+        if (home != null) {
+            b.home(home);
+        }
+        if (catalog != null) {
+            b.catalog(ModelCatalog.load(catalog));
+        }
+        if (mirror != null) {
+            b.mirror(mirror);
+        }
+        offlineDirs.forEach(b::offlineDir);
+        return b.build();
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** Runs an action, turning model errors into one line on stderr and exit code 1. */
+    int run(Action a) {
+        try {
+            return a.run();
+        } catch (ModelException | IOException | IllegalArgumentException e) {
+            err().println("error: " + e.getMessage());
+            err().flush();
+            return 1;
+        }
+    }
+
+    interface Action {
+        int run() throws IOException;
+    }
+
+    static String size(Optional<Long> bytes) {
+        if (bytes.isEmpty()) {
+            return "?";
+        }
+        double mib = bytes.get() / (1024.0 * 1024.0);
+        return mib >= 1024 ? String.format(Locale.ROOT, "%.1f GiB", mib / 1024)
+                : String.format(Locale.ROOT, "%.1f MiB", mib);
+    }
+
+    @Command(name = "list", description = "Print the catalog and where each model is.")
+    static final class ListCmd implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand parent;
+
+        @Override
+        public Integer call() {
+            return parent.run(() -> {
+                ModelStore store = parent.store(StoreListener.NONE);
+                PrintWriter out = parent.out();
+                out.printf(Locale.ROOT, "%-30s %-4s %-8s %-10s %-11s %s%n", "ID", "TASK", "ENGINE", "SIZE", "STATUS",
+                        "DESCRIPTION");
+                for (ModelEntry e : store.catalog().entries()) {
+                    String status = store.locate(e.id()).map(l -> switch (l) {
+                        case HOME -> "installed";
+                        case OFFLINE_DIR -> "offline-dir";
+                        case CLASSPATH -> "classpath";
+                        case NONE -> "no-files";
+                    }).orElse("-");
+                    out.printf(Locale.ROOT, "%-30s %-4s %-8s %-10s %-11s %s%n", e.id(),
+                            e.task().name().toLowerCase(Locale.ROOT), e.engine(), size(e.totalSizeBytes()), status,
+                            e.description());
+                }
+                out.flush();
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "pull", description = "Download a model, verify its published digest and install it.")
+    static final class Pull implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand parent;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Option(names = "--allow-unverified", description = "Accept files whose publisher states no digest.")
+        boolean allowUnverified;
+
+        @Override
+        public Integer call() {
+            return parent.run(() -> {
+                ProgressBar bar = new ProgressBar(parent.err());
+                PullResult r = parent.store(bar).pull(id, allowUnverified);
+                PrintWriter out = parent.out();
+                if (r.downloaded().isEmpty()) {
+                    out.println(id + " is already available (" + r.model().location().name().toLowerCase(Locale.ROOT)
+                            + r.model().directory().map(d -> " " + d).orElse("") + ")");
+                } else {
+                    out.println("installed " + id + " in " + r.model().directory().orElseThrow() + " ("
+                            + String.join(", ", r.downloaded()) + ")");
+                }
+                out.flush();
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "verify", description = "Re-hash the files of one model, or of every available model.")
+    static final class Verify implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand parent;
+
+        @Parameters(index = "0", paramLabel = "ID", arity = "0..1")
+        String id;
+
+        @Override
+        public Integer call() {
+            return parent.run(() -> {
+                ModelStore store = parent.store(StoreListener.NONE);
+                List<String> ids = new ArrayList<>();
+                if (id != null) {
+                    ids.add(store.catalog().get(id).id());
+                } else {
+                    store.catalog().entries().stream().filter(e -> store.locate(e.id()).isPresent())
+                            .forEach(e -> ids.add(e.id()));
+                }
+                boolean allOk = true;
+                PrintWriter out = parent.out();
+                for (String m : ids) {
+                    VerifyReport r = store.verify(m);
+                    if (!r.installed()) {
+                        out.println(m + ": not installed");
+                        allOk = false;
+                        continue;
+                    }
+                    out.println(m + ": " + (r.ok() ? "OK" : "FAILED") + " ("
+                            + r.location().name().toLowerCase(Locale.ROOT) + ")");
+                    for (VerifyReport.FileCheck c : r.files()) {
+                        out.println("  " + (c.ok() ? "ok   " : "BAD  ") + c.path() + "  " + c.detail());
+                    }
+                    allOk &= r.ok();
+                }
+                out.flush();
+                return allOk ? 0 : 1;
+            });
+        }
+    }
+
+    @Command(name = "path", description = "Print where a model's files are.")
+    static final class PathCmd implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand parent;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            return parent.run(() -> {
+                ResolvedModel r = parent.store(StoreListener.NONE).resolve(id);
+                PrintWriter out = parent.out();
+                if (r.directory().isPresent()) {
+                    out.println(r.directory().get());
+                } else {
+                    for (ModelFile f : r.entry().files()) {
+                        out.println(r.url(f.path()));
+                    }
+                }
+                out.flush();
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "rm", description = "Delete a pulled model from the model home.")
+    static final class Rm implements Callable<Integer> {
+        @ParentCommand
+        ModelsCommand parent;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            return parent.run(() -> {
+                ModelStore store = parent.store(StoreListener.NONE);
+                boolean removed = store.remove(id);
+                parent.out().println(removed ? "removed " + id + " from " + store.home()
+                        : id + " is not in " + store.home() + " (nothing to remove)");
+                parent.out().flush();
+                return 0;
+            });
+        }
+    }
+
+    /** A one-line progress bar on stderr, redrawn at most once per percent. */
+    static final class ProgressBar implements StoreListener {
+        private static final int WIDTH = 30;
+        private final PrintWriter err;
+        private long lastPercent = -1;
+
+        ProgressBar(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public synchronized void downloadStarted(String modelId, ModelFile file, URI url, long resumeFromBytes) {
+            lastPercent = -1;
+            err.println((resumeFromBytes > 0 ? "resuming " + file.path() + " at " + resumeFromBytes + " bytes"
+                    : "downloading " + file.path()) + " from " + url);
+            err.flush();
+        }
+
+        @Override
+        public synchronized void downloadProgress(String modelId, ModelFile file, long done, long total) {
+            long pct = total > 0 ? done * 100 / total : -1;
+            if (pct == lastPercent && total > 0) {
+                return;
+            }
+            lastPercent = pct;
+            int filled = total > 0 ? (int) (done * WIDTH / total) : 0;
+            err.printf(Locale.ROOT, "\r[%s%s] %s %s", "#".repeat(filled), ".".repeat(WIDTH - filled),
+                    total > 0 ? String.format(Locale.ROOT, "%3d%%", pct) : "   ?",
+                    size(Optional.of(done)) + (total > 0 ? " / " + size(Optional.of(total)) : ""));
+            err.flush();
+        }
+
+        @Override
+        public synchronized void downloadFinished(String modelId, ModelFile file, io.github.voicechat.models.Digest d) {
+            err.println();
+            err.println("verified " + file.path() + (d == null ? " (no published digest: UNVERIFIED)" : " " + d));
+            err.flush();
+        }
+    }
+}
