@@ -2,8 +2,10 @@ package io.github.voicechat.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -61,9 +63,9 @@ class ResamplerTest {
             assertThat(Math.abs(gainDb)).as("passband gain at %.1f Hz, dB", toneHz).isLessThanOrEqualTo(0.1);
 
             // Against the ideal tone shifted by the declared delay: checks linear phase and delaySamples() at once.
-            double errorDb = db(rms(y, from, y.length, n -> idealTone(inRateHz, toneHz, n, r, outRateHz))
+            double errorDb = db(rms(y, from, y.length, n -> idealTone(toneHz, n, r))
                     / (AMPLITUDE / Math.sqrt(2)));
-            assertThat(errorDb).as("error vs ideal delayed tone at %.1f Hz, dB", toneHz).isLessThanOrEqualTo(-70);
+            assertThat(errorDb).as("error vs ideal delayed tone at %.1f Hz, dB", toneHz).isLessThanOrEqualTo(-80);
         }
     }
 
@@ -83,7 +85,7 @@ class ResamplerTest {
         int from = warmUp(r);
         double errorDb = db(rms(y, from, y.length,
                 k -> sweep(f0, f1, seconds, (double) (k - r.delaySamples()) / outRateHz)) / (AMPLITUDE / Math.sqrt(2)));
-        assertThat(errorDb).as("sweep error vs ideal, dB").isLessThanOrEqualTo(-60);
+        assertThat(errorDb).as("sweep error vs ideal, dB").isLessThanOrEqualTo(-80);
     }
 
     @ParameterizedTest(name = "{0} Hz -> {1} Hz")
@@ -202,10 +204,10 @@ class ResamplerTest {
 
         // Same as feeding silence after the input, cut where the aligned output covers the input's duration.
         Resampler silenceFed = Resampler.create(inRateHz, outRateHz);
-        float[] padded = java.util.Arrays.copyOf(x, x.length + inRateHz / 10);
+        float[] padded = Arrays.copyOf(x, x.length + inRateHz / 10);
         float[] reference = resampleAll(silenceFed, padded, false);
-        assertThat(java.util.Arrays.copyOf(out, processed + flushed))
-                .containsExactly(java.util.Arrays.copyOf(reference, processed + flushed));
+        assertThat(Arrays.copyOf(out, processed + flushed))
+                .containsExactly(Arrays.copyOf(reference, processed + flushed));
 
         // The last input sample's peak sits at its time plus the delay, in the part only flush writes.
         int peak = 0;
@@ -215,7 +217,7 @@ class ResamplerTest {
             }
         }
         double expectedPeak = (x.length - 1) * (double) outRateHz / inRateHz + r.delaySamples();
-        assertThat((double) peak).isCloseTo(expectedPeak, org.assertj.core.data.Offset.offset(1.0));
+        assertThat((double) peak).isCloseTo(expectedPeak, offset(1.0));
         assertThat(peak).isGreaterThanOrEqualTo(processed);
 
         // After flush the instance starts a new stream: same input, same output as a fresh one.
@@ -260,8 +262,10 @@ class ResamplerTest {
         poisoned[100] = Float.NaN;
         float[] y = resampleAll(r, poisoned, false);
         assertThat(y[3 * 100 + r.delaySamples()]).isNaN();
-        // The filter has no feedback: a second of input later the output equals the clean run exactly.
+        // No feedback: once the NaN has left the filter window (tapsPerPhase ~ 2 * delay * in / out input samples
+        // after it) the output equals the clean run exactly, without a reset.
         int clean = 3 * (100 + 2 * r.delaySamples() / 3 + 2);
+        assertThat(clean).isLessThan(y.length / 2);
         for (int i = clean; i < y.length; i++) {
             assertThat(y[i]).as("output %d", i).isEqualTo(reference[i]);
         }
@@ -342,8 +346,8 @@ class ResamplerTest {
         return x;
     }
 
-    private static double idealTone(int inRateHz, double toneHz, int outIndex, Resampler r, int outRateHz) {
-        double t = (double) (outIndex - r.delaySamples()) / outRateHz;
+    private static double idealTone(double toneHz, int outIndex, Resampler r) {
+        double t = (double) (outIndex - r.delaySamples()) / r.outRateHz();
         return AMPLITUDE * Math.sin(2 * Math.PI * toneHz * t + START_PHASE);
     }
 
@@ -359,7 +363,7 @@ class ResamplerTest {
         if (flush) {
             n += r.flush(y, n);
         }
-        return java.util.Arrays.copyOf(y, n);
+        return Arrays.copyOf(y, n);
     }
 
     private static double sum(float[] y, int n) {
