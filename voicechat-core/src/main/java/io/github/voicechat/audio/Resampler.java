@@ -237,23 +237,31 @@ public final class Resampler {
         return o - outOff;
     }
 
-    /** Four independent sums break the add dependency chain; the order is fixed, so results do not vary by chunking. */
+    /** Eight independent sums break the add dependency chain; the order is fixed, so results do not vary by chunking. */
     private static float dot(float[] c, int cOff, float[] h, int hOff, int n) {
         float a0 = 0;
         float a1 = 0;
         float a2 = 0;
         float a3 = 0;
+        float a4 = 0;
+        float a5 = 0;
+        float a6 = 0;
+        float a7 = 0;
         int i = 0;
-        for (; i + 3 < n; i += 4) {
+        for (; i + 7 < n; i += 8) {
             a0 += c[cOff + i] * h[hOff + i];
             a1 += c[cOff + i + 1] * h[hOff + i + 1];
             a2 += c[cOff + i + 2] * h[hOff + i + 2];
             a3 += c[cOff + i + 3] * h[hOff + i + 3];
+            a4 += c[cOff + i + 4] * h[hOff + i + 4];
+            a5 += c[cOff + i + 5] * h[hOff + i + 5];
+            a6 += c[cOff + i + 6] * h[hOff + i + 6];
+            a7 += c[cOff + i + 7] * h[hOff + i + 7];
         }
         for (; i < n; i++) {
             a0 += c[cOff + i] * h[hOff + i];
         }
-        return (a0 + a1) + (a2 + a3);
+        return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
     }
 
     @Override
