@@ -1,6 +1,7 @@
 package io.github.voicechat.vad;
 
 import io.github.voicechat.audio.Framer;
+import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.VoiceActivityDetector;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,11 @@ import java.util.List;
  *   <li>A segment whose speech (start to end, before padding) is shorter than {@code minSpeechMs} is dropped.
  *       Streaming, {@link Event#SPEECH_STARTED} is reported once the speech has lasted {@code minSpeechMs}, so a
  *       started segment is never dropped afterwards.</li>
+ *   <li>{@code endLatencyMs} moves each end earlier, before padding: a recurrent detector's probability stays high
+ *       for a while after speech stops (Silero v6: two 32 ms chunks above 0.5 on the labelled LibriVox clips), so
+ *       the silence run starts that much after the speech really ended. It never moves an end before the
+ *       segment's start, does not change which segments are kept, and does not apply to speech cut by the clip's
+ *       end.</li>
  *   <li>{@code speechPadMs} widens each kept segment on both sides, clamped to the start of the stream and to the
  *       end of the previous segment (segments never overlap); the end padding is clamped to the end of the frame
  *       that ended the segment (so it is at most {@code minSilenceMs} plus a frame) and, at {@link #finish}, to the
@@ -69,15 +75,28 @@ public final class SpeechSegmenter {
         }
     }
 
+    /** Option keys read by {@link Builder#options(EngineOptions)}. */
+    public static final String THRESHOLD = "threshold";
+    public static final String NEG_THRESHOLD = "neg_threshold";
+    public static final String MIN_SPEECH_MS = "min_speech_ms";
+    public static final String MIN_SILENCE_MS = "min_silence_ms";
+    public static final String SPEECH_PAD_MS = "speech_pad_ms";
+    public static final String END_LATENCY_MS = "end_latency_ms";
+    /** All of them, for engines that check their options. */
+    public static final java.util.Set<String> OPTION_KEYS =
+            java.util.Set.of(THRESHOLD, NEG_THRESHOLD, MIN_SPEECH_MS, MIN_SILENCE_MS, SPEECH_PAD_MS, END_LATENCY_MS);
+
     private final int sampleRateHz;
     private final float activationThreshold;
     private final float deactivationThreshold;
     private final int minSpeechMs;
     private final int minSilenceMs;
     private final int speechPadMs;
+    private final int endLatencyMs;
     private final long minSpeechSamples;
     private final long minSilenceSamples;
     private final long padSamples;
+    private final long endLatencySamples;
 
     private boolean triggered;
     private boolean confirmed;
@@ -101,6 +120,8 @@ public final class SpeechSegmenter {
         this.minSpeechSamples = msToSamples(b.minSpeechMs, b.sampleRateHz);
         this.minSilenceSamples = msToSamples(b.minSilenceMs, b.sampleRateHz);
         this.padSamples = msToSamples(b.speechPadMs, b.sampleRateHz);
+        this.endLatencyMs = b.endLatencyMs;
+        this.endLatencySamples = msToSamples(b.endLatencyMs, b.sampleRateHz);
     }
 
     /** A builder with the defaults: activation 0.5, deactivation 0.35, min speech 250 ms, min silence 100 ms, pad 30 ms. */
@@ -115,7 +136,8 @@ public final class SpeechSegmenter {
                 .deactivationThreshold(deactivationThreshold)
                 .minSpeechMs(minSpeechMs)
                 .minSilenceMs(minSilenceMs)
-                .speechPadMs(speechPadMs);
+                .speechPadMs(speechPadMs)
+                .endLatencyMs(endLatencyMs);
     }
 
     private static long msToSamples(int ms, int rateHz) {
@@ -144,6 +166,10 @@ public final class SpeechSegmenter {
 
     public int speechPadMs() {
         return speechPadMs;
+    }
+
+    public int endLatencyMs() {
+        return endLatencyMs;
     }
 
     /** Whether speech has started (confirmed by {@code minSpeechMs}) and not yet ended. */
@@ -199,7 +225,7 @@ public final class SpeechSegmenter {
             if (frameEnd - silenceStart >= minSilenceSamples) {
                 // Padding after the speech is limited to what has been heard: the next segment cannot then
                 // start inside this one's padding.
-                return end(silenceStart, frameEnd);
+                return end(silenceStart, frameEnd, true);
             }
             return Event.NONE;
         }
@@ -218,12 +244,13 @@ public final class SpeechSegmenter {
         return Math.max(Math.max(0, previousEnd), rawStart - padSamples);
     }
 
-    private Event end(long rawEnd, long clipEnd) {
+    private Event end(long rawEnd, long clipEnd, boolean bySilence) {
         boolean keep = rawEnd - rawStart >= minSpeechSamples;
         Event event = Event.NONE;
         if (keep) {
             long start = paddedStart();
-            long end = Math.min(rawEnd + padSamples, clipEnd);
+            long spoken = bySilence ? Math.max(rawStart, rawEnd - endLatencySamples) : rawEnd;
+            long end = Math.max(start, Math.min(spoken + padSamples, clipEnd));
             lastSegment = new Segment(start, end, sampleRateHz);
             previousEnd = end;
             event = Event.SPEECH_ENDED;
@@ -248,7 +275,7 @@ public final class SpeechSegmenter {
         }
         Event event = Event.NONE;
         if (triggered) {
-            event = end(silenceStart >= 0 ? silenceStart : endSample, endSample);
+            event = silenceStart >= 0 ? end(silenceStart, endSample, true) : end(endSample, endSample, false);
         }
         position = endSample;
         return event;
@@ -328,12 +355,30 @@ public final class SpeechSegmenter {
         private int minSpeechMs = 250;
         private int minSilenceMs = 100;
         private int speechPadMs = 30;
+        private int endLatencyMs;
 
         private Builder(int sampleRateHz) {
             if (sampleRateHz <= 0) {
                 throw new IllegalArgumentException("sample rate must be positive, was " + sampleRateHz + " Hz");
             }
             this.sampleRateHz = sampleRateHz;
+        }
+
+        /**
+         * Applies the segmenter keys of engine options, as given on a command line: {@code threshold} (activation),
+         * {@code neg_threshold} (deactivation), {@code min_speech_ms}, {@code min_silence_ms}, {@code speech_pad_ms},
+         * {@code end_latency_ms}.
+         * Keys it does not know are left to the engine.
+         */
+        public Builder options(EngineOptions options) {
+            options.get(THRESHOLD).ifPresent(v -> activationThreshold((float) options.getDouble(THRESHOLD, 0)));
+            options.get(NEG_THRESHOLD)
+                    .ifPresent(v -> deactivationThreshold((float) options.getDouble(NEG_THRESHOLD, 0)));
+            minSpeechMs(options.getInt(MIN_SPEECH_MS, minSpeechMs));
+            minSilenceMs(options.getInt(MIN_SILENCE_MS, minSilenceMs));
+            speechPadMs(options.getInt(SPEECH_PAD_MS, speechPadMs));
+            endLatencyMs(options.getInt(END_LATENCY_MS, endLatencyMs));
+            return this;
         }
 
         /** Probability at or above which speech starts (and a silence run is cancelled). */
@@ -362,6 +407,12 @@ public final class SpeechSegmenter {
 
         public Builder speechPadMs(int ms) {
             this.speechPadMs = requireNonNegative("speech pad", ms);
+            return this;
+        }
+
+        /** How much later than the speech the detector's probability falls; default 0. */
+        public Builder endLatencyMs(int ms) {
+            this.endLatencyMs = requireNonNegative("end latency", ms);
             return this;
         }
 

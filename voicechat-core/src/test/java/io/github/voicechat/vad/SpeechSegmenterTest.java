@@ -146,6 +146,25 @@ class SpeechSegmenterTest {
     }
 
     @Test
+    void endLatencyMovesEndsEarlierButNotKeepDecisionsNorClipCuts() {
+        SpeechSegmenter s = ms().endLatencyMs(20).speechPadMs(5).build();
+        // Silence run from 100 ms: speech taken to end at 80 ms, padded to 85 ms.
+        assertThat(events(s, seq(10, 0.9, 3, 0.0))).containsExactly("start@50=0", "end@130=0-85");
+        s.reset();
+        // 50 ms of speech is kept (the decision uses the run's start, 70 ms) although its end moves to 50 ms.
+        assertThat(events(s, seq(2, 0.0, 5, 0.9, 3, 0.0))).containsExactly("start@70=15", "end@100=15-55");
+        s.reset();
+        // A latency longer than the segment cannot move its end before its start.
+        s = ms().endLatencyMs(500).speechPadMs(0).build();
+        assertThat(events(s, seq(2, 0.0, 6, 0.9, 3, 0.0))).containsExactly("start@70=20", "end@110=20-20");
+        s.reset();
+        // Speech cut by the clip's end ended there: no latency to undo.
+        events(s, seq(8, 0.9));
+        s.finish(80);
+        assertThat(s.lastSegment()).isEqualTo(new Segment(0, 80, RATE));
+    }
+
+    @Test
     void finishClosesOpenSpeechAtTheClipEndOrAtItsSilenceRun() {
         SpeechSegmenter s = ms().speechPadMs(20).build();
         events(s, seq(3, 0.0, 8, 0.9));
@@ -236,6 +255,22 @@ class SpeechSegmenterTest {
         SpeechSegmenter b = a.toBuilder().build();
         assertThat(new float[] {b.activationThreshold(), b.deactivationThreshold()}).containsExactly(0.6f, 0.2f);
         assertThat(new int[] {b.minSpeechMs(), b.minSilenceMs(), b.speechPadMs()}).containsExactly(50, 30, 7);
+        assertThat(a.toBuilder().endLatencyMs(20).build().toBuilder().build().endLatencyMs()).isEqualTo(20);
+    }
+
+    @Test
+    void optionsSetEverySetting() {
+        SpeechSegmenter s = SpeechSegmenter.builder(RATE)
+                .options(io.github.voicechat.spi.EngineOptions.parse(List.of("threshold=0.7", "neg_threshold=0.4",
+                        "min_speech_ms=120", "min_silence_ms=80", "speech_pad_ms=15", "end_latency_ms=64",
+                        "device=cpu")))
+                .build();
+        assertThat(new float[] {s.activationThreshold(), s.deactivationThreshold()}).containsExactly(0.7f, 0.4f);
+        assertThat(new int[] {s.minSpeechMs(), s.minSilenceMs(), s.speechPadMs()}).containsExactly(120, 80, 15);
+        assertThat(s.endLatencyMs()).isEqualTo(64);
+        assertThatThrownBy(() -> SpeechSegmenter.builder(RATE)
+                .options(io.github.voicechat.spi.EngineOptions.parse(List.of("min_silence_ms=soon"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("soon");
     }
 
     /**
