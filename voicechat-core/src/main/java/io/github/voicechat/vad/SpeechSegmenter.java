@@ -1,0 +1,443 @@
+package io.github.voicechat.vad;
+
+import io.github.voicechat.audio.Framer;
+import io.github.voicechat.spi.EngineOptions;
+import io.github.voicechat.spi.VoiceActivityDetector;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns per-frame speech probabilities into speech segments, one frame at a time (streaming) or over a whole clip.
+ *
+ * <p>Rules, all in audio time (samples), following Silero's reference segmenter:
+ * <ul>
+ *   <li>Speech starts at the first frame whose probability is at least the activation threshold.</li>
+ *   <li>Once speaking, a frame below the deactivation threshold starts a silence run; a frame at or above the
+ *       activation threshold cancels it (frames in between neither start nor cancel one: that is the hysteresis).
+ *       The segment ends, at the start of the run, when the run has lasted {@code minSilenceMs}.</li>
+ *   <li>A segment whose speech (start to end, before padding) is shorter than {@code minSpeechMs} is dropped.
+ *       Streaming, {@link Event#SPEECH_STARTED} is reported once the speech has lasted {@code minSpeechMs}, so a
+ *       started segment is never dropped afterwards.</li>
+ *   <li>{@code endLatencyMs} moves each end earlier, before padding: a recurrent detector's probability stays high
+ *       for a while after speech stops (Silero v6: two 32 ms chunks above 0.5 on the labelled LibriVox clips), so
+ *       the silence run starts that much after the speech really ended. It never moves an end before the
+ *       segment's start, does not change which segments are kept, and does not apply to speech cut by the clip's
+ *       end.</li>
+ *   <li>{@code speechPadMs} widens each kept segment on both sides, clamped to the start of the stream and to the
+ *       end of the previous segment (segments never overlap); the end padding is clamped to the end of the frame
+ *       that ended the segment (so it is at most {@code minSilenceMs} plus a frame) and, at {@link #finish}, to the
+ *       end of the clip.</li>
+ * </ul>
+ *
+ * <p>An instance is mutable, used by one thread, and allocates only when a segment ends.
+ */
+public final class SpeechSegmenter {
+
+    /** What one {@link #accept} call changed. */
+    public enum Event {
+        /** Nothing to report. */
+        NONE,
+        /** Speech has lasted {@code minSpeechMs}: {@link #currentStartSample()} says where it (padded) began. */
+        SPEECH_STARTED,
+        /** A segment ended: {@link #lastSegment()} holds it. */
+        SPEECH_ENDED
+    }
+
+    /**
+     * A stretch of speech, {@code [startSample, endSample)} at {@code sampleRateHz}.
+     */
+    public record Segment(long startSample, long endSample, int sampleRateHz) {
+        public Segment {
+            if (startSample < 0 || endSample < startSample) {
+                throw new IllegalArgumentException(
+                        "segment must satisfy 0 <= start <= end, was [" + startSample + ", " + endSample + ")");
+            }
+            if (sampleRateHz <= 0) {
+                throw new IllegalArgumentException("sample rate must be positive, was " + sampleRateHz);
+            }
+        }
+
+        public double startS() {
+            return (double) startSample / sampleRateHz;
+        }
+
+        public double endS() {
+            return (double) endSample / sampleRateHz;
+        }
+
+        public double durationMs() {
+            return (endSample - startSample) * 1000.0 / sampleRateHz;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "[%.3f s, %.3f s)", startS(), endS());
+        }
+    }
+
+    /** Option keys read by {@link Builder#options(EngineOptions)}. */
+    public static final String THRESHOLD = "threshold";
+    public static final String NEG_THRESHOLD = "neg_threshold";
+    public static final String MIN_SPEECH_MS = "min_speech_ms";
+    public static final String MIN_SILENCE_MS = "min_silence_ms";
+    public static final String SPEECH_PAD_MS = "speech_pad_ms";
+    public static final String END_LATENCY_MS = "end_latency_ms";
+    /** All of them, for engines that check their options. */
+    public static final java.util.Set<String> OPTION_KEYS =
+            java.util.Set.of(THRESHOLD, NEG_THRESHOLD, MIN_SPEECH_MS, MIN_SILENCE_MS, SPEECH_PAD_MS, END_LATENCY_MS);
+
+    private final int sampleRateHz;
+    private final float activationThreshold;
+    private final float deactivationThreshold;
+    private final int minSpeechMs;
+    private final int minSilenceMs;
+    private final int speechPadMs;
+    private final int endLatencyMs;
+    private final long minSpeechSamples;
+    private final long minSilenceSamples;
+    private final long padSamples;
+    private final long endLatencySamples;
+
+    private boolean triggered;
+    private boolean confirmed;
+    /** First sample of the first frame at or above activation; -1 when not speaking. */
+    private long rawStart = -1;
+    /** First sample of the current silence run; -1 when none. */
+    private long silenceStart = -1;
+    /** End of the last emitted segment (padded): the next one may not start before it. */
+    private long previousEnd;
+    /** End of the last frame seen: frames must not go back in time. */
+    private long position;
+    private Segment lastSegment;
+
+    private SpeechSegmenter(Builder b) {
+        this.sampleRateHz = b.sampleRateHz;
+        this.activationThreshold = b.activationThreshold;
+        this.deactivationThreshold = b.deactivationThreshold;
+        this.minSpeechMs = b.minSpeechMs;
+        this.minSilenceMs = b.minSilenceMs;
+        this.speechPadMs = b.speechPadMs;
+        this.minSpeechSamples = msToSamples(b.minSpeechMs, b.sampleRateHz);
+        this.minSilenceSamples = msToSamples(b.minSilenceMs, b.sampleRateHz);
+        this.padSamples = msToSamples(b.speechPadMs, b.sampleRateHz);
+        this.endLatencyMs = b.endLatencyMs;
+        this.endLatencySamples = msToSamples(b.endLatencyMs, b.sampleRateHz);
+    }
+
+    /** A builder with the defaults: activation 0.5, deactivation 0.35, min speech 250 ms, min silence 100 ms, pad 30 ms. */
+    public static Builder builder(int sampleRateHz) {
+        return new Builder(sampleRateHz);
+    }
+
+    /** A builder holding this segmenter's settings, for a variant. */
+    public Builder toBuilder() {
+        return new Builder(sampleRateHz)
+                .activationThreshold(activationThreshold)
+                .deactivationThreshold(deactivationThreshold)
+                .minSpeechMs(minSpeechMs)
+                .minSilenceMs(minSilenceMs)
+                .speechPadMs(speechPadMs)
+                .endLatencyMs(endLatencyMs);
+    }
+
+    private static long msToSamples(int ms, int rateHz) {
+        return Math.round(ms * (double) rateHz / 1000.0);
+    }
+
+    public int sampleRateHz() {
+        return sampleRateHz;
+    }
+
+    public float activationThreshold() {
+        return activationThreshold;
+    }
+
+    public float deactivationThreshold() {
+        return deactivationThreshold;
+    }
+
+    public int minSpeechMs() {
+        return minSpeechMs;
+    }
+
+    public int minSilenceMs() {
+        return minSilenceMs;
+    }
+
+    public int speechPadMs() {
+        return speechPadMs;
+    }
+
+    public int endLatencyMs() {
+        return endLatencyMs;
+    }
+
+    /** Whether speech has started (confirmed by {@code minSpeechMs}) and not yet ended. */
+    public boolean isSpeaking() {
+        return confirmed;
+    }
+
+    /** Padded start of the speech in progress, once {@link Event#SPEECH_STARTED} was reported; -1 otherwise. */
+    public long currentStartSample() {
+        return confirmed ? paddedStart() : -1;
+    }
+
+    /** The segment reported by the last {@link Event#SPEECH_ENDED}, or null. */
+    public Segment lastSegment() {
+        return lastSegment;
+    }
+
+    /**
+     * Takes the speech probability of the frame {@code [frameStartSample, frameStartSample + frameSamples)}.
+     *
+     * @throws IllegalArgumentException if the probability is outside [0, 1] or NaN, the frame is empty, or it starts
+     *                                  before the end of the previous frame
+     */
+    public Event accept(long frameStartSample, int frameSamples, float probability) {
+        if (!(probability >= 0f && probability <= 1f)) {
+            throw new IllegalArgumentException("speech probability must be in [0, 1], was " + probability);
+        }
+        if (frameSamples <= 0) {
+            throw new IllegalArgumentException("frame length must be positive, was " + frameSamples);
+        }
+        if (frameStartSample < position) {
+            throw new IllegalArgumentException("frames must not go back in time: frame starts at sample "
+                    + frameStartSample + " but the previous one ended at " + position);
+        }
+        long frameEnd = frameStartSample + frameSamples;
+        position = frameEnd;
+
+        if (!triggered) {
+            if (probability >= activationThreshold) {
+                triggered = true;
+                rawStart = frameStartSample;
+                silenceStart = -1;
+                return confirmIfLongEnough(frameEnd);
+            }
+            return Event.NONE;
+        }
+        if (probability >= activationThreshold) {
+            silenceStart = -1;
+        } else if (probability < deactivationThreshold && silenceStart < 0) {
+            silenceStart = frameStartSample;
+        }
+        if (silenceStart >= 0) {
+            if (frameEnd - silenceStart >= minSilenceSamples) {
+                // Padding after the speech is limited to what has been heard: the next segment cannot then
+                // start inside this one's padding.
+                return end(silenceStart, frameEnd, true);
+            }
+            return Event.NONE;
+        }
+        return confirmIfLongEnough(frameEnd);
+    }
+
+    private Event confirmIfLongEnough(long speechEnd) {
+        if (!confirmed && speechEnd - rawStart >= minSpeechSamples) {
+            confirmed = true;
+            return Event.SPEECH_STARTED;
+        }
+        return Event.NONE;
+    }
+
+    private long paddedStart() {
+        return Math.max(Math.max(0, previousEnd), rawStart - padSamples);
+    }
+
+    private Event end(long rawEnd, long clipEnd, boolean bySilence) {
+        boolean keep = rawEnd - rawStart >= minSpeechSamples;
+        Event event = Event.NONE;
+        if (keep) {
+            long start = paddedStart();
+            long spoken = bySilence ? Math.max(rawStart, rawEnd - endLatencySamples) : rawEnd;
+            long end = Math.max(start, Math.min(spoken + padSamples, clipEnd));
+            lastSegment = new Segment(start, end, sampleRateHz);
+            previousEnd = end;
+            event = Event.SPEECH_ENDED;
+        }
+        triggered = false;
+        confirmed = false;
+        rawStart = -1;
+        silenceStart = -1;
+        return event;
+    }
+
+    /**
+     * Ends the stream at {@code endSample} (the clip length): speech still in progress ends there, or at the start of
+     * its silence run if one began, padded but not beyond {@code endSample}.
+     *
+     * @return {@link Event#SPEECH_ENDED} if that closed a segment (see {@link #lastSegment()})
+     */
+    public Event finish(long endSample) {
+        if (endSample < position) {
+            throw new IllegalArgumentException(
+                    "stream end " + endSample + " is before the end of the last frame " + position);
+        }
+        Event event = Event.NONE;
+        if (triggered) {
+            event = silenceStart >= 0 ? end(silenceStart, endSample, true) : end(endSample, endSample, false);
+        }
+        position = endSample;
+        return event;
+    }
+
+    /** Forgets everything, as at the start of a new stream at sample 0. */
+    public void reset() {
+        triggered = false;
+        confirmed = false;
+        rawStart = -1;
+        silenceStart = -1;
+        previousEnd = 0;
+        position = 0;
+        lastSegment = null;
+    }
+
+    /**
+     * Segments a whole clip given one probability per frame of {@code frameSamples}, frame {@code i} starting at
+     * sample {@code i * frameSamples}; the clip is {@code clipSamples} long. Resets this segmenter first.
+     */
+    public List<Segment> segment(float[] probabilities, int frameSamples, long clipSamples) {
+        reset();
+        List<Segment> out = new ArrayList<>();
+        for (int i = 0; i < probabilities.length; i++) {
+            if (accept((long) i * frameSamples, frameSamples, probabilities[i]) == Event.SPEECH_ENDED) {
+                out.add(lastSegment);
+            }
+        }
+        if (finish(Math.max(clipSamples, position)) == Event.SPEECH_ENDED) {
+            out.add(lastSegment);
+        }
+        return out;
+    }
+
+    /**
+     * Runs {@code vad} over a whole clip at the detector's rate, reframing it to {@link
+     * VoiceActivityDetector#frameSamples()} (a last partial frame is zero-padded), and segments the result with
+     * {@code segmenter}. Resets both first.
+     *
+     * @throws IllegalArgumentException if the segmenter's rate is not the detector's
+     */
+    public static List<Segment> detect(VoiceActivityDetector vad, float[] samples, SpeechSegmenter segmenter) {
+        if (segmenter.sampleRateHz() != vad.sampleRateHz()) {
+            throw new IllegalArgumentException("segmenter runs at " + segmenter.sampleRateHz()
+                    + " Hz but the detector at " + vad.sampleRateHz() + " Hz");
+        }
+        vad.reset();
+        segmenter.reset();
+        List<Segment> out = new ArrayList<>();
+        Framer framer = new Framer(vad.frameSamples());
+        Framer.FrameConsumer consumer = (frame, off, len, start) -> {
+            float p = vad.speechProbability(frame, off, len);
+            if (segmenter.accept(start, len, p) == Event.SPEECH_ENDED) {
+                out.add(segmenter.lastSegment());
+            }
+        };
+        framer.push(samples, 0, samples.length, consumer);
+        framer.flushPadded(consumer);
+        if (segmenter.finish(Math.max(samples.length, segmenter.position)) == Event.SPEECH_ENDED) {
+            out.add(segmenter.lastSegment());
+        }
+        // A padded last frame can push a segment end past the clip; the clip is the truth.
+        for (int i = 0; i < out.size(); i++) {
+            Segment s = out.get(i);
+            if (s.endSample() > samples.length) {
+                out.set(i, new Segment(Math.min(s.startSample(), samples.length), samples.length, s.sampleRateHz()));
+            }
+        }
+        return out;
+    }
+
+    /** Settings of a {@link SpeechSegmenter}. */
+    public static final class Builder {
+        private final int sampleRateHz;
+        private float activationThreshold = 0.5f;
+        private float deactivationThreshold = 0.35f;
+        private int minSpeechMs = 250;
+        private int minSilenceMs = 100;
+        private int speechPadMs = 30;
+        private int endLatencyMs;
+
+        private Builder(int sampleRateHz) {
+            if (sampleRateHz <= 0) {
+                throw new IllegalArgumentException("sample rate must be positive, was " + sampleRateHz + " Hz");
+            }
+            this.sampleRateHz = sampleRateHz;
+        }
+
+        /**
+         * Applies the segmenter keys of engine options, as given on a command line: {@code threshold} (activation),
+         * {@code neg_threshold} (deactivation), {@code min_speech_ms}, {@code min_silence_ms}, {@code speech_pad_ms},
+         * {@code end_latency_ms}.
+         * Keys it does not know are left to the engine.
+         */
+        public Builder options(EngineOptions options) {
+            options.get(THRESHOLD).ifPresent(v -> activationThreshold((float) options.getDouble(THRESHOLD, 0)));
+            options.get(NEG_THRESHOLD)
+                    .ifPresent(v -> deactivationThreshold((float) options.getDouble(NEG_THRESHOLD, 0)));
+            minSpeechMs(options.getInt(MIN_SPEECH_MS, minSpeechMs));
+            minSilenceMs(options.getInt(MIN_SILENCE_MS, minSilenceMs));
+            speechPadMs(options.getInt(SPEECH_PAD_MS, speechPadMs));
+            endLatencyMs(options.getInt(END_LATENCY_MS, endLatencyMs));
+            return this;
+        }
+
+        /** Probability at or above which speech starts (and a silence run is cancelled). */
+        public Builder activationThreshold(float threshold) {
+            requireProbability("activation threshold", threshold);
+            this.activationThreshold = threshold;
+            return this;
+        }
+
+        /** Probability below which a silence run starts. */
+        public Builder deactivationThreshold(float threshold) {
+            requireProbability("deactivation threshold", threshold);
+            this.deactivationThreshold = threshold;
+            return this;
+        }
+
+        public Builder minSpeechMs(int ms) {
+            this.minSpeechMs = requireNonNegative("min speech", ms);
+            return this;
+        }
+
+        public Builder minSilenceMs(int ms) {
+            this.minSilenceMs = requireNonNegative("min silence", ms);
+            return this;
+        }
+
+        public Builder speechPadMs(int ms) {
+            this.speechPadMs = requireNonNegative("speech pad", ms);
+            return this;
+        }
+
+        /** How much later than the speech the detector's probability falls; default 0. */
+        public Builder endLatencyMs(int ms) {
+            this.endLatencyMs = requireNonNegative("end latency", ms);
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if the deactivation threshold is above the activation threshold
+         */
+        public SpeechSegmenter build() {
+            if (deactivationThreshold > activationThreshold) {
+                throw new IllegalArgumentException("deactivation threshold " + deactivationThreshold
+                        + " must not exceed activation threshold " + activationThreshold);
+            }
+            return new SpeechSegmenter(this);
+        }
+
+        private static void requireProbability(String what, float v) {
+            if (!(v > 0f && v <= 1f)) {
+                throw new IllegalArgumentException(what + " must be in (0, 1], was " + v);
+            }
+        }
+
+        private static int requireNonNegative(String what, int ms) {
+            if (ms < 0) {
+                throw new IllegalArgumentException(what + " must be >= 0 ms, was " + ms + " ms");
+            }
+            return ms;
+        }
+    }
+}
