@@ -1,0 +1,92 @@
+package io.github.voicechat.benchmarks;
+
+import io.github.voicechat.audio.AudioData;
+import io.github.voicechat.audio.WavReader;
+import io.github.voicechat.sphinx.SphinxRecognizer;
+import io.github.voicechat.spi.EngineOptions;
+import io.github.voicechat.spi.Transcript;
+import io.github.voicechat.testkit.SharedData;
+import io.github.voicechat.testkit.WordErrorRate;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Sphinx4 on the real recordings of {@code ../shared/speech}, per beam: load time, WER, real-time factor by the
+ * wall clock and by process CPU time (CPU time is what a shared or loaded machine cannot distort: it counts decoding,
+ * GC and JIT of this JVM only), and the latency of {@code finish()} after the last frame.
+ *
+ * <p>Run: {@code java -XX:+UseParallelGC -Xmx1g -Dvoicechat.shared=../shared -cp benchmarks/target/benchmarks.jar
+ * io.github.voicechat.benchmarks.AsrBenchmark [beam,beam,...]} (default {@code 2000,3000,20000}; 20000 is Sphinx's
+ * own default). Each beam gets one warm-up pass over all clips, then one measured pass. Audio is fed in 20 ms frames
+ * as fast as the decoder takes it.
+ */
+public final class AsrBenchmark {
+
+    private AsrBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (!Files.isRegularFile(SharedData.location().resolve("speech/manifest.tsv"))) {
+            System.out.println("skipped: real speech recordings not found at " + SharedData.location().resolve("speech")
+                    + " (set -Dvoicechat.shared=/path/to/shared)");
+            return;
+        }
+        String beams = args.length > 0 ? args[0] : "2000,3000,20000";
+        List<SharedData.SpeechClip> clips = SharedData.speechClips();
+        List<float[]> audio = new ArrayList<>();
+        double audioS = 0;
+        for (SharedData.SpeechClip c : clips) {
+            AudioData a = WavReader.read(c.wav());
+            audio.add(a.mono());
+            audioS += a.durationMs() / 1000;
+        }
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        System.out.printf(Locale.ROOT, "%d clips, %.1f s of audio; %d CPUs; GC %s%n", clips.size(), audioS,
+                Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList());
+        System.out.printf(Locale.ROOT, "%7s %8s %7s %9s %8s %14s%n", "beam", "load s", "WER %", "RTF wall", "RTF cpu",
+                "finish p50 ms");
+        for (String beam : beams.split(",")) {
+            long t0 = System.nanoTime();
+            try (SphinxRecognizer r = SphinxRecognizer.create(EngineOptions.EMPTY.with("beam", beam.strip()))) {
+                double loadS = (System.nanoTime() - t0) / 1e9;
+                pass(r, clips, audio, null); // warm-up
+                double[] stats = pass(r, clips, audio, os);
+                System.out.printf(Locale.ROOT, "%7s %8.1f %7.1f %9.3f %8.3f %14.0f%n", beam.strip(), loadS,
+                        100 * stats[0], stats[1] / audioS, stats[2] / audioS, stats[3]);
+            }
+        }
+    }
+
+    /** Returns {WER, wall s, cpu s, median finish latency ms}. */
+    private static double[] pass(SphinxRecognizer r, List<SharedData.SpeechClip> clips, List<float[]> audio,
+            com.sun.management.OperatingSystemMXBean os) {
+        int errors = 0;
+        int words = 0;
+        double wall = 0;
+        double cpu = 0;
+        double[] finishMs = new double[clips.size()];
+        for (int i = 0; i < clips.size(); i++) {
+            float[] s = audio.get(i);
+            long c0 = os == null ? 0 : os.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            for (int k = 0; k < s.length; k += 320) {
+                r.accept(s, k, Math.min(320, s.length - k));
+            }
+            long t1 = System.nanoTime();
+            Transcript t = r.finish();
+            long t2 = System.nanoTime();
+            wall += (t2 - t0) / 1e9;
+            cpu += os == null ? 0 : (os.getProcessCpuTime() - c0) / 1e9;
+            finishMs[i] = (t2 - t1) / 1e6;
+            List<String> ref = WordErrorRate.words(clips.get(i).transcript());
+            errors += WordErrorRate.editDistance(ref, WordErrorRate.words(t.text()));
+            words += ref.size();
+        }
+        java.util.Arrays.sort(finishMs);
+        return new double[] {(double) errors / words, wall, cpu, finishMs[finishMs.length / 2]};
+    }
+}

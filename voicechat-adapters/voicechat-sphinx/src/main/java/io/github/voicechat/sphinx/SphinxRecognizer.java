@@ -1,0 +1,347 @@
+package io.github.voicechat.sphinx;
+
+import edu.cmu.sphinx.api.Configuration;
+import edu.cmu.sphinx.api.Context;
+import edu.cmu.sphinx.frontend.util.StreamDataSource;
+import edu.cmu.sphinx.recognizer.Recognizer;
+import edu.cmu.sphinx.result.Result;
+import edu.cmu.sphinx.result.WordResult;
+import io.github.voicechat.audio.Pcm;
+import io.github.voicechat.sphinx.internal.SphinxLogging;
+import io.github.voicechat.sphinx.internal.TunedRecognizer;
+import io.github.voicechat.sphinx.internal.UtteranceStream;
+import io.github.voicechat.spi.EngineException;
+import io.github.voicechat.spi.EngineOptions;
+import io.github.voicechat.spi.SpeechRecognizer;
+import io.github.voicechat.spi.Transcript;
+import io.github.voicechat.spi.WordTiming;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CMU Sphinx4 (en-US, 16 kHz), streaming: audio given to {@link #accept} is decoded while the user is still
+ * speaking, on one decoder thread owned by this instance, so {@link #finish()} only waits for the tail.
+ *
+ * <p>The recognizer is allocated once (loading the acoustic and language models takes a few seconds) and kept
+ * allocated: each utterance is a new input stream for the same data source, so there is no
+ * {@code startRecognition} per utterance and no language model reload. Sphinx's own endpointer runs inside an
+ * utterance: a pause of 200 ms or more splits it into segments, decoded one after another and joined.
+ *
+ * <p>The front end's cepstral mean normalisation (LiveCMN) carries its estimate from one utterance to the next.
+ * That is what it is designed for on one microphone (the estimate improves as the conversation goes on), and it
+ * means the first ~2 s of the first utterance are decoded with a rougher estimate. If consecutive utterances come
+ * from different channels (say, recordings from different sources), create one recognizer per source.
+ *
+ * <p>Options: {@code beam} (absolute beam width, default {@value #DEFAULT_BEAM}; Sphinx's own default is 20000 and
+ * runs slower than real time), {@code wordBeam} (absolute word beam, default 200), {@code languageWeight}
+ * (default 8.0), {@code grammar} (a JSGF file, {@code /path/cards.gram} or {@code resource:/pkg/cards.gram}:
+ * recognises only that grammar, for command-and-control).
+ */
+public final class SphinxRecognizer implements SpeechRecognizer {
+
+    public static final int SAMPLE_RATE_HZ = 16_000;
+    /** Absolute beam width shipped in the tuned configuration; see the module README for how it was chosen. */
+    public static final int DEFAULT_BEAM = 2000;
+    /** Relative beam width shipped in the tuned configuration (Sphinx's own default is 1e-60). */
+    public static final double DEFAULT_RELATIVE_BEAM = 1e-60;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SphinxRecognizer.class);
+    private static final String CONFIG = "/io/github/voicechat/sphinx/voicechat-sphinx.config.xml";
+    private static final String MODELS = "resource:/edu/cmu/sphinx/models/en-us/";
+
+    private final ExecutorService decoder;
+    private final TunedRecognizer engine;
+    private final Recognizer recognizer;
+    private final StreamDataSource dataSource;
+    private UtteranceStream current;
+    private Future<Transcript> pending;
+    private byte[] scratch = new byte[0];
+    private boolean closed;
+
+    private SphinxRecognizer(EngineOptions options) {
+        int beam = options.getInt("beam", DEFAULT_BEAM);
+        if (beam < 100 || beam > 100_000) {
+            throw new IllegalArgumentException("option beam must be 100..100000, was " + beam);
+        }
+        int wordBeam = options.getInt("wordBeam", 200);
+        if (wordBeam < 10 || wordBeam > 10_000) {
+            throw new IllegalArgumentException("option wordBeam must be 10..10000, was " + wordBeam);
+        }
+        double relativeBeam = options.getDouble("relativeBeam", DEFAULT_RELATIVE_BEAM);
+        if (!(relativeBeam > 0 && relativeBeam < 1)) {
+            throw new IllegalArgumentException("option relativeBeam must be in (0, 1), was " + relativeBeam);
+        }
+        double languageWeight = options.getDouble("languageWeight", 8.0);
+        if (!(languageWeight > 0 && languageWeight <= 30)) {
+            throw new IllegalArgumentException("option languageWeight must be in (0, 30], was " + languageWeight);
+        }
+        Configuration configuration = new Configuration();
+        configuration.setAcousticModelPath(MODELS + "en-us");
+        configuration.setDictionaryPath(MODELS + "cmudict-en-us.dict");
+        configuration.setLanguageModelPath(MODELS + "en-us.lm.bin");
+        configuration.setSampleRate(SAMPLE_RATE_HZ);
+        options.get("grammar").ifPresent(g -> useGrammar(configuration, g));
+
+        SphinxLogging.install();
+        this.decoder = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "voicechat-sphinx-decoder");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            // Sphinx objects are touched by the decoder thread only, loading included.
+            this.engine = decoder.submit(() -> load(configuration, beam, relativeBeam, wordBeam, languageWeight)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            decoder.shutdownNow();
+            throw new EngineException("interrupted while loading Sphinx4", e);
+        } catch (ExecutionException e) {
+            decoder.shutdownNow();
+            throw new EngineException("Sphinx4 could not load: " + e.getCause(), e.getCause());
+        }
+        this.recognizer = engine.recognizer();
+        this.dataSource = engine.dataSource();
+    }
+
+    /** A recognizer with the tuned defaults; loading takes 2-5 s. */
+    public static SphinxRecognizer create() {
+        return create(EngineOptions.EMPTY);
+    }
+
+    /**
+     * @throws IllegalArgumentException on an option out of range, naming it, the range and the value
+     * @throws EngineException          if Sphinx cannot load (a grammar file missing or malformed, for instance)
+     */
+    public static SphinxRecognizer create(EngineOptions options) {
+        return new SphinxRecognizer(options);
+    }
+
+    private static void useGrammar(Configuration configuration, String grammar) {
+        String location;
+        String file;
+        if (grammar.startsWith("resource:")) {
+            int slash = grammar.lastIndexOf('/');
+            location = grammar.substring(0, slash);
+            file = grammar.substring(slash + 1);
+            if (SphinxRecognizer.class.getResource(grammar.substring("resource:".length())) == null) {
+                throw new IllegalArgumentException("option grammar: no class path resource " + grammar);
+            }
+        } else {
+            Path p = Path.of(grammar).toAbsolutePath();
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalArgumentException("option grammar: no JSGF file at " + p);
+            }
+            location = p.getParent().toUri().toString();
+            file = p.getFileName().toString();
+        }
+        if (!file.endsWith(".gram")) {
+            throw new IllegalArgumentException("option grammar must name a .gram (JSGF) file, was " + grammar);
+        }
+        configuration.setGrammarPath(location);
+        configuration.setGrammarName(file.substring(0, file.length() - ".gram".length()));
+        configuration.setUseGrammar(true);
+    }
+
+    private static TunedRecognizer load(Configuration configuration, int beam, double relativeBeam, int wordBeam,
+            double languageWeight)
+            throws IOException {
+        String xml;
+        try (InputStream in = SphinxRecognizer.class.getResourceAsStream(CONFIG)) {
+            if (in == null) {
+                throw new EngineException("missing class path resource " + CONFIG);
+            }
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        xml = setGlobal(xml, "absoluteBeamWidth", "@BEAM@", Integer.toString(beam));
+        xml = setGlobal(xml, "relativeBeamWidth", "@RELATIVE_BEAM@", Double.toString(relativeBeam));
+        xml = setGlobal(xml, "absoluteWordBeamWidth", "200", Integer.toString(wordBeam));
+        xml = setGlobal(xml, "languageWeight", "8.0", Double.toString(languageWeight));
+        // Sphinx's Context reads its configuration from a path or URL only; the file keeps its name because
+        // Sphinx names its loggers after it (see SphinxLogging). It is deleted as soon as it has been read.
+        Path dir = Files.createTempDirectory("voicechat-sphinx");
+        Path file = dir.resolve("voicechat-sphinx.config.xml");
+        try {
+            Files.writeString(file, xml, StandardCharsets.UTF_8);
+            Context context = new Context(file.toUri().toString(), configuration);
+            TunedRecognizer r = new TunedRecognizer(context);
+            r.recognizer().allocate();
+            return r;
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static String setGlobal(String xml, String name, String oldValue, String newValue) {
+        String from = "name=\"" + name + "\"  value=\"" + oldValue + "\"";
+        String alt = "name=\"" + name + "\" value=\"" + oldValue + "\"";
+        if (xml.contains(from)) {
+            return xml.replace(from, "name=\"" + name + "\"  value=\"" + newValue + "\"");
+        }
+        if (xml.contains(alt)) {
+            return xml.replace(alt, "name=\"" + name + "\" value=\"" + newValue + "\"");
+        }
+        throw new IllegalStateException("configuration has no global property " + name + "=" + oldValue);
+    }
+
+    @Override
+    public int sampleRateHz() {
+        return SAMPLE_RATE_HZ;
+    }
+
+    @Override
+    public void accept(float[] samples, int offset, int length) {
+        if (samples == null) {
+            throw new IllegalArgumentException("samples must not be null");
+        }
+        if (offset < 0 || length < 0 || offset + length > samples.length) {
+            throw new IllegalArgumentException("range [" + offset + ", " + (offset + length)
+                    + ") is outside the array of " + samples.length + " samples");
+        }
+        Pcm.requireFinite(samples, offset, length);
+        requireOpen();
+        if (length == 0) {
+            return;
+        }
+        if (current == null) {
+            UtteranceStream stream = new UtteranceStream();
+            current = stream;
+            pending = decoder.submit(() -> decode(stream));
+        }
+        byte[] bytes = new byte[2 * length];
+        Pcm.floatToPcm16Le(samples, offset, bytes, 0, length);
+        current.write(bytes);
+    }
+
+    @Override
+    public Transcript finish() {
+        requireOpen();
+        if (current == null) {
+            return Transcript.EMPTY;
+        }
+        current.end();
+        try {
+            return await(pending);
+        } finally {
+            current = null;
+            pending = null;
+        }
+    }
+
+    @Override
+    public void cancel() {
+        requireOpen();
+        if (current == null) {
+            return;
+        }
+        current.abort();
+        try {
+            await(pending); // the next utterance must not start while Sphinx still reads this one
+        } catch (EngineException e) {
+            LOG.debug("cancelled utterance ended with an error", e);
+        } finally {
+            current = null;
+            pending = null;
+        }
+    }
+
+    private static Transcript await(Future<Transcript> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while waiting for Sphinx4", e);
+        } catch (ExecutionException e) {
+            throw new EngineException("Sphinx4 failed to decode the utterance: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Runs on the decoder thread: decodes one utterance until its stream ends. */
+    private Transcript decode(UtteranceStream stream) {
+        dataSource.setInputStream(stream);
+        StringBuilder text = new StringBuilder();
+        List<WordTiming> words = new ArrayList<>();
+        Result result;
+        while ((result = recognizer.recognize()) != null) {
+            String hyp = result.getBestResultNoFiller();
+            if (hyp != null && !hyp.isBlank()) {
+                if (text.length() > 0) {
+                    text.append(' ');
+                }
+                text.append(hyp.strip());
+            }
+            addTimes(result, words);
+        }
+        return new Transcript(text.toString(), words, Float.NaN);
+    }
+
+    private static void addTimes(Result result, List<WordTiming> words) {
+        try {
+            for (WordResult w : result.getTimedBestResult(false)) {
+                String spelling = w.getWord().getSpelling();
+                if (w.isFiller() || spelling.startsWith("<") || spelling.startsWith("[")) {
+                    continue;
+                }
+                words.add(new WordTiming(spelling, w.getTimeFrame().getStart(), w.getTimeFrame().getEnd(),
+                        Float.NaN));
+            }
+        } catch (RuntimeException e) {
+            // Word times are a bonus: Sphinx4 can fail building them (as it can building a lattice); the text stands.
+            LOG.debug("no word times for this segment", e);
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("recognizer is closed");
+        }
+    }
+
+    /** Ends any utterance in progress, frees the models and stops the decoder thread (waits for it to end). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (current != null) {
+            current.abort();
+        }
+        try {
+            if (pending != null) {
+                try {
+                    pending.get();
+                } catch (ExecutionException e) {
+                    LOG.debug("utterance aborted by close ended with an error", e);
+                }
+            }
+            decoder.submit(() -> recognizer.deallocate()).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warn("Sphinx4 failed to deallocate", e.getCause());
+        } finally {
+            decoder.shutdown();
+            try {
+                if (!decoder.awaitTermination(10, TimeUnit.SECONDS)) {
+                    LOG.warn("Sphinx4 decoder thread did not end within 10 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+}

@@ -1,0 +1,78 @@
+package io.github.voicechat.sphinx.internal;
+
+import java.io.InputStream;
+import java.util.ArrayDeque;
+
+/**
+ * The audio of one utterance, as PCM16 little-endian bytes, written by the pipeline thread and read by the decoder
+ * thread. Reads block until bytes arrive or the utterance is ended; ending it is how the decoder learns that the
+ * utterance is over (Sphinx sees the end of its input stream and finishes the hypothesis).
+ */
+public final class UtteranceStream extends InputStream {
+    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    private byte[] current;
+    private int position;
+    private boolean ended;
+    private long bytesWritten;
+
+    /** Appends bytes (the array is kept; do not reuse it). */
+    public synchronized void write(byte[] pcm16le) {
+        if (ended) {
+            throw new IllegalStateException("utterance already ended");
+        }
+        chunks.addLast(pcm16le);
+        bytesWritten += pcm16le.length;
+        notifyAll();
+    }
+
+    /** No more audio: reads return the rest, then end of stream. */
+    public synchronized void end() {
+        ended = true;
+        notifyAll();
+    }
+
+    /** Drops what is not yet read and ends: the decoder sees the end of the stream at once. */
+    public synchronized void abort() {
+        chunks.clear();
+        current = null;
+        ended = true;
+        notifyAll();
+    }
+
+    public synchronized long bytesWritten() {
+        return bytesWritten;
+    }
+
+    @Override
+    public int read() {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public synchronized int read(byte[] b, int off, int len) {
+        if (len == 0) {
+            return 0;
+        }
+        while (current == null || position == current.length) {
+            current = chunks.pollFirst();
+            position = 0;
+            if (current != null) {
+                continue;
+            }
+            if (ended) {
+                return -1;
+            }
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+        int n = Math.min(len, current.length - position);
+        System.arraycopy(current, position, b, off, n);
+        position += n;
+        return n;
+    }
+}
