@@ -36,10 +36,12 @@ record DemoScript(AudioData audio, List<Cue> cues) {
         EngineOptions userVoice = EngineOptions.EMPTY.with("pitch", "150").with("rate", "170");
         float[][] lines = new float[LINES.length][];
         float[][] answers = new float[LINES.length][];
+        float[] cough;
         int rate;
         try (SpeechSynthesizer user = provider.create(userVoice);
              SpeechSynthesizer bot = provider.create(EngineOptions.EMPTY)) {
             rate = user.sampleRateHz();
+            cough = trim(SpeakCommand.render(user, "ahem"));
             for (int i = 0; i < LINES.length; i++) {
                 lines[i] = trim(SpeakCommand.render(user, LINES[i]));
                 answers[i] = trim(SpeakCommand.render(bot, "You said: " + LINES[i] + "."));
@@ -56,7 +58,7 @@ record DemoScript(AudioData audio, List<Cue> cues) {
         double end1 = b.line(LINES[0], lines[0]);
         double bot1 = end1 + BOT_START_AFTER_S;
         b.silenceUntil(bot1 + 0.7);
-        b.cough();
+        b.cough(cough);
         b.silenceUntil(bot1 + seconds(answers[0], rate) + 1.2);
         // 2: a longer request, interrupted 1.2 s into the answer by line 3.
         double end2 = b.line(LINES[1], lines[1]);
@@ -123,21 +125,28 @@ record DemoScript(AudioData audio, List<Cue> cues) {
         }
 
         /**
-         * A 150 ms throat-clearing "hm": a voiced buzz shorter than the barge-in confirmation (200 ms), so the
-         * bot pauses and then resumes.
+         * A throat-clearing "hm": the loudest 120 ms of the user voice saying "ahem", faded in and out. It is speech
+         * to a VAD but shorter than the barge-in confirmation (200 ms), so the bot pauses and then resumes.
          */
-        void cough() {
-            int n = (int) (0.15 * rate);
-            ensure(n);
-            java.util.Random noise = new java.util.Random(7);
-            for (int i = 0; i < n; i++) {
-                double t = (double) i / rate;
-                double env = Math.sin(Math.PI * i / n);
-                double v = 0;
-                for (int h = 1; h <= 6; h++) {
-                    v += Math.sin(2 * Math.PI * 120 * h * t) / h;
+        void cough(float[] ahem) {
+            int n = Math.min(ahem.length, (int) (0.12 * rate));
+            int best = 0;
+            double bestEnergy = -1;
+            for (int start = 0; start + n <= ahem.length; start += rate / 100) {
+                double e = 0;
+                for (int i = start; i < start + n; i++) {
+                    e += ahem[i] * ahem[i];
                 }
-                data[length + i] = (float) (env * (0.25 * v + 0.05 * noise.nextGaussian()));
+                if (e > bestEnergy) {
+                    bestEnergy = e;
+                    best = start;
+                }
+            }
+            ensure(n);
+            int fade = rate / 200;
+            for (int i = 0; i < n; i++) {
+                double env = Math.min(1.0, Math.min((i + 1.0) / fade, (n - i) / (double) fade));
+                data[length + i] = (float) (ahem[best + i] * env);
             }
             cues.add(new Cue("user: (cough)", now(), now() + n / (double) rate));
             length += n;
