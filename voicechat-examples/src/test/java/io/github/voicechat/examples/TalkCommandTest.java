@@ -1,0 +1,106 @@
+package io.github.voicechat.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.voicechat.audio.AudioData;
+import io.github.voicechat.audio.WavReader;
+import io.github.voicechat.testkit.SharedData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The main job and {@code talk --in} with the real default engines (Silero, Sphinx4, FreeTTS) on the virtual clock. */
+class TalkCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void demoHasItsTurnsOneConfirmedBargeInAndOneResumedFalseAlarm() throws Exception {
+        Path wav = dir.resolve("session.wav");
+        Path json = dir.resolve("report.json");
+        int code = VoicechatCli.run("talk", "--demo", "--quiet", "--out", wav.toString(), "--report", json.toString());
+        assertThat(code).isZero();
+
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        JsonNode turns = report.get("turns");
+        assertThat(turns).hasSize(4);
+        assertThat(report.at("/totals/barge_ins").asInt()).isEqualTo(1);
+        assertThat(report.at("/totals/false_alarms").asInt()).isEqualTo(1);
+        assertThat(report.at("/engines/asr").asText()).isEqualTo("sphinx-en-us");
+        // Turn 1 had the cough: paused and resumed, played in full.
+        assertThat(turns.get(0).get("false_alarms").asInt()).isEqualTo(1);
+        assertThat(turns.get(0).get("barged_in").asBoolean()).isFalse();
+        assertThat(turns.get(0).get("played_text").asText()).isEqualTo(turns.get(0).get("response_text").asText());
+        // Turn 2 was interrupted: only a prefix of the answer was played.
+        JsonNode interrupted = turns.get(1);
+        assertThat(interrupted.get("barged_in").asBoolean()).isTrue();
+        String played = interrupted.get("played_text").asText();
+        String response = interrupted.get("response_text").asText();
+        assertThat(played.length()).isLessThan(response.length());
+        assertThat(response).startsWith(played);
+        assertThat(interrupted.get("barge_in_latency_ms").asDouble()).isBetween(0.0, 50.0);
+        for (JsonNode t : turns) {
+            assertThat(t.get("transcript").asText()).isNotBlank();
+            // End of turn after 500 ms of silence, plus VAD frames and one tick: well under the 300 ms budget
+            // that counts from the end-of-turn decision.
+            assertThat(t.get("first_audio_latency_ms").asDouble()).isBetween(500.0, 600.0);
+        }
+        // The session WAV is stereo at 48 kHz and as long as the session.
+        try (WavReader r = WavReader.open(wav)) {
+            assertThat(r.format().channels()).isEqualTo(2);
+            assertThat(r.format().sampleRateHz()).isEqualTo(48_000);
+            assertThat(r.lengthSamples() / 48_000.0).isCloseTo(report.at("/totals/duration_s").asDouble(),
+                    org.assertj.core.data.Offset.offset(0.1));
+        }
+    }
+
+    @Test
+    void talkWithARecordingTranscribesItAndAnswers() throws Exception {
+        Path speech = SharedData.requireSpeech();
+        Path json = dir.resolve("report.json");
+        int code = VoicechatCli.run("talk", "--in", speech.resolve("pocketsphinx_goforward.wav").toString(),
+                "--quiet", "--out", dir.resolve("s.wav").toString(), "--report", json.toString());
+        assertThat(code).isZero();
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertThat(report.get("turns")).hasSize(1);
+        JsonNode turn = report.get("turns").get(0);
+        assertThat(turn.get("transcript").asText()).contains("forward");
+        assertThat(turn.get("played_text").asText()).startsWith("You said:");
+    }
+
+    @Test
+    void badWavFilesFailWithAClearMessage() throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.wav"));
+        assertThat(runCapturingErr("talk", "--in", empty.toString(), "--out", dir.resolve("s.wav").toString(),
+                "--report", dir.resolve("r.json").toString()))
+                .contains("error: ").contains("empty.wav: not a WAV file: it is empty (0 bytes)");
+        // A header claiming two hours on a one-second file.
+        Path liar = dir.resolve("liar.wav");
+        io.github.voicechat.audio.WavWriter.write(liar, AudioData.mono(16_000, new float[16_000]));
+        byte[] bytes = Files.readAllBytes(liar);
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(40, 2 * 3600 * 32_000);
+        Files.write(liar, bytes);
+        assertThat(runCapturingErr("transcribe", liar.toString())).contains("truncated: header declares")
+                .contains("7200.000 s").contains("1.000 s");
+    }
+
+    private static String runCapturingErr(String... args) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = VoicechatCli.run(args);
+            assertThat(code).isNotZero();
+        } finally {
+            System.setErr(old);
+        }
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}
