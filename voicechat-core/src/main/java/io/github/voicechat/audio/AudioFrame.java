@@ -58,6 +58,9 @@ public final class AudioFrame {
             throw new IllegalArgumentException(
                     "frame length must be 0.." + samples.length + " samples, was " + length);
         }
+        if (sampleRateHz <= 0) {
+            throw new IllegalArgumentException("sample rate must be positive, was " + sampleRateHz);
+        }
         Arrays.fill(samples, 0, length, 0f);
         this.length = length;
         this.sampleRateHz = sampleRateHz;

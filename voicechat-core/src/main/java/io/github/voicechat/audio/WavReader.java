@@ -32,12 +32,15 @@ public final class WavReader implements AutoCloseable {
     private final String name;
     private final AudioFormat format;
     private final long dataBytes; // -1 when unknown
+    /** Whether dataBytes was checked against a known file length (a stream's header is only a promise). */
+    private final boolean lengthVerified;
     private long dataBytesRead;
     private byte[] scratch = new byte[0];
 
     private WavReader(InputStream in, String name, long knownLength) throws IOException {
         this.in = in;
         this.name = name;
+        this.lengthVerified = knownLength >= 0;
         if (knownLength == 0) {
             throw new WavFormatException(name + ": not a WAV file: it is empty (0 bytes)");
         }
@@ -107,7 +110,7 @@ public final class WavReader implements AutoCloseable {
         this.format = fmt;
         if (data == SIZE_UNKNOWN || (data == 0 && knownLength < 0)) {
             // Streaming writers leave the size unknown; 0 with an unknown length is read to the end too.
-            this.dataBytes = data == 0 ? 0 : -1;
+            this.dataBytes = -1;
         } else {
             if (data % fmt.bytesPerFrame() != 0) {
                 throw new WavFormatException(name + ": truncated: 'data' chunk of " + data
@@ -202,7 +205,9 @@ public final class WavReader implements AutoCloseable {
         if (promised > Integer.MAX_VALUE - 8) {
             throw new WavFormatException(name + ": " + promised + " samples do not fit in memory as one clip");
         }
-        int capacity = promised >= 0 ? (int) promised : 1 << 16;
+        // Trust the promise for allocation only once checked against the file length: a lying stream header must end
+        // in "truncated", not in an OutOfMemoryError. The buffers grow below as audio actually arrives.
+        int capacity = promised < 0 ? 1 << 16 : lengthVerified ? (int) promised : (int) Math.min(promised, 1 << 16);
         float[][] out = new float[channels][capacity];
         int n = 0;
         int frameBytes = format.bytesPerFrame();

@@ -1,0 +1,314 @@
+package io.github.voicechat.internal.session;
+
+import static io.github.voicechat.internal.session.TurnDetector.Event.CONFIRM;
+import static io.github.voicechat.internal.session.TurnDetector.Event.NONE;
+import static io.github.voicechat.internal.session.TurnDetector.Event.PAUSE;
+import static io.github.voicechat.internal.session.TurnDetector.Event.RESUME;
+import static io.github.voicechat.internal.session.TurnDetector.Event.USER_END;
+import static io.github.voicechat.internal.session.TurnDetector.Event.USER_START;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.voicechat.BargeInPolicy;
+import io.github.voicechat.TurnPolicy;
+import io.github.voicechat.internal.session.TurnDetector.Event;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link TurnDetector} on synthetic VAD probabilities: 10 ms frames (160 samples) at 16 kHz, default policies
+ * (start after 100 ms at p ≥ 0.5, end after 500 ms below 0.35, pause on the first frame ≥ 0.5 over the bot,
+ * confirm after 200 ms of speech, resume after 100 ms of quiet). Every event's frame and sample is exact.
+ */
+class TurnDetectorTest {
+
+    private static final int RATE = 16_000;
+    private static final int FRAME = 160;
+
+    /** An event as seen: the index of the frame that produced it, and its {@link TurnDetector#eventSample()}. */
+    private record Ev(int frame, Event event, long sample) {
+    }
+
+    /** Feeds frames in order, numbering them from 0 at sample 0. */
+    private static final class Feed {
+        final TurnDetector d;
+        final int frameSamples;
+        int frame;
+
+        Feed(TurnPolicy turn, BargeInPolicy bargeIn) {
+            this(RATE, FRAME, turn, bargeIn);
+        }
+
+        Feed(int rateHz, int frameSamples, TurnPolicy turn, BargeInPolicy bargeIn) {
+            this.d = new TurnDetector(rateHz, turn, bargeIn);
+            this.frameSamples = frameSamples;
+        }
+
+        /** Feeds {@code n} frames of probability {@code p}; returns the events they produced. */
+        List<Ev> feed(int n, float p) {
+            List<Ev> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Event e = d.accept(p, (long) frame * frameSamples, frameSamples);
+                if (e != NONE) {
+                    out.add(new Ev(frame, e, d.eventSample()));
+                }
+                frame++;
+            }
+            return out;
+        }
+
+        long sampleOf(int frameIndex) {
+            return (long) frameIndex * frameSamples;
+        }
+    }
+
+    private static Feed defaults() {
+        return new Feed(TurnPolicy.defaults(), BargeInPolicy.defaults());
+    }
+
+    // ---------------------------------------------------------------- user turns
+
+    @Test
+    void userStartAfterMinSpeechWithTheFirstSpeechFrameAsOnset() {
+        Feed f = defaults();
+        assertThat(f.feed(20, 0.1f)).isEmpty();
+        assertThat(f.feed(9, 0.9f)).isEmpty();                // 90 ms: not yet
+        assertThat(f.feed(1, 0.2f)).isEmpty();                // broken: start over
+        assertThat(f.feed(9, 0.5f)).isEmpty();                // exactly the threshold counts as speech
+        assertThat(f.d.inUserTurn()).isFalse();
+        assertThat(f.feed(1, 0.5f)).containsExactly(new Ev(39, USER_START, f.sampleOf(30)));
+        assertThat(f.d.inUserTurn()).isTrue();
+        assertThat(f.d.turnStartSample()).isEqualTo(4800);
+        assertThat(f.feed(100, 0.9f)).isEmpty();
+    }
+
+    @Test
+    void userEndAfterMinSilenceWithTheFirstSilentFrameAsEnd() {
+        Feed f = defaults();
+        assertThat(f.feed(30, 0.9f)).containsExactly(new Ev(9, USER_START, 0));
+        assertThat(f.feed(49, 0.1f)).isEmpty();               // 490 ms of silence: not yet
+        assertThat(f.feed(1, 0.35f)).isEmpty();               // at the deactivation threshold: still speech
+        assertThat(f.feed(49, 0.0f)).isEmpty();
+        assertThat(f.feed(1, 0.34f)).containsExactly(new Ev(129, USER_END, f.sampleOf(80)));
+        assertThat(f.d.inUserTurn()).isFalse();
+        assertThat(f.d.turnStartSample()).isZero();
+        // A new turn needs a fresh 100 ms of speech.
+        assertThat(f.feed(10, 0.9f)).containsExactly(new Ev(139, USER_START, f.sampleOf(130)));
+    }
+
+    @Test
+    void hysteresisKeepsATurnAliveAtPointFourButDoesNotStartOne() {
+        Feed f = defaults();
+        assertThat(f.feed(200, 0.4f)).isEmpty();
+        assertThat(f.d.inUserTurn()).isFalse();
+        assertThat(f.feed(10, 0.6f)).containsExactly(new Ev(209, USER_START, f.sampleOf(200)));
+        assertThat(f.feed(300, 0.4f)).isEmpty();              // 3 s of 0.4: the turn lives on
+        assertThat(f.d.inUserTurn()).isTrue();
+        assertThat(f.feed(50, 0.3f)).containsExactly(new Ev(559, USER_END, f.sampleOf(510)));
+    }
+
+    @Test
+    void maxUtteranceForcesUserEndAtTheFrameEnd() {
+        Feed f = new Feed(TurnPolicy.builder().maxUtteranceMs(1000).build(), BargeInPolicy.defaults());
+        assertThat(f.feed(5, 0.0f)).isEmpty();
+        List<Ev> events = f.feed(200, 0.95f);
+        // Turn starts at frame 5 (sample 800); 1000 ms later (sample 16800) is the end of frame 104.
+        assertThat(events).containsExactly(
+                new Ev(14, USER_START, 800),
+                new Ev(104, USER_END, 16_800),
+                new Ev(114, USER_START, 16_800),
+                new Ev(204, USER_END, 32_800));
+    }
+
+    @Test
+    void otherRatesAndFrameLengthsCountSamplesNotFrames() {
+        // 8 kHz, 32 ms frames of 256 samples: 100 ms = 800 samples needs 4 frames; 500 ms = 4000 needs 16.
+        Feed f = new Feed(8_000, 256, TurnPolicy.defaults(), BargeInPolicy.defaults());
+        assertThat(f.feed(2, 0.0f)).isEmpty();
+        assertThat(f.feed(4, 0.8f)).containsExactly(new Ev(5, USER_START, 512));
+        assertThat(f.feed(16, 0.0f)).containsExactly(new Ev(21, USER_END, 6 * 256));
+    }
+
+    // ---------------------------------------------------------------- barge-in
+
+    @Test
+    void firstSpeechFrameOverTheBotPausesAndTwoHundredMsConfirmsAtTheOnset() {
+        Feed f = defaults();
+        f.d.botSpeaking(true);
+        assertThat(f.feed(5, 0.45f)).isEmpty();               // below activation: not even a pause
+        assertThat(f.feed(1, 0.5f)).containsExactly(new Ev(5, PAUSE, f.sampleOf(5)));
+        assertThat(f.d.inCandidate()).isTrue();
+        assertThat(f.d.inUserTurn()).isFalse();
+        assertThat(f.feed(18, 0.4f)).isEmpty();               // 190 ms of speech so far (0.4 >= deactivation)
+        assertThat(f.feed(1, 0.9f)).containsExactly(new Ev(24, CONFIRM, f.sampleOf(5)));
+        assertThat(f.d.inCandidate()).isFalse();
+        assertThat(f.d.inUserTurn()).isTrue();
+        assertThat(f.d.turnStartSample()).isEqualTo(800);
+        f.d.botSpeaking(false);                                // output stopped: the user keeps the turn
+        assertThat(f.d.inUserTurn()).isTrue();
+        assertThat(f.feed(50, 0.0f)).containsExactly(new Ev(74, USER_END, f.sampleOf(25)));
+    }
+
+    @Test
+    void confirmationCountsAccumulatedSpeechAcrossShortGaps() {
+        Feed f = defaults();
+        f.d.botSpeaking(true);
+        assertThat(f.feed(10, 0.9f)).containsExactly(new Ev(0, PAUSE, 0));
+        assertThat(f.feed(9, 0.1f)).isEmpty();                // 90 ms gap: shorter than releaseMs
+        assertThat(f.feed(9, 0.9f)).isEmpty();                // 190 ms of speech in all
+        assertThat(f.feed(1, 0.9f)).containsExactly(new Ev(28, CONFIRM, 0));
+    }
+
+    @Test
+    void shortBurstThenReleaseResumesAndANewBurstPausesAgain() {
+        Feed f = defaults();
+        f.d.botSpeaking(true);
+        assertThat(f.feed(3, 0.0f)).isEmpty();
+        assertThat(f.feed(6, 0.8f)).containsExactly(new Ev(3, PAUSE, f.sampleOf(3)));   // 60 ms burst
+        assertThat(f.feed(9, 0.2f)).isEmpty();                                            // 90 ms quiet
+        // The 100th ms of quiet resumes; the event is at the end of that frame.
+        assertThat(f.feed(1, 0.2f)).containsExactly(new Ev(18, RESUME, f.sampleOf(19)));
+        assertThat(f.d.inCandidate()).isFalse();
+        assertThat(f.feed(20, 0.3f)).isEmpty();
+        assertThat(f.feed(1, 0.7f)).containsExactly(new Ev(39, PAUSE, f.sampleOf(39)));
+        // The earlier burst does not count towards this candidate: 19 more frames are needed.
+        assertThat(f.feed(18, 0.7f)).isEmpty();
+        assertThat(f.feed(1, 0.7f)).containsExactly(new Ev(58, CONFIRM, f.sampleOf(39)));
+    }
+
+    @Test
+    void confirmExternallyConfirmsOnlyAPendingCandidate() {
+        Feed f = defaults();
+        assertThat(f.d.confirmExternally()).isEqualTo(NONE);  // idle
+        f.d.botSpeaking(true);
+        assertThat(f.d.confirmExternally()).isEqualTo(NONE);  // bot speaking, nothing heard
+        assertThat(f.feed(7, 0.0f)).isEmpty();
+        assertThat(f.feed(3, 0.9f)).containsExactly(new Ev(7, PAUSE, f.sampleOf(7)));
+        assertThat(f.d.confirmExternally()).isEqualTo(CONFIRM);
+        assertThat(f.d.eventSample()).isEqualTo(f.sampleOf(7));
+        assertThat(f.d.inUserTurn()).isTrue();
+        assertThat(f.d.turnStartSample()).isEqualTo(f.sampleOf(7));
+        assertThat(f.d.confirmExternally()).isEqualTo(NONE);  // already the user's turn
+        assertThat(f.d.eventSample()).isEqualTo(f.sampleOf(7));
+        assertThat(f.feed(100, 0.9f)).isEmpty();               // no second CONFIRM from the VAD either
+    }
+
+    @Test
+    void disabledBargeInNeverPauses() {
+        Feed f = new Feed(TurnPolicy.defaults(), BargeInPolicy.disabled());
+        f.d.botSpeaking(true);
+        assertThat(f.feed(300, 1.0f)).isEmpty();
+        assertThat(f.d.inCandidate()).isFalse();
+        assertThat(f.d.inUserTurn()).isFalse();
+        assertThat(f.d.confirmExternally()).isEqualTo(NONE);
+        f.d.botSpeaking(false);
+        assertThat(f.feed(10, 1.0f)).containsExactly(new Ev(309, USER_START, f.sampleOf(300)));
+    }
+
+    @Test
+    void botStoppingDuringACandidateReturnsToIdle() {
+        Feed f = defaults();
+        f.d.botSpeaking(true);
+        assertThat(f.feed(5, 0.9f)).containsExactly(new Ev(0, PAUSE, 0));
+        f.d.botSpeaking(false);
+        assertThat(f.d.inCandidate()).isFalse();
+        assertThat(f.d.inUserTurn()).isFalse();
+        assertThat(f.d.confirmExternally()).isEqualTo(NONE);
+        // Back to ordinary turn-taking: a full 100 ms counted from this frame, not from the candidate's onset.
+        assertThat(f.feed(9, 0.9f)).isEmpty();
+        assertThat(f.feed(1, 0.9f)).containsExactly(new Ev(14, USER_START, f.sampleOf(5)));
+    }
+
+    @Test
+    void botStartingMidTurnLeavesTheUserTheirTurn() {
+        Feed f = defaults();
+        assertThat(f.feed(10, 0.9f)).containsExactly(new Ev(9, USER_START, 0));
+        f.d.botSpeaking(true);
+        assertThat(f.d.inUserTurn()).isTrue();
+        assertThat(f.feed(10, 0.9f)).isEmpty();                // no PAUSE: it is not barge-in
+        assertThat(f.feed(50, 0.0f)).containsExactly(new Ev(69, USER_END, f.sampleOf(20)));
+    }
+
+    @Test
+    void pendingSpeechIsForgottenWhenTheBotStarts() {
+        Feed f = defaults();
+        assertThat(f.feed(9, 0.9f)).isEmpty();
+        f.d.botSpeaking(true);
+        assertThat(f.feed(1, 0.9f)).containsExactly(new Ev(9, PAUSE, f.sampleOf(9)));
+    }
+
+    @Test
+    void confirmWithinOneFrameConfirmsImmediately() {
+        Feed f = new Feed(TurnPolicy.defaults(), BargeInPolicy.builder().confirmMs(10).build());
+        f.d.botSpeaking(true);
+        assertThat(f.feed(2, 0.0f)).isEmpty();
+        assertThat(f.feed(1, 0.9f)).containsExactly(new Ev(2, CONFIRM, f.sampleOf(2)));
+        assertThat(f.d.inUserTurn()).isTrue();
+    }
+
+    // ---------------------------------------------------------------- policies
+
+    @Test
+    void turnPolicyDefaultsAndValidation() {
+        TurnPolicy p = TurnPolicy.defaults();
+        assertThat(p.minSpeechMs()).isEqualTo(100);
+        assertThat(p.minSilenceMs()).isEqualTo(500);
+        assertThat(p.maxUtteranceMs()).isEqualTo(30_000);
+        assertThat(p.preRollMs()).isEqualTo(300);
+        assertThat(p.activationThreshold()).isEqualTo(0.5f);
+        assertThat(p.deactivationThreshold()).isEqualTo(0.35f);
+        assertThat(p).hasToString("TurnPolicy[minSpeechMs=100, minSilenceMs=500, maxUtteranceMs=30000, "
+                + "preRollMs=300, thresholds=0.5/0.35]");
+        TurnPolicy q = p.toBuilder().minSpeechMs(0).minSilenceMs(10).maxUtteranceMs(3_600_000).preRollMs(2_000)
+                .thresholds(1f, 1f).build();
+        assertThat(q).hasToString("TurnPolicy[minSpeechMs=0, minSilenceMs=10, maxUtteranceMs=3600000, "
+                + "preRollMs=2000, thresholds=1.0/1.0]");
+        assertThat(q.toBuilder().build()).hasToString(q.toString());
+
+        TurnPolicy.Builder b = TurnPolicy.builder();
+        assertRefused(() -> b.minSpeechMs(-1), "minSpeechMs must be 0..10000, was -1");
+        assertRefused(() -> b.minSpeechMs(10_001), "minSpeechMs must be 0..10000, was 10001");
+        assertRefused(() -> b.minSilenceMs(9), "minSilenceMs must be 10..10000, was 9");
+        assertRefused(() -> b.minSilenceMs(10_001), "minSilenceMs must be 10..10000, was 10001");
+        assertRefused(() -> b.maxUtteranceMs(99), "maxUtteranceMs must be 100..3600000, was 99");
+        assertRefused(() -> b.maxUtteranceMs(3_600_001), "maxUtteranceMs must be 100..3600000, was 3600001");
+        assertRefused(() -> b.preRollMs(-1), "preRollMs must be 0..2000, was -1");
+        assertRefused(() -> b.preRollMs(2_001), "preRollMs must be 0..2000, was 2001");
+        String t = "thresholds must satisfy 0 < deactivation <= activation <= 1, were ";
+        assertRefused(() -> b.thresholds(0.5f, 0.6f), t + "0.5 / 0.6");
+        assertRefused(() -> b.thresholds(1.1f, 0.5f), t + "1.1 / 0.5");
+        assertRefused(() -> b.thresholds(0f, 0f), t + "0.0 / 0.0");
+        assertRefused(() -> b.thresholds(0.5f, 0f), t + "0.5 / 0.0");
+        assertRefused(() -> b.thresholds(Float.NaN, 0.3f), t + "NaN / 0.3");
+        assertRefused(() -> b.thresholds(0.5f, Float.NaN), t + "0.5 / NaN");
+        assertThat(b.build()).hasToString(p.toString()); // refused values left the builder unchanged
+    }
+
+    @Test
+    void bargeInPolicyDefaultsAndValidation() {
+        BargeInPolicy p = BargeInPolicy.defaults();
+        assertThat(p.enabled()).isTrue();
+        assertThat(p.confirmMs()).isEqualTo(200);
+        assertThat(p.releaseMs()).isEqualTo(100);
+        assertThat(p.confirmOnPartialWords()).isTrue();
+        assertThat(p).hasToString("BargeInPolicy[enabled=true, confirmMs=200, releaseMs=100, "
+                + "confirmOnPartialWords=true]");
+        assertThat(BargeInPolicy.disabled().enabled()).isFalse();
+        BargeInPolicy q = BargeInPolicy.builder().confirmMs(5_000).releaseMs(10).confirmOnPartialWords(false).build();
+        assertThat(Arrays.asList(q.confirmMs(), q.releaseMs())).containsExactly(5_000, 10);
+        assertThat(q.confirmOnPartialWords()).isFalse();
+
+        BargeInPolicy.Builder b = BargeInPolicy.builder();
+        assertRefused(() -> b.confirmMs(9), "confirmMs must be 10..5000, was 9");
+        assertRefused(() -> b.confirmMs(5_001), "confirmMs must be 10..5000, was 5001");
+        assertRefused(() -> b.releaseMs(0), "releaseMs must be 10..5000, was 0");
+        assertRefused(() -> b.releaseMs(5_001), "releaseMs must be 10..5000, was 5001");
+        assertThat(b.build()).hasToString(p.toString());
+    }
+
+    private static void assertRefused(Runnable r, String message) {
+        assertThatThrownBy(r::run).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+    }
+}
