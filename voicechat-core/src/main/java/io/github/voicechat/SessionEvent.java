@@ -30,6 +30,10 @@ public sealed interface SessionEvent {
     record FirstAudioQueued(int turn, double atMs) implements SessionEvent {
     }
 
+    /** Synthesis of a response ended; {@code realTimeFactor} is synthesizer time over the audio it produced. */
+    record SynthesisFinished(int turn, double audioMs, double realTimeFactor, double atMs) implements SessionEvent {
+    }
+
     /** The first frame of a response was played; {@code latencyMs} counts from the end of the user's speech. */
     record FirstAudioPlayed(int turn, double latencyMs, double atMs) implements SessionEvent {
     }

@@ -86,6 +86,16 @@ class PipelineConversationTest {
         assertThat(responder.requests().get(1).history()).containsExactly(
                 new ConversationTurn(ConversationTurn.Role.USER, "hello bot"),
                 new ConversationTurn(ConversationTurn.Role.ASSISTANT, "Hello there friend."));
+        // Metrics events: queued on the tick that ended the turn, played at the next frame boundary; the sine TTS
+        // made 600 ms per answer.
+        assertThat(events).filteredOn(e -> e instanceof SessionEvent.FirstAudioQueued)
+                .extracting(SessionEvent::atMs).containsExactly(1980.0, 5780.0);
+        assertThat(events).filteredOn(e -> e instanceof SessionEvent.FirstAudioPlayed)
+                .extracting(SessionEvent::atMs).containsExactly(2000.0, 5800.0);
+        assertThat(events).filteredOn(e -> e instanceof SessionEvent.SynthesisFinished)
+                .extracting(e -> ((SessionEvent.SynthesisFinished) e).audioMs()).containsExactly(600.0, 600.0);
+        assertThat(events).filteredOn(e -> e instanceof SessionEvent.FramesDropped).isEmpty();
+        assertThat(report.framesDropped()).isZero();
         assertThat(states()).containsSubsequence(SessionState.LISTENING, SessionState.THINKING,
                 SessionState.SPEAKING, SessionState.LISTENING, SessionState.THINKING, SessionState.SPEAKING,
                 SessionState.LISTENING, SessionState.TERMINATED);

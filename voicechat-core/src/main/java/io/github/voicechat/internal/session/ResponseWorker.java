@@ -32,6 +32,14 @@ final class ResponseWorker implements Runnable {
     record Job(ResponseState response, String transcript, List<ConversationTurn> history) {
     }
 
+    /** Progress reports, called on the worker thread. */
+    interface Progress {
+        void firstAudioQueued(int turn);
+
+        /** A response's synthesis ended: {@code audioMs} of speech took {@code busyMs} of synthesizer time. */
+        void synthesized(int turn, double audioMs, double busyMs);
+    }
+
     private final Responder responder;
     private final SpeechSynthesizer tts;
     private final OutputRing output;
@@ -41,16 +49,19 @@ final class ResponseWorker implements Runnable {
     private final long offerTimeoutMs;
     private final BiConsumer<String, Throwable> onError;
     private final Runnable wakeSession;
+    private final Progress progress;
     private final LinkedBlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
     private final float[] resampled;
     private volatile boolean running = true;
 
     private ResponseState current;
     private long ttsSamples;
+    private long ttsBusyNanos;
     private boolean offerFailed;
+    private boolean firstQueued;
 
     ResponseWorker(Responder responder, SpeechSynthesizer tts, OutputRing output, int outRateHz, int outFrameSamples,
-            long offerTimeoutMs, BiConsumer<String, Throwable> onError, Runnable wakeSession) {
+            long offerTimeoutMs, BiConsumer<String, Throwable> onError, Runnable wakeSession, Progress progress) {
         this.responder = responder;
         this.tts = tts;
         this.output = output;
@@ -60,6 +71,7 @@ final class ResponseWorker implements Runnable {
         this.offerTimeoutMs = offerTimeoutMs;
         this.onError = onError;
         this.wakeSession = wakeSession;
+        this.progress = progress;
         this.resampled = new float[resampler.maxOutputSamples(8192) + resampler.delaySamples() + 16];
     }
 
@@ -89,7 +101,9 @@ final class ResponseWorker implements Runnable {
     private void runJob(Job job) {
         current = job.response();
         ttsSamples = 0;
+        ttsBusyNanos = 0;
         offerFailed = false;
+        firstQueued = false;
         resampler.reset();
         framer.reset(0);
         boolean failed = false;
@@ -122,6 +136,9 @@ final class ResponseWorker implements Runnable {
                 onError.accept("response for turn " + current.turn, e);
             }
         } finally {
+            if (ttsSamples > 0) {
+                progress.synthesized(current.turn, ttsSamples * 1000.0 / tts.sampleRateHz(), ttsBusyNanos / 1e6);
+            }
             current.markDone(failed);
             wakeSession.run();
         }
@@ -185,9 +202,10 @@ final class ResponseWorker implements Runnable {
                 return current.isCancelled() || offerFailed || !running;
             }
         });
+        long busy = System.nanoTime() - started;
+        ttsBusyNanos += busy;
         if (log.isDebugEnabled()) {
-            log.debug("turn {}: synthesised {} chars in {} ms", current.turn, sentence.length(),
-                    (System.nanoTime() - started) / 1_000_000);
+            log.debug("turn {}: synthesised {} chars in {} ms", current.turn, sentence.length(), busy / 1_000_000);
         }
         // Text with no marks of its own counts as spoken once all its audio has played.
         long outPos = Math.round(ttsSamples * (double) outRateHz / tts.sampleRateHz()) + resampler.delaySamples();
@@ -217,6 +235,10 @@ final class ResponseWorker implements Runnable {
                 switch (r) {
                     case ACCEPTED:
                         current.addQueued(length);
+                        if (!firstQueued) {
+                            firstQueued = true;
+                            progress.firstAudioQueued(current.turn);
+                        }
                         wakeSession.run();
                         return;
                     case TIMED_OUT:

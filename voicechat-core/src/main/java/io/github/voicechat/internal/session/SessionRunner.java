@@ -273,7 +273,18 @@ public final class SessionRunner implements Runnable {
         asrWorker = new AsrWorker(asr, asrInput, inRateHz, inFrameSamples, historyFrames, this::onTranscript,
                 this::onWorkerError, wake);
         responseWorker = new ResponseWorker(config.responder(), tts, outputRing, outRateHz, outFrameSamples,
-                config.engineTimeoutMs(), this::onWorkerError, wake);
+                config.engineTimeoutMs(), this::onWorkerError, wake, new ResponseWorker.Progress() {
+                    @Override
+                    public void firstAudioQueued(int turn) {
+                        // Reported by the session thread (reportFirstQueued), which can stamp it deterministically.
+                    }
+
+                    @Override
+                    public void synthesized(int turn, double audioMs, double busyMs) {
+                        posted.add(() -> emit(new SessionEvent.SynthesisFinished(turn, audioMs,
+                                audioMs > 0 ? busyMs / audioMs : Double.NaN, nowMs())));
+                    }
+                });
         asrThread = new Thread(asrWorker, name + "-asr");
         responseThread = new Thread(responseWorker, name + "-respond");
         asrThread.setDaemon(true);
@@ -313,6 +324,8 @@ public final class SessionRunner implements Runnable {
                 awaitWorkers("asr", () -> asrWorker.caughtUp(endSample));
             }
             runPosted();
+            reportFirstQueued();
+            reportDrops();
             if (recorder != null) {
                 recorder.write();
             }
@@ -662,6 +675,37 @@ public final class SessionRunner implements Runnable {
     private void onWorkerError(String engine, Throwable e) {
         log.warn("session {}: {} failed: {}", name, engine, e.toString(), e);
         posted.add(() -> emit(new SessionEvent.EngineError(engine, String.valueOf(e.getMessage()), nowMs())));
+    }
+
+    private long reportedDrops;
+    private ResponseState queuedReportedFor;
+
+    /**
+     * Emits FirstAudioQueued once the current response has audio in the output ring. In lockstep the engines take no
+     * virtual time, so the session first waits for that audio (or the end of the response): the event then lands on
+     * the tick the turn ended, every run.
+     */
+    private void reportFirstQueued() {
+        ResponseState r = response;
+        if (r == null || r == queuedReportedFor) {
+            return;
+        }
+        if (lockstep && r.queuedSamples() == 0) {
+            awaitWorkers("tts", () -> r.queuedSamples() > 0 || r.isDoneProducing() || r.isCancelled());
+        }
+        if (r.queuedSamples() > 0) {
+            queuedReportedFor = r;
+            emit(new SessionEvent.FirstAudioQueued(r.turn, nowMs()));
+        }
+    }
+
+    /** Emits an event when the recogniser's cursor on the input bus lost frames since the last tick. */
+    private void reportDrops() {
+        long dropped = asrInput.droppedFrames();
+        if (dropped != reportedDrops) {
+            emit(new SessionEvent.FramesDropped("asr", dropped - reportedDrops, nowMs()));
+            reportedDrops = dropped;
+        }
     }
 
     private void runPosted() {
