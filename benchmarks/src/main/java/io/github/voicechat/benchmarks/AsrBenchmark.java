@@ -19,9 +19,9 @@ import java.util.Locale;
  * GC and JIT of this JVM only), and the latency of {@code finish()} after the last frame.
  *
  * <p>Run: {@code java -XX:+UseParallelGC -Xmx1g -Dvoicechat.shared=../shared -cp benchmarks/target/benchmarks.jar
- * io.github.voicechat.benchmarks.AsrBenchmark [beam,beam,...]} (default {@code 2000,3000,20000}; 20000 is Sphinx's
- * own default). Each beam gets one warm-up pass over all clips, then one measured pass. Audio is fed in 20 ms frames
- * as fast as the decoder takes it.
+ * io.github.voicechat.benchmarks.AsrBenchmark [beam[:relativeBeam],...]}
+ * (default {@code 3000:1e-60,2000:1e-60,20000:1e-60}; the last is Sphinx's own default). Each setting gets one
+ * warm-up pass over all clips, then one measured pass. Audio is fed in 20 ms frames as fast as the decoder takes it.
  */
 public final class AsrBenchmark {
 
@@ -34,7 +34,7 @@ public final class AsrBenchmark {
                     + " (set -Dvoicechat.shared=/path/to/shared)");
             return;
         }
-        String beams = args.length > 0 ? args[0] : "2000,3000,20000";
+        String beams = args.length > 0 ? args[0] : "3000:1e-60,2000:1e-60,20000:1e-60";
         List<SharedData.SpeechClip> clips = SharedData.speechClips();
         List<float[]> audio = new ArrayList<>();
         double audioS = 0;
@@ -47,15 +47,20 @@ public final class AsrBenchmark {
         System.out.printf(Locale.ROOT, "%d clips, %.1f s of audio; %d CPUs; GC %s%n", clips.size(), audioS,
                 Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList());
-        System.out.printf(Locale.ROOT, "%7s %8s %7s %9s %8s %14s%n", "beam", "load s", "WER %", "RTF wall", "RTF cpu",
+        System.out.printf(Locale.ROOT, "%12s %8s %7s %9s %8s %14s%n", "beam:rel", "load s", "WER %", "RTF wall", "RTF cpu",
                 "finish p50 ms");
         for (String beam : beams.split(",")) {
             long t0 = System.nanoTime();
-            try (SphinxRecognizer r = SphinxRecognizer.create(EngineOptions.EMPTY.with("beam", beam.strip()))) {
+            String[] br = beam.strip().split(":");
+            EngineOptions options = EngineOptions.EMPTY.with("beam", br[0]);
+            if (br.length > 1) {
+                options = options.with("relativeBeam", br[1]);
+            }
+            try (SphinxRecognizer r = SphinxRecognizer.create(options)) {
                 double loadS = (System.nanoTime() - t0) / 1e9;
                 pass(r, clips, audio, null); // warm-up
                 double[] stats = pass(r, clips, audio, os);
-                System.out.printf(Locale.ROOT, "%7s %8.1f %7.1f %9.3f %8.3f %14.0f%n", beam.strip(), loadS,
+                System.out.printf(Locale.ROOT, "%12s %8.1f %7.1f %9.3f %8.3f %14.0f%n", beam.strip(), loadS,
                         100 * stats[0], stats[1] / audioS, stats[2] / audioS, stats[3]);
             }
         }

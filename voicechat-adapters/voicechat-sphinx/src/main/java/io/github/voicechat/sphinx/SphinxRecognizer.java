@@ -53,7 +53,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
 
     public static final int SAMPLE_RATE_HZ = 16_000;
     /** Absolute beam width shipped in the tuned configuration; see the module README for how it was chosen. */
-    public static final int DEFAULT_BEAM = 2000;
+    public static final int DEFAULT_BEAM = 3000;
     /** Relative beam width shipped in the tuned configuration (Sphinx's own default is 1e-60). */
     public static final double DEFAULT_RELATIVE_BEAM = 1e-60;
 

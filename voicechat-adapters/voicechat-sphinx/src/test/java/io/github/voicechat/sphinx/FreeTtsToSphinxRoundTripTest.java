@@ -30,10 +30,10 @@ class FreeTtsToSphinxRoundTripTest {
             "Thank you very much, goodbye.");
 
     /**
-     * Measured: see the class's output; the bound is the measured overall WER plus about two words of slack
-     * (the README has the figure).
+     * Measured with the shipped configuration: 15 errors in 66 words (22.7 %), worst sentence "What is the weather
+     * like in London?" (71 %). The bound allows two more errors.
      */
-    static final double MAX_OVERALL_WER = 0.45;
+    static final double MAX_OVERALL_WER = 17.0 / 66;
 
     @Test
     void tenSynthesisedSentencesAreRecognisedWithinTheMeasuredWer() {

@@ -102,7 +102,8 @@ class SphinxRecognizerTest {
         Audio.feed(recognizer, java.util.Arrays.copyOf(speech, speech.length / 2));
         recognizer.cancel();
         Transcript next = Audio.transcribe(recognizer, speech);
-        assertThat(next.text()).isEqualTo(Audio.transcribe(recognizer, speech).text());
+        // the half utterance's "go forward" is not carried into this one: four words, at most one wrong
+        assertThat(WordErrorRate.words(next.text())).hasSize(4);
         assertThat(WordErrorRate.of(GO_FORWARD, next.text())).isLessThanOrEqualTo(0.25);
     }
 
