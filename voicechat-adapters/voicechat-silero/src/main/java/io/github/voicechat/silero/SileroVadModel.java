@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One loaded Silero VAD network (an ONNX Runtime session). Detectors made by {@link #newDetector(int)} share it, each
  * with its own recurrent state: the state is an input and an output of the network, never kept in the session, and
- * {@code SileroVadModelTest} checks that interleaved detectors give exactly what each gives alone.
+ * {@code SileroVadTest} checks that interleaved detectors give exactly what each gives alone.
  *
  * <p>Close the model after the detectors made from it.
  */
