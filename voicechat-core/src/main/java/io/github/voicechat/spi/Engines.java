@@ -30,19 +30,22 @@ public final class Engines {
         return all(Engines.class.getClassLoader());
     }
 
-    /** Providers of one engine type, best first (available before unavailable, then by priority). */
+    /**
+     * Providers of one engine type by priority, highest first. Availability is not checked here: asking a provider
+     * may load its native library, so {@link #find} and {@link #best} ask only until they have an answer.
+     */
     @SuppressWarnings("unchecked")
     public static <E extends AutoCloseable> List<EngineProvider<E>> of(Class<E> type) {
         return all().stream()
                 .filter(p -> p.engineType() == type)
                 .map(p -> (EngineProvider<E>) p)
-                .sorted(Comparator.comparing((EngineProvider<E> p) -> p.unavailableReason().isPresent())
-                        .thenComparing(p -> -p.priority()))
+                .sorted(Comparator.comparing((EngineProvider<E> p) -> -p.priority()).thenComparing(EngineProvider::id))
                 .collect(Collectors.toList());
     }
 
     /**
-     * The provider whose id equals {@code idOrPrefix}, else the best available one whose id starts with it.
+     * The provider whose id equals {@code idOrPrefix}, else the highest-priority available one whose id starts
+     * with it, else (so that its create() can explain what is missing) the highest-priority one that matches.
      *
      * @throws EngineException naming the known ids when none matches
      */
@@ -53,26 +56,32 @@ public final class Engines {
                 return p;
             }
         }
-        for (EngineProvider<E> p : candidates) {
-            if (p.id().startsWith(idOrPrefix) && p.unavailableReason().isEmpty()) {
-                return p;
-            }
-        }
+        EngineProvider<E> firstMatch = null;
         for (EngineProvider<E> p : candidates) {
             if (p.id().startsWith(idOrPrefix)) {
-                return p; // unavailable, but its create() explains why, which beats "unknown engine"
+                if (p.unavailableReason().isEmpty()) {
+                    return p;
+                }
+                if (firstMatch == null) {
+                    firstMatch = p;
+                }
             }
+        }
+        if (firstMatch != null) {
+            return firstMatch;
         }
         throw new EngineException("no " + type.getSimpleName() + " engine '" + idOrPrefix + "'; known: "
                 + candidates.stream().map(EngineProvider::id).collect(Collectors.joining(", ")));
     }
 
-    /** The best available provider whose capabilities satisfy {@code filter}. */
+    /** The highest-priority available provider whose capabilities satisfy {@code filter}. */
     public static <E extends AutoCloseable> Optional<EngineProvider<E>> best(
             Class<E> type, Predicate<EngineCapabilities> filter) {
-        return of(type).stream()
-                .filter(p -> p.unavailableReason().isEmpty())
-                .filter(p -> filter.test(p.capabilities()))
-                .findFirst();
+        for (EngineProvider<E> p : of(type)) {
+            if (filter.test(p.capabilities()) && p.unavailableReason().isEmpty()) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 }
