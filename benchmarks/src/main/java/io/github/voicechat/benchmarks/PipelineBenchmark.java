@@ -57,8 +57,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code java -cp benchmarks/target/benchmarks.jar io.github.voicechat.benchmarks.PipelineBenchmark 3 20}.
  *
  * <p><b>Virtual clock: JMH</b> ({@link #virtualClockConversation}), one op = one whole conversation in lockstep.
- * Seconds of conversation per wall second = session audio time (11.54 s, or 31.54 s with 20 s extra) / score. With {@code -prof gc}, {@code
- * gc.alloc.rate.norm} is bytes per conversation over all threads (JMH uses the JVM-wide
+ * Seconds of conversation per wall second = session audio time (11.54 s, or 31.54 s with 20 s extra) / score.
+ * With {@code -prof gc}, {@code gc.alloc.rate.norm} is bytes per conversation over all threads (JMH uses the JVM-wide
  * {@code getTotalThreadAllocatedBytes}, so the session's own short-lived threads are counted); the difference
  * between {@code extraSilenceS=20} and {@code 0} divided by 1000 ticks is the steady-state allocation per idle
  * (listening) tick. Run:
