@@ -75,7 +75,8 @@ public class PipelineBenchmark {
     static final List<String> TRANSCRIPTS = List.of("count to ten", "stop", "tell me about the weather");
     static final String ANSWER_1 = "One two three four five six seven eight nine ten.";
     static final String ANSWER_2 = "Okay, stopping.";
-    static final String ANSWER_3 = "It is noon. The sky is clear and the wind is light. It will stay dry and warm all day.";
+    static final String ANSWER_3 =
+            "It is noon. The sky is clear and the wind is light. It will stay dry and warm all day.";
 
     /**
      * The user side. Answer 1 (2 s) plays from 2.0 s; the interruption at 2.6 s is confirmed after 200 ms of speech;
@@ -230,7 +231,8 @@ public class PipelineBenchmark {
             warm.setUp();
             new PipelineBenchmark().virtualClockConversation(warm);
         }
-        System.out.printf(Locale.ROOT, "JIT warm-up: 30 virtual-clock conversations in %.1f s, %.1f MB allocated since start%n",
+        System.out.printf(Locale.ROOT,
+                "JIT warm-up: 30 virtual-clock conversations in %.1f s, %.1f MB allocated since start%n",
                 (System.nanoTime() - t0) / 1e9, allocatedBytes() / 1e6);
         for (int n : counts) {
             runRealClock(n);
@@ -281,7 +283,8 @@ public class PipelineBenchmark {
         long leftThreads = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith("voicechat-")).count();
 
-        System.out.printf(Locale.ROOT, "%n== N = %d sessions on the real clock (paced), load average before %s, after %s%n",
+        System.out.printf(Locale.ROOT,
+                "%n== N = %d sessions on the real clock (paced), load average before %s, after %s%n",
                 n, loadBefore, loadAverage());
         System.out.printf(Locale.ROOT,
                 "wall %.2f s for %.2f s of audio per session; GC: %d collections, %d ms; voicechat threads left: %d%n",
@@ -325,7 +328,8 @@ public class PipelineBenchmark {
         row4("first-audio latency (" + firstAudio.length + " turns)", firstAudio);
         row4("first-audio, wall (sink-timed)", wallFirstAudio);
         row4("barge-in latency (" + bargeIn.length + " turns)", bargeIn);
-        System.out.printf(Locale.ROOT, "underrun frames %d, dropped input frames %d, engine errors %d, off-script sessions %d%n",
+        System.out.printf(Locale.ROOT,
+                "underrun frames %d, dropped input frames %d, engine errors %d, off-script sessions %d%n",
                 underruns, dropped, errors, offScript);
     }
 
@@ -355,12 +359,14 @@ public class PipelineBenchmark {
     }
 
     static long gcCount() {
-        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionCount()))
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(b -> Math.max(0, b.getCollectionCount()))
                 .sum();
     }
 
     static long gcMillis() {
-        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime()))
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(b -> Math.max(0, b.getCollectionTime()))
                 .sum();
     }
 
@@ -369,7 +375,8 @@ public class PipelineBenchmark {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];
         } catch (Exception e) {
-            return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            return String.format(Locale.ROOT, "%.2f",
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
     }
 }
