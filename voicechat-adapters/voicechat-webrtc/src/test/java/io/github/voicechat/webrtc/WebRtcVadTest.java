@@ -1,5 +1,6 @@
 package io.github.voicechat.webrtc;
 
+import io.github.voicechat.testkit.TestAudio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.github.voicechat.silero;
+package io.github.voicechat.testkit;
 
 import io.github.voicechat.audio.AudioData;
 import io.github.voicechat.audio.WavReader;
@@ -8,12 +8,12 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /** Audio helpers for the tests: reading the shared clips, simple rate changes, noise. */
-final class TestAudio {
+public final class TestAudio {
 
     private TestAudio() {
     }
 
-    static float[] read16k(Path wav) {
+    public static float[] read16k(Path wav) {
         try {
             AudioData d = WavReader.read(wav);
             if (d.sampleRateHz() != 16_000) {
@@ -29,7 +29,7 @@ final class TestAudio {
      * Rate change by a rational factor with a Hann-windowed sinc (32 zero crossings each side, cut-off at 0.9 of the
      * lower Nyquist): slow, exact enough for tests, independent of the library's resampler.
      */
-    static float[] resample(float[] in, int inRateHz, int outRateHz) {
+    public static float[] resample(float[] in, int inRateHz, int outRateHz) {
         if (inRateHz == outRateHz) {
             return in.clone();
         }
@@ -57,7 +57,7 @@ final class TestAudio {
     }
 
     /** Adds white noise of the given RMS level (dBFS), seeded. */
-    static void addWhiteNoise(float[] x, double dbfs, long seed) {
+    public static void addWhiteNoise(float[] x, double dbfs, long seed) {
         Random r = new Random(seed);
         double rms = Math.pow(10, dbfs / 20);
         // A uniform variable on [-a, a] has RMS a / sqrt(3).
@@ -67,7 +67,7 @@ final class TestAudio {
         }
     }
 
-    static float[] concat(float[]... parts) {
+    public static float[] concat(float[]... parts) {
         int n = 0;
         for (float[] p : parts) {
             n += p.length;
@@ -81,13 +81,13 @@ final class TestAudio {
         return out;
     }
 
-    static float[] slice(float[] x, double fromS, double toS, int rateHz) {
+    public static float[] slice(float[] x, double fromS, double toS, int rateHz) {
         int a = (int) Math.round(fromS * rateHz);
         int b = (int) Math.round(toS * rateHz);
         return java.util.Arrays.copyOfRange(x, a, b);
     }
 
-    static double median(double[] v) {
+    public static double median(double[] v) {
         double[] s = v.clone();
         java.util.Arrays.sort(s);
         int n = s.length;
