@@ -100,6 +100,23 @@ class BargeInTest {
     }
 
     @Test
+    void recognisedWordsConfirmABargeInBeforeConfirmMs() throws Exception {
+        // The recogniser reports a partial once it has 350 ms of the utterance: 300 ms of pre-roll before the onset
+        // at 2.400 s plus 50 ms of speech. It has that after the tick ending 2.460 s (ticks lag the ASR thread by one
+        // in lockstep), so the barge-in is confirmed there, 120 ms before the 200 ms of speech would confirm it.
+        Scenario user = Scenario.at(16_000).silence(500).speech("u1", 1000).silence(900).speech("u2", 1000)
+                .silence(1500);
+        ScriptedRecognizer asr = new ScriptedRecognizer(16_000, 350, List.of("count to ten", "stop"));
+        SessionReport report = run(user, asr, ScriptedResponder.of(LONG_ANSWER, "Okay."),
+                AudioSinks.memory(OUT_RATE));
+        SessionEvent.BargeInConfirmed confirmed = only(SessionEvent.BargeInConfirmed.class);
+        assertThat(confirmed.atMs()).isEqualTo(2460.0);
+        assertThat(report.turns().get(0).bargedIn()).isTrue();
+        assertThat(report.turns().get(0).playedText()).isEqualTo("One two");
+        assertThat(report.turns().get(1).transcript()).isEqualTo("stop");
+    }
+
+    @Test
     void falseBargeInResumesFromTheExactPausedSample() throws Exception {
         // A 60 ms cough 400 ms into the answer.
         Scenario user = Scenario.at(16_000).silence(500).speech("u1", 1000).silence(900).speech("cough", 60)
