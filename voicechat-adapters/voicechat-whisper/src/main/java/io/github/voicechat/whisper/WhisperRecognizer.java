@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * {@link #finish()} transcribes it. An utterance longer than {@link WhisperOptions#windowSeconds()} (30 s by default,
  * Whisper's context) is cut into windows that are transcribed as soon as they fill, on the thread calling
  * {@code accept}, so memory stays bounded and {@code finish()} only pays for the last window. A window shorter than
- * one second is padded with silence to one second, because whisper.cpp returns nothing for very short input.
+ * 1.1 s is padded with silence to 1.1 s, because whisper.cpp returns nothing for input under a second.
  *
  * <p>The transcript's {@link Transcript#words()} holds one entry per Whisper <em>segment</em> (a phrase with its
  * start and end; whisper-jni gives no token-level times), with confidence NaN; {@link #lastSegments()} returns the
@@ -41,8 +41,11 @@ import java.util.stream.Collectors;
 public final class WhisperRecognizer implements SpeechRecognizer {
 
     public static final int SAMPLE_RATE_HZ = 16_000;
-    /** whisper.cpp ignores input under 100 ms and is unreliable under 1 s; shorter windows are padded to this. */
-    static final int MIN_WINDOW_SAMPLES = SAMPLE_RATE_HZ;
+    /**
+     * whisper.cpp 1.7.1 returns no segments for input under 1000 ms of mel frames ("input is too short"); exactly
+     * 16 000 samples still falls short by a frame or two (measured), so windows are padded with silence to 1.1 s.
+     */
+    static final int MIN_WINDOW_SAMPLES = SAMPLE_RATE_HZ * 11 / 10;
 
     private static final Pattern ANNOTATION = Pattern.compile("^\\s*(\\[[^\\]]*\\]|\\([^)]*\\)|\\*[^*]*\\*)\\s*$");
 

@@ -13,7 +13,10 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>whisper.cpp trusts its input: a file with the right magic but damaged hyperparameters makes ggml allocate
  * absurd tensors and abort the process, which would take the JVM with it. So the header, the mel filter table, the
- * vocabulary and every tensor record (name, shape, type, data length) are checked against the file size here.
+ * vocabulary and every tensor record (name, shape, type, data length) are checked against the file size here, plus
+ * two things whisper-jni 1.7.1's whisper.cpp aborts on (found with generated models): a vocabulary without the
+ * single-space token (its blank suppression looks it up with {@code std::map::at}), and convolution kernels that are
+ * not f16 (its {@code im2col} asserts f16).
  *
  * <p>Layout (all little-endian): magic {@code 0x67676d6c}; eleven int32 hyperparameters (n_vocab, n_audio_ctx,
  * n_audio_state, n_audio_head, n_audio_layer, n_text_ctx, n_text_state, n_text_head, n_text_layer, n_mels, ftype);
@@ -64,12 +67,21 @@ public final class GgmlModelFile {
             if (nTokens < 0 || nTokens > h.nVocab()) {
                 throw r.bad("vocabulary of 0.." + h.nVocab() + " tokens expected, found " + nTokens);
             }
+            boolean space = false;
             for (int i = 0; i < nTokens; i++) {
                 int len = r.i32();
                 if (len < 0 || len > 1024) {
                     throw r.bad("token " + i + " length 0..1024 expected, found " + len);
                 }
-                r.skip(len);
+                if (len == 1) {
+                    space |= r.bytes(1)[0] == ' ';
+                } else {
+                    r.skip(len);
+                }
+            }
+            if (!space) {
+                throw r.bad("the vocabulary has no single-space token ' ' (every Whisper vocabulary has one;"
+                        + " whisper.cpp aborts without it)");
             }
             int tensors = 0;
             while (r.remaining() > 0) {
@@ -88,7 +100,11 @@ public final class GgmlModelFile {
                     }
                     elements *= ne;
                 }
-                r.skip(nameLen);
+                String name = new String(r.bytes(nameLen), java.nio.charset.StandardCharsets.UTF_8);
+                if (name.startsWith("encoder.conv") && name.endsWith(".weight") && type != 1) {
+                    throw r.bad("tensor " + name + " must be f16 (ggml type 1), found type " + type
+                            + "; whisper-jni 1.7.1's convolution accepts only f16 kernels");
+                }
                 long bytes = dataBytes(type, elements);
                 if (bytes < 0) {
                     throw r.bad("tensor " + tensors + " has unknown ggml type " + type);
@@ -180,6 +196,20 @@ public final class GgmlModelFile {
                 }
             }
             return buf.flip().getInt();
+        }
+
+        byte[] bytes(int n) throws IOException {
+            if (n > size - ch.position()) {
+                throw new EOFException("model file " + file + " is truncated: " + n + " bytes expected at byte "
+                        + ch.position() + ", but the file has " + size + " bytes");
+            }
+            ByteBuffer b = ByteBuffer.allocate(n);
+            while (b.hasRemaining()) {
+                if (ch.read(b) < 0) {
+                    throw new EOFException("model file " + file + " is truncated at byte " + ch.position());
+                }
+            }
+            return b.array();
         }
 
         void skip(long n) throws IOException {
