@@ -184,6 +184,7 @@ public final class PiperSynthesizer implements SpeechSynthesizer {
             throw new IllegalStateException("this PiperSynthesizer is closed");
         }
         List<Sentence> sentences = sentences(text);
+        int marked = -1;
         for (int i = 0; i < sentences.size(); i++) {
             if (sink.isCancelled()) {
                 return;
@@ -198,8 +199,9 @@ public final class PiperSynthesizer implements SpeechSynthesizer {
                 return;
             }
             sink.textMark(s.endChar());
+            marked = s.endChar();
         }
-        if (!sink.isCancelled()) {
+        if (!sink.isCancelled() && marked != text.length()) {
             sink.textMark(text.length());
         }
     }
