@@ -1,0 +1,137 @@
+package io.github.voicechat.piper.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.voicechat.piper.internal.EspeakPhonemizer.Sentence;
+import io.github.voicechat.spi.EngineException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Phonemisation by the real libespeak-ng (Debian package libespeak-ng1). The expected IPA strings are what the
+ * espeak-ng 1.51 command line prints for the same text ({@code espeak-ng -q --ipa -v en-us "hello world"} gives
+ * {@code həlˈoʊ wˈɜːld}), plus the punctuation Piper appends per clause.
+ */
+class EspeakPhonemizerTest {
+
+    @BeforeAll
+    static void espeakPresent() {
+        // CI installs libespeak-ng1; a missing library is a failure here, not a skip, since nothing else tests it.
+        assertThat(Espeak.unavailableReason()).isEmpty();
+    }
+
+    @Test
+    void helloWorldGivesTheCommandLinesIpaWithStressMarks() {
+        List<Sentence> s = new EspeakPhonemizer("en-us").phonemize("hello world");
+        assertThat(s).hasSize(1);
+        assertThat(s.get(0).joined()).isEqualTo("həlˈoʊ wˈɜːld");
+        assertThat(s.get(0).phonemes()).containsExactly("h", "ə", "l", "ˈ", "o", "ʊ", " ", "w", "ˈ", "ɜ", "ː", "l", "d");
+        assertThat(s.get(0).startChar()).isZero();
+        assertThat(s.get(0).endChar()).isEqualTo(11);
+    }
+
+    @Test
+    void sentencesSplitAtFullStopsQuestionAndExclamationMarksWithPunctuationKept() {
+        String text = "Hello world. How are you, my friend? Fine!";
+        List<Sentence> s = new EspeakPhonemizer("en-us").phonemize(text);
+        assertThat(s).extracting(Sentence::joined)
+                .containsExactly("həlˈoʊ wˈɜːld.", "hˈaʊ ɑːɹ juː, maɪ fɹˈɛnd?", "fˈaɪn!");
+        assertThat(s).extracting(Sentence::endChar).containsExactly(
+                text.indexOf('.') + 1, text.indexOf('?') + 1, text.length());
+        assertThat(s).extracting(Sentence::startChar).containsExactly(0, text.indexOf('.') + 1, text.indexOf('?') + 1);
+    }
+
+    @Test
+    void colonsAndSemicolonsAreKeptFollowedByASpaceWithinOneSentence() {
+        List<Sentence> s = new EspeakPhonemizer("en-us").phonemize("Wait: really; yes");
+        assertThat(s).extracting(Sentence::joined).containsExactly("wˈeɪt: ɹˈiəli; jˈɛs");
+    }
+
+    @Test
+    void aLineBreakAfterAFullStopStillEndsTheSentence() {
+        List<Sentence> s = new EspeakPhonemizer("en-us").phonemize("Hello world.\nHow are you");
+        assertThat(s).extracting(Sentence::joined).containsExactly("həlˈoʊ wˈɜːld.", "hˈaʊ ɑːɹ juː");
+    }
+
+    @Test
+    void phonemesAreNfdCodePointsSoCedillaIsItsOwnPhoneme() {
+        // espeak-ng -q --ipa -v de "Ich bin hier." prints "ɪç bɪn hˈiːɾ"; NFD splits ç into c + U+0327.
+        List<Sentence> s = new EspeakPhonemizer("de").phonemize("Ich bin hier.");
+        assertThat(s).hasSize(1);
+        assertThat(s.get(0).phonemes()).startsWith("ɪ", "c", "\u0327", " ", "b");
+        assertThat(s.get(0).joined()).isEqualTo("ɪc\u0327 bɪn hˈiːɾ.");
+    }
+
+    @Test
+    void blankTextAndPunctuationOnlyGiveNoSentence() {
+        EspeakPhonemizer p = new EspeakPhonemizer("en-us");
+        assertThat(p.phonemize("")).isEmpty();
+        assertThat(p.phonemize("   \n ")).isEmpty();
+        assertThat(p.phonemize("...")).isEmpty();
+    }
+
+    @Test
+    void offsetsAreUtf16CharOffsetsEvenAfterMultiByteCharacters() {
+        String text = "Café naïve. Good!";
+        List<Sentence> s = new EspeakPhonemizer("en-us").phonemize(text);
+        assertThat(s).hasSize(2);
+        assertThat(s.get(0).joined()).isEqualTo("kæfˈeɪ naɪˈiːv.");
+        assertThat(s.get(0).endChar()).isEqualTo(text.indexOf('.') + 1);
+        assertThat(s.get(1).endChar()).isEqualTo(text.length());
+    }
+
+    @Test
+    void aNulCharacterDoesNotCutTheText() {
+        List<Sentence> s = new EspeakPhonemizer("en-us").phonemize("hello\0world");
+        assertThat(s.get(0).joined()).isEqualTo("həlˈoʊ wˈɜːld");
+    }
+
+    @Test
+    void repeatedAndConcurrentCallsGiveIdenticalResults() throws Exception {
+        String text = "Hello world. How are you, my friend? Fine!";
+        List<String> expected = new EspeakPhonemizer("en-us").phonemize(text).stream().map(Sentence::joined).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<String>>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                String voice = t % 2 == 0 ? "en-us" : "de";
+                Callable<List<String>> job = () -> {
+                    List<String> last = null;
+                    for (int i = 0; i < 20; i++) {
+                        last = new EspeakPhonemizer(voice).phonemize(text).stream().map(Sentence::joined).toList();
+                    }
+                    return last;
+                };
+                futures.add(pool.submit(job));
+            }
+            List<String> german = new EspeakPhonemizer("de").phonemize(text).stream().map(Sentence::joined).toList();
+            assertThat(german).isNotEqualTo(expected);
+            for (int t = 0; t < futures.size(); t++) {
+                assertThat(futures.get(t).get()).isEqualTo(t % 2 == 0 ? expected : german);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void unknownVoiceIsAClearErrorAndABadNameIsRefusedBeforeNativeCode() {
+        assertThatThrownBy(() -> new EspeakPhonemizer("xx-nope").phonemize("hi"))
+                .isInstanceOf(EngineException.class)
+                .hasMessageContaining("espeak-ng has no voice 'xx-nope'");
+        assertThatThrownBy(() -> new EspeakPhonemizer("en us; rm"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("was 'en us; rm'");
+        assertThatThrownBy(() -> new EspeakPhonemizer("en-us").phonemize(null))
+                .isInstanceOf(IllegalArgumentException.class);
+        // the failed voice switch leaves the library usable
+        assertThat(new EspeakPhonemizer("en-us").phonemize("hello world").get(0).joined()).isEqualTo("həlˈoʊ wˈɜːld");
+    }
+}
