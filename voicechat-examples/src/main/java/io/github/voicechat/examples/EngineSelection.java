@@ -28,12 +28,33 @@ public final class EngineSelection {
             description = "Echo canceller (e.g. webrtc-aec); default off for files, on for live audio.")
     String aec;
 
-    @Option(names = "--engine-option", paramLabel = "KEY=VALUE",
-            description = "Option passed to every engine (e.g. beam=2000).")
-    List<String> options = new ArrayList<>();
+    @Option(names = "--vad-option", paramLabel = "KEY=VALUE", description = "Option for the VAD (e.g. threshold=0.6).")
+    List<String> vadOptions = new ArrayList<>();
 
-    EngineOptions options() {
-        return EngineOptions.parse(options);
+    @Option(names = "--asr-option", paramLabel = "KEY=VALUE", description = "Option for the recognizer (e.g. beam=20000).")
+    List<String> asrOptions = new ArrayList<>();
+
+    @Option(names = "--tts-option", paramLabel = "KEY=VALUE", description = "Option for the synthesizer (e.g. length_scale=1.2).")
+    List<String> ttsOptions = new ArrayList<>();
+
+    @Option(names = "--aec-option", paramLabel = "KEY=VALUE",
+            description = "Option for the echo canceller (e.g. noise_suppression=true).")
+    List<String> aecOptions = new ArrayList<>();
+
+    EngineOptions vadOptions() {
+        return EngineOptions.parse(vadOptions);
+    }
+
+    EngineOptions asrOptions() {
+        return EngineOptions.parse(asrOptions);
+    }
+
+    EngineOptions ttsOptions() {
+        return EngineOptions.parse(ttsOptions);
+    }
+
+    EngineOptions aecOptions() {
+        return EngineOptions.parse(aecOptions);
     }
 
     EngineProvider<VoiceActivityDetector> vadProvider() {

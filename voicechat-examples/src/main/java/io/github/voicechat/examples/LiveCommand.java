@@ -33,7 +33,6 @@ final class LiveCommand implements Callable<Integer> {
         EngineProvider<EchoCanceller> aec = engines.aecProvider(true);
         var vad = engines.vadProvider();
         var tts = engines.ttsProvider();
-        var options = engines.options();
         AudioSource mic;
         AudioSink speaker;
         try {
@@ -50,10 +49,11 @@ final class LiveCommand implements Callable<Integer> {
             return 3;
         }
         VoicePipeline.Builder b = VoicePipeline.builder()
-                .vad(() -> vad.create(options)).asr(() -> asr.create(options)).tts(() -> tts.create(options))
+                .vad(() -> vad.create(engines.vadOptions())).asr(() -> asr.create(engines.asrOptions()))
+                .tts(() -> tts.create(engines.ttsOptions()))
                 .responder(Responders.echo()).listener(new Timeline(System.out));
         if (aec != null) {
-            b.echoCanceller(() -> aec.create(options));
+            b.echoCanceller(() -> aec.create(engines.aecOptions()));
         }
         VoiceSession session = b.build().openSession(mic, speaker);
         Thread hook = new Thread(session::close, "voicechat-live-shutdown");

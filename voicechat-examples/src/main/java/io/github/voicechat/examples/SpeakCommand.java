@@ -44,7 +44,7 @@ final class SpeakCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         float[] audio;
         int engineRate;
-        try (SpeechSynthesizer tts = provider.create(engines.options())) {
+        try (SpeechSynthesizer tts = provider.create(engines.ttsOptions())) {
             engineRate = tts.sampleRateHz();
             audio = render(tts, text);
         }

@@ -78,7 +78,6 @@ final class TalkCommand implements Callable<Integer> {
         EngineProvider<SpeechRecognizer> asr = engines.asrProvider();
         EngineProvider<SpeechSynthesizer> tts = engines.ttsProvider();
         EngineProvider<EchoCanceller> aec = engines.aecProvider(false);
-        var options = engines.options();
         System.out.printf(Locale.ROOT, "engines: vad=%s asr=%s tts=%s aec=%s; clock=%s%n", vad.id(), asr.id(),
                 tts.id(), aec == null ? "off" : aec.id(), realtime ? "real" : "virtual");
 
@@ -95,14 +94,14 @@ final class TalkCommand implements Callable<Integer> {
         }
         Clock clock = realtime ? Clock.system() : new VirtualClock();
         VoicePipeline.Builder builder = VoicePipeline.builder()
-                .vad(() -> vad.create(options))
-                .asr(() -> asr.create(options))
-                .tts(() -> tts.create(options))
+                .vad(() -> vad.create(engines.vadOptions()))
+                .asr(() -> asr.create(engines.asrOptions()))
+                .tts(() -> tts.create(engines.ttsOptions()))
                 .responder(Responders.echo())
                 .clock(clock)
                 .outputSampleRateHz(outputRateHz);
         if (aec != null) {
-            builder.echoCanceller(() -> aec.create(options));
+            builder.echoCanceller(() -> aec.create(engines.aecOptions()));
         }
         if (!quiet) {
             builder.listener(new Timeline(System.out));

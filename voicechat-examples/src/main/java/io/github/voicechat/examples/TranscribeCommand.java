@@ -43,7 +43,7 @@ final class TranscribeCommand implements Callable<Integer> {
         Transcript t;
         double processingS;
         int rate;
-        try (SpeechRecognizer asr = provider.create(engines.options())) {
+        try (SpeechRecognizer asr = provider.create(engines.asrOptions())) {
             rate = asr.sampleRateHz();
             Resampler r = Resampler.create(data.sampleRateHz(), rate);
             float[] buf = new float[r.maxOutputSamples(320 * 8) + r.delaySamples() + 16];
