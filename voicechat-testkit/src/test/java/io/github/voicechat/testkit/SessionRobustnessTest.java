@@ -128,7 +128,7 @@ class SessionRobustnessTest {
             }
         };
         ScriptedRecognizer asr = ScriptedRecognizer.of("one", "two");
-        SessionReport report = run(base(() -> asr).tts(() -> stalling).engineTimeoutMs(300), twoTurns(16_000),
+        SessionReport report = run(base(() -> asr).tts(() -> stalling).engineTimeoutMs(1_000), twoTurns(16_000),
                 48_000);
         assertThat(events).filteredOn(e -> e instanceof SessionEvent.EngineError)
                 .extracting(e -> ((SessionEvent.EngineError) e).engine()).contains("tts");
