@@ -75,6 +75,21 @@ class SileroVadTest {
     }
 
     @Test
+    void deviceAutoFallsBackToTheCpuAndCudaOnACpuOnlyRuntimeFailsClearly() throws Exception {
+        // This build depends on the CPU artifact of ONNX Runtime; with onnxruntime_gpu and a GPU, auto picks CUDA.
+        boolean cudaOffered = ai.onnxruntime.OrtEnvironment.getAvailableProviders()
+                .contains(ai.onnxruntime.OrtProvider.CUDA);
+        org.junit.jupiter.api.Assumptions.assumeFalse(cudaOffered,
+                "skipped: this ONNX Runtime offers CUDA, so the CPU-only behaviour cannot be shown");
+        try (SileroVadModel auto = SileroVadModel.load(SileroVadModel.Version.V6, SileroVadModel.Device.AUTO, 1)) {
+            assertThat(auto.usesCuda()).isFalse();
+        }
+        assertThatThrownBy(() -> SileroVadModel.load(SileroVadModel.Version.V6, SileroVadModel.Device.CUDA, 1))
+                .isInstanceOf(io.github.voicechat.spi.EngineException.class)
+                .hasMessageContaining("device=cuda was asked for");
+    }
+
+    @Test
     void badInputIsRejectedBeforeOnnxRuntime() {
         try (SileroVadModel model = SileroVadModel.load(SileroVadModel.Version.V6);
                 SileroVad vad = model.newDetector(16_000)) {
