@@ -558,8 +558,8 @@ public final class SessionRunner implements Runnable {
                     interrupted.bargedIn = true;
                     interrupted.bargeInLatencyMs = pauseLatencyMs;
                 }
-                cancelResponse(false);
                 emit(new SessionEvent.BargeInConfirmed(interrupted == null ? 0 : interrupted.number, played, nowMs()));
+                cancelResponse(false);
                 stateMachine.moveTo(SessionState.LISTENING, inSample());
                 startUserTurn(at);
                 return;
