@@ -111,6 +111,7 @@ public final class SessionRunner implements Runnable {
     private float[] silence;
 
     private long tick;
+    private String partialAtTickEnd = "";
     private long eofTick = -1;
     private long lastActivityTick;
     private String endReason = "";
@@ -323,6 +324,9 @@ public final class SessionRunner implements Runnable {
                 long endSample = (tick + 1) * inFrameSamples;
                 awaitWorkers("asr", () -> asrWorker.caughtUp(endSample));
             }
+            // The recogniser's words as of the end of this tick (after the lockstep wait), so the next tick's
+            // barge-in decision does not depend on how far the ASR thread got in the meantime.
+            partialAtTickEnd = asr.supportsPartials() ? asrWorker.partialText() : "";
             runPosted();
             reportFirstQueued();
             reportDrops();
@@ -489,7 +493,7 @@ public final class SessionRunner implements Runnable {
         vadDrop -= skip;
         vadFramer.push(vadBuffer, skip, produced - skip, this::onVadFrame);
         if (stateMachine.state() == SessionState.BARGED_IN && config.bargeInPolicy().confirmOnPartialWords()
-                && asr.supportsPartials() && !asrWorker.partialText().isBlank()) {
+                && !partialAtTickEnd.isBlank()) {
             handle(detector.confirmExternally());
         }
     }
