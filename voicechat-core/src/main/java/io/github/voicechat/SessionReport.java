@@ -12,7 +12,8 @@ import java.util.List;
  * @param underrunFrames     output frames played as silence while a response was expected (real clock only)
  * @param playoutJitterP50Ms median lateness of frame writes against their 20 ms schedule (real clock), else NaN
  * @param playoutJitterP99Ms 99th percentile of it
- * @param asrRealTimeFactor  recogniser processing time over audio time, over all turns, NaN if none
+ * @param asrRealTimeFactor  mean over utterances of the recogniser's processing time over the utterance's audio time
+ *                           (real time spent, even on a virtual clock), NaN if none
  */
 public record SessionReport(List<TurnReport> turns, double durationS, String endReason, long framesDropped,
         long underrunFrames, double playoutJitterP50Ms, double playoutJitterP99Ms, double asrRealTimeFactor) {

@@ -641,7 +641,7 @@ public final class SessionRunner implements Runnable {
     private void onTranscript(int turn, Transcript transcript, double rtf) {
         posted.add(() -> {
             emit(new SessionEvent.TranscriptReady(turn, transcript.text(), rtf, nowMs()));
-            recordRtf(transcript, rtf);
+            recordRtf(rtf);
             Turn t = botTurn;
             if (t == null || t.number != turn || response != null) {
                 return; // the turn was abandoned meanwhile (the user spoke again)
@@ -666,13 +666,13 @@ public final class SessionRunner implements Runnable {
         });
     }
 
-    private double asrBusySeconds;
-    private double asrAudioSeconds;
+    private double asrRtfSum;
+    private int asrRtfCount;
 
-    private void recordRtf(Transcript transcript, double rtf) {
+    private void recordRtf(double rtf) {
         if (!Double.isNaN(rtf)) {
-            asrBusySeconds += rtf;
-            asrAudioSeconds += 1;
+            asrRtfSum += rtf;
+            asrRtfCount++;
         }
     }
 
@@ -819,7 +819,7 @@ public final class SessionRunner implements Runnable {
         long dropped = asrInput == null ? 0 : asrInput.droppedFrames();
         double p50 = jitterCount == 0 ? Double.NaN : jitterPercentile(0.50);
         double p99 = jitterCount == 0 ? Double.NaN : jitterPercentile(0.99);
-        double rtf = asrAudioSeconds == 0 ? Double.NaN : asrBusySeconds / asrAudioSeconds;
+        double rtf = asrRtfCount == 0 ? Double.NaN : asrRtfSum / asrRtfCount;
         return new SessionReport(turns, tick * TICK_MS / 1000.0, endReason, dropped, underruns, p50, p99, rtf);
     }
 
