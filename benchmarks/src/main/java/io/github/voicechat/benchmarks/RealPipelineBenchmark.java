@@ -409,13 +409,21 @@ public final class RealPipelineBenchmark {
         double wallS = (System.nanoTime() - start) / 1e9;
         long gcs = PipelineBenchmark.gcCount() - gc0;
         long gcMs = PipelineBenchmark.gcMillis() - gcMs0;
-        List<String> left = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && !before.contains(t)).map(Thread::getName).sorted().toList();
+        List<Thread> leftThreads = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !before.contains(t)).toList();
+        List<String> left = leftThreads.stream().map(Thread::getName).sorted().toList();
+        // A thread seen right after close() may be an executor worker between "terminated" and its actual exit:
+        // give each 2 s to end before calling it left over.
+        for (Thread t : leftThreads) {
+            t.join(2000);
+        }
+        List<String> leftAfterJoin = leftThreads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
         System.out.printf(Locale.ROOT,
                 "%n== N = %d on the real clock (paced), load average before %s, after %s%n", n, loadBefore,
                 PipelineBenchmark.loadAverage());
         System.out.printf(Locale.ROOT, "wall %.1f s (engine loading included); GC %d collections, %d ms;"
-                + " threads left after close: %d %s%n", wallS, gcs, gcMs, left.size(), left);
+                + " threads alive right after close: %d %s, still alive after a 2 s join: %d %s%n", wallS, gcs, gcMs,
+                left.size(), left, leftAfterJoin.size(), leftAfterJoin);
         for (int i = 0; i < n; i++) {
             System.out.printf(Locale.ROOT, "-- session %d: TTS engine RTF without back-pressure %.4f%n", i + 1,
                     synths.get(i).isEmpty() ? Double.NaN : synths.get(i).get(0).realTimeFactor());
@@ -437,7 +445,9 @@ public final class RealPipelineBenchmark {
         }
         System.out.println("  turn  userEnd  asrDone(+ms)  asrRTF  1st-audio(ms)  wall(ms)  audible(+ms)  ttsRTF"
                 + "  barge-in(ms)  fa  transcript");
-        for (TurnReport t : r.turns()) {
+        for (int ti = 0; ti < r.turns().size(); ti++) {
+            TurnReport t = r.turns().get(ti);
+            double nextStartMs = ti + 1 < r.turns().size() ? r.turns().get(ti + 1).userStartS() * 1000 : 1e12;
             double userEndMs = t.userEndS() * 1000;
             SessionEvent.TranscriptReady tr = events.stream()
                     .filter(e -> e instanceof SessionEvent.TranscriptReady x && x.turn() == t.turn())
@@ -453,7 +463,8 @@ public final class RealPipelineBenchmark {
                 if (k >= 0) {
                     wall = sink.wallAfterMs(k, userEndMs);
                     int a = sink.firstAbove(k, 0.01f);
-                    audible = a < 0 ? Double.NaN : (a - k) * 20.0;
+                    // Only within this response: an answer interrupted in its leading near-silence has no onset.
+                    audible = a < 0 || a * 20.0 >= nextStartMs ? Double.NaN : (a - k) * 20.0;
                 }
             }
             System.out.printf(Locale.ROOT, "  %4d %7.2fs %10.0f %9.3f %12.0f %10.1f %10.0f %9.4f %10.0f %5d  \"%s\"%n",
