@@ -165,6 +165,51 @@ class SessionRobustnessTest {
     }
 
     @Test
+    void speakingAgainWhileATranscriptIsPendingSupersedesThatTurn() throws Exception {
+        // Real clock: a recogniser that needs 1.5 s to finish, and the user speaks again 0.8 s after the first
+        // turn ended, while its transcript is still being computed (found by RealPipelineBenchmark with Sphinx).
+        ScriptedRecognizer scripted = ScriptedRecognizer.of("first", "second");
+        SpeechRecognizer slow = new SpeechRecognizer() {
+            @Override
+            public int sampleRateHz() {
+                return 16_000;
+            }
+
+            @Override
+            public void accept(float[] samples, int offset, int length) {
+                scripted.accept(samples, offset, length);
+            }
+
+            @Override
+            public Transcript finish() {
+                // A slow decoder: its work takes real time (the session must not depend on it being quick).
+                java.util.concurrent.locks.LockSupport.parkNanos(1_500_000_000L);
+                return scripted.finish();
+            }
+
+            @Override
+            public void cancel() {
+                scripted.cancel();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Scenario user = Scenario.at(16_000).silence(500).speech("u1", 1000).silence(800).speech("u2", 300)
+                .silence(3500);
+        SessionReport report = run(base(() -> slow).clock(Clock.system()), user, 48_000);
+        assertThat(report.endReason()).isEqualTo("source ended");
+        assertThat(events).noneMatch(e -> e instanceof SessionEvent.EngineError);
+        assertThat(report.turns()).extracting(TurnReport::transcript).containsExactlyInAnyOrder("first", "second");
+        TurnReport first = report.turns().stream().filter(t -> t.turn() == 1).findFirst().orElseThrow();
+        assertThat(first.bargedIn()).isTrue();
+        assertThat(first.playedText()).isEmpty();
+        TurnReport second = report.turns().stream().filter(t -> t.turn() == 2).findFirst().orElseThrow();
+        assertThat(second.playedText()).isEqualTo("First answer.");
+    }
+
+    @Test
     void aPipelineWithoutItsPartsIsRefusedWithTheirNames() {
         assertThatThrownBy(() -> VoicePipeline.builder().vad(EnergyVad::new).build())
                 .isInstanceOf(IllegalStateException.class)

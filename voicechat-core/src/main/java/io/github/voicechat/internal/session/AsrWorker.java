@@ -71,8 +71,9 @@ final class AsrWorker implements Runnable {
         send(new Command(Kind.START, fromSample, 0));
     }
 
-    void finish(int turn) {
-        send(new Command(Kind.FINISH, 0, turn));
+    /** Ends the utterance once every frame before {@code endSample} has been fed. */
+    void finish(int turn, long endSample) {
+        send(new Command(Kind.FINISH, endSample, turn));
     }
 
     void cancel() {
@@ -104,7 +105,11 @@ final class AsrWorker implements Runnable {
             while (running) {
                 Command c;
                 boolean worked = false;
-                while ((c = commands.poll()) != null) {
+                // Commands run in order, but a FINISH waits until the frames up to its end have been consumed:
+                // a recogniser running behind still hears the whole utterance.
+                while ((c = commands.peek()) != null
+                        && !(c.kind() == Kind.FINISH && consumedEndSample < c.sample())) {
+                    commands.poll();
                     handle(c);
                     pending.decrementAndGet();
                     worked = true;

@@ -57,6 +57,7 @@ final class ResponseWorker implements Runnable {
     private ResponseState current;
     private long ttsSamples;
     private long ttsBusyNanos;
+    private long offerWaitNanos;
     private boolean offerFailed;
     private boolean firstQueued;
 
@@ -102,6 +103,7 @@ final class ResponseWorker implements Runnable {
         current = job.response();
         ttsSamples = 0;
         ttsBusyNanos = 0;
+        offerWaitNanos = 0;
         offerFailed = false;
         firstQueued = false;
         resampler.reset();
@@ -202,7 +204,9 @@ final class ResponseWorker implements Runnable {
                 return current.isCancelled() || offerFailed || !running;
             }
         });
-        long busy = System.nanoTime() - started;
+        // The synthesizer's own time: what it took, less the time spent waiting for room in the output ring.
+        long busy = System.nanoTime() - started - offerWaitNanos;
+        offerWaitNanos = 0;
         ttsBusyNanos += busy;
         if (log.isDebugEnabled()) {
             log.debug("turn {}: synthesised {} chars in {} ms", current.turn, sentence.length(), busy / 1_000_000);
@@ -230,8 +234,10 @@ final class ResponseWorker implements Runnable {
         }
         try {
             while (true) {
+                long t0 = System.nanoTime();
                 OutputRing.OfferResult r = output.offer(frame, offset, length, outRateHz, startSample,
                         current.epoch, offerTimeoutMs, TimeUnit.MILLISECONDS);
+                offerWaitNanos += System.nanoTime() - t0;
                 switch (r) {
                     case ACCEPTED:
                         current.addQueued(length);

@@ -515,12 +515,11 @@ public final class SessionRunner implements Runnable {
             case NONE:
                 return;
             case USER_START:
-                if (response != null) {
-                    // The user spoke again before the answer was heard: drop the answer, listen.
-                    cancelResponse(true);
-                    if (stateMachine.state() == SessionState.THINKING) {
-                        stateMachine.moveTo(SessionState.LISTENING, inSample());
-                    }
+                if (stateMachine.state() == SessionState.THINKING) {
+                    // The user spoke again before any answer was heard: drop that answer (or the wait for its
+                    // transcript) and listen. A transcript still on its way is recorded when it arrives.
+                    supersedePendingTurn();
+                    stateMachine.moveTo(SessionState.LISTENING, inSample());
                 }
                 startUserTurn(at);
                 asrWorker.start(Math.max(0, at - preRollSamples()));
@@ -593,7 +592,8 @@ public final class SessionRunner implements Runnable {
         botTurn = t;
         response = null;
         stateMachine.moveTo(SessionState.THINKING, inSample());
-        asrWorker.finish(t.number);
+        // Everything published so far (up to the end of this tick's frame) belongs to the utterance.
+        asrWorker.finish(t.number, inSample() + inFrameSamples);
     }
 
     /** Stops the current response: flush queued audio, cancel synthesis and the responder. */
@@ -638,10 +638,36 @@ public final class SessionRunner implements Runnable {
 
     // ------------------------------------------------------------------ worker callbacks (posted to this thread)
 
+    /** Turns whose answer was dropped because the user spoke again before their transcript arrived. */
+    private final java.util.Map<Integer, Turn> supersededTurns = new java.util.HashMap<>();
+
+    /**
+     * Abandons the turn being answered (state THINKING): its response, if any, is stopped; if its transcript has
+     * not arrived yet, the turn is completed when it does, so the report and history still hold what was said.
+     */
+    private void supersedePendingTurn() {
+        Turn t = botTurn;
+        if (response != null) {
+            cancelResponse(true);
+            return;
+        }
+        botTurn = null;
+        if (t != null) {
+            t.bargedIn = true;
+            supersededTurns.put(t.number, t);
+        }
+    }
+
     private void onTranscript(int turn, Transcript transcript, double rtf) {
         posted.add(() -> {
             emit(new SessionEvent.TranscriptReady(turn, transcript.text(), rtf, nowMs()));
             recordRtf(rtf);
+            Turn superseded = supersededTurns.remove(turn);
+            if (superseded != null) {
+                superseded.transcript = transcript.text();
+                completeTurn(superseded);
+                return;
+            }
             Turn t = botTurn;
             if (t == null || t.number != turn || response != null) {
                 return; // the turn was abandoned meanwhile (the user spoke again)
@@ -752,6 +778,10 @@ public final class SessionRunner implements Runnable {
             completeTurn(userTurn);
             userTurn = null;
         }
+        for (Turn t : supersededTurns.values()) {
+            completeTurn(t); // its transcript never came
+        }
+        supersededTurns.clear();
         if (stateMachine == null) {
             stateMachine = new StateMachine(1000,
                     t -> emit(new SessionEvent.StateChanged(t.from(), t.to(), t.atMs())));
