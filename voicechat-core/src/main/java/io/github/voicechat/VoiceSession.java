@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One conversation. {@link #start()} runs it on its own threads; it ends by itself when the source ends (after the
+ * One conversation. The session owns the source and sink it was opened with and closes them when it ends. {@link #start()} runs it on its own threads; it ends by itself when the source ends (after the
  * last answer is played), on the idle timeout or maximum duration, or when closed. {@link #close()} stops it and
  * waits until every thread it started has ended and every engine is closed.
  */
@@ -15,6 +15,7 @@ public final class VoiceSession implements AutoCloseable {
     private final SessionRunner runner;
     private final String name;
     private Thread thread;
+    private boolean closedUnstarted;
 
     VoiceSession(SessionRunner runner, String name) {
         this.runner = runner;
@@ -27,6 +28,9 @@ public final class VoiceSession implements AutoCloseable {
 
     /** Starts the session. */
     public synchronized VoiceSession start() {
+        if (closedUnstarted) {
+            throw new IllegalStateException("session " + name + " was closed");
+        }
         if (thread != null) {
             throw new IllegalStateException("session " + name + " already started");
         }
@@ -67,9 +71,13 @@ public final class VoiceSession implements AutoCloseable {
         Thread t;
         synchronized (this) {
             t = thread;
-        }
-        if (t == null) {
-            return;
+            if (t == null) {
+                if (!closedUnstarted) {
+                    closedUnstarted = true;
+                    runner.closeUnstarted();
+                }
+                return;
+            }
         }
         boolean interrupted = false;
         while (true) {

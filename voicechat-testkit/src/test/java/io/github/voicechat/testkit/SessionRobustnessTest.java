@@ -210,6 +210,48 @@ class SessionRobustnessTest {
     }
 
     @Test
+    void closingASessionThatNeverStartedClosesItsSourceAndSink() throws Exception {
+        boolean[] closed = new boolean[2];
+        io.github.voicechat.audio.AudioSource source = new io.github.voicechat.audio.AudioSource() {
+            @Override
+            public int sampleRateHz() {
+                return 16_000;
+            }
+
+            @Override
+            public int read(float[] buffer, int offset, int length) {
+                return -1;
+            }
+
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        AudioSinks.MemorySink memory = AudioSinks.memory(48_000);
+        io.github.voicechat.audio.AudioSink sink = new io.github.voicechat.audio.AudioSink() {
+            @Override
+            public int sampleRateHz() {
+                return 48_000;
+            }
+
+            @Override
+            public void write(float[] samples, int offset, int length) {
+                memory.write(samples, offset, length);
+            }
+
+            @Override
+            public void close() {
+                closed[1] = true;
+            }
+        };
+        VoiceSession session = base(ScriptedRecognizer::of).build().openSession(source, sink);
+        session.close();
+        assertThat(closed).containsExactly(true, true);
+        assertThatThrownBy(session::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
     void aPipelineWithoutItsPartsIsRefusedWithTheirNames() {
         assertThatThrownBy(() -> VoicePipeline.builder().vad(EnergyVad::new).build())
                 .isInstanceOf(IllegalStateException.class)

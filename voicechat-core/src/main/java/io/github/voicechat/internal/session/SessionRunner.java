@@ -176,6 +176,14 @@ public final class SessionRunner implements Runnable {
         }
     }
 
+    /** For a session closed before it was started: the source and sink it was given are still closed. */
+    public void closeUnstarted() {
+        closeQuietly(source, "source");
+        closeQuietly(sink, "sink");
+        endReason = "closed before start";
+        finished.countDown();
+    }
+
     public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
         return finished.await(timeout, unit);
     }
