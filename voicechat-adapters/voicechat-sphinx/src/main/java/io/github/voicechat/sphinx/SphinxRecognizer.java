@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * from different channels (say, recordings from different sources), create one recognizer per source.
  *
  * <p>Options: {@code beam} (absolute beam width, default {@value #DEFAULT_BEAM}; Sphinx's own default is 20000 and
- * runs slower than real time), {@code wordBeam} (absolute word beam, default 200), {@code languageWeight}
+ * runs slower than real time), {@code wordBeam} (absolute word beam, default {@value #DEFAULT_WORD_BEAM}; Sphinx's
+ * own default is 200), {@code languageWeight}
  * (default 8.0), {@code grammar} (a JSGF file, {@code /path/cards.gram} or {@code resource:/pkg/cards.gram}:
  * recognises only that grammar, for command-and-control).
  */
@@ -56,6 +57,8 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     public static final int DEFAULT_BEAM = 3000;
     /** Relative beam width shipped in the tuned configuration (Sphinx's own default is 1e-60). */
     public static final double DEFAULT_RELATIVE_BEAM = 1e-60;
+    /** Absolute word beam width shipped in the tuned configuration (Sphinx's own default is 200). */
+    public static final int DEFAULT_WORD_BEAM = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(SphinxRecognizer.class);
     private static final String CONFIG = "/io/github/voicechat/sphinx/voicechat-sphinx.config.xml";
@@ -75,7 +78,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         if (beam < 100 || beam > 100_000) {
             throw new IllegalArgumentException("option beam must be 100..100000, was " + beam);
         }
-        int wordBeam = options.getInt("wordBeam", 200);
+        int wordBeam = options.getInt("wordBeam", DEFAULT_WORD_BEAM);
         if (wordBeam < 10 || wordBeam > 10_000) {
             throw new IllegalArgumentException("option wordBeam must be 10..10000, was " + wordBeam);
         }
@@ -166,7 +169,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         }
         xml = setGlobal(xml, "absoluteBeamWidth", "@BEAM@", Integer.toString(beam));
         xml = setGlobal(xml, "relativeBeamWidth", "@RELATIVE_BEAM@", Double.toString(relativeBeam));
-        xml = setGlobal(xml, "absoluteWordBeamWidth", "200", Integer.toString(wordBeam));
+        xml = setGlobal(xml, "absoluteWordBeamWidth", "@WORD_BEAM@", Integer.toString(wordBeam));
         xml = setGlobal(xml, "languageWeight", "8.0", Double.toString(languageWeight));
         // Sphinx's Context reads its configuration from a path or URL only; the file keeps its name because
         // Sphinx names its loggers after it (see SphinxLogging). It is deleted as soon as it has been read.
