@@ -8,6 +8,7 @@ import io.github.voicechat.spi.Transcript;
 import io.github.voicechat.testkit.SharedData;
 import io.github.voicechat.testkit.WordErrorRate;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,8 +50,8 @@ public final class AsrBenchmark {
         System.out.printf(Locale.ROOT, "%d clips, %.1f s of audio; %d CPUs; GC %s%n", clips.size(), audioS,
                 Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList());
-        System.out.printf(Locale.ROOT, "%18s %8s %11s %7s %9s %8s %14s%n", "beam:rel:wordBeam", "load s",
-                "WER 1st %", "WER %", "RTF wall", "RTF cpu", "finish p50 ms");
+        System.out.printf(Locale.ROOT, "%18s %8s %11s %7s %9s %8s %8s %8s %8s %14s%n", "beam:rel:wordBeam", "load s",
+                "WER 1st %", "WER %", "RTF wall", "RTF cpu", "decoder", "feeder", "rest", "finish p50 ms");
         for (String beam : beams.split(",")) {
             long t0 = System.nanoTime();
             String[] br = beam.strip().split(":");
@@ -65,13 +66,17 @@ public final class AsrBenchmark {
                 double loadS = (System.nanoTime() - t0) / 1e9;
                 double[] first = pass(r, clips, audio, os); // also the JIT warm-up
                 double[] stats = pass(r, clips, audio, os);
-                System.out.printf(Locale.ROOT, "%18s %8.1f %11.1f %7.1f %9.3f %8.3f %14.0f%n", beam.strip(), loadS,
-                        100 * first[0], 100 * stats[0], stats[1] / audioS, stats[2] / audioS, stats[3]);
+                System.out.printf(Locale.ROOT, "%18s %8.1f %11.1f %7.1f %9.3f %8.3f %8.3f %8.3f %8.3f %14.0f%n",
+                        beam.strip(), loadS, 100 * first[0], 100 * stats[0], stats[1] / audioS, stats[2] / audioS,
+                        stats[4] / audioS, stats[5] / audioS, (stats[2] - stats[4] - stats[5]) / audioS, stats[3]);
             }
         }
     }
 
-    /** Returns {WER, wall s, cpu s, median finish latency ms}. */
+    /**
+     * Returns {WER, wall s, process cpu s, median finish latency ms, decoder thread cpu s, feeding thread cpu s}.
+     * The process CPU time less the two threads' is GC, JIT and the rest of the JVM.
+     */
     private static double[] pass(SphinxRecognizer r, List<SharedData.SpeechClip> clips, List<float[]> audio,
             com.sun.management.OperatingSystemMXBean os) {
         int errors = 0;
@@ -79,6 +84,11 @@ public final class AsrBenchmark {
         double wall = 0;
         double cpu = 0;
         double[] finishMs = new double[clips.size()];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long decoderId = decoderThreadId();
+        long feederId = Thread.currentThread().getId();
+        long decoderCpu0 = threads.getThreadCpuTime(decoderId);
+        long feederCpu0 = threads.getThreadCpuTime(feederId);
         for (int i = 0; i < clips.size(); i++) {
             float[] s = audio.get(i);
             long c0 = os == null ? 0 : os.getProcessCpuTime();
@@ -96,7 +106,27 @@ public final class AsrBenchmark {
             errors += WordErrorRate.editDistance(ref, WordErrorRate.words(t.text()));
             words += ref.size();
         }
+        double decoderCpu = (threads.getThreadCpuTime(decoderId) - decoderCpu0) / 1e9;
+        double feederCpu = (threads.getThreadCpuTime(feederId) - feederCpu0) / 1e9;
         java.util.Arrays.sort(finishMs);
-        return new double[] {(double) errors / words, wall, cpu, finishMs[finishMs.length / 2]};
+        return new double[] {(double) errors / words, wall, cpu, finishMs[finishMs.length / 2], decoderCpu,
+                feederCpu};
+    }
+
+    /** The recognizer's decoder thread (it exists once the recognizer has loaded; there is one per instance). */
+    private static long decoderThreadId() {
+        long id = -1;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("voicechat-sphinx-decoder")) {
+                if (id != -1) {
+                    throw new IllegalStateException("more than one voicechat-sphinx-decoder thread");
+                }
+                id = t.getId();
+            }
+        }
+        if (id == -1) {
+            throw new IllegalStateException("no voicechat-sphinx-decoder thread");
+        }
+        return id;
     }
 }

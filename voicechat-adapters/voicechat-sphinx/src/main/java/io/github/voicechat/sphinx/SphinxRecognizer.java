@@ -10,6 +10,7 @@ import io.github.voicechat.audio.Pcm;
 import io.github.voicechat.sphinx.internal.SphinxLogging;
 import io.github.voicechat.sphinx.internal.TunedRecognizer;
 import io.github.voicechat.sphinx.internal.UtteranceStream;
+import io.github.voicechat.sphinx.internal.WarmupAudio;
 import io.github.voicechat.spi.EngineException;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.SpeechRecognizer;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Options: {@code beam} (absolute beam width, default {@value #DEFAULT_BEAM}; Sphinx's own default is 20000 and
  * runs slower than real time), {@code wordBeam} (absolute word beam, default {@value #DEFAULT_WORD_BEAM}; Sphinx's
- * own default is 200), {@code languageWeight}
+ * own default is 200), {@code warmup} (default true: decode a second of synthetic audio at creation so the first
+ * utterance is not slowed by the JIT; the noise estimate it leaves is discarded), {@code languageWeight}
  * (default 8.0), {@code grammar} (a JSGF file, {@code /path/cards.gram} or {@code resource:/pkg/cards.gram}:
  * recognises only that grammar, for command-and-control).
  */
@@ -86,6 +88,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         if (!(relativeBeam > 0 && relativeBeam < 1)) {
             throw new IllegalArgumentException("option relativeBeam must be in (0, 1), was " + relativeBeam);
         }
+        boolean warmup = options.getBoolean("warmup", true);
         double languageWeight = options.getDouble("languageWeight", 8.0);
         if (!(languageWeight > 0 && languageWeight <= 30)) {
             throw new IllegalArgumentException("option languageWeight must be in (0, 30], was " + languageWeight);
@@ -105,7 +108,13 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         });
         try {
             // Sphinx objects are touched by the decoder thread only, loading included.
-            this.engine = decoder.submit(() -> load(configuration, beam, relativeBeam, wordBeam, languageWeight)).get();
+            this.engine = decoder.submit(() -> {
+                TunedRecognizer r = load(configuration, beam, relativeBeam, wordBeam, languageWeight);
+                if (warmup) {
+                    warmUp(r);
+                }
+                return r;
+            }).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             decoder.shutdownNow();
@@ -185,6 +194,21 @@ public final class SphinxRecognizer implements SpeechRecognizer {
             Files.deleteIfExists(file);
             Files.deleteIfExists(dir);
         }
+    }
+
+    /**
+     * Decodes about a second of synthetic audio so that the JIT has compiled the decoder before the first real
+     * utterance (measured: see the module README), then forgets the noise estimate that audio left, so the first
+     * real utterance is decoded exactly as on a recognizer that never warmed up. The rest of the front end starts
+     * afresh with every utterance anyway (speech classifier on the start signal, pre-emphasis on the end signal,
+     * sample count on each new stream).
+     */
+    private static void warmUp(TunedRecognizer r) {
+        r.dataSource().setInputStream(WarmupAudio.stream());
+        while (r.recognizer().recognize() != null) {
+            // the hypotheses are discarded
+        }
+        r.cmn().reset();
     }
 
     private static String setGlobal(String xml, String name, String oldValue, String newValue) {

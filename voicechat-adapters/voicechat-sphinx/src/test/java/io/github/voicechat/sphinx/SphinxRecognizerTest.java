@@ -115,6 +115,9 @@ class SphinxRecognizerTest {
         assertThatThrownBy(() -> SphinxRecognizer.create(EngineOptions.EMPTY.with("grammar", "/no/such/x.gram")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("option grammar: no JSGF file at /no/such/x.gram");
+        assertThatThrownBy(() -> SphinxRecognizer.create(EngineOptions.EMPTY.with("warmup", "maybe")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("option warmup must be true or false, was 'maybe'");
     }
 
     @Test

@@ -96,6 +96,17 @@ public class RobustLiveCmn extends BaseDataProcessor {
         }
     }
 
+    /**
+     * Forgets the estimate, as if no frame had been seen: the next utterance starts as on a freshly allocated
+     * recognizer. Used after the warm-up decode, whose synthetic audio must not shape the first real utterance.
+     */
+    public void reset() {
+        pending.clear();
+        currentMean = null;
+        sum = null;
+        numberFrame = 0;
+    }
+
     private Data normalize(Data data) {
         if (!(data instanceof DoubleData dd) || currentMean == null) {
             return data;

@@ -21,6 +21,10 @@ public final class TunedRecognizer extends AbstractSpeechRecognizer {
         return recognizer;
     }
 
+    public RobustLiveCmn cmn() {
+        return context.getInstance(RobustLiveCmn.class);
+    }
+
     public StreamDataSource dataSource() {
         return context.getInstance(StreamDataSource.class);
     }
