@@ -24,7 +24,9 @@ import java.util.Locale;
  * (default {@code 3000:1e-60,2000:1e-60,20000:1e-60}; the last is Sphinx's own default beam). Each setting gets a
  * fresh recognizer, one first pass over all clips (its WER is the one the module test bounds: the noise
  * normalisation starts from nothing, as in a new conversation; its CPU time includes JIT warm-up), then one measured
- * pass (WER and RTF). Audio is fed in 20 ms frames as fast as the decoder takes it.
+ * pass (WER and RTF). Audio is fed in 20 ms frames as fast as the decoder takes it. The CPU RTF is also split by
+ * thread: the recognizer's decoder thread, the feeding thread (this one: input checks, float to PCM16, the pipe) and
+ * the rest of the process (GC, JIT), to tell the adapter's own cost from the decoder's.
  */
 public final class AsrBenchmark {
 
