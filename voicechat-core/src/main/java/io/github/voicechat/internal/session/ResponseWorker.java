@@ -52,6 +52,8 @@ final class ResponseWorker implements Runnable {
     private final Progress progress;
     private final LinkedBlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
     private final float[] resampled;
+    /** Bound once: a method reference evaluated per call would allocate on every queued piece of audio. */
+    private final Framer.FrameConsumer offerFrame = this::offer;
     private volatile boolean running = true;
 
     private ResponseState current;
@@ -219,12 +221,12 @@ final class ResponseWorker implements Runnable {
     private void drainTail() {
         int produced = resampler.flush(resampled, 0);
         queue(resampled, produced);
-        framer.flushPadded(this::offer);
+        framer.flushPadded(offerFrame);
     }
 
     private void queue(float[] samples, int length) {
         if (length > 0 && !offerFailed) {
-            framer.push(samples, 0, length, this::offer);
+            framer.push(samples, 0, length, offerFrame);
         }
     }
 

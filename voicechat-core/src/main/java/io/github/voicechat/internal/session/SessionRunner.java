@@ -499,13 +499,15 @@ public final class SessionRunner implements Runnable {
         int produced = vadResampler.process(clean, 0, inFrameSamples, vadBuffer, 0);
         int skip = Math.min(vadDrop, produced);
         vadDrop -= skip;
-        vadFramer.push(vadBuffer, skip, produced - skip, this::onVadFrame);
+        vadFramer.push(vadBuffer, skip, produced - skip, vadFrameHandler);
         if (stateMachine.state() == SessionState.BARGED_IN && config.bargeInPolicy().confirmOnPartialWords()
                 && !partialAtTickEnd.isBlank()) {
             handle(detector.confirmExternally());
         }
     }
 
+    /** Bound once: a method reference evaluated every tick would allocate on the per-frame path. */
+    private final Framer.FrameConsumer vadFrameHandler = this::onVadFrame;
     private float[] aecFar;
     private float[] aecNear;
     private float[] aecOut;
