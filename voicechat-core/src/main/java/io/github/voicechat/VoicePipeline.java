@@ -7,6 +7,7 @@ import io.github.voicechat.internal.session.SessionConfig;
 import io.github.voicechat.internal.session.SessionRunner;
 import io.github.voicechat.spi.EchoCanceller;
 import io.github.voicechat.spi.EngineOptions;
+import io.github.voicechat.spi.EngineProvider;
 import io.github.voicechat.spi.Engines;
 import io.github.voicechat.spi.SpeechRecognizer;
 import io.github.voicechat.spi.SpeechSynthesizer;
@@ -106,8 +107,7 @@ public final class VoicePipeline {
         }
 
         public Builder vad(String engineId, EngineOptions options) {
-            var provider = Engines.find(VoiceActivityDetector.class, engineId);
-            return vad(() -> provider.create(options));
+            return vad(fromProvider(VoiceActivityDetector.class, engineId, options));
         }
 
         public Builder asr(Supplier<? extends SpeechRecognizer> factory) {
@@ -120,8 +120,7 @@ public final class VoicePipeline {
         }
 
         public Builder asr(String engineId, EngineOptions options) {
-            var provider = Engines.find(SpeechRecognizer.class, engineId);
-            return asr(() -> provider.create(options));
+            return asr(fromProvider(SpeechRecognizer.class, engineId, options));
         }
 
         public Builder tts(Supplier<? extends SpeechSynthesizer> factory) {
@@ -134,8 +133,7 @@ public final class VoicePipeline {
         }
 
         public Builder tts(String engineId, EngineOptions options) {
-            var provider = Engines.find(SpeechSynthesizer.class, engineId);
-            return tts(() -> provider.create(options));
+            return tts(fromProvider(SpeechSynthesizer.class, engineId, options));
         }
 
         /** Cancels the echo of our own playout from the microphone before VAD and ASR hear it; off by default. */
@@ -145,8 +143,14 @@ public final class VoicePipeline {
         }
 
         public Builder echoCanceller(String engineId) {
-            var provider = Engines.find(EchoCanceller.class, engineId);
-            return echoCanceller(() -> provider.create(EngineOptions.EMPTY));
+            return echoCanceller(fromProvider(EchoCanceller.class, engineId, EngineOptions.EMPTY));
+        }
+
+        /** Finds the provider now, so an unknown id fails at build; each session then gets its own engine. */
+        private static <E extends AutoCloseable> Supplier<E> fromProvider(Class<E> type, String engineId,
+                EngineOptions options) {
+            EngineProvider<E> provider = Engines.find(type, engineId);
+            return () -> provider.create(options);
         }
 
         public Builder responder(Responder responder) {

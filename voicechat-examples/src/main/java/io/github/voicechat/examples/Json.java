@@ -59,6 +59,13 @@ final class Json {
         }
     }
 
+    /** {@code s} as a JSON string literal, quotes included. */
+    static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2);
+        quote(sb, s);
+        return sb.toString();
+    }
+
     private static void newline(StringBuilder sb, int indent) {
         sb.append('\n');
         sb.append("  ".repeat(indent));

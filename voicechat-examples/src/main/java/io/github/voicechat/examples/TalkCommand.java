@@ -180,9 +180,4 @@ final class TalkCommand implements Callable<Integer> {
         root.put("totals", totals);
         return root;
     }
-
-    /** Writes a mono clip; used by the demo to keep the synthesised user side for inspection. */
-    static void writeWav(Path path, AudioData data) throws IOException {
-        WavWriter.write(path, data);
-    }
 }

@@ -141,8 +141,8 @@ public final class VadCommand implements Callable<Integer> {
             return;
         }
         StringBuilder sb = new StringBuilder();
-        sb.append("{\"file\":").append(jsonString(input.toString()))
-                .append(",\"engine\":").append(jsonString(engineId))
+        sb.append("{\"file\":").append(Json.quote(input.toString()))
+                .append(",\"engine\":").append(Json.quote(engineId))
                 .append(",\"sample_rate_hz\":").append(audio.sampleRateHz())
                 .append(String.format(Locale.ROOT, ",\"duration_s\":%.3f", audio.durationMs() / 1000))
                 .append(",\"segments\":[");
@@ -153,26 +153,5 @@ public final class VadCommand implements Callable<Integer> {
         }
         sb.append("]}");
         out.println(sb);
-    }
-
-    private static String jsonString(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -34,8 +34,6 @@ final class ResponseWorker implements Runnable {
 
     /** Progress reports, called on the worker thread. */
     interface Progress {
-        void firstAudioQueued(int turn);
-
         /** A response's synthesis ended: {@code audioMs} of speech took {@code busyMs} of synthesizer time. */
         void synthesized(int turn, double audioMs, double busyMs);
     }
@@ -61,7 +59,6 @@ final class ResponseWorker implements Runnable {
     private long ttsBusyNanos;
     private long offerWaitNanos;
     private boolean offerFailed;
-    private boolean firstQueued;
 
     ResponseWorker(Responder responder, SpeechSynthesizer tts, OutputRing output, int outRateHz, int outFrameSamples,
             long offerTimeoutMs, BiConsumer<String, Throwable> onError, Runnable wakeSession, Progress progress) {
@@ -107,7 +104,6 @@ final class ResponseWorker implements Runnable {
         ttsBusyNanos = 0;
         offerWaitNanos = 0;
         offerFailed = false;
-        firstQueued = false;
         resampler.reset();
         framer.reset(0);
         boolean failed = false;
@@ -243,10 +239,6 @@ final class ResponseWorker implements Runnable {
                 switch (r) {
                     case ACCEPTED:
                         current.addQueued(length);
-                        if (!firstQueued) {
-                            firstQueued = true;
-                            progress.firstAudioQueued(current.turn);
-                        }
                         wakeSession.run();
                         return;
                     case TIMED_OUT:

@@ -282,18 +282,9 @@ public final class SessionRunner implements Runnable {
         asrWorker = new AsrWorker(asr, asrInput, inRateHz, inFrameSamples, historyFrames, this::onTranscript,
                 this::onWorkerError, wake);
         responseWorker = new ResponseWorker(config.responder(), tts, outputRing, outRateHz, outFrameSamples,
-                config.engineTimeoutMs(), this::onWorkerError, wake, new ResponseWorker.Progress() {
-                    @Override
-                    public void firstAudioQueued(int turn) {
-                        // Reported by the session thread (reportFirstQueued), which can stamp it deterministically.
-                    }
-
-                    @Override
-                    public void synthesized(int turn, double audioMs, double busyMs) {
-                        posted.add(() -> emit(new SessionEvent.SynthesisFinished(turn, audioMs,
-                                audioMs > 0 ? busyMs / audioMs : Double.NaN, nowMs())));
-                    }
-                });
+                config.engineTimeoutMs(), this::onWorkerError, wake,
+                (turn, audioMs, busyMs) -> posted.add(() -> emit(new SessionEvent.SynthesisFinished(turn, audioMs,
+                        audioMs > 0 ? busyMs / audioMs : Double.NaN, nowMs()))));
         asrThread = new Thread(asrWorker, name + "-asr");
         responseThread = new Thread(responseWorker, name + "-respond");
         asrThread.setDaemon(true);
@@ -329,8 +320,8 @@ public final class SessionRunner implements Runnable {
             capture();
             process();
             if (lockstep) {
-                long endSample = (tick + 1) * inFrameSamples;
-                awaitWorkers("asr", () -> asrWorker.caughtUp(endSample));
+                asrTargetSample = (tick + 1) * inFrameSamples;
+                awaitWorkers("asr", asrCaughtUp);
             }
             // The recogniser's words as of the end of this tick (after the lockstep wait), so the next tick's
             // barge-in decision does not depend on how far the ASR thread got in the meantime.
@@ -508,6 +499,9 @@ public final class SessionRunner implements Runnable {
 
     /** Bound once: a method reference evaluated every tick would allocate on the per-frame path. */
     private final Framer.FrameConsumer vadFrameHandler = this::onVadFrame;
+    /** Lockstep: the input position the recogniser must have consumed before the tick ends; read by asrCaughtUp. */
+    private long asrTargetSample;
+    private final BooleanSupplier asrCaughtUp = () -> asrWorker.caughtUp(asrTargetSample);
     private float[] aecFar;
     private float[] aecNear;
     private float[] aecOut;
