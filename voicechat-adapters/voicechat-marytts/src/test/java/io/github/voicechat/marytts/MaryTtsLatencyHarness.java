@@ -11,10 +11,11 @@ import java.util.Locale;
  * timed figures do not belong in the unit tests. Run from the module after {@code test-compile}:
  *
  * <pre>
- * ./mvnw -B -q -pl voicechat-adapters/voicechat-marytts dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * java -XX:+UseParallelGC -Xmx1g -cp voicechat-adapters/voicechat-marytts/target/test-classes:\
- * voicechat-adapters/voicechat-marytts/target/classes:$(cat /tmp/cp.txt) \
- * io.github.voicechat.marytts.MaryTtsLatencyHarness 20
+ * ./mvnw -B -q -pl voicechat-adapters/voicechat-marytts -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test      # the last module written is this one
+ * java -XX:+UseParallelGC -Xmx1g -Dorg.slf4j.simpleLogger.log.marytts=warn \
+ *     -cp voicechat-adapters/voicechat-marytts/target/test-classes:voicechat-adapters/voicechat-marytts/target/classes:$(cat /tmp/cp.txt) \
+ *     io.github.voicechat.marytts.MaryTtsLatencyHarness 20
  * </pre>
  */
 public final class MaryTtsLatencyHarness {
