@@ -120,18 +120,18 @@ class FrameRingStressTest {
                 } else {
                     got = c.poll(f);
                     if (!got) {
-                        if (ring.isClosed() && !c.poll(f)) {
-                            break; // everything was published before close, so nothing can follow
-                        }
-                        if (ring.isClosed()) {
-                            got = true; // the second poll above took a frame
-                        } else {
+                        // isClosed() is read once: reading it twice let the ring close between the reads, and the
+                        // previous frame was then checked a second time ("sequence went from N to N").
+                        if (!ring.isClosed()) {
                             if (pace == Pace.YIELDING) {
                                 Thread.yield();
                             } else {
                                 Thread.onSpinWait();
                             }
                             continue;
+                        }
+                        if (!c.poll(f)) {
+                            break; // everything was published before close, so nothing can follow
                         }
                     }
                 }
