@@ -20,7 +20,9 @@ import java.util.ArrayDeque;
  * made from the first frames that actually arrive, whenever that is; until then signals pass through untouched.
  *
  * <p>As in {@code LiveCMN}, the estimate then carries over from one utterance to the next (a running mean over about
- * the last second of speech), which suits one microphone in one conversation. Same properties, same defaults.
+ * the last second of speech), which suits one microphone in one conversation. Same properties; the windows default
+ * to 100 and 160 frames, not the 300 and 400 that this Sphinx release's {@code LiveCMN} declares: measured on
+ * ../shared/speech at the shipped beam, 300/400 make 19 errors in 84 words where 100/160 make 16 (module README).
  */
 public class RobustLiveCmn extends BaseDataProcessor {
 
