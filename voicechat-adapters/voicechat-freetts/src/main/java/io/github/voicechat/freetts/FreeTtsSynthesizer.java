@@ -5,12 +5,12 @@ import com.sun.speech.freetts.Voice;
 import com.sun.speech.freetts.en.us.cmu_us_kal.KevinVoiceDirectory;
 import io.github.voicechat.freetts.internal.PhraseSpeakable;
 import io.github.voicechat.freetts.internal.SinkAudioPlayer;
-import io.github.voicechat.freetts.internal.TextChunker;
 import io.github.voicechat.freetts.internal.WordBoundaries;
 import io.github.voicechat.spi.EngineException;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.SpeechSynthesizer;
 import io.github.voicechat.spi.SynthesisSink;
+import io.github.voicechat.spi.TextChunker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,6 +8,7 @@ import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.EngineProvider;
 import io.github.voicechat.spi.Engines;
 import io.github.voicechat.spi.SpeechSynthesizer;
+import io.github.voicechat.testkit.RecordingSink;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -93,7 +94,7 @@ class FreeTtsSynthesizerTest {
         tts.synthesize(text, sink);
 
         assertThat(sink.length()).isBetween(3 * 16_000, 3 * 16_000 + sink.pieceSizes.get(0) * 4);
-        assertThat(sink.piecesAfterCancel).isZero();
+        assertThat(sink.piecesAfterCancel()).isZero();
         assertThat(sink.marks).isNotEmpty();
         int lastMark = sink.marks.get(sink.marks.size() - 1).endChar();
         assertThat(lastMark).isBetween(10, 200);

@@ -3,11 +3,11 @@ package io.github.voicechat.marytts;
 import io.github.voicechat.marytts.internal.HtsStreamer;
 import io.github.voicechat.marytts.internal.MaryRuntime;
 import io.github.voicechat.marytts.internal.MaryTokens;
-import io.github.voicechat.marytts.internal.TextChunker;
 import io.github.voicechat.spi.EngineException;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.SpeechSynthesizer;
 import io.github.voicechat.spi.SynthesisSink;
+import io.github.voicechat.spi.TextChunker;
 import java.util.List;
 import marytts.LocalMaryInterface;
 import marytts.exceptions.MaryConfigurationException;
@@ -96,7 +96,7 @@ public final class MaryTtsSynthesizer implements SpeechSynthesizer {
         String clean = TextChunker.clean(text);
         Delivery delivery = new Delivery(sink);
         boolean spokeAll = true;
-        for (TextChunker.Chunk chunk : TextChunker.chunks(clean, maxChunkChars)) {
+        for (TextChunker.Chunk chunk : TextChunker.chunks(clean, maxChunkChars, MaryTokens::isAbbreviation)) {
             if (delivery.cancelled()) {
                 return;
             }

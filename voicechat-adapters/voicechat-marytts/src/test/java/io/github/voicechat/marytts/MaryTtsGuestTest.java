@@ -2,6 +2,7 @@ package io.github.voicechat.marytts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.voicechat.testkit.RecordingSink;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ class MaryTtsGuestTest {
         String printed = captured.toString(StandardCharsets.UTF_8);
 
         assertThat(sink.length()).isGreaterThan(48_000);
-        assertThat(cancelled.piecesAfterCancel).isZero();
+        assertThat(cancelled.piecesAfterCancel()).isZero();
         assertThat(printed).as("printed to System.out/err").isEmpty();
         // java.util.logging: root level, handlers and their levels as they were
         assertThat(root.getLevel()).isEqualTo(rootLevel);

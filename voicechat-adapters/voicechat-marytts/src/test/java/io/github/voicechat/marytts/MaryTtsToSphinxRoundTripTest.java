@@ -6,6 +6,7 @@ import io.github.voicechat.audio.Resampler;
 import io.github.voicechat.sphinx.SphinxRecognizer;
 import io.github.voicechat.spi.SynthesisSink;
 import io.github.voicechat.spi.Transcript;
+import io.github.voicechat.testkit.RoundTripSentences;
 import io.github.voicechat.testkit.WordErrorRate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,18 +17,6 @@ import org.junit.jupiter.api.Test;
  * with half a second of silence around each sentence as a VAD would leave.
  */
 class MaryTtsToSphinxRoundTripTest {
-
-    static final List<String> SENTENCES = List.of(
-            "Hello, how are you today?",
-            "Please turn on the lights in the kitchen.",
-            "What is the weather like in London?",
-            "I would like to book a table for two.",
-            "The meeting starts at ten in the morning.",
-            "Can you play some music for me?",
-            "Set a timer for five minutes.",
-            "My favorite color is blue.",
-            "Send a message to my brother.",
-            "Thank you very much, goodbye.");
 
     /**
      * Measured with Sphinx's shipped configuration: 7 errors in 66 words (10.6 %; FreeTTS: 22.7 %), worst sentence
@@ -43,7 +32,7 @@ class MaryTtsToSphinxRoundTripTest {
             Resampler resampler = Resampler.create(tts.sampleRateHz(), asr.sampleRateHz());
             float[] out = new float[Math.max(resampler.maxOutputSamples(960), resampler.delaySamples())];
             float[] silence = new float[8_000];
-            for (String sentence : SENTENCES) {
+            for (String sentence : RoundTripSentences.TEN) {
                 asr.accept(silence, 0, silence.length);
                 int[] samples = {0};
                 tts.synthesize(sentence, new SynthesisSink() {

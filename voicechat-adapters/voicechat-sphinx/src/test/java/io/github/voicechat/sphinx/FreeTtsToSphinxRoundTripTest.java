@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.voicechat.freetts.FreeTtsSynthesizer;
 import io.github.voicechat.spi.SynthesisSink;
 import io.github.voicechat.spi.Transcript;
+import io.github.voicechat.testkit.RoundTripSentences;
 import io.github.voicechat.testkit.WordErrorRate;
 import java.util.Arrays;
 import java.util.List;
@@ -16,18 +17,6 @@ import org.junit.jupiter.api.Test;
  * second of silence around each sentence as a VAD would leave.
  */
 class FreeTtsToSphinxRoundTripTest {
-
-    static final List<String> SENTENCES = List.of(
-            "Hello, how are you today?",
-            "Please turn on the lights in the kitchen.",
-            "What is the weather like in London?",
-            "I would like to book a table for two.",
-            "The meeting starts at ten in the morning.",
-            "Can you play some music for me?",
-            "Set a timer for five minutes.",
-            "My favorite color is blue.",
-            "Send a message to my brother.",
-            "Thank you very much, goodbye.");
 
     /**
      * Measured with the shipped configuration: 15 errors in 66 words (22.7 %), worst sentence "What is the weather
@@ -42,7 +31,7 @@ class FreeTtsToSphinxRoundTripTest {
         try (FreeTtsSynthesizer tts = FreeTtsSynthesizer.create(); SphinxRecognizer asr = SphinxRecognizer.create()) {
             assertThat(tts.sampleRateHz()).isEqualTo(asr.sampleRateHz());
             float[] silence = new float[8_000];
-            for (String sentence : SENTENCES) {
+            for (String sentence : RoundTripSentences.TEN) {
                 asr.accept(silence, 0, silence.length);
                 int[] samples = {0};
                 tts.synthesize(sentence, new SynthesisSink() {

@@ -19,7 +19,7 @@ import org.w3c.dom.Element;
  * ({@code don't}, {@code 3.5}, {@code e-mail}).
  *
  * <p>The document is built with the DOM, so {@code <}, {@code &} and quotes in the text are escaped by the
- * serialiser; characters XML cannot carry never get here ({@link TextChunker#clean} made them spaces).
+ * serialiser; characters XML cannot carry never get here ({@code TextChunker.clean} made them spaces).
  */
 public final class MaryTokens {
 
@@ -77,20 +77,15 @@ public final class MaryTokens {
         }
     }
 
-    /** Whether the word ending just before the period at {@code dot} (not before {@code from}) is an abbreviation. */
-    public static boolean endsWithAbbreviation(String text, int from, int dot) {
-        int s = dot;
-        while (s > from && !Character.isWhitespace(text.charAt(s - 1))) {
-            s--;
-        }
-        while (s < dot && !Character.isLetterOrDigit(text.charAt(s))) {
-            s++;
-        }
-        return s < dot && isAbbreviation(text, s, dot);
+    private static boolean isAbbreviation(String text, int start, int end) {
+        return isAbbreviation(text.substring(start, end));
     }
 
-    private static boolean isAbbreviation(String text, int start, int end) {
-        String word = text.substring(start, end);
+    /**
+     * Whether MaryTTS reads the word before a period as an abbreviation within its sentence ({@code Dr},
+     * {@code e.g}): such a period does not end a phrase (see {@code TextChunker.chunks}).
+     */
+    public static boolean isAbbreviation(String word) {
         return word.indexOf('.') >= 0 || ABBREVIATIONS.contains(word.toLowerCase(java.util.Locale.ROOT));
     }
 

@@ -1,29 +1,35 @@
-package io.github.voicechat.marytts;
+package io.github.voicechat.testkit;
 
 import io.github.voicechat.spi.SynthesisSink;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Collects audio and text marks; cancels once {@code cancelAfterSamples} samples have arrived, if set. */
-final class RecordingSink implements SynthesisSink {
+/**
+ * A {@link SynthesisSink} for synthesizer tests: collects the audio, the size of every piece and the text marks (with
+ * the sample count at which each came), and cancels once {@code cancelAfterSamples} samples have arrived, if set,
+ * counting the pieces offered after that.
+ */
+public final class RecordingSink implements SynthesisSink {
     /** A text mark and how many samples had been delivered when it came. */
-    record Mark(int endChar, int atSample) {
+    public record Mark(int endChar, int atSample) {
     }
 
     private float[] audio = new float[48_000];
     private int length;
-    final List<Mark> marks = new ArrayList<>();
-    final List<Integer> pieceSizes = new ArrayList<>();
+    /** The text marks in arrival order. */
+    public final List<Mark> marks = new ArrayList<>();
+    /** The sample count of every accepted piece, in order. */
+    public final List<Integer> pieceSizes = new ArrayList<>();
     private final long cancelAfterSamples;
-    int piecesAfterCancel;
+    private int piecesAfterCancel;
     private boolean cancelled;
 
-    RecordingSink() {
+    public RecordingSink() {
         this(Long.MAX_VALUE);
     }
 
-    RecordingSink(long cancelAfterSamples) {
+    public RecordingSink(long cancelAfterSamples) {
         this.cancelAfterSamples = cancelAfterSamples;
     }
 
@@ -55,11 +61,18 @@ final class RecordingSink implements SynthesisSink {
         return cancelled;
     }
 
-    float[] samples() {
+    /** Pieces offered (and refused) after the sink cancelled. */
+    public int piecesAfterCancel() {
+        return piecesAfterCancel;
+    }
+
+    /** A copy of the audio received so far. */
+    public float[] samples() {
         return Arrays.copyOf(audio, length);
     }
 
-    int length() {
+    /** Samples received so far. */
+    public int length() {
         return length;
     }
 }
