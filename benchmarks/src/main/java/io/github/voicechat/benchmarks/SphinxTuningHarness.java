@@ -1,20 +1,16 @@
 package io.github.voicechat.benchmarks;
 
-import edu.cmu.sphinx.api.Configuration;
-import edu.cmu.sphinx.api.Context;
 import edu.cmu.sphinx.result.Result;
 import io.github.voicechat.audio.Pcm;
 import io.github.voicechat.audio.WavReader;
+import io.github.voicechat.sphinx.SphinxRecognizer;
 import io.github.voicechat.sphinx.internal.TunedRecognizer;
 import io.github.voicechat.testkit.SharedData;
 import io.github.voicechat.testkit.WordErrorRate;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -44,9 +40,6 @@ import java.util.regex.Pattern;
  */
 public final class SphinxTuningHarness {
 
-    private static final String CONFIG = "/io/github/voicechat/sphinx/voicechat-sphinx.config.xml";
-    private static final String MODELS = "resource:/edu/cmu/sphinx/models/en-us/";
-
     private SphinxTuningHarness() {
     }
 
@@ -62,11 +55,10 @@ public final class SphinxTuningHarness {
         }
         int passes = Integer.parseInt(args[0]);
         boolean verbose = Boolean.getBoolean("verbose");
-        String base;
-        try (InputStream in = SphinxTuningHarness.class.getResourceAsStream(CONFIG)) {
-            base = new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("@BEAM@", "3000").replace("@RELATIVE_BEAM@", "1e-60").replace("@WORD_BEAM@", "100");
-        }
+        String base = TunedRecognizer.configTemplate()
+                .replace("@BEAM@", Integer.toString(SphinxRecognizer.DEFAULT_BEAM))
+                .replace("@RELATIVE_BEAM@", Double.toString(SphinxRecognizer.DEFAULT_RELATIVE_BEAM))
+                .replace("@WORD_BEAM@", Integer.toString(SphinxRecognizer.DEFAULT_WORD_BEAM));
         List<SharedData.SpeechClip> clips = SharedData.speechClips();
         List<byte[]> pcm = new ArrayList<>();
         double audioS = 0;
@@ -86,7 +78,7 @@ public final class SphinxTuningHarness {
                     xml = edit(xml, e.strip());
                 }
             }
-            TunedRecognizer r = load(xml);
+            TunedRecognizer r = TunedRecognizer.load(xml, TunedRecognizer.usEnglish(16_000));
             StringBuilder line = new StringBuilder(args[s].isEmpty() ? "(shipped)" : args[s]);
             int total = 0;
             for (int p = 0; p < passes; p++) {
@@ -127,25 +119,6 @@ public final class SphinxTuningHarness {
             line.append(String.format(Locale.ROOT, " | mean %.2f", (double) total / passes));
             System.out.println(line);
             r.recognizer().deallocate();
-        }
-    }
-
-    private static TunedRecognizer load(String xml) throws Exception {
-        Configuration configuration = new Configuration();
-        configuration.setAcousticModelPath(MODELS + "en-us");
-        configuration.setDictionaryPath(MODELS + "cmudict-en-us.dict");
-        configuration.setLanguageModelPath(MODELS + "en-us.lm.bin");
-        configuration.setSampleRate(16_000);
-        Path dir = Files.createTempDirectory("voicechat-sphinx-tuning");
-        Path file = dir.resolve("voicechat-sphinx.config.xml");
-        try {
-            Files.writeString(file, xml, StandardCharsets.UTF_8);
-            TunedRecognizer r = new TunedRecognizer(new Context(file.toUri().toString(), configuration));
-            r.recognizer().allocate();
-            return r;
-        } finally {
-            Files.deleteIfExists(file);
-            Files.deleteIfExists(dir);
         }
     }
 

@@ -100,23 +100,23 @@ public final class MaryTtsSynthesizer implements SpeechSynthesizer {
             if (delivery.cancelled()) {
                 return;
             }
-            Boolean done = speak(clean, chunk, delivery);
-            if (done == null) {
-                return; // cancelled
+            switch (speak(clean, chunk, delivery)) {
+                case CANCELLED -> {
+                    return;
+                }
+                case FAILED -> spokeAll = false;
+                case SPOKEN -> delivery.mark(chunk.end());
             }
-            if (!done) {
-                spokeAll = false;
-                continue;
-            }
-            delivery.mark(chunk.end());
         }
         if (spokeAll && !delivery.cancelled() && !text.isEmpty()) {
             delivery.mark(text.length());
         }
     }
 
-    /** Speaks one phrase: {@code true} when spoken, {@code false} when MaryTTS failed on it, {@code null} on cancel. */
-    private Boolean speak(String text, TextChunker.Chunk chunk, Delivery delivery) {
+    /** What became of one phrase. */
+    private enum Outcome { SPOKEN, FAILED, CANCELLED }
+
+    private Outcome speak(String text, TextChunker.Chunk chunk, Delivery delivery) {
         List<MaryTokens.Token> tokens = MaryTokens.tokenize(text, chunk.start(), chunk.end());
         HtsStreamer.Plan plan;
         try {
@@ -126,27 +126,27 @@ public final class MaryTtsSynthesizer implements SpeechSynthesizer {
             LOG.warn("MaryTTS could not synthesise characters {}..{} of the text; skipped them: {}", chunk.start(),
                     chunk.end(), e.toString());
             LOG.debug("MaryTTS failure", e);
-            return false;
+            return Outcome.FAILED;
         }
         if (plan == null) {
-            return true; // nothing to say (MaryTTS found no phone)
+            return Outcome.SPOKEN; // nothing to say (MaryTTS found no phone)
         }
         if (delivery.cancelled()) {
-            return null;
+            return Outcome.CANCELLED;
         }
         delivery.beginPhrase(wordMarks(text, tokens, plan));
         try {
             if (!streamer.vocode(plan, delivery)) {
-                return null;
+                return Outcome.CANCELLED;
             }
         } catch (Exception e) {
             LOG.warn("MaryTTS vocoder failed on characters {}..{} of the text: {}", chunk.start(), chunk.end(),
                     e.toString());
             LOG.debug("MaryTTS failure", e);
-            return false;
+            return Outcome.FAILED;
         }
         delivery.endPhrase();
-        return delivery.cancelled() ? null : Boolean.TRUE;
+        return delivery.cancelled() ? Outcome.CANCELLED : Outcome.SPOKEN;
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.github.voicechat.sphinx;
 
 import edu.cmu.sphinx.api.Configuration;
-import edu.cmu.sphinx.api.Context;
 import edu.cmu.sphinx.frontend.util.StreamDataSource;
 import edu.cmu.sphinx.recognizer.Recognizer;
 import edu.cmu.sphinx.result.Result;
@@ -17,8 +16,6 @@ import io.github.voicechat.spi.SpeechRecognizer;
 import io.github.voicechat.spi.Transcript;
 import io.github.voicechat.spi.WordTiming;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,8 +60,6 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     public static final int DEFAULT_WORD_BEAM = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(SphinxRecognizer.class);
-    private static final String CONFIG = "/io/github/voicechat/sphinx/voicechat-sphinx.config.xml";
-    private static final String MODELS = "resource:/edu/cmu/sphinx/models/en-us/";
 
     private final ExecutorService decoder;
     private final TunedRecognizer engine;
@@ -93,11 +88,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         if (!(languageWeight > 0 && languageWeight <= 30)) {
             throw new IllegalArgumentException("option languageWeight must be in (0, 30], was " + languageWeight);
         }
-        Configuration configuration = new Configuration();
-        configuration.setAcousticModelPath(MODELS + "en-us");
-        configuration.setDictionaryPath(MODELS + "cmudict-en-us.dict");
-        configuration.setLanguageModelPath(MODELS + "en-us.lm.bin");
-        configuration.setSampleRate(SAMPLE_RATE_HZ);
+        Configuration configuration = TunedRecognizer.usEnglish(SAMPLE_RATE_HZ);
         options.get("grammar").ifPresent(g -> useGrammar(configuration, g));
 
         SphinxLogging.install();
@@ -169,31 +160,12 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     private static TunedRecognizer load(Configuration configuration, int beam, double relativeBeam, int wordBeam,
             double languageWeight)
             throws IOException {
-        String xml;
-        try (InputStream in = SphinxRecognizer.class.getResourceAsStream(CONFIG)) {
-            if (in == null) {
-                throw new EngineException("missing class path resource " + CONFIG);
-            }
-            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        String xml = TunedRecognizer.configTemplate();
         xml = setGlobal(xml, "absoluteBeamWidth", "@BEAM@", Integer.toString(beam));
         xml = setGlobal(xml, "relativeBeamWidth", "@RELATIVE_BEAM@", Double.toString(relativeBeam));
         xml = setGlobal(xml, "absoluteWordBeamWidth", "@WORD_BEAM@", Integer.toString(wordBeam));
         xml = setGlobal(xml, "languageWeight", "8.0", Double.toString(languageWeight));
-        // Sphinx's Context reads its configuration from a path or URL only; the file keeps its name because
-        // Sphinx names its loggers after it (see SphinxLogging). It is deleted as soon as it has been read.
-        Path dir = Files.createTempDirectory("voicechat-sphinx");
-        Path file = dir.resolve("voicechat-sphinx.config.xml");
-        try {
-            Files.writeString(file, xml, StandardCharsets.UTF_8);
-            Context context = new Context(file.toUri().toString(), configuration);
-            TunedRecognizer r = new TunedRecognizer(context);
-            r.recognizer().allocate();
-            return r;
-        } finally {
-            Files.deleteIfExists(file);
-            Files.deleteIfExists(dir);
-        }
+        return TunedRecognizer.load(xml, configuration);
     }
 
     /**

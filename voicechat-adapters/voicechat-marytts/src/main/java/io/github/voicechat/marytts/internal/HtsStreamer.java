@@ -39,18 +39,11 @@ public final class HtsStreamer {
     /** What {@link #plan} works out for one sentence before any audio exists. */
     public static final class Plan {
         final HTSParameterGeneration parameters;
-        final int totalSamples;
         final long[] unitEndSample;
 
-        Plan(HTSParameterGeneration parameters, int totalSamples, long[] unitEndSample) {
+        Plan(HTSParameterGeneration parameters, long[] unitEndSample) {
             this.parameters = parameters;
-            this.totalSamples = totalSamples;
             this.unitEndSample = unitEndSample;
-        }
-
-        /** Length of the sentence's audio in samples. */
-        public int totalSamples() {
-            return totalSamples;
         }
 
         /**
@@ -125,7 +118,7 @@ public final class HtsStreamer {
                 }
             }
         }
-        return new Plan(parameters, model.getTotalFrame() * framePeriod, unitEnd);
+        return new Plan(parameters, unitEnd);
     }
 
     /**

@@ -68,17 +68,13 @@ public final class MaryTokens {
         while (!Character.isLetterOrDigit(text.charAt(e - 1))) {
             e--;
         }
-        if (e < end && text.charAt(e) == '.' && isAbbreviation(text, s, e)) {
+        if (e < end && text.charAt(e) == '.' && isAbbreviation(text.substring(s, e))) {
             e++;
         }
         out.add(new Token(s, e));
         for (int k = e; k < end; k++) {
             out.add(new Token(k, k + 1));
         }
-    }
-
-    private static boolean isAbbreviation(String text, int start, int end) {
-        return isAbbreviation(text.substring(start, end));
     }
 
     /**
