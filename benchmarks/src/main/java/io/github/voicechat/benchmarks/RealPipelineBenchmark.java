@@ -189,15 +189,6 @@ public final class RealPipelineBenchmark {
                 n[0] += length;
                 return true;
             }
-
-            @Override
-            public void textMark(int endChar) {
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return false;
-            }
         });
         return Arrays.copyOf(buf[0], n[0]);
     }

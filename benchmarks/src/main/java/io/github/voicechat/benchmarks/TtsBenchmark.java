@@ -100,15 +100,6 @@ public final class TtsBenchmark {
             return true;
         }
 
-        @Override
-        public void textMark(int endChar) {
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
-
         double firstFrameMs() {
             return (firstAt - start) / 1e6;
         }

@@ -15,9 +15,19 @@ public interface SynthesisSink {
      */
     boolean audio(float[] samples, int offset, int length);
 
-    /** Marks that the first {@code endChar} characters of the current text have been rendered. */
-    void textMark(int endChar);
+    /**
+     * Marks that the first {@code endChar} characters of the current text have been rendered. By default ignored,
+     * for sinks that only want the audio (a file, a benchmark, a recognizer).
+     */
+    default void textMark(int endChar) {
+    }
 
-    /** Whether the consumer has cancelled this synthesis; poll between pieces of work. */
-    boolean isCancelled();
+    /**
+     * Whether the consumer has cancelled this synthesis; poll between pieces of work. By default {@code false}: a
+     * sink that never cancels between pieces can still stop a synthesis by returning {@code false} from
+     * {@link #audio}.
+     */
+    default boolean isCancelled() {
+        return false;
+    }
 }

@@ -66,25 +66,13 @@ final class SpeakCommand implements Callable<Integer> {
     static float[] render(SpeechSynthesizer tts, String text) {
         float[][] buf = {new float[1 << 16]};
         int[] n = {0};
-        tts.synthesize(text, new io.github.voicechat.spi.SynthesisSink() {
-            @Override
-            public boolean audio(float[] samples, int offset, int length) {
-                if (n[0] + length > buf[0].length) {
-                    buf[0] = Arrays.copyOf(buf[0], Math.max(n[0] + length, buf[0].length * 2));
-                }
-                System.arraycopy(samples, offset, buf[0], n[0], length);
-                n[0] += length;
-                return true;
+        tts.synthesize(text, (samples, offset, length) -> {
+            if (n[0] + length > buf[0].length) {
+                buf[0] = Arrays.copyOf(buf[0], Math.max(n[0] + length, buf[0].length * 2));
             }
-
-            @Override
-            public void textMark(int endChar) {
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return false;
-            }
+            System.arraycopy(samples, offset, buf[0], n[0], length);
+            n[0] += length;
+            return true;
         });
         return Arrays.copyOf(buf[0], n[0]);
     }

@@ -77,14 +77,5 @@ public final class TtsAsrRoundTrip {
             samples += length;
             return true;
         }
-
-        @Override
-        public void textMark(int endChar) {
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
     }
 }
