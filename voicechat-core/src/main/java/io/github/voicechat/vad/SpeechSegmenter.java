@@ -76,10 +76,10 @@ public final class SpeechSegmenter {
         }
     }
 
-    /**
-     * Speech starts at this probability. The options of this segmenter and of the live turn policy
-     * ({@code io.github.voicechat.TurnPolicy#OPTIONS}), which share their keys, as given on a command line.
-     */
+    // The options of this segmenter, as given on a command line. The live turn policy
+    // (io.github.voicechat.TurnPolicy#OPTIONS) reads the first four too: one key, one type, one range for both.
+    // They have no default of their own here: the segmenter's and the turn policy's differ, as the descriptions say.
+
     public static final EngineOption<Double> THRESHOLD = EngineOption.number("threshold", null, 0.01, 1.0,
             "speech starts at this probability (default 0.5)");
     public static final EngineOption<Double> NEG_THRESHOLD = EngineOption.number("neg_threshold", null, 0.01, 1.0,

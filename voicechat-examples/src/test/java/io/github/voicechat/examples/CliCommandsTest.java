@@ -165,6 +165,15 @@ class CliCommandsTest {
     }
 
     @Test
+    void liveRefusesABadOptionBeforeOpeningAnyDevice() {
+        // Checked before the microphone is opened, so this holds with or without a sound device.
+        Result r = cli("live", "--vad-option", "threshold=2");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("error: option threshold must be 0.01..1, was 2");
+        assertThat(r.err()).doesNotContain("microphone");
+    }
+
+    @Test
     void liveSaysClearlyWhenThereIsNoMicrophone() {
         DataLine.Info mic = new DataLine.Info(TargetDataLine.class,
                 new javax.sound.sampled.AudioFormat(16_000, 16, 1, true, false));

@@ -30,9 +30,13 @@ class EngineOptionsContractTest {
         Set<String> ids = Engines.all().stream().map(EngineProvider::id).collect(Collectors.toSet());
         assertThat(ids).contains("silero-vad-v6", "silero-vad-v5", "webrtc-vad", "webrtc-aec", "sphinx-en-us",
                 "freetts-kevin16", "whisper-base.en", "piper-en_US-lessac-medium");
-        // Engines that read options declare them; each numeric one has both bounds.
+        // The adapters' engines all read options, so each declares some; an engine that reads none declares none
+        // and refuses every key. Each declared option has values it refuses.
         for (EngineProvider<?> p : Engines.all()) {
-            assertThat(p.options()).as(p.id()).isNotEmpty();
+            String family = p.id().substring(0, p.id().indexOf('-') + 1);
+            if (Set.of("silero-", "webrtc-", "sphinx-", "freetts-", "whisper-", "piper-").contains(family)) {
+                assertThat(p.options()).as(p.id()).isNotEmpty();
+            }
             for (EngineOption<?> o : p.options()) {
                 assertThat(o.refusedExamples()).as(p.id() + " " + o.key()).isNotEmpty();
             }
