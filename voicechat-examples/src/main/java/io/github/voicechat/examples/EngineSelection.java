@@ -69,7 +69,7 @@ public final class EngineSelection {
     void checkOptions(EngineProvider<VoiceActivityDetector> vad, EngineProvider<SpeechRecognizer> asr,
             EngineProvider<SpeechSynthesizer> tts, EngineProvider<EchoCanceller> aec) {
         checkSplit(EngineOptions.parse(vadOptions), vad, "the turn policy", TurnPolicy.OPTIONS);
-        turnPolicy();
+        turnPolicy(); // values each fine alone may still not fit together (neg_threshold above threshold)
         EngineOptions.parse(asrOptions).check(asr.id(), asr.options());
         EngineOptions.parse(ttsOptions).check(tts.id(), tts.options());
         EngineOptions aecGiven = EngineOptions.parse(aecOptions);
