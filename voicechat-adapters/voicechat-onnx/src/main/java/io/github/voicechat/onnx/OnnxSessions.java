@@ -80,6 +80,19 @@ public final class OnnxSessions {
         }
     }
 
+    /**
+     * Closes a session opened here; the native memory it holds is freed now, not by the garbage collector.
+     *
+     * @throws EngineException if ONNX Runtime reports a failure, naming {@code name}
+     */
+    public static void close(OrtSession session, String name) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new EngineException("closing the ONNX Runtime session of " + name + " failed", e);
+        }
+    }
+
     private static OrtSession create(OrtEnvironment env, Source source, int threads, boolean cuda)
             throws OrtException {
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {

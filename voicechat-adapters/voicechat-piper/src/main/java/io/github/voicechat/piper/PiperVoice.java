@@ -14,7 +14,6 @@ import io.github.voicechat.onnx.OnnxSessions;
 import io.github.voicechat.piper.internal.PhonemeIds;
 import io.github.voicechat.spi.EngineException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -208,11 +207,7 @@ public final class PiperVoice implements LoadedModel {
             return;
         }
         closed = true;
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new UncheckedIOException(new IOException("closing the Piper session of " + name + " failed", e));
-        }
+        OnnxSessions.close(session, "Piper voice " + name);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.github.voicechat.silero;
 
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.github.voicechat.onnx.OnnxDevice;
 import io.github.voicechat.onnx.OnnxSessions;
@@ -117,10 +116,6 @@ public final class SileroVadModel implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new EngineException("closing the Silero session failed", e);
-        }
+        OnnxSessions.close(session, "Silero model " + version);
     }
 }
