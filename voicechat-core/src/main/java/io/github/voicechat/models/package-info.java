@@ -5,8 +5,10 @@
  *   <li>{@link io.github.voicechat.models.ModelCatalog}: ids, engines, files, URLs and the digests their publishers
  *   state ({@code models/catalog.json}, shipped in this jar).</li>
  *   <li>{@link io.github.voicechat.models.ModelStore}: finds model files (offline folders, the model home, the
- *   classpath), downloads them with the JDK {@code HttpClient} (Range resume, coalesced concurrent pulls), verifies
- *   the strongest published digest before an atomic move into place, records SHA-256/size/time, re-verifies.</li>
+ *   classpath), downloads them with the JDK {@code HttpClient} (Range resume, coalesced concurrent pulls, a lock file
+ *   per model between processes, a byte cap at the published size, stall and minimum-rate limits, retries with
+ *   backoff only for what can succeed), verifies the strongest published digest before an atomic move into place,
+ *   records SHA-256/size/time, re-verifies.</li>
  *   <li>{@link io.github.voicechat.models.ModelManager}: reference-counted handles, load-once, warm-up, parallel-load
  *   cap, idle-TTL and LRU eviction by count and bytes, events.</li>
  * </ul>

@@ -1,12 +1,14 @@
 package io.github.voicechat.models.internal;
 
+import io.github.voicechat.models.ModelDownloadException.Reason;
+import io.github.voicechat.time.Clock;
+
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpTimeoutException;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -14,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -27,12 +28,16 @@ import java.util.regex.Pattern;
 
 /**
  * Downloads one URL into a partial file with the JDK {@link HttpClient}, resuming with {@code Range} from whatever
- * the partial file already holds.
+ * the partial file already holds, and never writing more than the file may have.
  *
  * <p>Why a body subscriber and a watchdog: the client's request timeout only covers the wait for the response
- * headers, and a blocking read of the body cannot time out. Writing from the subscriber and checking the time of
- * the last received bytes lets a stalled transfer be cancelled after {@code idleTimeout} (network waits are wall
- * time, so the system clock is right here, not the pipeline's virtual clock).
+ * headers, and a blocking read of the body cannot time out. Writing from the subscriber and checking, from the
+ * calling thread, when bytes last arrived and how many arrived in the last window lets a stalled transfer
+ * ({@code idleTimeout}) and a trickling one ({@code minBytesPerSecond} over {@code rateWindow}) be cancelled. The
+ * checks read a {@link Clock}: the system clock in use, a virtual one in tests, so a body trickling one byte every
+ * five seconds is tested without waiting minutes.
+ *
+ * <p>Every failure is a {@link DownloadFailure} that names its cause and says whether another attempt can help.
  */
 public final class HttpDownloader {
     /** Called with bytes in the partial file so far and the total (-1 when unknown). */
@@ -40,154 +45,275 @@ public final class HttpDownloader {
         void update(long bytesDone, long bytesTotal);
     }
 
-    /** The server answered with a status that is neither 200 nor 206. */
-    public static final class HttpStatusException extends IOException {
-        private static final long serialVersionUID = 1L;
-        private final int status;
-
-        HttpStatusException(int status, URI uri) {
-            super("HTTP " + status + " from " + uri);
-            this.status = status;
-        }
-
-        public int status() {
-            return status;
-        }
+    /** Throws a {@link DownloadFailure} of {@link Reason#DISK_FULL} when {@code bytes} more will not fit. */
+    public interface SpaceCheck {
+        void require(long bytes) throws IOException;
     }
 
-    /** No bytes arrived for longer than the idle timeout. */
-    public static final class StalledException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        StalledException(String message) {
-            super(message);
-        }
+    /**
+     * @param idleTimeout         longest time without any byte (or without response headers)
+     * @param minBytesPerSecond   slowest acceptable average over {@code rateWindow}; 0 disables the check
+     * @param rateWindow          the window the rate is averaged over
+     * @param maxUnknownSizeBytes cap for a file whose size neither the catalog nor the server states
+     */
+    public record Limits(Duration idleTimeout, long minBytesPerSecond, Duration rateWindow, long maxUnknownSizeBytes) {
     }
 
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+    private static final Pattern UNSATISFIED_RANGE = Pattern.compile("bytes \\*/(\\d+)");
 
     private final HttpClient client;
-    private final Duration idleTimeout;
+    private final Limits limits;
+    private final Clock clock;
+    private final Duration connectTimeout;
 
-    public HttpDownloader(HttpClient client, Duration idleTimeout) {
+    public HttpDownloader(HttpClient client, Limits limits, Clock clock) {
         this.client = client;
-        this.idleTimeout = idleTimeout;
+        this.limits = limits;
+        this.clock = clock;
+        this.connectTimeout = client.connectTimeout().orElse(limits.idleTimeout());
     }
 
     /**
      * Fetches {@code uri} into {@code part}, appending when the server honours the range request.
      *
-     * @return the total size of the complete file
+     * @param expectedBytes the published size, or -1 when unknown: more bytes than this are refused while streaming
+     * @return the size of the complete file
+     * @throws DownloadFailure for every failure, with its cause named
      */
-    public long fetch(URI uri, Path part, Progress progress) throws IOException {
-        long existing = Files.exists(part) ? Files.size(part) : 0L;
-        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(idleTimeout)
+    public long fetch(URI uri, Path part, long expectedBytes, SpaceCheck space, Progress progress)
+            throws DownloadFailure {
+        long existing;
+        try {
+            existing = Files.exists(part) ? Files.size(part) : 0L;
+            if (expectedBytes >= 0 && existing > expectedBytes) {
+                // Left by an older catalog or a misbehaving server: it cannot be a prefix of the file.
+                Files.delete(part);
+                existing = 0L;
+            }
+        } catch (IOException e) {
+            throw DownloadFailure.fileSystem(e, part.getParent());
+        }
+        if (expectedBytes >= 0 && existing == expectedBytes) {
+            return existing;
+        }
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(limits.idleTimeout())
                 .header("User-Agent", "voicechat-model-store").GET();
         if (existing > 0) {
             rb.header("Range", "bytes=" + existing + "-");
         }
+        long from = existing;
         AtomicReference<FileSubscriber> sinkRef = new AtomicReference<>();
-        long startNanos = System.nanoTime();
-        CompletableFuture<HttpResponse<Long>> future = client.sendAsync(rb.build(), info -> {
-            int sc = info.statusCode();
-            long contentLength = info.headers().firstValueAsLong("Content-Length").orElse(-1L);
-            if (sc == 206 && existing > 0) {
-                Optional<String> cr = info.headers().firstValue("Content-Range");
-                Matcher m = CONTENT_RANGE.matcher(cr.orElse(""));
-                if (m.matches() && Long.parseLong(m.group(1)) == existing) {
-                    long total = m.group(3).equals("*") ? -1L : Long.parseLong(m.group(3));
-                    FileSubscriber s = new FileSubscriber(part, true, existing, total, progress);
-                    sinkRef.set(s);
-                    return s;
-                }
-                // A range we did not ask for: start over rather than corrupt the file.
-                return HttpResponse.BodySubscribers.replacing(-2L);
+        long startNanos = clock.nanoTime();
+        long startRealNanos = System.nanoTime();
+        CompletableFuture<HttpResponse<Long>> future = client.sendAsync(rb.build(),
+                info -> subscriber(uri, part, from, expectedBytes, info, space, progress, sinkRef));
+        HttpResponse<Long> response = await(uri, future, sinkRef, startNanos, startRealNanos);
+        return response.body();
+    }
+
+    private HttpResponse.BodySubscriber<Long> subscriber(URI uri, Path part, long existing, long expected,
+                                                         HttpResponse.ResponseInfo info, SpaceCheck space,
+                                                         Progress progress, AtomicReference<FileSubscriber> sinkRef) {
+        int sc = info.statusCode();
+        HttpHeaders h = info.headers();
+        boolean append;
+        long total;
+        if (sc == 206 && existing > 0) {
+            Matcher m = CONTENT_RANGE.matcher(h.firstValue("Content-Range").orElse(""));
+            if (!m.matches() || Long.parseLong(m.group(1)) != existing) {
+                return refuse(discardPartial(part, DownloadFailure.of(Reason.IO, "server answered the resume request"
+                        + " with the range '" + h.firstValue("Content-Range").orElse("") + "', not bytes " + existing
+                        + "-; partial file discarded, starting over", null)));
             }
-            if (sc == 200) {
-                FileSubscriber s = new FileSubscriber(part, false, 0L, contentLength, progress);
-                sinkRef.set(s);
-                return s;
+            append = true;
+            total = m.group(3).equals("*") ? -1L : Long.parseLong(m.group(3));
+        } else if (sc == 200) {
+            append = false;
+            total = h.firstValueAsLong("Content-Length").orElse(-1L);
+        } else if (sc == 416 && existing > 0) {
+            Matcher m = UNSATISFIED_RANGE.matcher(h.firstValue("Content-Range").orElse(""));
+            if (m.matches() && Long.parseLong(m.group(1)) == existing) {
+                // The partial file already holds the whole file (the last attempt ended before the move).
+                return complete(existing);
             }
-            if (sc == 416 && existing > 0) {
-                return HttpResponse.BodySubscribers.replacing(-416L);
-            }
-            return HttpResponse.BodySubscribers.replacing(-1L);
-        });
-        HttpResponse<Long> response = await(uri, future, sinkRef, startNanos);
-        int sc = response.statusCode();
-        long body = response.body();
-        if (sc == 416 && body == -416L) {
-            // Range not satisfiable at our offset: the partial file already holds the whole file.
-            return existing;
+            return refuse(discardPartial(part, DownloadFailure.of(Reason.IO, "server cannot resume at byte "
+                    + existing + " (HTTP 416); partial file discarded, starting over", null)));
+        } else {
+            return refuse(DownloadFailure.httpStatus(sc, uri, retryAfter(h)));
         }
-        if (body == -2L) {
+        if (expected >= 0 && total >= 0 && total != expected) {
+            return refuse(DownloadFailure.wrongSize("server announces " + total + " bytes for " + uri
+                    + " but the catalog says " + expected + "; refusing it before reading the body"));
+        }
+        long fileSize = expected >= 0 ? expected : total;
+        try {
+            if (fileSize >= 0) {
+                space.require(fileSize - (append ? existing : 0));
+            }
+        } catch (IOException e) {
+            return refuse(DownloadFailure.fileSystem(e, part.getParent()));
+        }
+        long cap = fileSize >= 0 ? fileSize : limits.maxUnknownSizeBytes();
+        FileSubscriber s = new FileSubscriber(uri, part, append, append ? existing : 0L, fileSize, cap, progress);
+        sinkRef.set(s);
+        return s;
+    }
+
+    private static DownloadFailure discardPartial(Path part, DownloadFailure f) {
+        try {
             Files.deleteIfExists(part);
-            throw new IOException("server sent an unexpected Content-Range for " + uri + "; partial file discarded");
+        } catch (IOException e) {
+            f.addSuppressed(e);
         }
-        if (sc != 200 && sc != 206) {
-            throw new HttpStatusException(sc, uri);
-        }
-        return body;
+        return f;
+    }
+
+    private static Duration retryAfter(HttpHeaders h) {
+        return h.firstValue("Retry-After").filter(v -> v.matches("\\d{1,9}"))
+                .map(v -> Duration.ofSeconds(Long.parseLong(v))).orElse(null);
     }
 
     private HttpResponse<Long> await(URI uri, CompletableFuture<HttpResponse<Long>> future,
-                                     AtomicReference<FileSubscriber> sinkRef, long startNanos) throws IOException {
-        long idleNanos = idleTimeout.toNanos();
-        long pollMs = Math.max(10L, Math.min(250L, idleTimeout.toMillis() / 4));
+                                     AtomicReference<FileSubscriber> sinkRef, long startNanos, long startRealNanos)
+            throws DownloadFailure {
+        long idleNanos = limits.idleTimeout().toNanos();
+        long pollMs = clock.isVirtual() ? 5L : Math.max(10L, Math.min(250L, limits.idleTimeout().toMillis() / 4));
         while (true) {
             try {
                 return future.get(pollMs, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 FileSubscriber s = sinkRef.get();
+                long now = clock.nanoTime();
                 long last = s == null ? startNanos : Math.max(startNanos, s.lastDataNanos);
-                if (System.nanoTime() - last > idleNanos) {
-                    StalledException stalled = new StalledException("no data from " + uri + " for "
-                            + idleTimeout.toMillis() + " ms" + (s == null ? " (waiting for response headers)"
-                            : " after " + s.written + " bytes; the partial file is kept for resuming"));
+                // On a virtual clock the idle rule also holds in real time: a test whose server hangs fails, not hangs.
+                long realLast = s == null ? startRealNanos : Math.max(startRealNanos, s.lastDataRealNanos);
+                boolean realIdle = clock.isVirtual() && System.nanoTime() - realLast > idleNanos;
+                DownloadFailure failure = null;
+                if (now - last > idleNanos || realIdle) {
+                    failure = DownloadFailure.of(Reason.TIMEOUT, "no data from " + uri + " for "
+                            + limits.idleTimeout().toMillis() + " ms" + (s == null
+                            ? " (waiting for response headers)"
+                            : " after " + s.written + " bytes; the partial file is kept for resuming"), null);
+                } else if (s != null) {
+                    failure = s.checkRate(now);
+                }
+                if (failure != null) {
                     if (s != null) {
-                        s.abort(stalled);
+                        s.abort(failure);
                     }
                     future.cancel(true);
-                    throw stalled;
+                    throw failure;
                 }
             } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof HttpTimeoutException) {
-                    throw new StalledException("no response from " + uri + " within " + idleTimeout.toMillis() + " ms");
+                FileSubscriber s = sinkRef.get();
+                DownloadFailure f = DownloadFailure.classify(e.getCause(), uri, connectTimeout);
+                if (s != null && s.written > s.startBytes && f.reason() == Reason.IO && !f.integrity()) {
+                    // The body broke off. The JDK's "fixed content-length: N, bytes received: M" says nothing more
+                    // than our figures; anything else ("Connection reset") is worth keeping.
+                    String jdk = f.getMessage().startsWith("fixed content-length") ? "" : " (" + f.getMessage() + ")";
+                    f = DownloadFailure.of(Reason.CONNECTION_CLOSED, "connection to " + uri + " closed after "
+                            + s.written + (s.total >= 0 ? " of " + s.total : "") + " bytes" + jdk
+                            + "; the partial file is kept for resuming", e.getCause());
                 }
-                if (c instanceof IOException io) {
-                    throw io;
-                }
-                throw new IOException("download of " + uri + " failed: " + c, c);
+                throw f;
             } catch (InterruptedException e) {
                 future.cancel(true);
                 FileSubscriber s = sinkRef.get();
+                DownloadFailure f = DownloadFailure.classify(e, uri, connectTimeout);
                 if (s != null) {
-                    s.abort(new InterruptedIOException("interrupted"));
+                    s.abort(f);
                 }
                 Thread.currentThread().interrupt();
-                throw new InterruptedIOException("download of " + uri + " interrupted");
+                throw f;
+            }
+        }
+    }
+
+    private static HttpResponse.BodySubscriber<Long> refuse(DownloadFailure failure) {
+        return new Finished(failure, 0L);
+    }
+
+    private static HttpResponse.BodySubscriber<Long> complete(long size) {
+        return new Finished(null, size);
+    }
+
+    /**
+     * Cancels the body at once: {@code BodySubscribers.replacing} would read and discard all of it, which for a
+     * server sending 50 MB instead of 1000 bytes is the very thing to avoid.
+     */
+    private static final class Finished implements HttpResponse.BodySubscriber<Long> {
+        private final CompletableFuture<Long> result = new CompletableFuture<>();
+        private final DownloadFailure failure;
+        private final long value;
+
+        Finished(DownloadFailure failure, long value) {
+            this.failure = failure;
+            this.value = value;
+        }
+
+        @Override
+        public CompletionStage<Long> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.cancel();
+            finish();
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            result.completeExceptionally(failure != null ? failure : throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            finish();
+        }
+
+        private void finish() {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(value);
             }
         }
     }
 
     /** Writes the body to the partial file as it arrives; one buffer list at a time, so memory stays bounded. */
-    private static final class FileSubscriber implements HttpResponse.BodySubscriber<Long> {
+    private final class FileSubscriber implements HttpResponse.BodySubscriber<Long> {
+        private final URI uri;
         private final Path part;
         private final boolean append;
         private final long total;
+        private final long cap;
         private final Progress progress;
         private final CompletableFuture<Long> result = new CompletableFuture<>();
+        private final long startNanos = clock.nanoTime();
+        private final long startBytes;
         private volatile Flow.Subscription subscription;
-        private volatile long lastDataNanos = System.nanoTime();
+        private volatile long lastDataNanos = startNanos;
+        private volatile long lastDataRealNanos = System.nanoTime();
         private volatile long written;
         private FileChannel channel;
+        private long windowStartNanos = startNanos;
+        private long windowStartBytes;
 
-        FileSubscriber(Path part, boolean append, long existing, long total, Progress progress) {
+        FileSubscriber(URI uri, Path part, boolean append, long existing, long total, long cap, Progress progress) {
+            this.uri = uri;
             this.part = part;
             this.append = append;
+            this.startBytes = existing;
+            this.windowStartBytes = existing;
             this.written = existing;
             this.total = total;
+            this.cap = cap;
             this.progress = progress;
         }
 
@@ -206,7 +332,7 @@ public final class HttpDownloader {
                         StandardOpenOption.TRUNCATE_EXISTING);
             } catch (IOException e) {
                 s.cancel();
-                result.completeExceptionally(e);
+                result.completeExceptionally(DownloadFailure.fileSystem(e, part.getParent()));
                 return;
             }
             progress.update(written, total);
@@ -215,6 +341,17 @@ public final class HttpDownloader {
 
         @Override
         public void onNext(List<ByteBuffer> buffers) {
+            long incoming = 0;
+            for (ByteBuffer b : buffers) {
+                incoming += b.remaining();
+            }
+            if (written + incoming > cap) {
+                // The store deletes the partial file on this failure, after the channel is closed.
+                abort(DownloadFailure.wrongSize("server sent more than the " + cap + " bytes "
+                        + (total >= 0 ? "the file has" : "allowed for a file of unknown size") + " from " + uri
+                        + "; stopped at " + written + " bytes and discarded them"));
+                return;
+            }
             try {
                 for (ByteBuffer b : buffers) {
                     while (b.hasRemaining()) {
@@ -222,12 +359,40 @@ public final class HttpDownloader {
                     }
                 }
             } catch (IOException e) {
-                abort(e);
+                abort(DownloadFailure.fileSystem(e, part.getParent()));
                 return;
             }
-            lastDataNanos = System.nanoTime();
+            lastDataNanos = clock.nanoTime();
+            lastDataRealNanos = System.nanoTime();
+            DownloadFailure slow = checkRate(lastDataNanos);
+            if (slow != null) {
+                abort(slow);
+                return;
+            }
             progress.update(written, total);
             subscription.request(1);
+        }
+
+        /**
+         * The rate rule, checked on each arrival and by the watchdog: once a window has passed, fewer bytes than
+         * {@code minBytesPerSecond} times its length means give up; otherwise a new window starts.
+         */
+        synchronized DownloadFailure checkRate(long now) {
+            long elapsed = now - windowStartNanos;
+            if (limits.minBytesPerSecond() <= 0 || elapsed < limits.rateWindow().toNanos()) {
+                return null;
+            }
+            long got = written - windowStartBytes;
+            double rate = got * 1e9 / elapsed;
+            if (rate < limits.minBytesPerSecond()) {
+                return DownloadFailure.of(Reason.TOO_SLOW, String.format(java.util.Locale.ROOT,
+                        "transfer from %s too slow: %d bytes in the last %.0f s (%.1f B/s, minimum %d B/s); the"
+                                + " partial file is kept for resuming", uri, got, elapsed / 1e9, rate,
+                        limits.minBytesPerSecond()), null);
+            }
+            windowStartNanos = now;
+            windowStartBytes = written;
+            return null;
         }
 
         @Override
@@ -244,16 +409,17 @@ public final class HttpDownloader {
                 }
             } catch (IOException e) {
                 closeChannel();
-                result.completeExceptionally(e);
+                result.completeExceptionally(DownloadFailure.fileSystem(e, part.getParent()));
                 return;
             }
             closeChannel();
             if (total >= 0 && written != total) {
-                result.completeExceptionally(new IOException("connection closed after " + written + " of " + total
-                        + " bytes; the partial file is kept for resuming"));
+                result.completeExceptionally(DownloadFailure.of(Reason.CONNECTION_CLOSED, "connection to " + uri
+                        + " closed after " + written + " of " + total + " bytes; the partial file is kept for"
+                        + " resuming", null));
                 return;
             }
-            result.complete(total >= 0 ? total : written);
+            result.complete(written);
         }
 
         void abort(IOException cause) {
