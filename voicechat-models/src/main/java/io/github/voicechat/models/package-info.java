@@ -27,6 +27,12 @@
  *
  * <h2>Archives</h2>
  * zip, tar and tar.gz are read with the JDK (a small tar reader in {@code internal}); tar.bz2 uses
- * {@code org.apache.commons:commons-compress}, an optional dependency, so core stays at SLF4J and Jackson.
+ * {@code org.apache.commons:commons-compress}, an optional dependency, so this module needs only core, SLF4J and
+ * Jackson.
+ *
+ * <h2>Why a module of its own</h2>
+ * Most applications never download a model (Silero, Sphinx and FreeTTS ship theirs in their jars), so the catalog,
+ * the downloader and Jackson live here rather than in {@code voicechat-core}, which depends on the SLF4J API alone.
+ * The adapters whose engines load model files (Whisper, Piper) depend on this module.
  */
 package io.github.voicechat.models;
