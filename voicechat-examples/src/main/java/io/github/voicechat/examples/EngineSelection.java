@@ -1,7 +1,7 @@
 package io.github.voicechat.examples;
 
+import io.github.voicechat.VoicePipeline;
 import io.github.voicechat.spi.EchoCanceller;
-import io.github.voicechat.spi.EngineException;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.EngineProvider;
 import io.github.voicechat.spi.Engines;
@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** Engine choice shared by the commands: by id or id prefix, else the best engine present. */
+/** Engine choice for the commands that run a whole session (talk, live): by id or id prefix, else the best present. */
 public final class EngineSelection {
 
     @Option(names = "--vad", paramLabel = "ID", description = "Voice activity detector (e.g. silero, webrtc).")
@@ -42,31 +42,31 @@ public final class EngineSelection {
     List<String> aecOptions = new ArrayList<>();
 
     EngineOptions vadOptions() {
-        return EngineOptions.parse(vadOptions);
+        return EngineChoice.parse("--vad-option", vadOptions);
     }
 
     EngineOptions asrOptions() {
-        return EngineOptions.parse(asrOptions);
+        return EngineChoice.parse("--asr-option", asrOptions);
     }
 
     EngineOptions ttsOptions() {
-        return EngineOptions.parse(ttsOptions);
+        return EngineChoice.parse("--tts-option", ttsOptions);
     }
 
     EngineOptions aecOptions() {
-        return EngineOptions.parse(aecOptions);
+        return EngineChoice.parse("--aec-option", aecOptions);
     }
 
     EngineProvider<VoiceActivityDetector> vadProvider() {
-        return choose(VoiceActivityDetector.class, vad);
+        return EngineChoice.select(VoiceActivityDetector.class, vad);
     }
 
     EngineProvider<SpeechRecognizer> asrProvider() {
-        return choose(SpeechRecognizer.class, asr);
+        return EngineChoice.select(SpeechRecognizer.class, asr);
     }
 
     EngineProvider<SpeechSynthesizer> ttsProvider() {
-        return choose(SpeechSynthesizer.class, tts);
+        return EngineChoice.select(SpeechSynthesizer.class, tts);
     }
 
     /** The echo canceller asked for, the best one when {@code defaultOn}, or null. */
@@ -77,14 +77,75 @@ public final class EngineSelection {
         if (aec == null) {
             return Engines.best(EchoCanceller.class, c -> true).orElse(null);
         }
-        return Engines.find(EchoCanceller.class, aec);
+        return EngineChoice.select(EchoCanceller.class, aec);
     }
 
-    static <E extends AutoCloseable> EngineProvider<E> choose(Class<E> type, String id) {
-        if (id != null) {
-            return Engines.find(type, id);
+    /** Options parsed and providers chosen, nothing loaded: what a command checks before it waits for anything. */
+    Picked pick(boolean aecDefaultOn) {
+        EngineOptions vadOpts = vadOptions();
+        EngineOptions asrOpts = asrOptions();
+        EngineOptions ttsOpts = ttsOptions();
+        EngineOptions aecOpts = aecOptions();
+        EngineProvider<EchoCanceller> aecProvider = aecProvider(aecDefaultOn);
+        if (aecProvider == null && !aecOpts.asMap().isEmpty()) {
+            throw CliException.usage("--aec-option given but no echo canceller is on (add --aec webrtc-aec)");
         }
-        return Engines.best(type, c -> true).orElseThrow(() -> new EngineException("no " + type.getSimpleName()
-                + " engine is available; `voicechat engines` lists what is installed"));
+        return new Picked(vadProvider(), asrProvider(), ttsProvider(), aecProvider, vadOpts, asrOpts, ttsOpts, aecOpts);
+    }
+
+    /** The engines a session will use; {@code aec} is null when echo cancellation is off. */
+    record Picked(EngineProvider<VoiceActivityDetector> vad, EngineProvider<SpeechRecognizer> asr,
+            EngineProvider<SpeechSynthesizer> tts, EngineProvider<EchoCanceller> aec, EngineOptions vadOptions,
+            EngineOptions asrOptions, EngineOptions ttsOptions, EngineOptions aecOptions) {
+
+        String aecId() {
+            return aec == null ? "off" : aec.id();
+        }
+
+        /** Loads one engine of each kind, with progress lines; a bad option value fails here, before any session. */
+        Loaded load() {
+            List<Preloaded<?>> loaded = new ArrayList<>();
+            try {
+                Preloaded<VoiceActivityDetector> v = add(loaded, vad, vadOptions, "--vad-option");
+                Preloaded<SpeechRecognizer> a = add(loaded, asr, asrOptions, "--asr-option");
+                Preloaded<SpeechSynthesizer> t = add(loaded, tts, ttsOptions, "--tts-option");
+                Preloaded<EchoCanceller> e = aec == null ? null : add(loaded, aec, aecOptions, "--aec-option");
+                return new Loaded(v, a, t, e, loaded);
+            } catch (RuntimeException ex) {
+                new Loaded(null, null, null, null, loaded).close();
+                throw ex;
+            }
+        }
+
+        private static <E extends AutoCloseable> Preloaded<E> add(List<Preloaded<?>> loaded, EngineProvider<E> p,
+                EngineOptions options, String flag) {
+            Preloaded<E> engine = new Preloaded<>(EngineChoice.load(p, options, flag), () -> p.create(options));
+            loaded.add(engine);
+            return engine;
+        }
+    }
+
+    /** Loaded engines for one pipeline; closing closes those the pipeline never took. */
+    record Loaded(Preloaded<VoiceActivityDetector> vad, Preloaded<SpeechRecognizer> asr, Preloaded<SpeechSynthesizer> tts,
+            Preloaded<EchoCanceller> aec, List<Preloaded<?>> all) implements AutoCloseable {
+
+        VoicePipeline.Builder applyTo(VoicePipeline.Builder b) {
+            b.vad(vad).asr(asr).tts(tts);
+            if (aec != null) {
+                b.echoCanceller(aec);
+            }
+            return b;
+        }
+
+        @Override
+        public void close() {
+            for (Preloaded<?> p : all) {
+                try {
+                    p.closeIfUnused();
+                } catch (Exception e) {
+                    System.err.println("warning: closing an unused engine failed: " + e);
+                }
+            }
+        }
     }
 }

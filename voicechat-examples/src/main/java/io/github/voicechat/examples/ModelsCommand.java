@@ -83,14 +83,20 @@ public class ModelsCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
+    /** The progress bar of a running pull, whose line must end before an error is printed. */
+    private ProgressBar activeBar;
+
     /** Runs an action, turning model errors into one line on stderr and exit code 1. */
     int run(Action a) {
         try {
             return a.run();
         } catch (ModelException | IOException | IllegalArgumentException e) {
-            err().println("error: " + e.getMessage());
+            if (activeBar != null) {
+                activeBar.endLine();
+            }
+            err().println("error: " + (e instanceof IOException io ? CliFiles.describe(io) : e.getMessage()));
             err().flush();
-            return 1;
+            return ExitCode.FAILED;
         }
     }
 
@@ -107,7 +113,7 @@ public class ModelsCommand implements Callable<Integer> {
                 : String.format(Locale.ROOT, "%.1f MiB", mib);
     }
 
-    @Command(name = "list", description = "Print the catalog and where each model is.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Print the catalog and where each model is.")
     static final class ListCmd implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -136,7 +142,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "pull", description = "Download a model, verify its published digest and install it.")
+    @Command(name = "pull", mixinStandardHelpOptions = true, description = "Download a model, verify its published digest and install it.")
     static final class Pull implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -151,6 +157,7 @@ public class ModelsCommand implements Callable<Integer> {
         public Integer call() {
             return parent.run(() -> {
                 ProgressBar bar = new ProgressBar(parent.err());
+                parent.activeBar = bar;
                 PullResult r = parent.store(bar).pull(id, allowUnverified);
                 PrintWriter out = parent.out();
                 if (r.downloaded().isEmpty()) {
@@ -166,7 +173,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "verify", description = "Re-hash the files of one model, or of every available model.")
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Re-hash the files of one model, or of every available model.")
     static final class Verify implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -207,7 +214,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "path", description = "Print where a model's files are.")
+    @Command(name = "path", mixinStandardHelpOptions = true, description = "Print where a model's files are.")
     static final class PathCmd implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -233,7 +240,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "rm", description = "Delete a pulled model from the model home.")
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a pulled model from the model home.")
     static final class Rm implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -256,9 +263,21 @@ public class ModelsCommand implements Callable<Integer> {
 
     /** A one-line progress bar on stderr, redrawn at most once per percent. */
     static final class ProgressBar implements StoreListener {
+
+        /** Ends the bar's line, if one is drawn, so that what follows starts on a line of its own. */
+        synchronized void endLine() {
+            if (lineOpen) {
+                err.println();
+                err.flush();
+                lineOpen = false;
+            }
+        }
+
         private static final int WIDTH = 30;
         private final PrintWriter err;
         private long lastPercent = -1;
+        /** Whether a bar is drawn on the current line (drawn with '\r', ended by a newline). */
+        private boolean lineOpen;
 
         ProgressBar(PrintWriter err) {
             this.err = err;
@@ -280,6 +299,7 @@ public class ModelsCommand implements Callable<Integer> {
             }
             lastPercent = pct;
             int filled = total > 0 ? (int) (done * WIDTH / total) : 0;
+            lineOpen = true;
             err.printf(Locale.ROOT, "\r[%s%s] %s %s", "#".repeat(filled), ".".repeat(WIDTH - filled),
                     total > 0 ? String.format(Locale.ROOT, "%3d%%", pct) : "   ?",
                     size(Optional.of(done)) + (total > 0 ? " / " + size(Optional.of(total)) : ""));
@@ -288,7 +308,7 @@ public class ModelsCommand implements Callable<Integer> {
 
         @Override
         public synchronized void downloadFinished(String modelId, ModelFile file, io.github.voicechat.models.Digest d) {
-            err.println();
+            endLine();
             err.println("verified " + file.path() + (d == null ? " (no published digest: UNVERIFIED)" : " " + d));
             err.flush();
         }
