@@ -135,4 +135,40 @@ class CliProcessTest {
                     .isEqualTo(Optional.empty());
         }
     }
+
+    /**
+     * {@code talk} killed with SIGKILL part-way: the previous session.wav and report.json are intact, and the
+     * recording so far is a readable WAV beside them.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void talkKilledMidSessionLeavesThePreviousFilesAndAReadablePartialRecording() throws Exception {
+        Path user = SharedData.requireSpeech().resolve("sphinx4_10001-90210-01803.wav");
+        Path out = dir.resolve("session.wav");
+        Path report = dir.resolve("report.json");
+        WavWriter.writeMono(out, 8_000, new float[] {0.5f});
+        Files.writeString(report, "{\"previous\": true}\n");
+        byte[] oldWav = Files.readAllBytes(out);
+        Process p = ForkedJvm.start(VoicechatCli.class, "talk", "--in", user.toString(), "--realtime", "--out",
+                out.toString(), "--report", report.toString());
+        CompletableFuture<String> err = ForkedJvm.drain(p.getErrorStream());
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null && !line.contains("asr   heard")) {
+                // wait for the first transcript: seconds of the session are recorded by then
+            }
+            assertThat(line).as("a transcript before the kill; stderr: %s", err.getNow("")).isNotNull();
+            p.destroyForcibly().waitFor();
+        }
+        assertThat(Files.readAllBytes(out)).isEqualTo(oldWav);
+        assertThat(Files.readString(report)).isEqualTo("{\"previous\": true}\n");
+        Path partial;
+        try (var files = Files.list(dir)) {
+            partial = files.filter(f -> f.getFileName().toString().startsWith("session.wav.")).findFirst().orElseThrow();
+        }
+        try (WavReader r = WavReader.open(partial)) {
+            assertThat(r.format().channels()).isEqualTo(2);
+            assertThat(r.readAll().durationMs()).isGreaterThan(1_000);
+        }
+    }
 }
