@@ -98,9 +98,9 @@ public class ModelsCommand implements Callable<Integer> {
         try {
             return a.run();
         } catch (ModelException | IOException | IllegalArgumentException e) {
-            err().println("error: " + e.getMessage());
+            err().println("error: " + (e instanceof IOException io ? CliFiles.describe(io) : e.getMessage()));
             err().flush();
-            return 1;
+            return ExitCode.FAILED;
         }
     }
 
@@ -117,7 +117,7 @@ public class ModelsCommand implements Callable<Integer> {
                 : String.format(Locale.ROOT, "%.1f MiB", mib);
     }
 
-    @Command(name = "list", description = "Print the catalog and where each model is.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Print the catalog and where each model is.")
     static final class ListCmd implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -146,7 +146,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "pull", description = "Download a model, verify its published digest and install it.")
+    @Command(name = "pull", mixinStandardHelpOptions = true, description = "Download a model, verify its published digest and install it.")
     static final class Pull implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -182,7 +182,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "verify", description = "Re-hash the files of one model, or of every available model.")
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Re-hash the files of one model, or of every available model.")
     static final class Verify implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -223,7 +223,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "path", description = "Print where a model's files are.")
+    @Command(name = "path", mixinStandardHelpOptions = true, description = "Print where a model's files are.")
     static final class PathCmd implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -249,7 +249,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "rm", description = "Delete a pulled model from the model home.")
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a pulled model from the model home.")
     static final class Rm implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;

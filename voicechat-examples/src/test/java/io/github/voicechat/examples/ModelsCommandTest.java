@@ -150,6 +150,9 @@ class ModelsCommandTest {
         assertThat(pull.exit()).isEqualTo(1);
         assertThat(pull.err()).contains("error: checksum mismatch for whisper-tiny.en/ggml-tiny.en.bin: expected "
                 + "sha1:c78c86eb1a8faa21b369bcd33207cc90d64ae9df", "kept aside");
+        // The progress bar was drawn, and the error starts a line of its own rather than trailing the bar.
+        assertThat(pull.err()).contains("\r[");
+        assertThat(pull.err().lines().filter(l -> l.contains("error:"))).isNotEmpty().allMatch(l -> l.startsWith("error:"));
         assertThat(home.resolve("whisper-tiny.en/ggml-tiny.en.bin")).doesNotExist();
 
         Path rejected = home.resolve(".rejected/whisper-tiny.en/ggml-tiny.en.bin");
