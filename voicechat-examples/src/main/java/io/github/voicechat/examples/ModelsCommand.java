@@ -5,10 +5,12 @@ import io.github.voicechat.models.ModelDownloadException;
 import io.github.voicechat.models.ModelEntry;
 import io.github.voicechat.models.ModelException;
 import io.github.voicechat.models.ModelFile;
+import io.github.voicechat.models.ModelNotInstalledException;
 import io.github.voicechat.models.ModelStore;
 import io.github.voicechat.models.PullResult;
 import io.github.voicechat.models.ResolvedModel;
 import io.github.voicechat.models.StoreListener;
+import io.github.voicechat.models.UnknownModelException;
 import io.github.voicechat.models.VerifyReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -93,15 +95,30 @@ public class ModelsCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    /** Runs an action, turning model errors into one line on stderr and exit code 1. */
+    /** Runs an action, turning model errors into one line on stderr and an exit code ({@link #exitCode}). */
     int run(Action a) {
         try {
             return a.run();
         } catch (ModelException | IOException | IllegalArgumentException e) {
             err().println("error: " + (e instanceof IOException io ? CliFiles.describe(io) : e.getMessage()));
             err().flush();
-            return ExitCode.FAILED;
+            return exitCode(e);
         }
+    }
+
+    /**
+     * The documented exit code for a failure of a models command: an id the catalog does not hold is a usage error
+     * (2), as are a bad argument or catalog file; a model that is not installed and cannot be fetched now (offline,
+     * no URL) is not available here (3); a download or verification that failed is 1.
+     */
+    static int exitCode(Exception e) {
+        if (e instanceof UnknownModelException) {
+            return ExitCode.USAGE;
+        }
+        if (e instanceof ModelNotInstalledException) {
+            return ExitCode.UNAVAILABLE;
+        }
+        return e instanceof ModelException ? ExitCode.FAILED : VoicechatCli.exitCode(e);
     }
 
     interface Action {
