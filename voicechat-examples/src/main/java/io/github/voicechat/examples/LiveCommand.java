@@ -27,8 +27,12 @@ final class LiveCommand implements Callable<Integer> {
     @Mixin
     EngineSelection engines = new EngineSelection();
 
+    @Mixin
+    LlmOptions llm = new LlmOptions();
+
     @Override
     public Integer call() throws Exception {
+        var responder = llm.responder();
         EngineProvider<SpeechRecognizer> asr = engines.asrProvider();
         EngineProvider<EchoCanceller> aec = engines.aecProvider(true);
         var vad = engines.vadProvider();
@@ -51,15 +55,15 @@ final class LiveCommand implements Callable<Integer> {
         VoicePipeline.Builder b = VoicePipeline.builder()
                 .vad(() -> vad.create(engines.vadOptions())).asr(() -> asr.create(engines.asrOptions()))
                 .tts(() -> tts.create(engines.ttsOptions()))
-                .responder(Responders.echo()).listener(new Timeline(System.out));
+                .responder(responder).listener(new Timeline(System.out));
         if (aec != null) {
             b.echoCanceller(() -> aec.create(engines.aecOptions()));
         }
         VoiceSession session = b.build().openSession(mic, speaker);
         Thread hook = new Thread(session::close, "voicechat-live-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        System.out.println("listening (echo cancellation " + (aec == null ? "off" : aec.id())
-                + "); speak, and press Ctrl-C to end");
+        System.out.println("listening (echo cancellation " + (aec == null ? "off" : aec.id()) + ", responder "
+                + llm.describe() + "); speak, and press Ctrl-C to end");
         session.start();
         session.awaitTermination(Duration.ofDays(1));
         try {

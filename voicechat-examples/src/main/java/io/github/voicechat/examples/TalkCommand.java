@@ -1,5 +1,6 @@
 package io.github.voicechat.examples;
 
+import io.github.voicechat.Responder;
 import io.github.voicechat.SessionReport;
 import io.github.voicechat.TurnReport;
 import io.github.voicechat.VoicePipeline;
@@ -46,7 +47,7 @@ final class TalkCommand implements Callable<Integer> {
         Path in;
 
         @Option(names = "--demo", description = "Synthesise a scripted user (a second voice, pauses, a cough and an"
-                + " interruption) and talk to it with the echo responder.")
+                + " interruption) and talk to it with the echo responder, or the model of --llm-url.")
         boolean demo;
     }
 
@@ -72,14 +73,18 @@ final class TalkCommand implements Callable<Integer> {
     @Mixin
     EngineSelection engines = new EngineSelection();
 
+    @Mixin
+    LlmOptions llm = new LlmOptions();
+
     @Override
     public Integer call() throws Exception {
+        Responder responder = llm.responder();
         EngineProvider<VoiceActivityDetector> vad = engines.vadProvider();
         EngineProvider<SpeechRecognizer> asr = engines.asrProvider();
         EngineProvider<SpeechSynthesizer> tts = engines.ttsProvider();
         EngineProvider<EchoCanceller> aec = engines.aecProvider(false);
-        System.out.printf(Locale.ROOT, "engines: vad=%s asr=%s tts=%s aec=%s; clock=%s%n", vad.id(), asr.id(),
-                tts.id(), aec == null ? "off" : aec.id(), realtime ? "real" : "virtual");
+        System.out.printf(Locale.ROOT, "engines: vad=%s asr=%s tts=%s aec=%s; responder=%s; clock=%s%n", vad.id(),
+                asr.id(), tts.id(), aec == null ? "off" : aec.id(), llm.describe(), realtime ? "real" : "virtual");
 
         AudioData user;
         Path userWav;
@@ -97,7 +102,7 @@ final class TalkCommand implements Callable<Integer> {
                 .vad(() -> vad.create(engines.vadOptions()))
                 .asr(() -> asr.create(engines.asrOptions()))
                 .tts(() -> tts.create(engines.ttsOptions()))
-                .responder(Responders.echo())
+                .responder(responder)
                 .clock(clock)
                 .outputSampleRateHz(outputRateHz);
         if (aec != null) {
@@ -157,6 +162,8 @@ final class TalkCommand implements Callable<Integer> {
             m.put("barged_in", t.bargedIn());
             m.put("barge_in_latency_ms", t.bargeInLatencyMs());
             m.put("false_alarms", t.falseAlarms());
+            m.put("model_first_token_ms", t.modelFirstTokenMs());
+            m.put("model_first_clause_ms", t.modelFirstClauseMs());
             turns.add(m);
             if (!Double.isNaN(t.firstAudioLatencyMs())) {
                 latencySum += t.firstAudioLatencyMs();

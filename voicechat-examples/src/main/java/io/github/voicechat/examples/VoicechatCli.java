@@ -20,6 +20,8 @@ public final class VoicechatCli implements Runnable {
     /** Runs the command line and returns its exit code (tests call this; only main exits). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new VoicechatCli());
+        // "@FILE" is an option value of ours (--system @prompt.txt), not one of picocli's argument files.
+        cli.setExpandAtFiles(false);
         for (Class<?> optional : optionalCommands()) {
             try {
                 cli.addSubcommand(optional.getDeclaredConstructor().newInstance());

@@ -54,11 +54,12 @@ public final class ChatCompletionServer implements AutoCloseable {
     /**
      * One request as the server saw it.
      *
-     * @param body         the JSON body
+     * @param body          the JSON body
+     * @param authorization its Authorization header, or null
      * @param receivedNanos System.nanoTime() when it arrived
      * @param endedNanos    System.nanoTime() when its stream ended (completed, or the disconnect was noticed)
      */
-    public record Request(JsonNode body, long receivedNanos, CompletableFuture<Outcome> outcome,
+    public record Request(JsonNode body, String authorization, long receivedNanos, CompletableFuture<Outcome> outcome,
             CompletableFuture<Long> endedNanos) {
 
         /** The {@code messages} as (role, content) pairs; a tool-call message has empty content. */
@@ -328,8 +329,8 @@ public final class ChatCompletionServer implements AutoCloseable {
                 ex.sendResponseHeaders(400, -1);
                 return;
             }
-            Request request = new Request(body, System.nanoTime(), new CompletableFuture<>(),
-                    new CompletableFuture<>());
+            Request request = new Request(body, ex.getRequestHeaders().getFirst("Authorization"), System.nanoTime(),
+                    new CompletableFuture<>(), new CompletableFuture<>());
             requests.add(request);
             arrivals.add(request);
             Reply reply = replies.poll();
@@ -497,11 +498,27 @@ public final class ChatCompletionServer implements AutoCloseable {
         server.closing.await();
     }
 
-    /** The stand-alone server's answer: the user's words, then enough sentences to interrupt. */
+    /**
+     * The stand-alone server's answer, a scripted "model" for {@code talk --demo}: short answers to the weather, a
+     * stop and a goodbye, a long one (to be interrupted) about the news, and otherwise the user's words.
+     */
     public static String demoAnswer(String userText) {
         String heard = userText == null || userText.isBlank() ? "nothing" : userText.strip();
-        return "I heard you say " + heard + ". That is a fine thing to talk about. "
-                + "I am a scripted model on this machine, so my answers are always a little long. "
-                + "You can interrupt me at any moment, and I will stop talking.";
+        String t = heard.toLowerCase(Locale.ROOT);
+        if (t.contains("weather")) {
+            return "It is sunny and mild today.";
+        }
+        if (t.contains("news") || t.contains("harbour") || t.contains("harbor")) {
+            return "Here is the news. The harbour opens a new pier next week. The ferries will run every hour all"
+                    + " summer, and the old fish market becomes a concert hall. In sport, the rowing club won the"
+                    + " regatta for the third year running.";
+        }
+        if (t.contains("stop")) {
+            return "Okay, I stopped.";
+        }
+        if (t.contains("thank") || t.contains("goodbye") || t.contains("bye")) {
+            return "You are welcome. Goodbye!";
+        }
+        return "I heard you say " + heard + ".";
     }
 }
