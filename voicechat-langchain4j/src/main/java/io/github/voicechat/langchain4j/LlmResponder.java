@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,8 @@ public final class LlmResponder implements Responder {
     private final long toolFillerAfterNanos;
     private final long toolTimeoutNanos;
     private final int maxToolRounds;
+    /** The time base of the timeouts: System::nanoTime, or a test's hand-moved time. */
+    private final LongSupplier nanoTime;
 
     private LlmResponder(Builder b) {
         this.model = b.model;
@@ -84,6 +87,7 @@ public final class LlmResponder implements Responder {
         this.toolFillerAfterNanos = b.toolFillerAfter.toNanos();
         this.toolTimeoutNanos = b.toolTimeout.toNanos();
         this.maxToolRounds = b.maxToolRounds;
+        this.nanoTime = b.nanoTime;
     }
 
     public static Builder builder(StreamingChatModel model) {
@@ -140,7 +144,7 @@ public final class LlmResponder implements Responder {
                 if (!toolSpecifications.isEmpty()) {
                     request.toolSpecifications(toolSpecifications);
                 }
-                ModelStream stream = ModelStream.open(model, request.build(), sink::firstToken);
+                ModelStream stream = ModelStream.open(model, request.build(), sink::firstToken, nanoTime);
                 Outcome outcome;
                 try {
                     outcome = stream(stream);
@@ -183,26 +187,31 @@ public final class LlmResponder implements Responder {
             }
         }
 
-        /** Takes the stream's events until it completes, fails, times out or the session cancels the answer. */
+        /**
+         * Takes the stream's events until it completes, fails, times out or the session cancels the answer. Events
+         * already queued are taken before a deadline is judged: writing a clause can block for as long as the
+         * session takes to play it (back-pressure), and tokens that arrived meanwhile are not a stall.
+         */
         private Outcome stream(ModelStream stream) throws InterruptedException {
             while (true) {
                 if (sink.isCancelled()) {
                     return Outcome.CANCELLED;
                 }
-                long now = System.nanoTime();
                 long firstToken = stream.firstTokenNanos();
                 long deadline = firstToken == 0 ? stream.startedNanos() + firstTokenTimeoutNanos
                         : Math.max(stream.lastEventNanos(), firstToken) + stallTimeoutNanos;
-                if (now - deadline >= 0) {
-                    failure = firstToken == 0
-                            ? new LlmException("no first token from the model within "
-                                    + firstTokenTimeoutNanos / 1_000_000 + " ms")
-                            : new LlmException("the model's stream stalled: nothing for "
-                                    + stallTimeoutNanos / 1_000_000 + " ms");
-                    return Outcome.FAILED;
-                }
-                ModelStream.Event event = stream.poll(Math.min(deadline - now, POLL_MS * 1_000_000));
-                if (event instanceof ModelStream.Text t) {
+                long wait = Math.max(0, Math.min(deadline - nanoTime.getAsLong(), POLL_MS * 1_000_000));
+                ModelStream.Event event = stream.poll(wait);
+                if (event == null) {
+                    if (nanoTime.getAsLong() - deadline >= 0) {
+                        failure = firstToken == 0
+                                ? new LlmException("no first token from the model within "
+                                        + firstTokenTimeoutNanos / 1_000_000 + " ms")
+                                : new LlmException("the model's stream stalled: nothing for "
+                                        + stallTimeoutNanos / 1_000_000 + " ms");
+                        return Outcome.FAILED;
+                    }
+                } else if (event instanceof ModelStream.Text t) {
                     if (!clauses.append(t.text(), this::say)) {
                         return Outcome.CANCELLED;
                     }
@@ -217,7 +226,7 @@ public final class LlmResponder implements Responder {
                     failure = f.error();
                     return Outcome.FAILED;
                 }
-                // ToolToken or nothing: the deadlines above decide
+                // a ToolToken is a sign of life only; the call itself comes with Completed
             }
         }
 
@@ -260,29 +269,27 @@ public final class LlmResponder implements Responder {
             }, "voicechat-llm-tool-" + call.name());
             worker.setDaemon(true);
             worker.start();
-            long started = System.nanoTime();
+            long started = nanoTime.getAsLong();
             try {
                 while (true) {
                     if (sink.isCancelled()) {
                         return null;
                     }
-                    long now = System.nanoTime();
-                    if (!fillerSaid && !toolFiller.isBlank() && now - started >= toolFillerAfterNanos) {
+                    if (!fillerSaid && !toolFiller.isBlank() && nanoTime.getAsLong() - started >= toolFillerAfterNanos) {
                         fillerSaid = true;
                         if (!say(toolFiller + " ")) {
                             return null;
                         }
-                        continue;
-                    }
-                    if (now - started >= toolTimeoutNanos) {
-                        fail(new LlmException("tool " + call.name() + " gave no result within "
-                                + toolTimeoutNanos / 1_000_000 + " ms"));
-                        return null;
                     }
                     try {
-                        return result.get(POLL_MS, TimeUnit.MILLISECONDS);
+                        // A result that came while the filler was being said counts, whatever the clock says now.
+                        return result.get(result.isDone() ? 0 : POLL_MS, TimeUnit.MILLISECONDS);
                     } catch (TimeoutException e) {
-                        // poll again
+                        if (nanoTime.getAsLong() - started >= toolTimeoutNanos) {
+                            fail(new LlmException("tool " + call.name() + " gave no result within "
+                                    + toolTimeoutNanos / 1_000_000 + " ms"));
+                            return null;
+                        }
                     } catch (ExecutionException e) {
                         // The model decides what to say about a failed tool, as with LangChain4j's AI services.
                         return "The tool " + call.name() + " failed: " + describe(e.getCause());
@@ -314,6 +321,7 @@ public final class LlmResponder implements Responder {
         private Duration toolFillerAfter = Duration.ZERO;
         private Duration toolTimeout = Duration.ofSeconds(10);
         private int maxToolRounds = 5;
+        private LongSupplier nanoTime = System::nanoTime;
 
         private Builder(StreamingChatModel model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -398,6 +406,12 @@ public final class LlmResponder implements Responder {
                 throw new IllegalArgumentException("maxToolRounds must be at least 1, was " + rounds);
             }
             this.maxToolRounds = rounds;
+            return this;
+        }
+
+        /** Tests only: the time base of the timeouts (the waits themselves stay real, at most {@value LlmResponder#POLL_MS} ms). */
+        Builder nanoTime(LongSupplier source) {
+            this.nanoTime = Objects.requireNonNull(source);
             return this;
         }
 

@@ -14,6 +14,7 @@ import dev.langchain4j.model.chat.response.StreamingHandle;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,8 @@ public final class ModelStream implements StreamingChatResponseHandler {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ConnectionAbort connection = new ConnectionAbort();
     private final Runnable onFirstToken;
-    private final long startedNanos = System.nanoTime();
+    private final LongSupplier nanoTime;
+    private final long startedNanos;
     private volatile StreamingHandle handle;
     private volatile boolean closed;
     private volatile boolean ended;
@@ -60,13 +62,19 @@ public final class ModelStream implements StreamingChatResponseHandler {
     private volatile long lastEventNanos;
     private volatile long closedNanos;
 
-    private ModelStream(Runnable onFirstToken) {
+    private ModelStream(Runnable onFirstToken, LongSupplier nanoTime) {
         this.onFirstToken = onFirstToken;
+        this.nanoTime = nanoTime;
+        this.startedNanos = nanoTime.getAsLong();
     }
 
-    /** Starts a call; its events arrive in {@link #poll}. A model that throws at once yields a {@link Failed}. */
-    public static ModelStream open(StreamingChatModel model, ChatRequest request, Runnable onFirstToken) {
-        ModelStream s = new ModelStream(onFirstToken);
+    /**
+     * Starts a call; its events arrive in {@link #poll}. A model that throws at once yields a {@link Failed}.
+     * {@code nanoTime} stamps the events (System::nanoTime; tests move time themselves).
+     */
+    public static ModelStream open(StreamingChatModel model, ChatRequest request, Runnable onFirstToken,
+            LongSupplier nanoTime) {
+        ModelStream s = new ModelStream(onFirstToken, nanoTime);
         s.connection.bind();
         try {
             model.chat(request, s);
@@ -204,13 +212,13 @@ public final class ModelStream implements StreamingChatResponseHandler {
             }
             return false;
         }
-        lastEventNanos = System.nanoTime();
+        lastEventNanos = nanoTime.getAsLong();
         return true;
     }
 
     private void token() {
         if (firstTokenNanos == 0) {
-            firstTokenNanos = System.nanoTime();
+            firstTokenNanos = nanoTime.getAsLong();
             onFirstToken.run();
         }
     }
