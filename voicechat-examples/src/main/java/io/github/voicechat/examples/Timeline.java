@@ -52,7 +52,7 @@ final class Timeline implements SessionListener {
         if (Double.isNaN(r.modelFirstTokenMs()) && Double.isNaN(r.modelFirstClauseMs())) {
             return "";
         }
-        return String.format(Locale.ROOT, "; model: first token %s, first clause %s after the end of turn",
+        return String.format(Locale.ROOT, "; model: first token %s, first clause %s after the end of turn (wall clock)",
                 ms(r.modelFirstTokenMs()), ms(r.modelFirstClauseMs()));
     }
 

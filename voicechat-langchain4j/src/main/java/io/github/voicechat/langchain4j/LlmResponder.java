@@ -110,7 +110,8 @@ public final class LlmResponder implements Responder {
             messages.add(SystemMessage.from(systemPrompt));
         }
         for (ConversationTurn t : request.history()) {
-            messages.add(t.role() == ConversationTurn.Role.USER ? UserMessage.from(t.text()) : AiMessage.from(t.text()));
+            messages.add(t.role() == ConversationTurn.Role.USER
+                    ? UserMessage.from(t.text()) : AiMessage.from(t.text()));
         }
         messages.add(UserMessage.from(request.transcript()));
         return messages;
@@ -275,7 +276,8 @@ public final class LlmResponder implements Responder {
                     if (sink.isCancelled()) {
                         return null;
                     }
-                    if (!fillerSaid && !toolFiller.isBlank() && nanoTime.getAsLong() - started >= toolFillerAfterNanos) {
+                    boolean fillerDue = nanoTime.getAsLong() - started >= toolFillerAfterNanos;
+                    if (!fillerSaid && !toolFiller.isBlank() && fillerDue) {
                         fillerSaid = true;
                         if (!say(toolFiller + " ")) {
                             return null;
@@ -409,7 +411,7 @@ public final class LlmResponder implements Responder {
             return this;
         }
 
-        /** Tests only: the time base of the timeouts (the waits themselves stay real, at most {@value LlmResponder#POLL_MS} ms). */
+        /** Tests only: the time base of the timeouts (the waits stay real, {@value LlmResponder#POLL_MS} ms at most). */
         Builder nanoTime(LongSupplier source) {
             this.nanoTime = Objects.requireNonNull(source);
             return this;

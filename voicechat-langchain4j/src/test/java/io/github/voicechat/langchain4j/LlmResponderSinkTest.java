@@ -245,7 +245,8 @@ class LlmResponderSinkTest {
                 .respond(ask("go"), sink);
 
         assertThat(server.requests()).hasSize(2);
-        assertThat(server.requests().get(1).messages().get(2).content()).isEqualTo("There is no tool called nonexistent.");
+        assertThat(server.requests().get(1).messages().get(2).content())
+                .isEqualTo("There is no tool called nonexistent.");
         assertThat(sink.errors).singleElement().extracting(Throwable::getMessage)
                 .isEqualTo("the model asked for tools more than 1 times in one answer");
         assertThat(sink.text.toString()).endsWith("Sorry. ");

@@ -157,7 +157,7 @@ public final class ChatCompletionServer implements AutoCloseable {
             return new Reply(200, null, List.of(), 0, 0, false, -1, 0, null, null, null);
         }
 
-        /** Asks for one tool call, streaming its JSON arguments in small pieces, and ends with finish_reason tool_calls. */
+        /** Asks for one tool call, its JSON arguments streamed in small pieces; ends with finish_reason tool_calls. */
         public static Reply toolCall(String id, String name, String argumentsJson) {
             List<String> pieces = new ArrayList<>();
             for (int i = 0; i < argumentsJson.length(); i += 6) {
