@@ -60,16 +60,11 @@ final class LiveCommand implements Callable<Integer> {
             b.echoCanceller(() -> aec.create(engines.aecOptions()));
         }
         VoiceSession session = b.build().openSession(mic, speaker);
-        Thread hook = new Thread(session::close, "voicechat-live-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        System.out.println("listening (echo cancellation " + (aec == null ? "off" : aec.id()) + ", responder "
-                + llm.describe() + "); speak, and press Ctrl-C to end");
-        session.start();
-        session.awaitTermination(Duration.ofDays(1));
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running and closes the session
+        try (CliExit.Registration onExit = CliExit.onExit(session::close)) {
+            System.out.println("listening (echo cancellation " + (aec == null ? "off" : aec.id()) + ", responder "
+                    + llm.describe() + "); speak, and press Ctrl-C to end");
+            session.start();
+            session.awaitTermination(Duration.ofDays(1));
         }
         session.close();
         return 0;

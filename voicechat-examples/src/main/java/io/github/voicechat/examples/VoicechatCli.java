@@ -14,11 +14,17 @@ public final class VoicechatCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        CliExit.install();
         System.exit(run(args));
     }
 
     /** Runs the command line and returns its exit code (tests call this; only main exits). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The whole command tree with its error handling, ready to execute. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new VoicechatCli());
         // "@FILE" is an option value of ours (--system @prompt.txt), not one of picocli's argument files.
         cli.setExpandAtFiles(false);
@@ -33,7 +39,7 @@ public final class VoicechatCli implements Runnable {
             commandLine.getErr().println("error: " + ex.getMessage());
             return 2;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     /** Commands contributed by other parts of the build (models, vad), if present. */

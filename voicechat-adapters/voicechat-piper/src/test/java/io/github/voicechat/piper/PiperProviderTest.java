@@ -71,6 +71,7 @@ class PiperProviderTest {
 
     @Test
     void anInstalledVoiceIsAvailableAndSynthesises() throws Exception {
+        RequireEspeak.require();
         PiperProvider p = new PiperProvider(ID, 110, storeWithTinyVoice());
         assertThat(p.unavailableReason()).isEmpty();
         try (PiperSynthesizer tts = p.create(EngineOptions.of(java.util.Map.of("beam", "2000")))) { // foreign keys ignored
@@ -83,6 +84,7 @@ class PiperProviderTest {
 
     @Test
     void theModelManagerLoadsPiperVoicesThroughTheServiceLoadedLoader() throws Exception {
+        RequireEspeak.require();
         try (ModelManager manager = ModelManager.newBuilder().store(storeWithTinyVoice()).build();
              ModelHandle<PiperVoice> handle = manager.acquire(ID, PiperVoice.class);
              PiperSynthesizer tts = PiperSynthesizer.create(handle.model(), EngineOptions.EMPTY)) {

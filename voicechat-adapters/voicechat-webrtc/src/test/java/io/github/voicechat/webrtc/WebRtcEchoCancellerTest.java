@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,11 @@ import org.junit.jupiter.api.Test;
  * (seeded Gaussian taps decaying with a 15 ms time constant, 0.3 of the direct path).
  */
 class WebRtcEchoCancellerTest {
+
+    @BeforeEach
+    void nativeLibrary() {
+        RequireWebRtcNative.require();
+    }
 
     static float[] echoPath(float[] far, int rateHz) {
         int delay = rateHz * 40 / 1000;

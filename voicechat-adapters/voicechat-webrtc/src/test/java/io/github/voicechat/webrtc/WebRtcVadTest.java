@@ -11,9 +11,15 @@ import io.github.voicechat.spi.VoiceActivityDetector;
 import io.github.voicechat.testkit.SharedData;
 import io.github.voicechat.vad.SpeechSegmenter;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class WebRtcVadTest {
+
+    @BeforeEach
+    void nativeLibrary() {
+        RequireWebRtcNative.require();
+    }
 
     @Test
     void providerIsFoundBelowSilero() {
