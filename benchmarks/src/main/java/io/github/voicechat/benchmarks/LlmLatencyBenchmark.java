@@ -4,6 +4,8 @@ import io.github.voicechat.SessionEvent;
 import io.github.voicechat.SessionReport;
 import io.github.voicechat.SessionState;
 import io.github.voicechat.TurnPolicy;
+import io.github.voicechat.benchmarks.RealPipelineBenchmark.TimedSynthesizer;
+import io.github.voicechat.benchmarks.RealPipelineBenchmark.TimingSink;
 import io.github.voicechat.TurnReport;
 import io.github.voicechat.VoicePipeline;
 import io.github.voicechat.VoiceSession;
@@ -15,7 +17,6 @@ import io.github.voicechat.spi.EngineProvider;
 import io.github.voicechat.spi.Engines;
 import io.github.voicechat.spi.SpeechRecognizer;
 import io.github.voicechat.spi.SpeechSynthesizer;
-import io.github.voicechat.spi.SynthesisSink;
 import io.github.voicechat.spi.VoiceActivityDetector;
 import io.github.voicechat.testkit.ChatCompletionServer;
 import io.github.voicechat.testkit.ChatCompletionServer.Reply;
@@ -33,8 +34,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * server ({@link ChatCompletionServer}) streaming at a fixed token rate, over real HTTP through LangChain4j's OpenAI
  * client.
  *
- * <p>The user (a second FreeTTS voice) says "good morning" and pauses (a fresh recogniser's first utterance is slow), asks
- * about the weather, asks for the news and interrupts the long answer with "stop that please", then says goodbye.
+ * <p>The user (a second FreeTTS voice) says "good morning" and pauses (a fresh recogniser's first utterance is
+ * slow), asks about the weather, asks for the news and interrupts the long answer with "stop that please", then says
+ * goodbye.
  * Each turn's wait from the end of the user's speech to the first bot sample is split into:
  * <ol>
  *   <li><b>end of turn</b>: end of speech (audio time on the paced source) to the session's end-of-turn decision
@@ -157,56 +159,6 @@ public final class LlmLatencyBenchmark {
     record Stamped(SessionEvent event, long nanos) {
     }
 
-    /** Records when each synthesis started and when its first audio came out. */
-    static final class TimedSynthesizer implements SpeechSynthesizer {
-        private final SpeechSynthesizer inner;
-        final List<long[]> calls = new CopyOnWriteArrayList<>(); // {start, firstAudio}
-
-        TimedSynthesizer(SpeechSynthesizer inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public int sampleRateHz() {
-            return inner.sampleRateHz();
-        }
-
-        @Override
-        public void synthesize(String text, SynthesisSink sink) {
-            long[] call = {System.nanoTime(), 0};
-            calls.add(call);
-            inner.synthesize(text, new SynthesisSink() {
-                @Override
-                public boolean audio(float[] samples, int offset, int length) {
-                    if (call[1] == 0) {
-                        call[1] = System.nanoTime();
-                    }
-                    return sink.audio(samples, offset, length);
-                }
-
-                @Override
-                public void textMark(int endChar) {
-                    sink.textMark(endChar);
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return sink.isCancelled();
-                }
-            });
-        }
-
-        /** The first call that started at or after {@code nanos}, or null. */
-        long[] firstCallAfter(long nanos) {
-            return calls.stream().filter(c -> c[0] >= nanos).findFirst().orElse(null);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-    }
-
     /** One turn's split, in ms. */
     record Split(int session, int turn, double endOfTurn, double asr, double ttft, double clause, double tts,
             double playout, double total, double audible, double streamClosedAfterConfirm, String transcript) {
@@ -250,7 +202,7 @@ public final class LlmLatencyBenchmark {
                         .listener(e -> events.add(new Stamped(e, System.nanoTime())))
                         .build();
                 int maxWrites = (int) (script.samples().length / (double) script.rateHz() * 50) + 3000;
-                RealPipelineBenchmark.TimingSink sink = new RealPipelineBenchmark.TimingSink(maxWrites);
+                TimingSink sink = new TimingSink(maxWrites);
                 int requestsBefore = server.requests().size();
                 String loadBefore = PipelineBenchmark.loadAverage();
                 SessionReport report;
@@ -280,7 +232,7 @@ public final class LlmLatencyBenchmark {
     }
 
     static List<Split> analyse(int session, SessionReport report, List<Stamped> events, TimedSynthesizer synth,
-            RealPipelineBenchmark.TimingSink sink, List<ChatCompletionServer.Request> requests) throws Exception {
+            TimingSink sink, List<ChatCompletionServer.Request> requests) throws Exception {
         long startNanos = events.stream().filter(e -> e.event() instanceof SessionEvent.StateChanged c
                 && c.to() == SessionState.LISTENING && c.atMs() == 0).findFirst().orElseThrow().nanos();
         List<Split> out = new ArrayList<>();
@@ -347,7 +299,7 @@ public final class LlmLatencyBenchmark {
     }
 
     /** The first sink write at or after {@code nanos} whose peak exceeds {@code threshold}, or -1. */
-    private static int firstWriteAfter(RealPipelineBenchmark.TimingSink sink, long nanos, float threshold) {
+    private static int firstWriteAfter(TimingSink sink, long nanos, float threshold) {
         for (int k = 0; k < Math.min(sink.writes, sink.writeNanos.length); k++) {
             if (sink.writeNanos[k] >= nanos && sink.peak[k] > threshold) {
                 return k;

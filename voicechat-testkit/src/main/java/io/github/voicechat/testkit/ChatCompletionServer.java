@@ -104,32 +104,18 @@ public final class ChatCompletionServer implements AutoCloseable {
 
     /** What to send for one request. Immutable; build with the static factories and the {@code with} methods. */
     public static final class Reply {
-        final int status;
-        final String errorBody;
-        final List<String> tokens;
-        final long firstTokenDelayMs;
-        final long tokenDelayMs;
-        final boolean sendHeaders;
-        final int malformedAfter;
-        final int stallAfter;
-        final String toolCallId;
-        final String toolName;
-        final String toolArguments;
+        private int status = 200;
+        private String errorBody;
+        private List<String> tokens = List.of();
+        private long firstTokenDelayMs;
+        private long tokenDelayMs;
+        private boolean sendHeaders = true;
+        private int malformedAfter = -1;
+        private int stallAfter = -1;
+        private String toolCallId;
+        private String toolName;
 
-        private Reply(int status, String errorBody, List<String> tokens, long firstTokenDelayMs, long tokenDelayMs,
-                boolean sendHeaders, int malformedAfter, int stallAfter, String toolCallId, String toolName,
-                String toolArguments) {
-            this.status = status;
-            this.errorBody = errorBody;
-            this.tokens = List.copyOf(tokens);
-            this.firstTokenDelayMs = firstTokenDelayMs;
-            this.tokenDelayMs = tokenDelayMs;
-            this.sendHeaders = sendHeaders;
-            this.malformedAfter = malformedAfter;
-            this.stallAfter = stallAfter;
-            this.toolCallId = toolCallId;
-            this.toolName = toolName;
-            this.toolArguments = toolArguments;
+        private Reply() {
         }
 
         /** Streams {@code text} as tokens: each word with the space before it, punctuation on its own. */
@@ -138,23 +124,29 @@ public final class ChatCompletionServer implements AutoCloseable {
         }
 
         public static Reply tokens(List<String> tokens) {
-            return new Reply(200, null, tokens, 0, 0, true, -1, -1, null, null, null);
+            Reply r = new Reply();
+            r.tokens = List.copyOf(tokens);
+            return r;
         }
 
         /** An HTTP error with an OpenAI-style error body. */
         public static Reply status(int status, String message) {
-            String body = "{\"error\":{\"message\":" + quote(message) + ",\"type\":\"server_error\"}}";
-            return new Reply(status, body, List.of(), 0, 0, true, -1, -1, null, null, null);
+            Reply r = new Reply();
+            r.status = status;
+            r.errorBody = "{\"error\":{\"message\":" + quote(message) + ",\"type\":\"server_error\"}}";
+            return r;
         }
 
         /** Sends the response headers and then nothing at all, until the client gives up or the server closes. */
         public static Reply silentAfterHeaders() {
-            return new Reply(200, null, List.of(), 0, 0, true, -1, 0, null, null, null);
+            return new Reply().withStallAfter(0);
         }
 
         /** Sends not even the response headers until the server closes. */
         public static Reply noHeaders() {
-            return new Reply(200, null, List.of(), 0, 0, false, -1, 0, null, null, null);
+            Reply r = silentAfterHeaders();
+            r.sendHeaders = false;
+            return r;
         }
 
         /** Asks for one tool call, its JSON arguments streamed in small pieces; ends with finish_reason tool_calls. */
@@ -163,31 +155,53 @@ public final class ChatCompletionServer implements AutoCloseable {
             for (int i = 0; i < argumentsJson.length(); i += 6) {
                 pieces.add(argumentsJson.substring(i, Math.min(argumentsJson.length(), i + 6)));
             }
-            return new Reply(200, null, pieces, 0, 0, true, -1, -1, id, name, argumentsJson);
+            Reply r = tokens(pieces);
+            r.toolCallId = id;
+            r.toolName = name;
+            return r;
         }
 
         /** Waits this long before the first token (the model's "time to first token"). */
         public Reply withFirstTokenDelayMs(long ms) {
-            return new Reply(status, errorBody, tokens, ms, tokenDelayMs, sendHeaders, malformedAfter, stallAfter,
-                    toolCallId, toolName, toolArguments);
+            Reply r = copy();
+            r.firstTokenDelayMs = ms;
+            return r;
         }
 
         /** Waits this long between tokens (1000 / tokens per second). */
         public Reply withTokenDelayMs(long ms) {
-            return new Reply(status, errorBody, tokens, firstTokenDelayMs, ms, sendHeaders, malformedAfter,
-                    stallAfter, toolCallId, toolName, toolArguments);
+            Reply r = copy();
+            r.tokenDelayMs = ms;
+            return r;
         }
 
         /** After {@code n} tokens sends a chunk that is not JSON, then the rest of the tokens. */
         public Reply withMalformedChunkAfter(int n) {
-            return new Reply(status, errorBody, tokens, firstTokenDelayMs, tokenDelayMs, sendHeaders, n, stallAfter,
-                    toolCallId, toolName, toolArguments);
+            Reply r = copy();
+            r.malformedAfter = n;
+            return r;
         }
 
         /** After {@code n} tokens sends nothing more (keeping the connection open) until the client leaves. */
         public Reply withStallAfter(int n) {
-            return new Reply(status, errorBody, tokens, firstTokenDelayMs, tokenDelayMs, sendHeaders, malformedAfter,
-                    n, toolCallId, toolName, toolArguments);
+            Reply r = copy();
+            r.stallAfter = n;
+            return r;
+        }
+
+        private Reply copy() {
+            Reply r = new Reply();
+            r.status = status;
+            r.errorBody = errorBody;
+            r.tokens = tokens;
+            r.firstTokenDelayMs = firstTokenDelayMs;
+            r.tokenDelayMs = tokenDelayMs;
+            r.sendHeaders = sendHeaders;
+            r.malformedAfter = malformedAfter;
+            r.stallAfter = stallAfter;
+            r.toolCallId = toolCallId;
+            r.toolName = toolName;
+            return r;
         }
 
         /** The text the tokens spell. */
