@@ -312,7 +312,7 @@ public final class LlmLatencyBenchmark {
         System.out.println("  turn  end-of-turn     ASR    TTFT  clause     TTS  playout  = first sample  audible"
                 + "  confirm->closed  transcript");
         for (Split s : splits) {
-            System.out.printf(Locale.ROOT, "  %4d %12.0f %7.0f %7.0f %7.0f %7.1f %8.1f %15.0f %8.0f %16.1f  \"%s\"%n",
+            System.out.printf(Locale.ROOT, "  %4d %12.0f %7.0f %7.0f %7.0f %7.1f %8.1f %15.0f %8.0f %16.2f  \"%s\"%n",
                     s.turn(), s.endOfTurn(), s.asr(), s.ttft(), s.clause(), s.tts(), s.playout(), s.total(),
                     s.audible(), s.streamClosedAfterConfirm(), s.transcript());
         }
