@@ -1,18 +1,23 @@
 package io.github.voicechat.langchain4j.internal;
 
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Collects a model's tokens and hands out complete clauses, so that synthesis starts on the first clause rather than
  * on the whole answer.
  *
- * <p>A clause ends where the session's response worker cuts text for synthesis: a run of {@code . ! ? ; :} followed
- * by whitespace, or a line break. Cutting anywhere else (at commas, say) would gain nothing, because the worker holds
+ * <p>A clause ends where the session's response worker cuts text for synthesis: a run of {@code . ! ? ; :} or line
+ * breaks followed by whitespace. Cutting anywhere else (at commas, say) would gain nothing, because the worker holds
  * text until one of those boundaries. A period is only known to end a clause once the next character is known to be
  * whitespace ({@code 3.14}, {@code e.g.}), so a clause is released together with the one whitespace character after
  * it. Markdown emphasis and code marks ({@code * _ `} and leading {@code #}) are dropped: they are not speech.
  */
 public final class ClauseSplitter {
+
+    /** The session's own synthesis boundary (its response worker's rule): punctuation or a line break, then space. */
+    private static final Pattern CLAUSE_END = Pattern.compile("[.!?;:\\n]+(?=\\s)");
 
     private final StringBuilder pending = new StringBuilder();
 
@@ -44,28 +49,8 @@ public final class ClauseSplitter {
 
     /** The end (exclusive, after one whitespace character) of the first complete clause, or -1. */
     private int clauseEnd() {
-        int n = pending.length();
-        for (int i = 0; i < n; i++) {
-            char c = pending.charAt(i);
-            if (c == '\n') {
-                return i + 1;
-            }
-            if (isClausePunctuation(c) && i + 1 < n) {
-                int j = i + 1;
-                while (j < n && isClausePunctuation(pending.charAt(j))) {
-                    j++;
-                }
-                if (j < n && Character.isWhitespace(pending.charAt(j))) {
-                    return j + 1;
-                }
-                i = j - 1;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean isClausePunctuation(char c) {
-        return c == '.' || c == '!' || c == '?' || c == ';' || c == ':';
+        Matcher m = CLAUSE_END.matcher(pending);
+        return m.find() ? m.end() + 1 : -1;
     }
 
     /** Drops markdown marks that a synthesizer would read aloud or stumble on. */

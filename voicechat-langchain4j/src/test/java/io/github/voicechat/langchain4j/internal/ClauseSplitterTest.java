@@ -37,16 +37,18 @@ class ClauseSplitterTest {
     }
 
     @Test
-    void aLineBreakEndsAClause() {
-        feed("First line\nsecond");
-        assertThat(clauses).containsExactly("First line\n");
-        assertThat(splitter.drain()).isEqualTo("second");
+    void aLineBreakEndsAClauseWhereTheSessionWouldCutIt() {
+        feed("First line\nsecond line\n");
+        assertThat(clauses).isEmpty(); // the session cuts at a line break only when whitespace follows it
+        feed("\nThird");
+        assertThat(clauses).containsExactly("First line\nsecond line\n\n");
+        assertThat(splitter.drain()).isEqualTo("Third");
     }
 
     @Test
     void markdownMarksAreNotSpoken() {
-        feed("## Answer\n", "This is **very** `important` and _new_ in snake_case. ");
-        assertThat(clauses).containsExactly(" Answer\n", "This is very important and new in snake_case. ");
+        feed("## Answer\n\n", "This is **very** `important` and _new_ in snake_case. ");
+        assertThat(clauses).containsExactly(" Answer\n\n", "This is very important and new in snake_case. ");
     }
 
     @Test
