@@ -37,6 +37,7 @@ final class LiveCommand implements Callable<Integer> {
         EngineProvider<EchoCanceller> aec = engines.aecProvider(true);
         var vad = engines.vadProvider();
         var tts = engines.ttsProvider();
+        engines.checkOptions(vad, asr, tts, aec);
         AudioSource mic;
         AudioSink speaker;
         try {
@@ -53,8 +54,8 @@ final class LiveCommand implements Callable<Integer> {
             return 3;
         }
         VoicePipeline.Builder b = VoicePipeline.builder()
-                .vad(() -> vad.create(engines.vadOptions())).asr(() -> asr.create(engines.asrOptions()))
-                .tts(() -> tts.create(engines.ttsOptions()))
+                .vad(() -> vad.create(engines.vadOptions(vad))).asr(() -> asr.create(engines.asrOptions()))
+                .tts(() -> tts.create(engines.ttsOptions())).turnPolicy(engines.turnPolicy())
                 .responder(responder).listener(new Timeline(System.out));
         if (aec != null) {
             b.echoCanceller(() -> aec.create(engines.aecOptions()));

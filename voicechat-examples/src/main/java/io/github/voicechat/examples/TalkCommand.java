@@ -3,6 +3,7 @@ package io.github.voicechat.examples;
 import io.github.voicechat.Responder;
 import io.github.voicechat.SessionReport;
 import io.github.voicechat.TurnReport;
+import io.github.voicechat.TurnPolicy;
 import io.github.voicechat.VoicePipeline;
 import io.github.voicechat.VoiceSession;
 import io.github.voicechat.audio.AudioData;
@@ -83,6 +84,8 @@ final class TalkCommand implements Callable<Integer> {
         EngineProvider<SpeechRecognizer> asr = engines.asrProvider();
         EngineProvider<SpeechSynthesizer> tts = engines.ttsProvider();
         EngineProvider<EchoCanceller> aec = engines.aecProvider(false);
+        engines.checkOptions(vad, asr, tts, aec);
+        TurnPolicy turnPolicy = engines.turnPolicy();
         System.out.printf(Locale.ROOT, "engines: vad=%s asr=%s tts=%s aec=%s; responder=%s; clock=%s%n", vad.id(),
                 asr.id(), tts.id(), aec == null ? "off" : aec.id(), llm.describe(), realtime ? "real" : "virtual");
 
@@ -90,7 +93,7 @@ final class TalkCommand implements Callable<Integer> {
         Path userWav;
         if (input.demo) {
             System.out.println("synthesising the demo user's side with " + tts.id() + " ...");
-            DemoScript script = DemoScript.synthesize(tts);
+            DemoScript script = DemoScript.synthesize(tts, turnPolicy);
             user = script.audio();
             userWav = null;
         } else {
@@ -99,9 +102,10 @@ final class TalkCommand implements Callable<Integer> {
         }
         Clock clock = realtime ? Clock.system() : new VirtualClock();
         VoicePipeline.Builder builder = VoicePipeline.builder()
-                .vad(() -> vad.create(engines.vadOptions()))
+                .vad(() -> vad.create(engines.vadOptions(vad)))
                 .asr(() -> asr.create(engines.asrOptions()))
                 .tts(() -> tts.create(engines.ttsOptions()))
+                .turnPolicy(turnPolicy)
                 .responder(responder)
                 .clock(clock)
                 .outputSampleRateHz(outputRateHz);

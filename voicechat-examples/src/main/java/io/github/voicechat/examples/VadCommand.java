@@ -41,7 +41,7 @@ public final class VadCommand implements Callable<Integer> {
      * stays above 0.5 for about two 32 ms chunks after speech ends (measured on the labelled LibriVox clips).
      */
     private static final Map<String, Map<String, String>> ENGINE_SEGMENTER_DEFAULTS =
-            Map.of("silero-vad-v6", Map.of(SpeechSegmenter.END_LATENCY_MS, "64"));
+            Map.of("silero-vad-v6", Map.of(SpeechSegmenter.END_LATENCY_MS.key(), "64"));
 
     @Parameters(index = "0", paramLabel = "IN.wav", description = "PCM16 or float WAV, any standard rate, mono or not")
     Path input;
@@ -54,7 +54,8 @@ public final class VadCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE",
-            description = "Engine or segmenter option, e.g. threshold=0.6, min_silence_ms=200, aggressiveness=2")
+            description = "Engine or segmenter option, e.g. threshold=0.6, min_silence_ms=200, aggressiveness=2;"
+                    + " `voicechat engines --options` lists the engines' options")
     List<String> options = new ArrayList<>();
 
     @Spec
@@ -97,7 +98,14 @@ public final class VadCommand implements Callable<Integer> {
                 engineOptions = engineOptions.with(d.getKey(), d.getValue());
             }
         }
-        try (VoiceActivityDetector vad = provider.create(engineOptions)) {
+        try {
+            // Each key is the engine's or the segmenter's; one that is neither is refused, naming both lists.
+            EngineSelection.checkSplit(engineOptions, provider, "the speech segmenter", SpeechSegmenter.OPTIONS);
+        } catch (IllegalArgumentException e) {
+            err.println("vad: " + e.getMessage());
+            return EXIT_BAD_INPUT;
+        }
+        try (VoiceActivityDetector vad = provider.create(engineOptions.only(provider.options()))) {
             int vadRate = vad.sampleRateHz();
             float[] samples;
             try {
@@ -107,7 +115,8 @@ public final class VadCommand implements Callable<Integer> {
                         + vadRate + " Hz: " + e.getMessage());
                 return EXIT_BAD_INPUT;
             }
-            SpeechSegmenter segmenter = SpeechSegmenter.builder(vadRate).options(engineOptions).build();
+            SpeechSegmenter segmenter = SpeechSegmenter.builder(vadRate)
+                    .options(engineOptions.only(SpeechSegmenter.OPTIONS)).build();
             List<Segment> segments = SpeechSegmenter.detect(vad, samples, segmenter);
             print(out, provider.id(), audio, segments);
             out.flush();

@@ -240,17 +240,24 @@ class PiperSynthesizerTest {
     }
 
     @Test
-    void badOptionsAreRefusedWithTheirRangeAndTheVoiceIsClosed() throws Exception {
+    void badOptionsAreRefusedWithTheirRangeBeforeTheVoiceIsLoaded() throws Exception {
+        String owner = " (for piper tiny.onnx)";
         assertThatThrownBy(() -> open(false, 22050, Map.of("length_scale", "0")))
-                .hasMessage("length_scale must be above 0, was 0");
+                .hasMessage("option length_scale must be 0.01..10, was 0" + owner);
         assertThatThrownBy(() -> open(false, 22050, Map.of("noise_scale", "-1")))
-                .hasMessage("noise_scale must be a number in 0..10, was -1.0");
+                .hasMessage("option noise_scale must be 0..10, was -1" + owner);
         assertThatThrownBy(() -> open(false, 22050, Map.of("volume", "11")))
-                .hasMessage("volume must be 0..10, was 11.0");
+                .hasMessage("option volume must be 0..10, was 11" + owner);
         assertThatThrownBy(() -> open(false, 22050, Map.of("output_rate_hz", "12345")))
-                .hasMessageContaining("outRateHz must be one of");
+                .hasMessage("option output_rate_hz must be one of 8000|16000|22050|24000|32000|44100|48000, was"
+                        + " '12345'" + owner);
         assertThatThrownBy(() -> open(false, 22050, Map.of("device", "tpu")))
-                .hasMessage("device must be auto, cpu or cuda, was 'tpu'");
+                .hasMessage("option device must be one of auto|cpu|cuda, was 'tpu'" + owner);
+        assertThatThrownBy(() -> open(false, 22050, Map.of("threads", "100000")))
+                .hasMessage("option threads must be 0..64, was 100000" + owner);
+        assertThatThrownBy(() -> open(false, 22050, Map.of("beam", "2000")))
+                .hasMessage("unknown option 'beam' for piper tiny.onnx; valid: device, length_scale, noise_scale,"
+                        + " noise_w, normalize, output_rate_hz, sentence_silence_ms, speaker, threads, volume");
     }
 
     @Test

@@ -1,34 +1,36 @@
 package io.github.voicechat.langchain4j.internal;
 
+import io.github.voicechat.spi.TextSplitter;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Collects a model's tokens and hands out complete clauses, so that synthesis starts on the first clause rather than
  * on the whole answer.
  *
- * <p>A clause ends where the session's response worker cuts text for synthesis: a run of {@code . ! ? ; :} or line
- * breaks followed by whitespace. Cutting anywhere else (at commas, say) would gain nothing, because the worker holds
- * text until one of those boundaries. A period is only known to end a clause once the next character is known to be
- * whitespace ({@code 3.14}, {@code e.g.}), so a clause is released together with the one whitespace character after
- * it. Markdown emphasis and code marks ({@code * _ `} and leading {@code #}) are dropped: they are not speech.
+ * <p>A clause ends where the session's response worker cuts text for synthesis, by the same rule:
+ * {@link TextSplitter#sentences()} ({@code . ! ? ; :} and the like, then whitespace; a line break; never after
+ * {@code Dr.} or inside {@code 3.14}). Cutting anywhere else (at commas, say) would gain nothing, because the worker
+ * holds text until one of those boundaries. A clause is released once the character after its end has come, with
+ * one space after it (whitespace between sentences becomes that one space). Markdown
+ * emphasis and code marks ({@code * _ `} and leading {@code #}) are dropped: they are not speech.
  */
 public final class ClauseSplitter {
 
-    /** The session's own synthesis boundary (its response worker's rule): punctuation or a line break, then space. */
-    private static final Pattern CLAUSE_END = Pattern.compile("[.!?;:\\n]+(?=\\s)");
-
-    private final StringBuilder pending = new StringBuilder();
+    private final TextSplitter sentences = TextSplitter.sentences();
 
     /** Appends a token and passes each clause it completes to {@code out}; stops early when {@code out} says false. */
     public boolean append(String token, Predicate<String> out) {
-        pending.append(token);
-        int end;
-        while ((end = clauseEnd()) > 0) {
-            String clause = speakable(pending.substring(0, end));
-            pending.delete(0, end);
-            if (!clause.isBlank() && !out.test(clause)) {
+        for (String piece : sentences.feed(token)) {
+            String clause = speakable(piece).stripLeading();
+            if (clause.isBlank()) {
+                continue;
+            }
+            // A piece ends just after its period; the space that followed it goes out with it, because the
+            // session's synthesis, by the same rule, cuts a sentence only once it sees the character after it.
+            if (!endsComplete(clause)) {
+                clause += " ";
+            }
+            if (!out.test(clause)) {
                 return false;
             }
         }
@@ -37,20 +39,18 @@ public final class ClauseSplitter {
 
     /** The text after the last complete clause, removed from the splitter; speakable, possibly empty. */
     public String drain() {
-        String rest = speakable(pending.toString());
-        pending.setLength(0);
-        return rest;
+        return speakable(sentences.finish()).stripLeading();
+    }
+
+    /** A line break or a CJK full stop ends a piece by itself, with nothing after it. */
+    private static boolean endsComplete(String clause) {
+        char last = clause.charAt(clause.length() - 1);
+        return Character.isWhitespace(last) || last == '\u3002' || last == '\uff01' || last == '\uff1f';
     }
 
     /** Drops any incomplete clause (after a failure: half a sentence is not worth saying). */
     public void clear() {
-        pending.setLength(0);
-    }
-
-    /** The end (exclusive, after one whitespace character) of the first complete clause, or -1. */
-    private int clauseEnd() {
-        Matcher m = CLAUSE_END.matcher(pending);
-        return m.find() ? m.end() + 1 : -1;
+        sentences.reset();
     }
 
     /** Drops markdown marks that a synthesizer would read aloud or stumble on. */
