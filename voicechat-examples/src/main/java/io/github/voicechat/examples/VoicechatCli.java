@@ -26,6 +26,8 @@ public final class VoicechatCli implements Runnable {
     /** The whole command tree with its error handling, ready to execute. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new VoicechatCli());
+        // "@FILE" is an option value of ours (--system @prompt.txt), not one of picocli's argument files.
+        cli.setExpandAtFiles(false);
         for (Class<?> optional : optionalCommands()) {
             try {
                 cli.addSubcommand(optional.getDeclaredConstructor().newInstance());

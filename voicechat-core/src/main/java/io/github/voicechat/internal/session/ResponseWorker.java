@@ -99,6 +99,7 @@ final class ResponseWorker implements Runnable {
 
     private void runJob(Job job) {
         current = job.response();
+        ResponseState response = current; // for the sink's methods that other threads may call
         ttsSamples = 0;
         ttsBusyNanos = 0;
         offerWaitNanos = 0;
@@ -113,6 +114,9 @@ final class ResponseWorker implements Runnable {
                 if (isCancelled()) {
                     return false;
                 }
+                if (!chunk.isBlank()) {
+                    current.markFirstText();
+                }
                 current.appendText(chunk);
                 synthesizeCompleteSentences(synthesized, false);
                 return !isCancelled();
@@ -121,6 +125,16 @@ final class ResponseWorker implements Runnable {
             @Override
             public boolean isCancelled() {
                 return current.isCancelled() || offerFailed || !running;
+            }
+
+            @Override
+            public void firstToken() {
+                response.markFirstToken();
+            }
+
+            @Override
+            public void reportError(Throwable error) {
+                onError.accept("response for turn " + response.turn, error);
             }
         };
         try {

@@ -140,6 +140,10 @@ public final class SessionRunner implements Runnable {
         boolean bargedIn;
         double bargeInLatencyMs = Double.NaN;
         int falseAlarms;
+        /** System.nanoTime() of the end-of-turn decision: where the model latency trace starts. */
+        long endDecisionNanos;
+        double modelFirstTokenMs = Double.NaN;
+        double modelFirstClauseMs = Double.NaN;
 
         Turn(int number) {
             this.number = number;
@@ -147,7 +151,13 @@ public final class SessionRunner implements Runnable {
 
         TurnReport freeze() {
             return new TurnReport(number, userStartS, userEndS, transcript, responseText, playedText,
-                    firstAudioLatencyMs, bargedIn, bargeInLatencyMs, falseAlarms);
+                    firstAudioLatencyMs, bargedIn, bargeInLatencyMs, falseAlarms, modelFirstTokenMs,
+                    modelFirstClauseMs);
+        }
+
+        void traceModel(ResponseState r) {
+            modelFirstTokenMs = r.firstTokenMsSince(endDecisionNanos);
+            modelFirstClauseMs = r.firstTextMsSince(endDecisionNanos);
         }
     }
 
@@ -420,6 +430,7 @@ public final class SessionRunner implements Runnable {
         if (t != null) {
             t.responseText = r.text();
             t.playedText = r.hasFailed() ? r.playedText(responsePlayedSamples) : r.text();
+            t.traceModel(r);
             completeTurn(t);
         }
         SessionState s = stateMachine.state();
@@ -592,6 +603,7 @@ public final class SessionRunner implements Runnable {
             return;
         }
         t.userEndS = atSample / (double) inRateHz;
+        t.endDecisionNanos = System.nanoTime();
         emit(new SessionEvent.UserSpeechEnded(t.number, ms(atSample)));
         botTurn = t;
         response = null;
@@ -616,6 +628,9 @@ public final class SessionRunner implements Runnable {
         if (t != null) {
             t.responseText = r == null ? "" : r.text();
             t.playedText = r == null ? "" : r.playedText(responsePlayedSamples);
+            if (r != null) {
+                t.traceModel(r);
+            }
             if (completeTurn) {
                 t.bargedIn = true;
             }
