@@ -685,15 +685,62 @@ public final class SessionRunner implements Runnable {
                 }
                 return;
             }
-            response = new ResponseState(turn, outputRing.epoch());
-            responsePlayedSamples = 0;
-            responseAudible = false;
-            List<ConversationTurn> snapshot;
-            synchronized (history) {
-                snapshot = List.copyOf(history);
-            }
-            responseWorker.submit(new ResponseWorker.Job(response, t.transcript, snapshot));
+            startResponse(t);
         });
+    }
+
+    /** Hands turn {@code t}'s transcript to the responder; the session is THINKING until its first audio plays. */
+    private void startResponse(Turn t) {
+        response = new ResponseState(t.number, outputRing.epoch());
+        responsePlayedSamples = 0;
+        responseAudible = false;
+        List<ConversationTurn> snapshot;
+        synchronized (history) {
+            snapshot = List.copyOf(history);
+        }
+        responseWorker.submit(new ResponseWorker.Job(response, t.transcript, snapshot));
+    }
+
+    /**
+     * A turn typed rather than spoken (a chat box beside the microphone). Runs on the session thread: a response
+     * being prepared or played is stopped as by a confirmed barge-in, then the text is answered like a transcript.
+     * Ignored, with an error event, while the user is mid-utterance, whose own turn would otherwise overwrite it.
+     */
+    public void submitText(String text) {
+        String typed = text.strip();
+        posted.add(() -> {
+            if (userTurn != null) {
+                emit(new SessionEvent.EngineError("text", "typed turn ignored: the user is speaking", nowMs()));
+                return;
+            }
+            SessionState s = stateMachine.state();
+            if (s == SessionState.TERMINATED) {
+                return;
+            }
+            if (s == SessionState.THINKING) {
+                supersedePendingTurn();
+            } else if (response != null) {
+                if (s == SessionState.BARGED_IN) {
+                    asrWorker.cancel(); // the paused sound is no longer a turn of its own
+                }
+                cancelResponse(true);
+            }
+            if (stateMachine.state() != SessionState.LISTENING) {
+                stateMachine.moveTo(SessionState.LISTENING, inSample());
+            }
+            Turn t = new Turn(++turnNumber);
+            t.userStartS = inSample() / (double) inRateHz;
+            t.userEndS = t.userStartS;
+            t.transcript = typed;
+            emit(new SessionEvent.TranscriptReady(t.number, typed, Double.NaN, nowMs()));
+            botTurn = t;
+            stateMachine.moveTo(SessionState.THINKING, inSample());
+            startResponse(t);
+        });
+        Thread session = thread;
+        if (session != null) {
+            LockSupport.unpark(session);
+        }
     }
 
     private double asrRtfSum;
