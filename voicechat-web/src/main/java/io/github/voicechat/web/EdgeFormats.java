@@ -1,5 +1,6 @@
 package io.github.voicechat.web;
 
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -17,8 +18,8 @@ public record EdgeFormats(Set<Integer> inRatesHz, Set<Integer> outRatesHz, int f
     public static final EdgeFormats WEBSOCKET_V1 = new EdgeFormats(Set.of(16_000), Set.of(16_000, 24_000, 48_000), 20);
 
     public EdgeFormats {
-        inRatesHz = Set.copyOf(new TreeSet<>(inRatesHz));
-        outRatesHz = Set.copyOf(new TreeSet<>(outRatesHz));
+        inRatesHz = Collections.unmodifiableSortedSet(new TreeSet<>(inRatesHz)); // sorted: error messages list them in order
+        outRatesHz = Collections.unmodifiableSortedSet(new TreeSet<>(outRatesHz));
         if (inRatesHz.isEmpty() || outRatesHz.isEmpty()) {
             throw new IllegalArgumentException("an edge needs at least one input and one output rate");
         }

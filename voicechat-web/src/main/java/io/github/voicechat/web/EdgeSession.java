@@ -299,7 +299,7 @@ public final class EdgeSession {
     /** The housekeeping sweep: closes a connection that sent nothing for the idle timeout. */
     void checkIdle(long nowNanos, long idleNanos) {
         if (nowNanos - lastMessageNanos > idleNanos) {
-            violation(CloseCodes.GOING_AWAY, "idle: no message for " + idleNanos / 1_000_000_000L + " s");
+            violation(CloseCodes.GOING_AWAY, "idle: no message for " + idleNanos / 1_000_000L + " ms");
         }
     }
 

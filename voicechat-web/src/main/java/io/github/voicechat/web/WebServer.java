@@ -168,7 +168,7 @@ public final class WebServer implements AutoCloseable {
             ChannelGroup channels = new DefaultChannelGroup("voicechat-web", GlobalEventExecutor.INSTANCE);
             WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                     .websocketPath(websocketPath)
-                    .checkStartsWith(false)
+                    .checkStartsWith(true) // "/ws?access_token=..." too; the router has already matched the path
                     .handshakeTimeoutMillis(10_000)
                     .forceCloseTimeoutMillis(1_000)
                     .dropPongFrames(true)
