@@ -165,14 +165,16 @@
         const t = turn(m.turn);
         if (m.phase === 'paused') tag(t, 'barge', 'paused: you spoke over it');
         else if (m.phase === 'resumed') tag(t, 'resumed', 'resumed (not speech)');
-        else tag(t, 'barge', 'interrupted');
+        else if (!t.interrupted) { tag(t, 'barge', 'interrupted'); t.interrupted = true; }
         break;
       }
       case 'played': {
         const t = turn(m.turn);
         t.bot.textContent = m.text || (m.interrupted ? '(interrupted before a word was heard)' : '');
         t.bot.classList.toggle('pending', !m.text);
-        if (m.interrupted) tag(t, 'barge', 'stopped after: “' + (m.text || '') + '”');
+        t.bot.classList.toggle('cut', m.interrupted && !!m.text);
+        if (m.interrupted && !t.interrupted) tag(t, 'barge', 'interrupted');
+        t.interrupted = t.interrupted || m.interrupted;
         break;
       }
       case 'error':

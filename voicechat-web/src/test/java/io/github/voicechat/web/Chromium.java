@@ -1,0 +1,86 @@
+package io.github.voicechat.web;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium and its driver, for the real-browser tests. Where they are missing the test is skipped
+ * with the exact install line; under {@code VOICECHAT_REQUIRE_SYSTEM_PACKAGES=1} (CI) it fails instead. This is the
+ * contract of the test kit's {@code SystemPackages} (branch {@code cli}); move to it once it is on main.
+ */
+final class Chromium {
+
+    static final String PACKAGES = "chromium chromium-driver";
+    static final Path BROWSER = Path.of("/usr/bin/chromium");
+    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    private Chromium() {
+    }
+
+    /** Skips (or, in CI, fails) the calling test unless Chromium and ChromeDriver are installed. */
+    static void require() {
+        Optional<String> missing = Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER) ? Optional.empty()
+                : Optional.of((Files.isExecutable(BROWSER) ? "" : BROWSER + " not found ")
+                        + (Files.isExecutable(DRIVER) ? "" : DRIVER + " not found"));
+        if (missing.isEmpty()) {
+            return;
+        }
+        String install = "install it with: sudo apt-get install -y " + PACKAGES;
+        String env = System.getenv("VOICECHAT_REQUIRE_SYSTEM_PACKAGES");
+        boolean strict = env != null && (env.strip().equals("1") || env.strip().toLowerCase(Locale.ROOT).equals("true"));
+        if (strict) {
+            Assertions.fail("headless Chromium is required here (VOICECHAT_REQUIRE_SYSTEM_PACKAGES=" + env
+                    + ") but is not usable: " + missing.get().strip() + "; " + install);
+        }
+        Assumptions.abort("skipped: headless Chromium is not usable here: " + missing.get().strip() + "; " + install
+                + " (with VOICECHAT_REQUIRE_SYSTEM_PACKAGES=1, as in CI, this is a failure)");
+    }
+
+    /**
+     * Starts headless Chromium with {@code microphoneWav} as its microphone (it loops), sound allowed without a
+     * click, nothing fetched from the network, and a fresh profile in {@code profile}.
+     */
+    static ChromeDriver start(Path profile, Path microphoneWav) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BROWSER.toFile());
+        options.addArguments(
+                "--headless", "--no-sandbox", "--disable-gpu",
+                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                "--use-file-for-fake-audio-capture=" + microphoneWav.toAbsolutePath(),
+                "--autoplay-policy=no-user-gesture-required",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--window-size=1100,1000",
+                "--user-data-dir=" + profile.toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(DRIVER.toString()))
+                .usingAnyFreePort()
+                .build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(120));
+        return driver;
+    }
+
+    /**
+     * Waits inside the page (polling every 20 ms in the browser, no sleeping here) until {@code body}, a function body
+     * over {@code vc} (= {@code window.voicechat}), returns something other than null, undefined or false.
+     */
+    static Object waitInPage(ChromeDriver driver, String body) {
+        String script = "const done = arguments[arguments.length - 1];\n"
+                + "const check = (vc) => { " + body + " };\n"
+                + "(function poll() {\n"
+                + "  let v = null;\n"
+                + "  try { v = check(window.voicechat); } catch (e) { v = null; }\n"
+                + "  if (v !== null && v !== undefined && v !== false) done(v); else setTimeout(poll, 20);\n"
+                + "})();";
+        return driver.executeAsyncScript(script);
+    }
+}
