@@ -17,6 +17,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
@@ -172,6 +173,8 @@ public final class WebServer implements AutoCloseable {
                     .handshakeTimeoutMillis(10_000)
                     .forceCloseTimeoutMillis(1_000)
                     .dropPongFrames(true)
+                    // What Netty sends when a channel is closed under it (WebServer.close()): "going away".
+                    .sendCloseFrame(new WebSocketCloseStatus(CloseCodes.GOING_AWAY, "server shutting down"))
                     .decoderConfig(WebSocketDecoderConfig.newBuilder()
                             .maxFramePayloadLength(MAX_MESSAGE_BYTES)
                             .allowExtensions(false)

@@ -86,6 +86,7 @@
     showState('idle', 'disconnected');
     let why;
     if (e.code === 1006) why = 'The server went away (the connection dropped). Is `voicechat serve` still running?';
+    else if (e.code === 1001) why = 'The server went away (' + (e.reason || 'going away') + '). Retry once it is back.';
     else if (e.code === 1013) why = 'The server is busy: ' + e.reason;
     else why = 'The server closed the connection (' + e.code + (e.reason ? ': ' + e.reason : '') + ').';
     showBanner(why, true);
@@ -151,14 +152,15 @@
         const t = turn(m.turn);
         t.user.textContent = m.text || '(nothing recognised)';
         t.user.classList.toggle('pending', !m.text);
-        if (m.rtf === null) t.userWho.textContent = 'You (typed)';
+        if (m.rtf === null) { t.userWho.textContent = 'You (typed)'; t.typed = true; }
         t.bot.textContent = m.text ? 'thinking…' : '';
         break;
       }
       case 'first_audio': {
         const t = turn(m.turn);
         t.bot.textContent = 'speaking…';
-        tag(t, 'latency', 'first audio ' + Math.round(m.latencyMs) + ' ms after you stopped');
+        tag(t, 'latency', 'first audio ' + Math.round(m.latencyMs) + ' ms after you '
+          + (t.typed ? 'sent it' : 'stopped'));
         break;
       }
       case 'barge_in': {
