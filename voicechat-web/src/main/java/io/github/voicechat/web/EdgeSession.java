@@ -219,7 +219,11 @@ public final class EdgeSession {
             transport.sendText(Protocol.ready(id, hello.inRateHz(), hello.outRateHz(), formats.frameMs()));
         }
         log.debug("edge session {}: {} Hz in, {} Hz out", id, hello.inRateHz(), hello.outRateHz());
-        s.start();
+        try {
+            s.start();
+        } catch (IllegalStateException closedMeanwhile) {
+            // The socket closed between the hello and here, and the housekeeping thread closed the session first.
+        }
     }
 
     // ------------------------------------------------------------------ from the session's thread

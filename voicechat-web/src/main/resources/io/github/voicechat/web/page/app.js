@@ -31,6 +31,14 @@
     setButtons(true);
     showState('connecting', 'connecting…');
     const c = conn = { ws: null, mic: null, source: null, capture: null, playback: null, userStopped: false };
+    if (!window.isSecureContext || !navigator.mediaDevices || !window.AudioWorkletNode) {
+      teardown(c);
+      showBanner(!window.AudioWorkletNode && window.isSecureContext
+        ? 'This browser has no AudioWorklet: use a current Chrome, Edge or Firefox.'
+        : 'Browsers only give the microphone to secure pages: open this page as http://localhost:' + location.port
+          + ' or http://127.0.0.1:' + location.port + ' on the server itself, or serve it over HTTPS.', false);
+      return;
+    }
     try {
       if (!ctx) ctx = new AudioContext({ latencyHint: 'interactive' });
       if (!workletsLoaded) {
