@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.ScriptTimeoutException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -81,6 +82,15 @@ final class Chromium {
                 + "  try { v = check(window.voicechat); } catch (e) { v = null; }\n"
                 + "  if (v !== null && v !== undefined && v !== false) done(v); else setTimeout(poll, 20);\n"
                 + "})();";
-        return driver.executeAsyncScript(script);
+        try {
+            return driver.executeAsyncScript(script);
+        } catch (ScriptTimeoutException e) {
+            throw new AssertionError("the page never satisfied: " + body + "\npage: " + driver.executeScript(
+                    "const vc = window.voicechat; return JSON.stringify({state: vc.state, playedMs: vc.playedMs,"
+                            + " banner: document.getElementById('banner').hidden ? '' :"
+                            + " document.getElementById('banner-text').textContent,"
+                            + " events: vc.events.map(e => e.type === 'state' ? 'state:' + e.to"
+                            + " : e.type === 'transcript' ? 'transcript:' + e.text : e.type)});"), e);
+        }
     }
 }

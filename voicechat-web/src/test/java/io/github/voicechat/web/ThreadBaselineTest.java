@@ -15,7 +15,9 @@ class ThreadBaselineTest {
 
     @Test
     void threadCountReturnsToBaselineAfter100Cycles() throws Exception {
-        try (TestEdge edge = TestEdge.scripted(b -> b.maxSessions(4), "hi")) {
+        // Sessions close on the bridge's housekeeping thread after their sockets; on a busy machine a fast client
+        // outruns that, so the cap is set above the cycle count: this test is about threads, not the cap.
+        try (TestEdge edge = TestEdge.scripted(b -> b.maxSessions(200), "hi")) {
             // Warm up: the server's I/O threads and the client's pool start lazily on the first connections.
             for (int i = 0; i < 8; i++) {
                 cycle(edge, i);
@@ -36,8 +38,11 @@ class ThreadBaselineTest {
                 Thread.onSpinWait();
                 Thread.yield();
             }
-            assertThat(threadsByName()).as("threads by name after 100 cycles vs baseline %s", baseline)
-                    .isEqualTo(baseline);
+            // No kind of thread more than at the baseline (a JDK timer left by an earlier test may have ended).
+            Map<String, Integer> after = threadsByName();
+            after.forEach((name, count) -> assertThat(count)
+                    .as("threads named %s after 100 cycles (baseline %s, now %s)", name, baseline, after)
+                    .isLessThanOrEqualTo(baseline.getOrDefault(name, 0)));
             assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).isLessThanOrEqualTo(baselineCount);
         }
     }
