@@ -604,6 +604,8 @@ public final class SessionRunner implements Runnable {
     private void cancelResponse(boolean completeTurn) {
         ResponseState r = response;
         Turn t = botTurn;
+        // What was played, read before the cancel: once cancelled, the worker may still add marks as it unwinds.
+        String played = r == null ? "" : r.playedText(responsePlayedSamples);
         if (r != null) {
             r.cancel();
             outputRing.send(PlaybackCommand.STOP, responsePlayedSamples);
@@ -615,7 +617,7 @@ public final class SessionRunner implements Runnable {
         detector.botSpeaking(false);
         if (t != null) {
             t.responseText = r == null ? "" : r.text();
-            t.playedText = r == null ? "" : r.playedText(responsePlayedSamples);
+            t.playedText = played;
             if (completeTurn) {
                 t.bargedIn = true;
             }
@@ -724,6 +726,11 @@ public final class SessionRunner implements Runnable {
                     asrWorker.cancel(); // the paused sound is no longer a turn of its own
                 }
                 cancelResponse(true);
+            }
+            // Apply the STOP now rather than at the next playout: its stale frames would otherwise fill the ring
+            // that the new answer is about to be queued into, and in lockstep nobody would drain them.
+            while (outputRing.pollControl() != null) {
+                // applied by pollControl itself
             }
             if (stateMachine.state() != SessionState.LISTENING) {
                 stateMachine.moveTo(SessionState.LISTENING, inSample());
