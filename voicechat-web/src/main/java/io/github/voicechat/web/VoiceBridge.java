@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * bridge.close();
  * }</pre>
  *
+ * <p>The pipeline runs on the real clock and paces its sources (the builder's defaults): the session, not the
+ * client, is the clock, reading one frame of the client's audio and playing one frame of its own every 20 ms. Build it
+ * without {@code outputSampleRateHz}, so that each client's hello picks the output rate.
+ *
  * <p>The bridge owns one daemon thread ({@code voicechat-web-housekeeping}) for the idle sweep and for closing
  * sessions off the transport's threads; {@link #close()} ends it.
  */
