@@ -30,8 +30,12 @@ public final class EdgeSession {
     private static final int CAPACITY_MS = 500;
     /** A client that reads no audio for this long is cut off. */
     private static final int STALL_LIMIT_MS = 1_000;
-    /** How far ahead of real time a client's audio may run (network bunching) before it is refused. */
-    private static final int AUDIO_BURST_MS = 1_000;
+    /**
+     * How far ahead of real time a client's audio, and its messages, may run before it is refused: a network or
+     * browser stall of a few seconds is followed by a catch-up burst, and that must not cost the user the call. The
+     * jitter buffer drops what is late anyway; the cap stops a sustained flood.
+     */
+    private static final int BURST_MS = 5_000;
 
     private enum Phase { AWAITING_HELLO, RUNNING, CLOSED }
 
@@ -59,8 +63,8 @@ public final class EdgeSession {
         this.formats = formats;
         this.id = id;
         this.messageRate = new TokenBucket(bridge.limits().maxMessagesPerSecond(),
-                bridge.limits().maxMessagesPerSecond(), bridge.nanoClock());
-        this.audioRate = new TokenBucket(1000.0 / formats.frameMs(), (double) AUDIO_BURST_MS / formats.frameMs(),
+                bridge.limits().maxMessagesPerSecond() * BURST_MS / 1000.0, bridge.nanoClock());
+        this.audioRate = new TokenBucket(1000.0 / formats.frameMs(), (double) BURST_MS / formats.frameMs(),
                 bridge.nanoClock());
         this.lastMessageNanos = bridge.nanoClock().getAsLong();
         if (!admitted) {
@@ -149,7 +153,7 @@ public final class EdgeSession {
                     + " ms frames (" + frameBytes + " bytes each)");
         } else if (!audioRate.tryTake(bytes / frameBytes)) {
             violation(CloseCodes.POLICY_VIOLATION, "audio is arriving faster than real time (more than "
-                    + AUDIO_BURST_MS + " ms ahead)");
+                    + BURST_MS + " ms ahead)");
         } else {
             inbound.push(pcm16le);
         }
@@ -173,7 +177,7 @@ public final class EdgeSession {
         lastMessageNanos = bridge.nanoClock().getAsLong();
         if (!messageRate.tryTake(1)) {
             violation(CloseCodes.POLICY_VIOLATION, "more than " + bridge.limits().maxMessagesPerSecond()
-                    + " messages a second");
+                    + " messages a second (beyond a burst of " + BURST_MS / 1000 + " s)");
             return false;
         }
         return true;
