@@ -31,9 +31,9 @@ public final class EdgeSession {
     /** A client that reads no audio for this long is cut off. */
     private static final int STALL_LIMIT_MS = 1_000;
     /**
-     * How far ahead of real time a client's audio, and its messages, may run before it is refused: a network or
-     * browser stall of a few seconds is followed by a catch-up burst, and that must not cost the user the call. The
-     * jitter buffer drops what is late anyway; the cap stops a sustained flood.
+     * How far ahead of real time, counted over the whole connection, a client's audio and its messages may run
+     * before it is refused: a stall (network, browser, or this server starved of CPU) is followed by a catch-up
+     * burst, and that must not cost the user the call. The jitter buffer drops what is late anyway.
      */
     private static final int BURST_MS = 5_000;
 

@@ -3,13 +3,14 @@ package io.github.voicechat.web.internal;
 import java.util.function.LongSupplier;
 
 /**
- * A rate cap: {@code ratePerSecond} tokens a second, at most {@code burst} saved up. Time comes from a nanosecond
- * clock passed in, so tests drive it exactly.
+ * A rate cap over the whole connection: {@code burst} tokens at the start plus {@code ratePerSecond} for every second
+ * since, less what was taken. Unlike a bucket that caps its savings, a stall of any length followed by a catch-up
+ * burst never trips it (the client sent no more than real time allows overall), while a sustained flood does. What an
+ * idle client can save is bounded by the idle timeout. Time comes from a nanosecond clock passed in.
  */
 public final class TokenBucket {
 
     private final double ratePerNano;
-    private final double burst;
     private final LongSupplier nanoClock;
     private double tokens;
     private long lastNanos;
@@ -20,7 +21,6 @@ public final class TokenBucket {
                     + "/s, burst " + burst);
         }
         this.ratePerNano = ratePerSecond / 1e9;
-        this.burst = burst;
         this.nanoClock = nanoClock;
         this.tokens = burst;
         this.lastNanos = nanoClock.getAsLong();
@@ -29,7 +29,7 @@ public final class TokenBucket {
     /** Takes {@code n} tokens if there are enough; false (and nothing taken) otherwise. */
     public synchronized boolean tryTake(double n) {
         long now = nanoClock.getAsLong();
-        tokens = Math.min(burst, tokens + (now - lastNanos) * ratePerNano);
+        tokens += (now - lastNanos) * ratePerNano;
         lastNanos = now;
         if (tokens < n) {
             return false;
