@@ -13,8 +13,8 @@ import java.util.function.UnaryOperator;
 import picocli.CommandLine.Option;
 
 /**
- * The language model behind a conversation, shared by the commands that hold one ({@code talk}, {@code live}, and
- * any server command: add {@code @Mixin LlmOptions llm} and build the pipeline with {@code llm.responder()}). Without
+ * The language model behind a conversation, shared by the commands that hold one ({@code talk}, {@code live},
+ * {@code serve}: add {@code @Mixin LlmOptions llm} and build the pipeline with {@code llm.responder()}). Without
  * {@code --llm-url} the echo responder answers. The API key is read from the environment variable named by
  * {@code --llm-key-env}, never from the command line, where other users of the machine could read it.
  */

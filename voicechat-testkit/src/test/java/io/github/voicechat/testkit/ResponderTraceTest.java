@@ -83,6 +83,32 @@ class ResponderTraceTest {
         assertThat(report.turns()).extracting(TurnReport::playedText).containsExactly("Sorry.", "Better now.");
     }
 
+    /** A typed turn ({@code submitText}) ends when it arrives: the model's trace is timed from there too. */
+    @Test
+    void aTypedTurnIsTracedLikeASpokenOne() throws Exception {
+        Responder responder = (request, sink) -> {
+            sink.firstToken();
+            sink.text("Typed back. ");
+        };
+        VoicePipeline pipeline = VoicePipeline.builder().vad(EnergyVad::new).asr(() -> ScriptedRecognizer.of())
+                .tts(SineSynthesizer::new).responder(responder).clock(new VirtualClock()).listener(events::add)
+                .build();
+        SessionReport report;
+        try (VoiceSession session = pipeline.openSession(AudioSources.memory(16_000,
+                Scenario.at(16_000).silence(3_000).samples()), AudioSinks.memory(48_000))) {
+            session.submitText("hello");
+            session.start();
+            assertThat(session.awaitTermination(Duration.ofSeconds(60))).isTrue();
+            report = session.report();
+        }
+        assertThat(report.turns()).hasSize(1);
+        TurnReport typed = report.turns().get(0);
+        assertThat(typed.transcript()).isEqualTo("hello");
+        assertThat(typed.playedText()).isEqualTo("Typed back.");
+        assertThat(typed.modelFirstTokenMs()).isGreaterThanOrEqualTo(0.0);
+        assertThat(typed.modelFirstClauseMs()).isGreaterThanOrEqualTo(typed.modelFirstTokenMs());
+    }
+
     @Test
     void theOlderTurnReportConstructorLeavesTheTraceEmpty() {
         TurnReport r = new TurnReport(1, 0.5, 1.5, "hi", "Hello.", "Hello.", 500, false, Double.NaN, 0);

@@ -216,9 +216,12 @@ final class ResponseWorker implements Runnable {
         if (log.isDebugEnabled()) {
             log.debug("turn {}: synthesised {} chars in {} ms", current.turn, sentence.length(), busy / 1_000_000);
         }
-        // Text with no marks of its own counts as spoken once all its audio has played.
-        long outPos = Math.round(ttsSamples * (double) outRateHz / tts.sampleRateHz()) + resampler.delaySamples();
-        current.addMark(outPos, baseChar + sentence.length());
+        // Text with no marks of its own counts as spoken once all its audio has played; a synthesis cut short
+        // produced only part of that audio, so its end would falsely mark the whole sentence as spoken.
+        if (!current.isCancelled() && !offerFailed) {
+            long outPos = Math.round(ttsSamples * (double) outRateHz / tts.sampleRateHz()) + resampler.delaySamples();
+            current.addMark(outPos, baseChar + sentence.length());
+        }
     }
 
     private void drainTail() {
