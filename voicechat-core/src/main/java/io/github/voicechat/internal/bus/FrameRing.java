@@ -307,20 +307,9 @@ public final class FrameRing implements AutoCloseable {
             }
         }
 
-        /** Frames published but not yet read (at most {@link #capacity()}; older ones are already lost). */
-        public int available() {
-            long behind = published() - (long) NEXT.getOpaque(this);
-            return (int) Math.min(Math.max(behind, 0), slots.length);
-        }
-
         /** Frames this consumer lost because the producer lapped it. Readable from any thread. */
         public long droppedFrames() {
             return (long) DROPPED.getOpaque(this);
-        }
-
-        /** Skips everything published so far; the next poll returns only newer frames. Skipped frames are not drops. */
-        public void skipToHead() {
-            NEXT.setOpaque(this, published());
         }
 
         /** Detaches this consumer and releases a thread waiting in {@link #await}. */

@@ -248,7 +248,7 @@ final class ResponseWorker implements Runnable {
                             return;
                         }
                         continue;
-                    default: // FLUSHED or CLOSED: the response was stopped
+                    default: // CANCELLED or CLOSED: the response was stopped
                         offerFailed = true;
                         return;
                 }

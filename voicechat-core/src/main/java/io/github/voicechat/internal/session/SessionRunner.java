@@ -14,7 +14,6 @@ import io.github.voicechat.audio.Framer;
 import io.github.voicechat.audio.Resampler;
 import io.github.voicechat.internal.bus.FrameRing;
 import io.github.voicechat.internal.bus.OutputRing;
-import io.github.voicechat.internal.bus.PlaybackCommand;
 import io.github.voicechat.spi.EchoCanceller;
 import io.github.voicechat.spi.SpeechRecognizer;
 import io.github.voicechat.spi.SpeechSynthesizer;
@@ -36,8 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The session loop: one thread, one 20 ms tick at a time.
  *
- * <p>Each tick (1) plays one output frame, reading the control lane first so PAUSE and STOP never wait behind queued
- * audio, (2) captures one input frame, (3) cancels the echo of the frame just played, publishes the cleaned frame on
+ * <p>Each tick (1) plays one output frame (unless paused: pause and stop are direct calls on this thread, so they
+ * never wait behind queued audio), (2) captures one input frame, (3) cancels the echo of the frame just played, publishes the cleaned frame on
  * the input bus and runs the VAD and turn logic on it. The recogniser and the responder + synthesizer run on their
  * own threads. On a real clock the loop is paced by the source (a microphone) or by the clock (a file); on a virtual
  * clock it runs as fast as the engines allow and, after each step, waits for the worker threads to catch up
@@ -126,6 +125,8 @@ public final class SessionRunner implements Runnable {
     private long responsePlayedSamples;
     private boolean responseAudible;
     private double pauseLatencyMs = Double.NaN;
+    /** Output held on possible speech over the bot; the playout emits silence from the next frame boundary. */
+    private boolean paused;
     private long candidateOnsetSample;
 
     /** Mutable per-turn record, frozen into a {@link TurnReport}. */
@@ -276,7 +277,7 @@ public final class SessionRunner implements Runnable {
                 + config.bargeInPolicy().confirmMs() / TICK_MS + 8;
         inputRing = new FrameRing(256, inFrameSamples);
         asrInput = inputRing.subscribe("asr");
-        outputRing = new OutputRing(64, outFrameSamples, 64);
+        outputRing = new OutputRing(64, outFrameSamples);
         Thread session = Thread.currentThread();
         Runnable wake = () -> LockSupport.unpark(session);
         asrWorker = new AsrWorker(asr, asrInput, inRateHz, inFrameSamples, historyFrames, this::onTranscript,
@@ -368,12 +369,8 @@ public final class SessionRunner implements Runnable {
     // ------------------------------------------------------------------ playout
 
     private void playout() throws IOException {
-        PlaybackCommand c;
-        while ((c = outputRing.pollControl()) != null) {
-            log.trace("session {} tick {}: control {}", name, tick, c);
-        }
         boolean played = false;
-        if (response != null && !outputRing.isPaused()) {
+        if (response != null && !paused) {
             played = outputRing.poll(playFrame);
             if (!played && lockstep && !response.isDoneProducing() && !response.isCancelled()) {
                 ResponseState r = response;
@@ -402,9 +399,9 @@ public final class SessionRunner implements Runnable {
                 }
             }
         } else if (response != null) {
-            if (response.isDoneProducing() && !outputRing.isPaused() && !outputRing.hasPendingFrame()) {
+            if (response.isDoneProducing() && !paused && !outputRing.hasPendingFrame()) {
                 finishResponse();
-            } else if (!outputRing.isPaused() && responseAudible) {
+            } else if (!paused && responseAudible) {
                 underruns++;
             }
         }
@@ -532,9 +529,9 @@ public final class SessionRunner implements Runnable {
                 endUserTurn(at);
                 return;
             case PAUSE:
-                outputRing.send(PlaybackCommand.PAUSE, responsePlayedSamples);
+                paused = true;
                 candidateOnsetSample = at;
-                // Output is silent from the next frame boundary: the next tick's playout reads the control lane first.
+                // Output is silent from the next frame boundary: the next tick's playout sees the pause.
                 pauseLatencyMs = (tick + 1) * TICK_MS - ms(at);
                 stateMachine.moveTo(SessionState.BARGED_IN, inSample());
                 emit(new SessionEvent.BargeInPaused(botTurn == null ? 0 : botTurn.number, ms(at), pauseLatencyMs,
@@ -543,7 +540,7 @@ public final class SessionRunner implements Runnable {
                 asrWorker.start(Math.max(0, at - preRollSamples()));
                 return;
             case RESUME:
-                outputRing.send(PlaybackCommand.RESUME, responsePlayedSamples);
+                paused = false;
                 asrWorker.cancel();
                 if (botTurn != null) {
                     botTurn.falseAlarms++;
@@ -606,9 +603,9 @@ public final class SessionRunner implements Runnable {
         Turn t = botTurn;
         if (r != null) {
             r.cancel();
-            outputRing.send(PlaybackCommand.STOP, responsePlayedSamples);
+            outputRing.cancel();
             // A stopped response may have been paused; the next one must start unpaused.
-            outputRing.send(PlaybackCommand.RESUME, 0);
+            paused = false;
         }
         response = null;
         botTurn = null;

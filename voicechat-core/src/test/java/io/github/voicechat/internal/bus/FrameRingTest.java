@@ -52,7 +52,6 @@ class FrameRingTest {
             publishSeq(ring, s, buf);
         }
         assertThat(ring.published()).isEqualTo(100);
-        assertThat(c.available()).isEqualTo(8);
 
         AudioFrame f = new AudioFrame(FRAME_SAMPLES);
         assertThat(c.poll(f)).isTrue();
@@ -64,7 +63,6 @@ class FrameRingTest {
             assertIntact(f, s);
         }
         assertThat(c.poll(f)).isFalse();
-        assertThat(c.available()).isZero();
         assertThat(c.droppedFrames()).isEqualTo(92);
     }
 
@@ -79,7 +77,6 @@ class FrameRingTest {
             assertThat(ring.publish(buf, 0, FRAME_SAMPLES, RATE_HZ, s * FRAME_SAMPLES)).isEqualTo(s);
         }
         assertThat(ring.published()).isEqualTo(n);
-        assertThat(idle.available()).isEqualTo(16);
         AudioFrame f = new AudioFrame(FRAME_SAMPLES);
         int seen = 0;
         while (idle.poll(f)) {
@@ -104,7 +101,6 @@ class FrameRingTest {
             assertIntact(f, s);
         }
         FrameRing.Consumer asr = ring.subscribe("asr"); // added at runtime: starts at frame 3
-        assertThat(asr.available()).isZero();
         assertThat(asr.poll(f)).isFalse();
         for (long s = 3; s < 10; s++) {
             publishSeq(ring, s, buf);
@@ -124,10 +120,6 @@ class FrameRingTest {
         // asr subscribed at 3 and lost 3..5 only
         assertThat(asr.poll(f)).isTrue();
         assertIntact(f, 6);
-        assertThat(asr.droppedFrames()).isEqualTo(3);
-
-        asr.skipToHead();
-        assertThat(asr.poll(f)).isFalse();
         assertThat(asr.droppedFrames()).isEqualTo(3);
     }
 
