@@ -11,6 +11,8 @@ final class ResponseState {
 
     final int turn;
     final long epoch;
+    /** Output samples of this response played so far; the session's thread only. */
+    long playedSamples;
     private final StringBuilder text = new StringBuilder();
     private long[] markSamples = new long[16];
     private int[] markChars = new int[16];

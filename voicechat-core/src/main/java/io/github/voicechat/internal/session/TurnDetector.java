@@ -6,28 +6,40 @@ import io.github.voicechat.TurnPolicy;
 /**
  * Turn-taking and barge-in decisions from per-frame VAD probabilities, in audio time (samples at the input rate).
  *
- * <p>Pure logic with no clock and no threads, so every latency is tested exactly. The session feeds each VAD frame
- * with {@link #accept} and tells the detector when the bot's output is audible ({@link #botSpeaking}); each call
- * returns at most one {@link Event}, whose position is {@link #eventSample()}.
+ * <p>Pure logic with no clock and no threads, so every latency is tested exactly. The detector holds no state of
+ * the conversation: each call is told what it is listening for ({@link Mode}), which the session derives from its
+ * one transition table ({@link Conversation}). It keeps only its own counters (speech and silence runs), and starts
+ * them afresh whenever the mode it is given differs from the one they were counted in. Each call returns at most
+ * one {@link Event}, whose position is {@link #eventSample()}.
  */
 public final class TurnDetector {
+
+    /** What the session is listening for, derived from its phase. */
+    public enum Mode {
+        /** Nobody speaks (or the bot is thinking): listen for the start of a user turn. */
+        IDLE,
+        /** The user is speaking: listen for the end of the turn. */
+        USER,
+        /** The bot is audible: listen for speech over it. */
+        BOT,
+        /** Output is paused on possible speech over the bot: confirm it or release it. */
+        CANDIDATE
+    }
 
     /** A decision. {@code NONE} means nothing changed. */
     public enum Event {
         NONE,
-        /** The user started a turn at {@link #eventSample()} (the first speech frame). */
+        /** The user started a turn at {@link #eventSample()} (the first speech frame). Mode IDLE. */
         USER_START,
-        /** The user's turn ended at {@link #eventSample()} (the start of the silence that ended it). */
+        /** The user's turn ended at {@link #eventSample()} (the start of the silence that ended it). Mode USER. */
         USER_END,
-        /** Possible speech over the bot: pause output now. Onset at {@link #eventSample()}. */
+        /** Possible speech over the bot: pause output now. Onset at {@link #eventSample()}. Mode BOT. */
         PAUSE,
-        /** The sound over the bot stopped before confirmation: resume output. */
+        /** The sound over the bot stopped before confirmation: resume output. Mode CANDIDATE. */
         RESUME,
-        /** Speech over the bot confirmed: stop output; a user turn has started at {@link #eventSample()}. */
+        /** Speech over the bot confirmed: a user turn has started at {@link #eventSample()}. Mode BOT/CANDIDATE. */
         CONFIRM
     }
-
-    private enum Mode { IDLE, USER, BOT, CANDIDATE }
 
     private final long minSpeechSamples;
     private final long minSilenceSamples;
@@ -38,8 +50,9 @@ public final class TurnDetector {
     private final float deactivation;
     private final boolean bargeInEnabled;
 
-    private Mode mode = Mode.IDLE;
-    private long runStart;      // first sample of the current speech run (IDLE) or candidate (CANDIDATE)
+    /** The mode the counters below were counted in; a call in another mode starts them afresh. */
+    private Mode countedIn = Mode.IDLE;
+    private long runStart;      // first sample of the current speech run (IDLE) or candidate (BOT/CANDIDATE)
     private long speechRun;     // speech samples in the current run / candidate
     private long silenceRun;    // consecutive non-speech samples
     private long silenceStart;  // first sample of the current silence run
@@ -66,63 +79,39 @@ public final class TurnDetector {
         return eventSample;
     }
 
-    /** Whether the user is mid-turn (speech started and not yet ended). */
-    public boolean inUserTurn() {
-        return mode == Mode.USER;
-    }
-
-    /** Whether output is paused awaiting confirmation. */
-    public boolean inCandidate() {
-        return mode == Mode.CANDIDATE;
-    }
-
     /** Start of the current (or last) user turn. */
     public long turnStartSample() {
         return turnStart;
     }
 
     /**
-     * The bot's output became audible ({@code true}) or stopped ({@code false}). While the bot speaks, speech is
-     * judged as barge-in; otherwise as an ordinary turn. A user already mid-turn keeps their turn.
-     */
-    public void botSpeaking(boolean speaking) {
-        if (speaking) {
-            if (mode == Mode.IDLE) {
-                mode = Mode.BOT;
-                speechRun = 0;
-            }
-        } else if (mode == Mode.BOT || mode == Mode.CANDIDATE) {
-            mode = Mode.IDLE;
-            speechRun = 0;
-        }
-    }
-
-    /**
      * Confirms a pending barge-in from outside (the recogniser produced words).
      *
-     * @return {@link Event#CONFIRM} if a barge-in was pending, else {@link Event#NONE}
+     * @return {@link Event#CONFIRM} if {@code mode} is CANDIDATE, else {@link Event#NONE}
      */
-    public Event confirmExternally() {
+    public Event confirmExternally(Mode mode) {
         if (mode != Mode.CANDIDATE) {
             return Event.NONE;
         }
+        countIn(mode);
         return confirm();
     }
 
-    /** Judges one VAD frame of {@code lengthSamples} starting at {@code startSample}. */
-    public Event accept(float probability, long startSample, int lengthSamples) {
+    /** Judges one VAD frame of {@code lengthSamples} starting at {@code startSample}, listening for {@code mode}. */
+    public Event accept(Mode mode, float probability, long startSample, int lengthSamples) {
+        countIn(mode);
         long end = startSample + lengthSamples;
+        // Hysteresis: speech starts at the activation threshold and goes on while at or above deactivation.
+        boolean speech = probability >= (mode == Mode.USER || mode == Mode.CANDIDATE ? deactivation : activation);
         switch (mode) {
             case IDLE:
-                if (probability >= activation) {
+                if (speech) {
                     if (speechRun == 0) {
                         runStart = startSample;
                     }
                     speechRun += lengthSamples;
                     if (speechRun >= minSpeechSamples) {
-                        mode = Mode.USER;
                         turnStart = runStart;
-                        silenceRun = 0;
                         eventSample = runStart;
                         return Event.USER_START;
                     }
@@ -131,7 +120,7 @@ public final class TurnDetector {
                 }
                 return Event.NONE;
             case USER:
-                if (probability >= deactivation) {
+                if (speech) {
                     silenceRun = 0;
                 } else {
                     if (silenceRun == 0) {
@@ -139,19 +128,19 @@ public final class TurnDetector {
                     }
                     silenceRun += lengthSamples;
                     if (silenceRun >= minSilenceSamples) {
-                        return endTurn(silenceStart);
+                        eventSample = silenceStart;
+                        return Event.USER_END;
                     }
                 }
                 if (end - turnStart >= maxUtteranceSamples) {
-                    return endTurn(end);
+                    eventSample = end;
+                    return Event.USER_END;
                 }
                 return Event.NONE;
             case BOT:
-                if (bargeInEnabled && probability >= activation) {
-                    mode = Mode.CANDIDATE;
+                if (bargeInEnabled && speech) {
                     runStart = startSample;
                     speechRun = lengthSamples;
-                    silenceRun = 0;
                     eventSample = startSample;
                     if (speechRun >= confirmSamples) {
                         return confirm();
@@ -160,7 +149,7 @@ public final class TurnDetector {
                 }
                 return Event.NONE;
             case CANDIDATE:
-                if (probability >= deactivation) {
+                if (speech) {
                     speechRun += lengthSamples;
                     silenceRun = 0;
                     if (speechRun >= confirmSamples) {
@@ -169,9 +158,6 @@ public final class TurnDetector {
                 } else {
                     silenceRun += lengthSamples;
                     if (silenceRun >= releaseSamples) {
-                        mode = Mode.BOT;
-                        speechRun = 0;
-                        silenceRun = 0;
                         eventSample = end;
                         return Event.RESUME;
                     }
@@ -182,19 +168,25 @@ public final class TurnDetector {
         }
     }
 
-    private Event confirm() {
-        mode = Mode.USER;
-        turnStart = runStart;
+    /**
+     * A candidate carries its onset and speech into CANDIDATE (it is one barge-in seen from two modes); any other
+     * change of mode starts the counters afresh.
+     */
+    private void countIn(Mode mode) {
+        if (mode == countedIn) {
+            return;
+        }
+        boolean candidateGoesOn = countedIn == Mode.BOT && mode == Mode.CANDIDATE;
+        countedIn = mode;
         silenceRun = 0;
-        eventSample = runStart;
-        return Event.CONFIRM;
+        if (!candidateGoesOn) {
+            speechRun = 0;
+        }
     }
 
-    private Event endTurn(long at) {
-        mode = Mode.IDLE;
-        speechRun = 0;
-        silenceRun = 0;
-        eventSample = at;
-        return Event.USER_END;
+    private Event confirm() {
+        turnStart = runStart;
+        eventSample = runStart;
+        return Event.CONFIRM;
     }
 }
