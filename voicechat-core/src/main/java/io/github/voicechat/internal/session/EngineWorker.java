@@ -77,12 +77,17 @@ abstract class EngineWorker<E extends AutoCloseable> implements Runnable {
         }
     }
 
+    /** The engine it works with, or is stuck in: asr, tts or responder. */
+    String engineName() {
+        return what;
+    }
+
     /** Unblocks the worker's wait for work, so it sees a new command or the stop flag at once. */
     abstract void wakeup();
 
-    /** Whether the thread has not ended although nobody asked it to (it died). */
+    /** Whether the thread died (or is dying) of an error although nobody asked it to end. */
     boolean isDead() {
-        return !thread.isAlive() && death != null;
+        return death != null;
     }
 
     /** Whether this worker's thread sleeps in virtual time (a modelled engine latency), not working. */
@@ -114,7 +119,9 @@ abstract class EngineWorker<E extends AutoCloseable> implements Runnable {
                 death = e; // nobody here interrupts a worker it still counts on
             }
         } catch (Throwable e) {
-            death = e;
+            if (death == null) {
+                death = e;
+            }
             if (!abandoned) {
                 log.error("{} worker {} died", what, thread.getName(), e);
             }
@@ -141,9 +148,13 @@ abstract class EngineWorker<E extends AutoCloseable> implements Runnable {
         return e instanceof VirtualMachineError && !(e instanceof StackOverflowError);
     }
 
-    /** Rethrows a fatal error; returns a survivable one so the caller can report it. */
-    static Throwable survivable(Throwable e) {
+    /**
+     * Rethrows a fatal error, marking the worker dead first (before the job is marked done, so the session sees
+     * both on the same tick); returns a survivable one so the caller can report it.
+     */
+    protected Throwable survivable(Throwable e) {
         if (isFatal(e)) {
+            death = e;
             throw (VirtualMachineError) e;
         }
         return e;

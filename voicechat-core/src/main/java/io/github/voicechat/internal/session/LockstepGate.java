@@ -18,8 +18,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p>{@link #settle} waits until every worker is <em>settled</em>: it has done all it can at the current virtual
  * time (heard every published frame, answered every command, filled the output ring or finished, or fallen asleep
- * until a later deadline). Time only advances ({@link #advanceTo}) when every worker is settled, so whatever a
- * running worker reads of virtual time is the same in every run. A worker that stays busy longer than the engine
+ * until a later deadline). Time only advances ({@link #advanceTo}) when every worker is settled, at the start of
+ * a tick, and stays put through it, so whatever a running worker reads of virtual time is the same in every run. A worker that stays busy longer than the engine
  * timeout, in real time, is reported as stalled instead of being waited for forever.
  */
 final class LockstepGate {
@@ -131,23 +131,28 @@ final class LockstepGate {
         }
     }
 
-    /** Moves virtual time to {@code nanos} and wakes every sleeper whose deadline has come. Owner only. */
+    /**
+     * Moves virtual time to {@code nanos}, at the start of a tick, while every worker is settled. Sleepers whose
+     * deadline has come wake at the tick's next {@link #settle}: after its playout, as work done by an engine that
+     * takes no time would be, so a modelled latency adds exactly its length. Owner only.
+     */
     void advanceTo(long nanos) {
         nowNanos = nanos;
-        for (Sleeper s : sleepers) {
-            if (s.asleep && s.deadlineNanos <= nanos) {
-                s.asleep = false;
-                LockSupport.unpark(s.thread);
-            }
-        }
     }
 
     /**
-     * Parks until {@code settled} holds, or {@code stop} does.
+     * Wakes the sleepers whose deadline has come, then parks until {@code settled} holds, or {@code stop} does.
      *
      * @return false if it did not hold within the stall time (a worker is stuck in real time)
      */
     boolean settle(BooleanSupplier settled, BooleanSupplier stop) {
+        long now = nowNanos;
+        for (Sleeper s : sleepers) {
+            if (s.asleep && s.deadlineNanos <= now) {
+                s.asleep = false;
+                LockSupport.unpark(s.thread);
+            }
+        }
         if (settled.getAsBoolean()) {
             return true;
         }

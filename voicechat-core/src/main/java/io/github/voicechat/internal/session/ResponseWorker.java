@@ -127,6 +127,11 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
     }
 
     @Override
+    String engineName() {
+        return inEngine;
+    }
+
+    @Override
     protected void work() throws InterruptedException {
         SpeechSynthesizer tts = engine;
         resampler = Resampler.create(tts.sampleRateHz(), outRateHz);

@@ -139,20 +139,23 @@ final class Workers {
         AsrWorker a = asr;
         if (a.isDead()) {
             replaceAsr("asr worker died: " + a.death);
-        } else if (a.progress != asrSeen || !a.hasWork(publishedEnd)) {
+        } else if (a.progress != asrSeen) {
             asrSeen = a.progress;
             asrProgressTick = ticks.tick;
+        } else if (!a.hasWork(publishedEnd)) {
+            asrProgressTick = ticks.tick + 1; // idle: work can start next tick at the earliest
         } else if (ticks.tick - asrProgressTick >= timeoutTicks) {
             replaceAsr("asr made no progress for " + config.engineTimeoutMs() + " ms");
         }
         ResponseWorker r = responder;
         if (r.isDead()) {
             stallResponse("tts", "response worker died: " + r.death);
-        } else if (r.progress != responderSeen || !r.hasWork() || outputRing.isFull()
-                || conversation.phase() == Conversation.Phase.PAUSED) {
-            // Progress, no work, or held by the playout (a full ring, a paused output): none of it is a stall.
+        } else if (r.progress != responderSeen) {
             responderSeen = r.progress;
             responderProgressTick = ticks.tick;
+        } else if (!r.hasWork() || outputRing.isFull() || conversation.phase() == Conversation.Phase.PAUSED) {
+            // No work, or held by the playout (a full ring, a paused output): neither is a stall.
+            responderProgressTick = ticks.tick + 1;
         } else if (ticks.tick - responderProgressTick >= timeoutTicks) {
             stallResponse(r.inEngine(), r.inEngine() + " made no progress for " + config.engineTimeoutMs() + " ms");
         }
@@ -224,9 +227,9 @@ final class Workers {
     }
 
     private void leaked(EngineWorker<?> worker) {
-        logger.warn("session {}: thread {} did not end after it was interrupted (its {} engine ignores "
-                + "interruption); it is left running", name, worker.thread.getName(), worker.what);
-        log.emit(new SessionEvent.ThreadLeaked(worker.thread.getName(), worker.what, ticks.nowMs()));
+        logger.warn("session {}: thread {} did not end after it was interrupted (its {} ignores interruption); it "
+                + "is left running", name, worker.thread.getName(), worker.engineName());
+        log.emit(new SessionEvent.ThreadLeaked(worker.thread.getName(), worker.engineName(), ticks.nowMs()));
     }
 
     private AsrWorker newAsr(SpeechRecognizer engine) {
