@@ -318,6 +318,19 @@ public final class FrameRing implements AutoCloseable {
         }
 
         /**
+         * Skips unread frames that are older than both frame {@code sequence} and the last {@code keepLast} frames
+         * published; skipped frames are not counted as dropped. A consumer that reads only when it needs to (the
+         * recogniser between utterances) comes back with it without reporting the frames it chose not to read.
+         * Consumer thread only.
+         */
+        public void skipOlderThan(long sequence, int keepLast) {
+            long oldest = Math.min(sequence, published() - Math.max(0, keepLast));
+            if (next < oldest) {
+                NEXT.setOpaque(this, oldest);
+            }
+        }
+
+        /**
          * Makes the consumer's current (or next) {@link #await} return false at once: its thread has something
          * other than frames to do, such as a command. Any thread.
          */

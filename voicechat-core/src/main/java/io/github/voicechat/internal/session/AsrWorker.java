@@ -8,12 +8,17 @@ import io.github.voicechat.spi.Transcript;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
  * Feeds the recogniser from its own cursor on the input bus, on its own thread, so a slow recogniser never delays
  * the playout. The session sends position-stamped commands (start at a sample, finish, cancel); a short history of
  * frames lets a turn start before the moment it was detected (pre-roll), so the first phoneme is not lost.
+ *
+ * <p>Between utterances the worker does not read the bus at all: it sleeps until a command comes, and a START skips
+ * only the frames that neither its pre-roll history nor the new utterance needs. So a listening session costs its
+ * recogniser thread nothing, which matters when many sessions share the machine.
  */
 final class AsrWorker extends EngineWorker<SpeechRecognizer> {
 
@@ -36,13 +41,14 @@ final class AsrWorker extends EngineWorker<SpeechRecognizer> {
     private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private volatile long consumedEndSample;
+    /** Whether an utterance is being fed; written by the worker, read by the session (lockstep). */
+    private volatile boolean feeding;
     private volatile String partial = "";
 
     private Resampler resampler;
     private float[] resampled;
     private int historyCount;
     private int historyNext;
-    private boolean feeding;
     private long feedFrom;
     private long fedSamples;
     private long busyNanos;
@@ -82,12 +88,13 @@ final class AsrWorker extends EngineWorker<SpeechRecognizer> {
     private void send(Command c) {
         pending.incrementAndGet();
         commands.add(c);
-        input.wakeup();
+        wakeup();
     }
 
     @Override
     void wakeup() {
         input.wakeup();
+        LockSupport.unpark(thread);
     }
 
     /** The input this worker reads; closed when the worker is replaced. */
@@ -95,9 +102,12 @@ final class AsrWorker extends EngineWorker<SpeechRecognizer> {
         return input;
     }
 
-    /** Whether every command sent has been carried out and every frame up to {@code endSample} consumed. */
+    /**
+     * Whether every command sent has been carried out and, during an utterance, every frame up to {@code endSample}
+     * consumed.
+     */
     boolean caughtUp(long endSample) {
-        return pending.get() == 0 && consumedEndSample >= endSample;
+        return pending.get() == 0 && (!feeding || consumedEndSample >= endSample);
     }
 
     /** Whether it has something to do: a command not yet carried out, or frames before {@code endSample}. */
@@ -121,7 +131,7 @@ final class AsrWorker extends EngineWorker<SpeechRecognizer> {
             // Commands run in order, but a FINISH waits until the frames up to its end have been consumed:
             // a recogniser running behind still hears the whole utterance.
             while ((c = commands.peek()) != null
-                    && !(c.kind() == Kind.FINISH && consumedEndSample < c.sample())) {
+                    && !(c.kind() == Kind.FINISH && feeding && consumedEndSample < c.sample())) {
                 commands.poll();
                 startWork();
                 handle(asr, c);
@@ -129,7 +139,12 @@ final class AsrWorker extends EngineWorker<SpeechRecognizer> {
                 progress++;
                 worked = true;
             }
-            if (input.poll(frame)) {
+            if (!feeding) {
+                if (!worked && commands.isEmpty() && running) {
+                    wakeSession.run();
+                    LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1)); // a command unparks it
+                }
+            } else if (input.poll(frame)) {
                 consume(asr, frame);
                 worked = true;
             } else if (!worked) {
@@ -149,6 +164,10 @@ final class AsrWorker extends EngineWorker<SpeechRecognizer> {
             case START:
                 if (feeding) {
                     cancelUtterance(asr);
+                } else {
+                    // Between utterances nothing was read: skip only what neither the history nor this utterance
+                    // needs; the rest is read (and fed) as usual from here on.
+                    input.skipOlderThan(c.sample() / frame.capacity(), history.length);
                 }
                 feeding = true;
                 feedFrom = c.sample();

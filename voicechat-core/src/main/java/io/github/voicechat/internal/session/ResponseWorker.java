@@ -47,6 +47,9 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
     private final long offerTimeoutMs;
     private final Runnable wakeSession;
     private final Progress progressListener;
+    /** Ends the worker's wait for a job without being one. */
+    private static final Job WAKE_UP = new Job(null, null, null);
+
     private final LinkedBlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
     private final AtomicInteger pendingJobs = new AtomicInteger();
     /** Bound once: a method reference evaluated per call would allocate on every queued piece of audio. */
@@ -89,13 +92,14 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
     List<Job> takeQueuedJobs() {
         List<Job> out = new ArrayList<>();
         jobs.drainTo(out);
+        out.removeIf(j -> j == WAKE_UP);
         pendingJobs.addAndGet(-out.size());
         return out;
     }
 
     @Override
     void wakeup() {
-        // jobs.poll waits at most 50 ms, and stop() is always followed by an interrupt or a close of the ring
+        jobs.add(WAKE_UP); // not a job: it only ends the wait for one
     }
 
     /** Whether a job waits to be taken, or the job taken is not finished. */
@@ -137,8 +141,8 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
         resampler = Resampler.create(tts.sampleRateHz(), outRateHz);
         resampled = new float[resampler.maxOutputSamples(8192) + resampler.delaySamples() + 16];
         while (running) {
-            Job job = jobs.poll(50, TimeUnit.MILLISECONDS);
-            if (job != null) {
+            Job job = jobs.take(); // a job, or the wake-up that stop() sends
+            if (job != WAKE_UP) {
                 current = job.response();
                 pendingJobs.decrementAndGet();
                 startWork();

@@ -173,6 +173,61 @@ class FrameRingTest {
     }
 
     @Test
+    void skipOlderThanLeavesWhatIsNeededAndCountsNoDrop() {
+        FrameRing ring = new FrameRing(16, FRAME_SAMPLES);
+        FrameRing.Consumer c = ring.subscribe("lazy");
+        float[] buf = new float[FRAME_SAMPLES];
+        for (long s = 0; s < 12; s++) {
+            publishSeq(ring, s, buf);
+        }
+        AudioFrame f = new AudioFrame(FRAME_SAMPLES);
+        // Keep the last 4, or from frame 6 if that is older: frames 6.. stay unread.
+        c.skipOlderThan(6, 4);
+        for (long s = 6; s < 12; s++) {
+            assertThat(c.poll(f)).isTrue();
+            assertIntact(f, s);
+        }
+        assertThat(c.poll(f)).isFalse();
+        for (long s = 12; s < 20; s++) {
+            publishSeq(ring, s, buf);
+        }
+        c.skipOlderThan(19, 3); // the last 3 are older than frame 19: 17, 18, 19 stay
+        assertThat(c.poll(f)).isTrue();
+        assertIntact(f, 17);
+        c.skipOlderThan(0, 0); // never moves back
+        assertThat(c.poll(f)).isTrue();
+        assertIntact(f, 18);
+        assertThat(c.droppedFrames()).isZero();
+    }
+
+    @Test
+    void wakeupEndsOneAwaitWithoutAFrame() throws Exception {
+        FrameRing ring = new FrameRing(4, FRAME_SAMPLES);
+        FrameRing.Consumer c = ring.subscribe("asr");
+        AudioFrame f = new AudioFrame(FRAME_SAMPLES);
+        c.wakeup(); // before the wait: the next await returns at once
+        assertThat(c.await(f, 1, TimeUnit.HOURS)).isFalse();
+        AtomicReference<Object> result = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.set(c.await(f, 1, TimeUnit.HOURS));
+            } catch (Throwable e) {
+                result.set(e);
+            }
+        });
+        t.start();
+        awaitParked(t);
+        c.wakeup();
+        t.join(5_000);
+        assertThat(result.get()).isEqualTo(false);
+        // A frame still wins over a pending wake-up that nobody consumed.
+        c.wakeup();
+        publishSeq(ring, 0, new float[FRAME_SAMPLES]);
+        assertThat(c.await(f, 1, TimeUnit.HOURS)).isTrue();
+        assertIntact(f, 0);
+    }
+
+    @Test
     void awaitTimesOutAndHonoursInterrupts() throws Exception {
         FrameRing ring = new FrameRing(4, FRAME_SAMPLES);
         FrameRing.Consumer c = ring.subscribe("c");
