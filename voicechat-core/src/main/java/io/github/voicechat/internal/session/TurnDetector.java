@@ -2,6 +2,7 @@ package io.github.voicechat.internal.session;
 
 import io.github.voicechat.BargeInPolicy;
 import io.github.voicechat.TurnPolicy;
+import io.github.voicechat.vad.Hysteresis;
 
 /**
  * Turn-taking and barge-in decisions from per-frame VAD probabilities, in audio time (samples at the input rate).
@@ -46,8 +47,7 @@ public final class TurnDetector {
     private final long maxUtteranceSamples;
     private final long confirmSamples;
     private final long releaseSamples;
-    private final float activation;
-    private final float deactivation;
+    private final Hysteresis hysteresis;
     private final boolean bargeInEnabled;
 
     /** The mode the counters below were counted in; a call in another mode starts them afresh. */
@@ -65,8 +65,7 @@ public final class TurnDetector {
         this.maxUtteranceSamples = samples(sampleRateHz, turn.maxUtteranceMs());
         this.confirmSamples = samples(sampleRateHz, bargeIn.confirmMs());
         this.releaseSamples = samples(sampleRateHz, bargeIn.releaseMs());
-        this.activation = turn.activationThreshold();
-        this.deactivation = turn.deactivationThreshold();
+        this.hysteresis = new Hysteresis(turn.activationThreshold(), turn.deactivationThreshold());
         this.bargeInEnabled = bargeIn.enabled();
     }
 
@@ -101,8 +100,9 @@ public final class TurnDetector {
     public Event accept(Mode mode, float probability, long startSample, int lengthSamples) {
         countIn(mode);
         long end = startSample + lengthSamples;
-        // Hysteresis: speech starts at the activation threshold and goes on while at or above deactivation.
-        boolean speech = probability >= (mode == Mode.USER || mode == Mode.CANDIDATE ? deactivation : activation);
+        // The one hysteresis rule, shared with the offline segmenter; its state is the audio's, so it carries over
+        // changes of mode.
+        boolean speech = hysteresis.isSpeech(probability);
         switch (mode) {
             case IDLE:
                 if (speech) {

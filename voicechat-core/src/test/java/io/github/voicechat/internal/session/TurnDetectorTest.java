@@ -130,7 +130,7 @@ class TurnDetectorTest {
         Feed f = defaults();
         assertThat(f.feed(30, 0.9f)).containsExactly(new Ev(9, USER_START, 0));
         assertThat(f.feed(49, 0.1f)).isEmpty();               // 490 ms of silence: not yet
-        assertThat(f.feed(1, 0.35f)).isEmpty();               // at the deactivation threshold: still speech
+        assertThat(f.feed(1, 0.5f)).isEmpty();                // at the activation threshold: speech again
         assertThat(f.feed(49, 0.0f)).isEmpty();
         assertThat(f.feed(1, 0.34f)).containsExactly(new Ev(129, USER_END, f.sampleOf(80)));
         assertThat(f.inUserTurn()).isFalse();
@@ -148,6 +148,23 @@ class TurnDetectorTest {
         assertThat(f.feed(300, 0.4f)).isEmpty();              // 3 s of 0.4: the turn lives on
         assertThat(f.inUserTurn()).isTrue();
         assertThat(f.feed(50, 0.3f)).containsExactly(new Ev(559, USER_END, f.sampleOf(510)));
+    }
+
+    @Test
+    void theSegmentersHysteresisOnceSilenceHasBegunOnlyActivationEndsIt() {
+        // One rule with the offline segmenter (Silero's): between the thresholds a frame is what the one before was.
+        Feed f = defaults();
+        assertThat(f.feed(30, 0.9f)).containsExactly(new Ev(9, USER_START, 0));
+        assertThat(f.feed(1, 0.4f)).isEmpty();                // after speech, 0.4 is speech
+        assertThat(f.feed(10, 0.2f)).isEmpty();               // silence from frame 31
+        assertThat(f.feed(39, 0.45f)).isEmpty();              // after silence, 0.45 is silence: 490 ms so far
+        assertThat(f.feed(1, 0.45f)).containsExactly(new Ev(80, USER_END, f.sampleOf(31)));
+        // At the deactivation threshold exactly, speech goes on; just below it, silence begins.
+        Feed g = defaults();
+        g.feed(10, 0.9f);
+        assertThat(g.feed(60, 0.35f)).isEmpty();
+        assertThat(g.inUserTurn()).isTrue();
+        assertThat(g.feed(50, 0.349f)).containsExactly(new Ev(119, USER_END, g.sampleOf(70)));
     }
 
     @Test
