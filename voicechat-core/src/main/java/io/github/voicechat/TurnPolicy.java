@@ -1,13 +1,13 @@
 package io.github.voicechat;
 
-import io.github.voicechat.vad.Hysteresis;
+import io.github.voicechat.internal.session.TurnDetector;
 
 /**
  * When a user turn starts and ends, in audio time.
  *
  * <p>A frame counts as speech when its VAD probability reaches {@code activationThreshold}; once speech has started it
  * continues while the probability stays at or above {@code deactivationThreshold}, and once it has fallen below,
- * only the activation threshold counts as speech again ({@link Hysteresis}, the same rule as the offline
+ * only the activation threshold counts as speech again (a Schmitt trigger, the same rule as the offline
  * {@link io.github.voicechat.vad.SpeechSegmenter}: one quiet frame does not end a word, one murmur does not end a
  * silence). Build with {@link #builder()}; the defaults are the predecessor's, tuned on real speech.
  */
@@ -110,7 +110,7 @@ public final class TurnPolicy {
 
         /** Speech starts at {@code activation} and continues while at or above {@code deactivation}. */
         public Builder thresholds(float activation, float deactivation) {
-            new Hysteresis(activation, deactivation); // the rule's own check, with its message
+            new TurnDetector.Hysteresis(activation, deactivation); // the rule's own check, with its message
             this.activationThreshold = activation;
             this.deactivationThreshold = deactivation;
             return this;

@@ -1,6 +1,7 @@
 package io.github.voicechat.vad;
 
 import io.github.voicechat.audio.Framer;
+import io.github.voicechat.internal.session.TurnDetector.Hysteresis;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.VoiceActivityDetector;
 import java.util.ArrayList;
@@ -13,8 +14,8 @@ import java.util.List;
  * <ul>
  *   <li>Speech starts at the first frame whose probability is at least the activation threshold.</li>
  *   <li>Once speaking, a frame below the deactivation threshold starts a silence run; a frame at or above the
- *       activation threshold cancels it (frames in between neither start nor cancel one). That is the
- *       {@link Hysteresis}, the same rule the live turn detector uses. The segment ends, at the start of the run,
+ *       activation threshold cancels it (frames in between neither start nor cancel one). That is a Schmitt
+ *       trigger, Silero's own rule, and the one the live turn detector uses (the same class). The segment ends, at the start of the run,
  *       when the run has lasted {@code minSilenceMs}.</li>
  *   <li>A segment whose speech (start to end, before padding) is shorter than {@code minSpeechMs} is dropped.
  *       Streaming, {@link Event#SPEECH_STARTED} is reported once the speech has lasted {@code minSpeechMs}, so a

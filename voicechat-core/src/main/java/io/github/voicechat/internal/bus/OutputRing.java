@@ -71,6 +71,8 @@ public final class OutputRing implements AutoCloseable {
     private volatile long epoch;
     private volatile boolean closed;
     private volatile Thread producerWaiter;
+    /** The last destination {@link #poll} checked; the consumer's, so a destination is checked once, not per frame. */
+    private AudioFrame checkedDestination;
 
     /**
      * @param slotCount            frames that may be queued; rounded up to a power of two
@@ -222,9 +224,12 @@ public final class OutputRing implements AutoCloseable {
 
     /** Copies the next queued frame of the current epoch into {@code dest}; false when none is queued. */
     public boolean poll(AudioFrame dest) {
-        if (dest.capacity() < frameCapacitySamples) {
-            throw new IllegalArgumentException("destination frame must hold " + frameCapacitySamples
-                    + " samples, holds " + dest.capacity());
+        if (dest != checkedDestination) {
+            if (dest.capacity() < frameCapacitySamples) {
+                throw new IllegalArgumentException("destination frame must hold " + frameCapacitySamples
+                        + " samples, holds " + dest.capacity());
+            }
+            checkedDestination = dest;
         }
         discardStale();
         long h = (long) HEAD.getOpaque(this);

@@ -39,10 +39,12 @@ final class AsrWorker extends EngineWorker<SpeechRecognizer> {
     private final TranscriptHandler onTranscript;
     private final Runnable wakeSession;
     private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile long consumedEndSample;
-    /** Whether an utterance is being fed; written by the worker, read by the session (lockstep). */
-    private volatile boolean feeding;
+    /** Commands sent and not yet carried out; the session's supervisor reads it. */
+    final AtomicInteger pending = new AtomicInteger();
+    /** End of the last frame consumed; the session reads it. */
+    volatile long consumedEndSample;
+    /** Whether an utterance is being fed; written by the worker, read by the session. */
+    volatile boolean feeding;
     private volatile String partial = "";
 
     private Resampler resampler;
@@ -100,19 +102,6 @@ final class AsrWorker extends EngineWorker<SpeechRecognizer> {
     /** The input this worker reads; closed when the worker is replaced. */
     FrameRing.Consumer input() {
         return input;
-    }
-
-    /**
-     * Whether every command sent has been carried out and, during an utterance, every frame up to {@code endSample}
-     * consumed.
-     */
-    boolean caughtUp(long endSample) {
-        return pending.get() == 0 && (!feeding || consumedEndSample >= endSample);
-    }
-
-    /** Whether it has something to do: a command not yet carried out, or frames before {@code endSample}. */
-    boolean hasWork(long endSample) {
-        return !caughtUp(endSample);
     }
 
     /** The recogniser's partial hypothesis for the current utterance, if it gives one. */

@@ -7,7 +7,8 @@ import java.util.Arrays;
 
 /**
  * Stage 1, capture: reads the source and resamples it once to the session's input rate (the recogniser's), one
- * 20 ms frame per tick. Owns the source's buffers and the resampler's state; session thread only.
+ * 20 ms frame per tick. Owns the source's buffers and the resampler's state (none when the source already runs at
+ * the input rate); session thread only.
  */
 final class CaptureStage {
 
@@ -20,16 +21,18 @@ final class CaptureStage {
     private final float[] frame;
     private int fifoLength;
     private int drop;
-    private boolean ended;
+    /** Whether the source has ended (its last samples may still be in this stage's buffer); read by the tick. */
+    boolean ended;
 
     CaptureStage(AudioSource source, int inRateHz, int frameSamples) {
         this.source = source;
         this.frameSamples = frameSamples;
-        this.resampler = Resampler.create(source.sampleRateHz(), inRateHz);
-        this.drop = resampler.delaySamples();
+        this.resampler = source.sampleRateHz() == inRateHz ? null : Resampler.create(source.sampleRateHz(), inRateHz);
+        this.drop = resampler == null ? 0 : resampler.delaySamples();
         int chunk = Math.max(1, source.sampleRateHz() * Ticks.TICK_MS / 1000);
         this.buffer = new float[chunk];
-        this.resampled = new float[resampler.maxOutputSamples(chunk) + resampler.delaySamples() + 16];
+        this.resampled = resampler == null ? buffer
+                : new float[resampler.maxOutputSamples(chunk) + resampler.delaySamples() + 16];
         this.fifo = new float[4 * frameSamples + resampled.length];
         this.frame = new float[frameSamples];
     }
@@ -47,9 +50,9 @@ final class CaptureStage {
             int produced;
             if (got < 0) {
                 ended = true;
-                produced = resampler.flush(resampled, 0);
+                produced = resampler == null ? 0 : resampler.flush(resampled, 0);
             } else {
-                produced = resampler.process(buffer, 0, got, resampled, 0);
+                produced = resampler == null ? got : resampler.process(buffer, 0, got, resampled, 0);
             }
             int skip = Math.min(drop, produced);
             drop -= skip;
@@ -62,10 +65,5 @@ final class CaptureStage {
         System.arraycopy(fifo, n, fifo, 0, fifoLength - n);
         fifoLength -= n;
         return frame;
-    }
-
-    /** Whether the source has ended (its last samples may still be in this stage's buffer). */
-    boolean sourceEnded() {
-        return ended;
     }
 }

@@ -20,37 +20,38 @@ import java.util.Map;
  * runs its entry step, so events keep the order listeners have always seen. An input the table has no rule for in
  * the current phase changes nothing.
  *
- * <p>Session thread only, except {@link #phase()} and {@link #response()}, which are read by the playout on the
- * same thread and by nobody else.
+ * <p>Session thread only. The stages read {@link #phase} and {@link #response} directly, as fields: one tick reads
+ * them many times, and a field read is not a call into this file.
  */
 final class Conversation {
 
     /** Where the conversation is. */
     enum Phase {
         /** Nobody speaks: listen for the user. */
-        LISTENING(SessionState.LISTENING, TurnDetector.Mode.IDLE),
+        LISTENING(SessionState.LISTENING, TurnDetector.Mode.IDLE, false),
         /** The user is speaking. */
-        USER_TURN(SessionState.LISTENING, TurnDetector.Mode.USER),
+        USER_TURN(SessionState.LISTENING, TurnDetector.Mode.USER, false),
         /** The user's turn ended; its transcript is being computed. */
-        TRANSCRIBING(SessionState.THINKING, TurnDetector.Mode.IDLE),
+        TRANSCRIBING(SessionState.THINKING, TurnDetector.Mode.IDLE, false),
         /** The transcript is in; the response is being prepared and nothing of it is heard yet. */
-        RESPONDING(SessionState.THINKING, TurnDetector.Mode.IDLE),
+        RESPONDING(SessionState.THINKING, TurnDetector.Mode.IDLE, true),
         /** The response is playing. */
-        SPEAKING(SessionState.SPEAKING, TurnDetector.Mode.BOT),
+        SPEAKING(SessionState.SPEAKING, TurnDetector.Mode.BOT, true),
         /** Output is held on possible speech over the bot. */
-        PAUSED(SessionState.BARGED_IN, TurnDetector.Mode.CANDIDATE);
+        PAUSED(SessionState.BARGED_IN, TurnDetector.Mode.CANDIDATE, true);
 
         final SessionState state;
         final TurnDetector.Mode detectorMode;
+        /** Whether a response exists (submitted, playing or paused). */
+        final boolean hasResponse;
+        /** Whether output plays: a response exists and is not held. */
+        final boolean plays;
 
-        Phase(SessionState state, TurnDetector.Mode detectorMode) {
+        Phase(SessionState state, TurnDetector.Mode detectorMode, boolean hasResponse) {
             this.state = state;
             this.detectorMode = detectorMode;
-        }
-
-        /** Whether a response exists (submitted, playing or paused). */
-        boolean hasResponse() {
-            return this == RESPONDING || this == SPEAKING || this == PAUSED;
+            this.hasResponse = hasResponse;
+            this.plays = hasResponse && state != SessionState.BARGED_IN;
         }
     }
 
@@ -134,11 +135,13 @@ final class Conversation {
     /** Turns whose answer was dropped because the user spoke again before their transcript arrived. */
     private final Map<Integer, Turn> superseded = new HashMap<>();
 
-    private Phase phase = Phase.LISTENING;
+    /** Where the conversation is; written by {@link #on} only. */
+    Phase phase = Phase.LISTENING;
+    /** The response being prepared or played (phases RESPONDING..PAUSED), else null; written here only. */
+    ResponseState response;
     private int turnNumber;
     private Turn userTurn;        // USER_TURN: the user turn in progress
     private Turn botTurn;         // TRANSCRIBING..PAUSED: the turn being answered
-    private ResponseState response;
     private double pauseLatencyMs = Double.NaN;
 
     Conversation(Ticks ticks, SessionLog log, StateMachine stateMachine, Workers workers, OutputRing ring,
@@ -149,15 +152,6 @@ final class Conversation {
         this.workers = workers;
         this.ring = ring;
         this.preRollSamples = (long) ticks.inRateHz * preRollMs / 1000;
-    }
-
-    Phase phase() {
-        return phase;
-    }
-
-    /** The response being prepared or played, or null. */
-    ResponseState response() {
-        return response;
     }
 
     /** Applies the table's rule for {@code input} in the current phase; {@code atSample} is where it happened. */

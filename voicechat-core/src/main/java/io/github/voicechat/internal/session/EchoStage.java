@@ -7,30 +7,26 @@ import java.util.Arrays;
 
 /**
  * Stage 2, echo cancellation: removes from each microphone frame the echo of what the playout just played (the far
- * end, resampled once from the output rate to the input rate). Without an echo canceller the frame passes through.
- * Owns the far-end buffer and the canceller's frames; session thread only.
+ * end, resampled once from the output rate to the input rate). A session without an echo canceller has no such
+ * stage. Owns the far-end buffer and the canceller's frames; session thread only.
  */
 final class EchoStage {
 
     private final EchoCanceller aec;
     private final int frameSamples;
-    private Resampler farResampler;
+    private final Resampler farResampler;
     private int farDrop;
-    private float[] farFifo;
+    private final float[] farFifo;
     private int farFifoLength;
-    private float[] farFrame;
-    private float[] cleanFrame;
-    private float[] aecFar;
-    private float[] aecNear;
-    private float[] aecOut;
+    private final float[] farFrame;
+    private final float[] cleanFrame;
+    private final float[] aecFar;
+    private final float[] aecNear;
+    private final float[] aecOut;
 
-    /** @param aec the canceller, or null for none */
     EchoStage(EchoCanceller aec, int inRateHz, int inFrameSamples, int outRateHz, int outFrameSamples) {
         this.aec = aec;
         this.frameSamples = inFrameSamples;
-        if (aec == null) {
-            return;
-        }
         if (aec.sampleRateHz() != inRateHz || inFrameSamples % aec.frameSamples() != 0) {
             throw new VoicechatException("echo canceller works at " + aec.sampleRateHz() + " Hz in frames of "
                     + aec.frameSamples() + " samples; the input runs at " + inRateHz + " Hz in 20 ms frames of "
@@ -46,25 +42,22 @@ final class EchoStage {
         aecOut = new float[aec.frameSamples()];
     }
 
-    /** What the playout just wrote to the sink, at the output rate: the echo to expect. */
-    void played(float[] out, int length) {
-        if (aec == null) {
-            return;
-        }
-        int produced = farResampler.process(out, 0, length, farFifo, farFifoLength);
+    /**
+     * The microphone frame without the echo of {@code played}, what the playout just wrote to the sink (at the
+     * output rate, {@code playedLength} samples).
+     */
+    float[] run(float[] played, int playedLength, float[] mic) {
+        int produced = farResampler.process(played, 0, playedLength, farFifo, farFifoLength);
         int skip = Math.min(farDrop, produced);
         if (skip > 0) {
             System.arraycopy(farFifo, farFifoLength + skip, farFifo, farFifoLength, produced - skip);
             farDrop -= skip;
         }
         farFifoLength += produced - skip;
+        return cancel(mic);
     }
 
-    /** The microphone frame without the echo (the same array when there is no canceller). */
-    float[] run(float[] mic) {
-        if (aec == null) {
-            return mic;
-        }
+    private float[] cancel(float[] mic) {
         int n = Math.min(frameSamples, farFifoLength);
         System.arraycopy(farFifo, 0, farFrame, 0, n);
         Arrays.fill(farFrame, n, frameSamples, 0f);

@@ -85,11 +85,6 @@ abstract class EngineWorker<E extends AutoCloseable> implements Runnable {
     /** Unblocks the worker's wait for work, so it sees a new command or the stop flag at once. */
     abstract void wakeup();
 
-    /** Whether the thread died (or is dying) of an error although nobody asked it to end. */
-    boolean isDead() {
-        return death != null;
-    }
-
     /** Whether this worker's thread sleeps in virtual time (a modelled engine latency), not working. */
     boolean isAsleep() {
         LockstepGate.Sleeper s = sleeper;

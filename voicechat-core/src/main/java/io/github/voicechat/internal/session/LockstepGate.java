@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>{@link #settle} waits until every worker is <em>settled</em>: it has done all it can at the current virtual
  * time (heard every published frame, answered every command, filled the output ring or finished, or fallen asleep
- * until a later deadline). Time only advances ({@link #advanceTo}) when every worker is settled, at the start of
+ * until a later deadline). Time only advances ({@link #nowNanos}) when every worker is settled, at the start of
  * a tick, and stays put through it, so whatever a running worker reads of virtual time is the same in every run. A worker that stays busy longer than the engine
  * timeout, in real time, is reported as stalled instead of being waited for forever.
  */
@@ -31,7 +31,8 @@ final class LockstepGate {
         /** This thread's virtual time: its last deadline, or the session's now when its current job began. */
         private long localNanos;
         private volatile long deadlineNanos;
-        private volatile boolean asleep;
+        /** Read by the session's supervisor: the thread waits for virtual time, it is not working. */
+        volatile boolean asleep;
 
         private Sleeper(LockstepGate gate, Thread thread) {
             this.gate = gate;
@@ -84,7 +85,13 @@ final class LockstepGate {
     private final long stallNanos;
     private final List<Sleeper> sleepers = new CopyOnWriteArrayList<>();
     private volatile Thread owner;
-    private volatile long nowNanos;
+    /**
+     * The session's virtual time: written by the owner at the start of each tick, while every worker is settled,
+     * and by nobody else. Sleepers whose deadline has come wake at the tick's next {@link #settle}: after its
+     * playout, as work done by an engine that takes no time would be, so a modelled latency adds exactly its
+     * length.
+     */
+    volatile long nowNanos;
     private volatile boolean closed;
 
     /** @param stallMs how long a worker may stay busy, in real time, before {@link #settle} gives up on it */
@@ -129,15 +136,6 @@ final class LockstepGate {
         if (t != null) {
             LockSupport.unpark(t);
         }
-    }
-
-    /**
-     * Moves virtual time to {@code nanos}, at the start of a tick, while every worker is settled. Sleepers whose
-     * deadline has come wake at the tick's next {@link #settle}: after its playout, as work done by an engine that
-     * takes no time would be, so a modelled latency adds exactly its length. Owner only.
-     */
-    void advanceTo(long nanos) {
-        nowNanos = nanos;
     }
 
     /**

@@ -19,8 +19,10 @@ final class ResponseState {
     private int marks;
 
     private volatile boolean cancelled;
-    private volatile boolean doneProducing;
-    private volatile long queuedSamples;
+    /** Set by the worker when it is done with this response; read by the session. */
+    volatile boolean doneProducing;
+    /** Samples queued on the output ring; written by the worker, read by the session. */
+    volatile long queuedSamples;
     private volatile boolean failed;
 
     ResponseState(int turn, long epoch) {
@@ -89,9 +91,5 @@ final class ResponseState {
 
     void addQueued(long samples) {
         queuedSamples += samples; // single writer: the response worker
-    }
-
-    long queuedSamples() {
-        return queuedSamples;
     }
 }

@@ -51,11 +51,12 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
     private static final Job WAKE_UP = new Job(null, null, null);
 
     private final LinkedBlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
-    private final AtomicInteger pendingJobs = new AtomicInteger();
+    /** Jobs submitted and not yet taken; the session's supervisor reads it. */
+    final AtomicInteger pendingJobs = new AtomicInteger();
     /** Bound once: a method reference evaluated per call would allocate on every queued piece of audio. */
     private final Framer.FrameConsumer offerFrame = this::offer;
     /** The job taken last (done or not); set before the job leaves the pending count. */
-    private volatile ResponseState current;
+    volatile ResponseState current;
     /** Which engine the current job is in: "responder" or "tts", for a stall report. */
     private volatile String inEngine = "responder";
 
@@ -102,28 +103,10 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
         jobs.add(WAKE_UP); // not a job: it only ends the wait for one
     }
 
-    /** Whether a job waits to be taken, or the job taken is not finished. */
-    boolean hasWork() {
-        ResponseState r = current;
-        return pendingJobs.get() > 0 || (r != null && !r.isDoneProducing());
-    }
-
     /** Whether the job taken was cancelled by the session but the worker is still in it (a stuck engine, maybe). */
     boolean inCancelledJob() {
         ResponseState r = current;
         return r != null && r.isCancelled() && !r.isDoneProducing();
-    }
-
-    /**
-     * Lockstep: whether the worker can make no further progress at the session's current time: nothing to take,
-     * and the job taken is done, asleep in virtual time, or waiting for a full ring to drain.
-     */
-    boolean settled() {
-        if (pendingJobs.get() > 0) {
-            return false;
-        }
-        ResponseState r = current;
-        return r == null || r.isDoneProducing() || isAsleep() || output.isFull();
     }
 
     String inEngine() {

@@ -38,13 +38,15 @@ public final class Session {
     private final SessionLog log;
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    private volatile boolean stopRequested;
+    /** Set by close(); the owner thread (a loop reads the field directly) ends the session at its next tick. */
+    volatile boolean stopRequested;
     private volatile Thread owner;
     private volatile Thread finisher;
-    private volatile SessionStages stages;
+    /** The stages, once opened; the owner thread ticks them. */
+    volatile SessionStages stages;
     private volatile String endReason = "";
-    /** Start of the tick grid on a shared loop (clock nanoseconds); the loop thread's. */
-    private long startNanos;
+    /** First deadline of the tick grid on a shared loop (System.nanoTime); the loop thread's. */
+    long startNanos;
 
     public Session(SessionConfig config, String name, AudioSource source, AudioSink sink, Path recordingPath) {
         this.config = config;
@@ -67,7 +69,8 @@ public final class Session {
 
     /** Starts the session's threads; see the class comment for which. */
     public void start() {
-        boolean shared = !lockstep && config.paceNonRealtimeSources() && !source.isRealtime() && !sink.isRealtime();
+        boolean shared = clock == Clock.system() && config.paceNonRealtimeSources() && !source.isRealtime()
+                && !sink.isRealtime();
         Thread t = shared ? new Thread(this::openOntoLoop, name + "-open") : new Thread(this::runAlone, name);
         t.setDaemon(true);
         t.start();
@@ -123,7 +126,9 @@ public final class Session {
 
     public SessionReport report() {
         SessionStages s = stages;
-        return log.report(s == null ? 0 : s.ticks.nowMs() / 1000.0, endReason, s == null ? 0 : s.droppedFrames());
+        return s == null ? log.report(0, endReason, 0, Double.NaN, Double.NaN)
+                : log.report(s.ticks.nowMs() / 1000.0, endReason, s.droppedFrames(), s.jitterPercentileMs(0.50),
+                        s.jitterPercentileMs(0.99));
     }
 
     public List<ConversationTurn> history() {
@@ -139,10 +144,8 @@ public final class Session {
             SessionStages s = open();
             long start = clock.nanoTime();
             while (!stopRequested) {
-                if (!lockstep) {
-                    log.recordJitter(Math.max(0, clock.nanoTime() - (start + s.ticks.tick * Ticks.TICK_NANOS)));
-                }
-                String end = s.tick();
+                long late = lockstep ? 0 : Math.max(0, clock.nanoTime() - (start + s.ticks.tick * Ticks.TICK_NANOS));
+                String end = s.tick(late);
                 if (end != null) {
                     endReason = end;
                     break;
@@ -182,40 +185,12 @@ public final class Session {
         }
     }
 
-    /** How late the next tick is against its deadline (negative: how long until it is due). */
-    long lateNanos() {
-        return clock.nanoTime() - (startNanos + stages.ticks.tick * Ticks.TICK_NANOS);
-    }
-
-    /** First deadline of the tick grid, on this session's clock; the loop spreads sessions over the 20 ms. */
-    long gridNanos() {
-        return startNanos;
-    }
-
-    Clock clock() {
-        return clock;
-    }
-
-    boolean stopRequested() {
-        return stopRequested;
-    }
-
-    /** One tick on a shared loop; false once the session has ended (it is then closed off the loop). */
-    boolean tickOnLoop(long lateNanos) {
-        if (stopRequested) {
-            return false;
-        }
-        log.recordJitter(Math.max(0, lateNanos));
-        try {
-            String end = stages.tick();
-            if (end != null) {
-                endReason = end;
-                return false;
-            }
-            return true;
-        } catch (Throwable e) {
-            fail(e);
-            return false;
+    /** The session ended on its loop: why (null if closed), or of what it failed. */
+    void endedOnLoop(String reason, Throwable failure) {
+        if (failure != null) {
+            fail(failure);
+        } else if (reason != null) {
+            endReason = reason;
         }
     }
 
@@ -261,7 +236,12 @@ public final class Session {
                 endReason = "closed";
             }
             double durationS = s == null ? 0 : s.ticks.nowMs() / 1000.0;
-            log.finish(durationS, endReason, s == null ? 0 : s.droppedFrames());
+            if (s == null) {
+                log.finish(0, endReason, 0, Double.NaN, Double.NaN);
+            } else {
+                log.finish(durationS, endReason, s.droppedFrames(), s.jitterPercentileMs(0.50),
+                        s.jitterPercentileMs(0.99));
+            }
             log.emit(new SessionEvent.SessionEnded(endReason, durationS * 1000.0));
         } finally {
             finisher = Thread.currentThread();

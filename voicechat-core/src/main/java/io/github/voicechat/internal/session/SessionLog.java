@@ -18,14 +18,11 @@ import org.slf4j.LoggerFactory;
 final class SessionLog {
 
     private static final Logger log = LoggerFactory.getLogger(SessionLog.class);
-    private static final int JITTER_BUCKETS = 2_000; // 0.1 ms buckets up to 200 ms
 
     private final String name;
     private final List<SessionListener> listeners;
     private final List<TurnReport> turns = new ArrayList<>();
     private final List<ConversationTurn> history = new ArrayList<>();
-    private final long[] jitterHistogram = new long[JITTER_BUCKETS + 1];
-    private long jitterCount;
     private double asrRtfSum;
     private int asrRtfCount;
     /** Output frames played as silence while a response was audible; counted by the playout. */
@@ -84,47 +81,30 @@ final class SessionLog {
         }
     }
 
-    /** Lateness of one tick against its 20 ms schedule (real clock only). */
-    void recordJitter(long lateNanos) {
-        int bucket = (int) Math.min(JITTER_BUCKETS, Math.max(0, lateNanos / 100_000));
-        jitterHistogram[bucket]++;
-        jitterCount++;
-    }
-
     /** The report so far, or the final one once {@link #finish} was called. */
-    SessionReport report(double durationS, String endReason, long framesDropped) {
+    SessionReport report(double durationS, String endReason, long framesDropped, double jitterP50Ms,
+            double jitterP99Ms) {
         SessionReport r = finalReport;
         if (r != null) {
             return r;
         }
         synchronized (turns) {
-            return build(durationS, endReason, framesDropped);
+            return build(durationS, endReason, framesDropped, jitterP50Ms, jitterP99Ms);
         }
     }
 
-    SessionReport finish(double durationS, String endReason, long framesDropped) {
+    SessionReport finish(double durationS, String endReason, long framesDropped, double jitterP50Ms,
+            double jitterP99Ms) {
         synchronized (turns) {
-            finalReport = build(durationS, endReason, framesDropped);
+            finalReport = build(durationS, endReason, framesDropped, jitterP50Ms, jitterP99Ms);
         }
         return finalReport;
     }
 
-    private SessionReport build(double durationS, String endReason, long framesDropped) {
-        double p50 = jitterCount == 0 ? Double.NaN : jitterPercentile(0.50);
-        double p99 = jitterCount == 0 ? Double.NaN : jitterPercentile(0.99);
+    private SessionReport build(double durationS, String endReason, long framesDropped, double jitterP50Ms,
+            double jitterP99Ms) {
         double rtf = asrRtfCount == 0 ? Double.NaN : asrRtfSum / asrRtfCount;
-        return new SessionReport(turns, durationS, endReason, framesDropped, underruns, p50, p99, rtf);
-    }
-
-    private double jitterPercentile(double q) {
-        long rank = (long) Math.ceil(q * jitterCount);
-        long seen = 0;
-        for (int i = 0; i <= JITTER_BUCKETS; i++) {
-            seen += jitterHistogram[i];
-            if (seen >= rank) {
-                return i / 10.0;
-            }
-        }
-        return JITTER_BUCKETS / 10.0;
+        return new SessionReport(turns, durationS, endReason, framesDropped, underruns, jitterP50Ms, jitterP99Ms,
+                rtf);
     }
 }

@@ -38,6 +38,7 @@ final class SessionStages {
     private static final Logger logger = LoggerFactory.getLogger(SessionStages.class);
     /** After the source ends the session waits at most this long for the last turn to play out. */
     private static final long DRAIN_AFTER_EOF_MS = 120_000;
+    private static final int JITTER_BUCKETS = 2_000;
 
     private final SessionConfig config;
     private final SessionLog log;
@@ -58,12 +59,18 @@ final class SessionStages {
     private final StereoRecorder recorder;
     private final PlayoutStage playout;
     private final CaptureStage capture;
+    /** Null without an echo canceller: a stage a session does not need is not in its tick. */
     private final EchoStage echo;
     private final ListenStage listen;
+    private final int frameSamples;
+    private final int outFrameSamples;
+    private final long idleTimeoutMs;
+    private final long maxSessionMs;
+    private final long[] jitterHistogram = new long[JITTER_BUCKETS + 1];
+    private long jitterCount;
     private long published;
     private long eofTick = -1;
     private long lastActivityTick;
-    private long reportedDrops;
     private ResponseState queuedReportedFor;
 
     /**
@@ -121,10 +128,14 @@ final class SessionStages {
                     + " Hz differs from the pipeline's output rate " + outRateHz + " Hz");
         }
         int outFrameSamples = outRateHz * Ticks.TICK_MS / 1000;
+        this.frameSamples = t.inFrameSamples;
+        this.outFrameSamples = outFrameSamples;
+        this.idleTimeoutMs = config.idleTimeoutMs();
+        this.maxSessionMs = config.maxSessionMs();
         this.ticks = t;
         this.stateMachine = new StateMachine(t.inRateHz,
                 tr -> log.emit(new SessionEvent.StateChanged(tr.from(), tr.to(), tr.atMs())));
-        this.echo = new EchoStage(aec, t.inRateHz, t.inFrameSamples, outRateHz, outFrameSamples);
+        this.echo = aec == null ? null : new EchoStage(aec, t.inRateHz, t.inFrameSamples, outRateHz, outFrameSamples);
         logger.debug("session {}: input {} Hz (source {} Hz, vad {} Hz), output {} Hz (tts {} Hz), aec {}", name,
                 t.inRateHz, source.sampleRateHz(), vad.sampleRateHz(), outRateHz, ttsEngine.sampleRateHz(),
                 aec == null ? "off" : "on");
@@ -141,34 +152,38 @@ final class SessionStages {
                 config.turnPolicy().preRollMs());
         this.recorder = recordingPath == null ? null
                 : new StereoRecorder(recordingPath, t.inRateHz, t.inFrameSamples, outRateHz, outFrameSamples);
-        this.playout = new PlayoutStage(sink, outputRing, conversation, echo, recorder, log, outFrameSamples);
+        this.playout = new PlayoutStage(sink, outputRing, conversation, log, outFrameSamples);
         this.listen = new ListenStage(vad, new TurnDetector(t.inRateHz, config.turnPolicy(), config.bargeInPolicy()),
-                conversation, inputRing, t, config.bargeInPolicy().confirmOnPartialWords());
+                conversation, workers, inputRing, t.inRateHz, t.inFrameSamples,
+                config.bargeInPolicy().confirmOnPartialWords());
         workers.start(conversation, asrEngine, ttsEngine); // the workers own these engines from here on
         asrEngine = null;
         ttsEngine = null;
         stateMachine.moveTo(SessionState.LISTENING, 0);
     }
 
-    /** One 20 ms tick: the stages in order. Returns why the session ends, or null to go on. */
-    String tick() throws IOException {
+    /**
+     * One 20 ms tick, {@code lateNanos} behind its schedule on the real clock: the stages in order. Returns why the
+     * session ends, or null to go on.
+     */
+    String tick(long lateNanos) throws IOException {
+        long tick = ticks.tick;
+        long inSample = tick * frameSamples;
         if (gate != null) {
-            gate.advanceTo(ticks.nowNanos());
+            gate.nowNanos = tick * Ticks.TICK_NANOS; // every worker is settled: time may move
+        } else {
+            recordJitter(lateNanos);
         }
-        playout.run();
+        float[] played = playout.run();
         float[] mic = capture.run();
-        if (capture.sourceEnded() && eofTick < 0) {
-            eofTick = ticks.tick;
-        }
         if (recorder != null) {
-            recorder.mic(mic, 0, ticks.inFrameSamples);
+            recorder.record(mic, frameSamples, played, outFrameSamples);
         }
-        listen.run(echo.run(mic));
-        published = ticks.inSample() + ticks.inFrameSamples;
+        listen.run(echo == null ? mic : echo.run(played, outFrameSamples, mic), inSample);
+        published = inSample + frameSamples;
         if (gate != null) {
             settle(); // engines due by now woke; the recogniser heard this frame and answered what it was asked
         }
-        listen.heard(workers.asr().partialText());
         Runnable r;
         while ((r = posted.poll()) != null) {
             r.run(); // transcripts, errors and synthesis reports from the workers
@@ -176,14 +191,17 @@ final class SessionStages {
         if (gate != null) {
             settle(); // a response just submitted has its first audio queued, if it can
         }
-        reportFirstQueued();
-        reportDrops();
-        workers.supervise(published);
-        if (recorder != null) {
-            recorder.write();
+        ResponseState response = conversation.response;
+        if (response != null && response != queuedReportedFor && response.queuedSamples > 0) {
+            queuedReportedFor = response;
+            log.emit(new SessionEvent.FirstAudioQueued(response.turn, ticks.nowMs()));
         }
-        ticks.tick++;
-        return endCondition();
+        workers.supervise(published);
+        if (capture.ended && eofTick < 0) {
+            eofTick = tick;
+        }
+        ticks.tick = tick + 1;
+        return endCondition(tick + 1);
     }
 
     private void settle() {
@@ -192,46 +210,51 @@ final class SessionStages {
         }
     }
 
-    private String endCondition() {
-        boolean quiet = conversation.phase() == Conversation.Phase.LISTENING;
+    private String endCondition(long tick) {
+        boolean quiet = conversation.phase == Conversation.Phase.LISTENING;
         if (quiet) {
-            if (config.idleTimeoutMs() > 0
-                    && (ticks.tick - lastActivityTick) * Ticks.TICK_MS >= config.idleTimeoutMs()) {
+            if (idleTimeoutMs > 0 && (tick - lastActivityTick) * Ticks.TICK_MS >= idleTimeoutMs) {
                 return "idle timeout";
             }
         } else {
-            lastActivityTick = ticks.tick;
+            lastActivityTick = tick;
         }
-        if (config.maxSessionMs() > 0 && ticks.tick * Ticks.TICK_MS >= config.maxSessionMs()) {
+        if (maxSessionMs > 0 && tick * Ticks.TICK_MS >= maxSessionMs) {
             return "max duration";
         }
         if (eofTick >= 0) {
             if (quiet) {
                 return "source ended";
             }
-            if ((ticks.tick - eofTick) * Ticks.TICK_MS > DRAIN_AFTER_EOF_MS) {
+            if ((tick - eofTick) * Ticks.TICK_MS > DRAIN_AFTER_EOF_MS) {
                 return "source ended (last turn cut off)";
             }
         }
         return null;
     }
 
-    /** Emits FirstAudioQueued once the current response has audio in the output ring. */
-    private void reportFirstQueued() {
-        ResponseState r = conversation.response();
-        if (r != null && r != queuedReportedFor && r.queuedSamples() > 0) {
-            queuedReportedFor = r;
-            log.emit(new SessionEvent.FirstAudioQueued(r.turn, ticks.nowMs()));
-        }
+    /** Lateness of one tick against its 20 ms schedule (real clock only), in 0.1 ms buckets up to 200 ms. */
+    private void recordJitter(long lateNanos) {
+        int bucket = (int) Math.min(JITTER_BUCKETS, Math.max(0, lateNanos / 100_000));
+        jitterHistogram[bucket]++;
+        jitterCount++;
     }
 
-    /** Emits an event when the recogniser lost input frames since the last tick. */
-    private void reportDrops() {
-        long dropped = workers.droppedFrames();
-        if (dropped != reportedDrops) {
-            log.emit(new SessionEvent.FramesDropped("asr", dropped - reportedDrops, ticks.nowMs()));
-            reportedDrops = dropped;
+    /** A percentile of the tick lateness recorded so far, in ms; NaN if none (virtual clock). */
+    double jitterPercentileMs(double q) {
+        long count = jitterCount;
+        if (count == 0) {
+            return Double.NaN;
         }
+        long rank = (long) Math.ceil(q * count);
+        long seen = 0;
+        for (int i = 0; i <= JITTER_BUCKETS; i++) {
+            seen += jitterHistogram[i];
+            if (seen >= rank) {
+                return i / 10.0;
+            }
+        }
+        return JITTER_BUCKETS / 10.0;
     }
 
     /** Ends the conversation, stops the workers and closes the engines this session opened. */

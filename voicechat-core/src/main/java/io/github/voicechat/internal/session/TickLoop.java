@@ -81,15 +81,17 @@ final class TickLoop implements Runnable {
             long sleepNanos = Long.MAX_VALUE;
             for (int i = 0; i < size; i++) {
                 Session session = sessions[i];
-                long late = session.lateNanos();
-                if (late >= 0 || session.stopRequested()) {
-                    if (!session.tickOnLoop(late)) {
+                SessionStages stages = session.stages;
+                long late = System.nanoTime() - (session.startNanos + stages.ticks.tick * Ticks.TICK_NANOS);
+                if (late >= 0 || session.stopRequested) {
+                    // A late session runs one tick per pass: it catches up without starving the others.
+                    if (!tick(session, stages, late)) {
                         ended.add(session);
                         sessions[i--] = sessions[--size];
                         sessions[size] = null;
                         continue;
                     }
-                    late = session.lateNanos();
+                    late -= Ticks.TICK_NANOS;
                 }
                 sleepNanos = Math.min(sleepNanos, -late);
             }
@@ -109,6 +111,23 @@ final class TickLoop implements Runnable {
         }
     }
 
+    /** One tick of one session; false once it has ended (closed, finished, or failed). */
+    private static boolean tick(Session session, SessionStages stages, long lateNanos) {
+        if (session.stopRequested) {
+            return false;
+        }
+        try {
+            String end = stages.tick(lateNanos);
+            if (end == null) {
+                return true;
+            }
+            session.endedOnLoop(end, null);
+        } catch (Throwable e) {
+            session.endedOnLoop(null, e); // only this session fails; the loop and its other sessions go on
+        }
+        return false;
+    }
+
     /** Counts sessions out; true if none is left nor coming, and the thread is to end. */
     private boolean leave(int n) {
         synchronized (LOCK) {
@@ -123,12 +142,12 @@ final class TickLoop implements Runnable {
 
     /** Takes a session and places its tick grid in the widest gap between the grids of the sessions here. */
     private void adopt(Session s) {
-        long now = s.clock().nanoTime();
+        long now = System.nanoTime();
         long first = now;
         if (size > 0) {
             long[] phases = new long[size];
             for (int i = 0; i < size; i++) {
-                phases[i] = Math.floorMod(sessions[i].gridNanos(), Ticks.TICK_NANOS);
+                phases[i] = Math.floorMod(sessions[i].startNanos, Ticks.TICK_NANOS);
             }
             Arrays.sort(phases);
             long bestGap = -1;

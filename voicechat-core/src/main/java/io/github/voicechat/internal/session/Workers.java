@@ -64,6 +64,7 @@ final class Workers {
     private int asrCount;
     private int responderCount;
     private long retiredDropped;
+    private long reportedDrops;
     private long asrSeen;
     private long asrProgressTick;
     private long responderSeen;
@@ -116,45 +117,76 @@ final class Workers {
         return retiredDropped + (a == null ? 0 : a.input().droppedFrames());
     }
 
-    /** Lockstep: whether both workers have done all they can at the current virtual time. */
+    /** The recogniser's partial words for the utterance it is hearing, if it gives them. */
+    String partialWords() {
+        return asr.partialText();
+    }
+
+    /**
+     * Lockstep: whether both workers have done all they can at the current virtual time. Read from the workers'
+     * fields, as the supervisor does.
+     */
     boolean settled(long publishedEnd) {
-        AsrWorker a = asr;
-        ResponseWorker r = responder;
-        return (a.caughtUp(publishedEnd) || a.isAsleep() || a.isDead()) && (r.settled() || r.isDead());
+        return asrSettled(asr, publishedEnd) && responderSettled(responder);
+    }
+
+    private static boolean asrSettled(AsrWorker a, long publishedEnd) {
+        LockstepGate.Sleeper s = a.sleeper;
+        return a.pending.get() == 0 && !(a.feeding && a.consumedEndSample < publishedEnd)
+                || s != null && s.asleep || a.death != null;
+    }
+
+    private boolean responderSettled(ResponseWorker r) {
+        if (r.death != null) {
+            return true;
+        }
+        if (r.pendingJobs.get() > 0) {
+            return false;
+        }
+        ResponseState job = r.current;
+        LockstepGate.Sleeper s = r.sleeper;
+        return job == null || job.doneProducing || s != null && s.asleep || outputRing.isFull();
     }
 
     /** Lockstep: the gate waited the engine timeout in real time; whoever has not settled is stuck. */
     void stalledInRealTime(long publishedEnd) {
         String msg = " made no progress for " + config.engineTimeoutMs() + " ms";
-        if (!(asr.caughtUp(publishedEnd) || asr.isAsleep() || asr.isDead())) {
+        if (!asrSettled(asr, publishedEnd)) {
             replaceAsr("asr" + msg);
         }
-        if (!(responder.settled() || responder.isDead())) {
+        if (!responderSettled(responder)) {
             stallResponse(responder.inEngine(), responder.inEngine() + msg);
         }
     }
 
-    /** Once per tick: replaces a stuck or dead worker, reports abandoned threads that did not end. */
+    /**
+     * Once per tick: reports input frames the recogniser lost, replaces a stuck or dead worker, reports abandoned
+     * threads that did not end. It reads the workers' volatile fields, not their methods: in a quiet tick it is the
+     * one call into this file and touches no other.
+     */
     void supervise(long publishedEnd) {
         AsrWorker a = asr;
-        if (a.isDead()) {
+        if (a.death != null) {
             replaceAsr("asr worker died: " + a.death);
         } else if (a.progress != asrSeen) {
             asrSeen = a.progress;
             asrProgressTick = ticks.tick;
-        } else if (!a.hasWork(publishedEnd)) {
+            reportDrops();
+        } else if (a.pending.get() == 0 && !(a.feeding && a.consumedEndSample < publishedEnd)) {
             asrProgressTick = ticks.tick + 1; // idle: work can start next tick at the earliest
         } else if (ticks.tick - asrProgressTick >= timeoutTicks) {
             replaceAsr("asr made no progress for " + config.engineTimeoutMs() + " ms");
         }
         ResponseWorker r = responder;
-        if (r.isDead()) {
+        ResponseState job = r.current;
+        if (r.death != null) {
             stallResponse("tts", "response worker died: " + r.death);
         } else if (r.progress != responderSeen) {
             responderSeen = r.progress;
             responderProgressTick = ticks.tick;
-        } else if (!r.hasWork() || outputRing.isFull() || conversation.phase() == Conversation.Phase.PAUSED) {
-            // No work, or held by the playout (a full ring, a paused output): neither is a stall.
+        } else if ((r.pendingJobs.get() == 0 && (job == null || job.doneProducing))
+                || conversation.phase == Conversation.Phase.PAUSED || outputRing.isFull()) {
+            // No work, or held by the playout (a paused output, a full ring): neither is a stall.
             responderProgressTick = ticks.tick + 1;
         } else if (ticks.tick - responderProgressTick >= timeoutTicks) {
             stallResponse(r.inEngine(), r.inEngine() + " made no progress for " + config.engineTimeoutMs() + " ms");
@@ -167,6 +199,15 @@ final class Workers {
                     leaked(x.worker);
                 }
             }
+        }
+    }
+
+    /** Emits an event when the recogniser lost input frames since the last report (checked when it made progress). */
+    private void reportDrops() {
+        long dropped = retiredDropped + asr.input().droppedFrames();
+        if (dropped != reportedDrops) {
+            log.emit(new SessionEvent.FramesDropped("asr", dropped - reportedDrops, ticks.nowMs()));
+            reportedDrops = dropped;
         }
     }
 

@@ -69,8 +69,10 @@ class ConversationTableTest {
         assertThat(Phase.RESPONDING.detectorMode).isEqualTo(TurnDetector.Mode.IDLE);
         assertThat(Phase.SPEAKING.detectorMode).isEqualTo(TurnDetector.Mode.BOT);
         assertThat(Phase.PAUSED.detectorMode).isEqualTo(TurnDetector.Mode.CANDIDATE);
-        assertThat(EnumSet.allOf(Phase.class).stream().filter(Phase::hasResponse).toList())
+        assertThat(EnumSet.allOf(Phase.class).stream().filter(p -> p.hasResponse).toList())
                 .containsExactly(Phase.RESPONDING, Phase.SPEAKING, Phase.PAUSED);
+        assertThat(EnumSet.allOf(Phase.class).stream().filter(p -> p.plays).toList())
+                .containsExactly(Phase.RESPONDING, Phase.SPEAKING);
         // A detector event can only come in a mode whose phases all have a rule for it: none is ever dropped.
         for (Phase p : Phase.values()) {
             switch (p.detectorMode) {

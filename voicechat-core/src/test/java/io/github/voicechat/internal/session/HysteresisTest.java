@@ -1,11 +1,12 @@
-package io.github.voicechat.vad;
+package io.github.voicechat.internal.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.voicechat.BargeInPolicy;
 import io.github.voicechat.TurnPolicy;
-import io.github.voicechat.internal.session.TurnDetector;
+import io.github.voicechat.internal.session.TurnDetector.Hysteresis;
+import io.github.voicechat.vad.SpeechSegmenter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
