@@ -214,6 +214,44 @@ class SessionRobustnessTest {
     }
 
     @Test
+    void aSourceWithNothingYetGivesSilenceForThatTickInsteadOfHoldingTheSession() throws Exception {
+        // A network stream read without blocking: nothing for its first 50 reads (one per tick), then the audio.
+        // Those ticks are silence, so the user's speech arrives 1 s late and every time moves by exactly 1 s.
+        io.github.voicechat.audio.AudioSource memory = AudioSources.memory(16_000, twoTurns(16_000).samples());
+        io.github.voicechat.audio.AudioSource late = new io.github.voicechat.audio.AudioSource() {
+            private int reads;
+
+            @Override
+            public int sampleRateHz() {
+                return 16_000;
+            }
+
+            @Override
+            public int read(float[] buffer, int offset, int length) throws java.io.IOException {
+                return reads++ < 50 ? 0 : memory.read(buffer, offset, length);
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                memory.close();
+            }
+        };
+        ScriptedRecognizer asr = ScriptedRecognizer.of("one", "two");
+        VoicePipeline pipeline = base(() -> asr).listener(events::add).build();
+        SessionReport report;
+        try (VoiceSession session = pipeline.openSession(late, AudioSinks.memory(48_000))) {
+            session.start();
+            assertThat(session.awaitTermination(Duration.ofSeconds(60))).isTrue();
+            report = session.report();
+        }
+        assertThat(report.turns()).extracting(TurnReport::transcript).containsExactly("one", "two");
+        assertThat(report.turns().get(0).userStartS()).isEqualTo(1.5);
+        assertThat(report.turns().get(0).userEndS()).isEqualTo(2.5);
+        assertThat(report.turns().get(1).userStartS()).isEqualTo(5.5);
+        assertThat(report.turns()).allSatisfy(t -> assertThat(t.firstAudioLatencyMs()).isEqualTo(500.0));
+    }
+
+    @Test
     void closingASessionThatNeverStartedClosesItsSourceAndSink() throws Exception {
         boolean[] closed = new boolean[2];
         io.github.voicechat.audio.AudioSource source = new io.github.voicechat.audio.AudioSource() {
