@@ -386,6 +386,42 @@ public class PipelineBenchmark {
         }
     }
 
+    /**
+     * A bare thread that parks to a 20 ms grid and does nothing else: how late it wakes is the machine's scheduling
+     * noise during the run, with no library code in it. Sessions cannot be more punctual than this.
+     */
+    static final class Canary implements AutoCloseable {
+        private final List<Double> lateMs = new ArrayList<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Canary() {
+            thread = new Thread(() -> {
+                long start = System.nanoTime();
+                for (long k = 1; running; k++) {
+                    long deadline = start + k * 20_000_000L;
+                    long wait;
+                    while ((wait = deadline - System.nanoTime()) > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    lateMs.add((System.nanoTime() - deadline) / 1e6);
+                }
+            }, "canary");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join();
+        }
+
+        double[] sorted() {
+            return lateMs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        }
+    }
+
     static void runRealClock(Script script, int n) throws Exception {
         String loadBefore = loadAverage();
         List<VoiceSession> sessions = new ArrayList<>();
@@ -407,6 +443,7 @@ public class PipelineBenchmark {
         long gcMs0 = gcMillis();
         long processCpu0 = processCpuNanos();
         CpuSampler cpu = new CpuSampler();
+        Canary canary = new Canary();
         long start = System.nanoTime();
         for (VoiceSession s : sessions) {
             s.start();
@@ -426,6 +463,7 @@ public class PipelineBenchmark {
                     wallFirst, events.get(i)));
         }
         double wallS = (System.nanoTime() - start) / 1e9;
+        canary.close();
         cpu.close();
         double processCpuMs = (processCpuNanos() - processCpu0) / 1e6;
         long allocated = allocatedBytes() - alloc0;
@@ -479,6 +517,9 @@ public class PipelineBenchmark {
         row("sink-timed write lateness p50", sinkP50);
         row("sink-timed write lateness p99", sinkP99);
         row("sink-timed write lateness max", sinkMax);
+        double[] bare = canary.sorted();
+        System.out.printf(Locale.ROOT, "  %-32s %7.2f %7.2f %7.2f   (p50 p99 max over its %d wake-ups: the machine)%n",
+                "bare 20 ms thread, lateness", pct(bare, 0.5), pct(bare, 0.99), bare[bare.length - 1], bare.length);
         System.out.println("over turns:                          min    median   p95     max   (ms)");
         row4("first-audio latency (" + firstAudio.length + " turns)", firstAudio);
         row4("first-audio, wall (sink-timed)", wallFirstAudio);

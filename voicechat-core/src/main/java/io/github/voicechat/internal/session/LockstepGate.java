@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
  * Stage 5 on a virtual clock, the lockstep gate: keeps the session's worker threads in step with its ticks, so
  * every event lands on the same tick in every run.
  *
- * <p>It owns the session's virtual time ({@link #nowNanos()}, the tick's audio time) and the worker threads'
+ * <p>It owns the session's virtual time ({@link #nowNanos}, the tick's audio time) and the worker threads'
  * sleeps in it. An engine that models its own latency ({@code SessionTime.sleep}, used by the test kit's engines)
  * does not sleep on the real clock: it records a deadline in virtual time and parks until the gate reaches it. A
  * worker's virtual time runs on from its last deadline, not from the session's now, so an engine faster than real
@@ -102,10 +102,6 @@ final class LockstepGate {
     /** The thread that settles and advances (the session's); set when it starts. */
     void setOwner(Thread owner) {
         this.owner = owner;
-    }
-
-    long nowNanos() {
-        return nowNanos;
     }
 
     /** Registers the calling worker thread; its {@code SessionTime} sleeps are then virtual. */

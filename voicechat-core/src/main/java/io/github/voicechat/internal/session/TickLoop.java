@@ -65,11 +65,6 @@ final class TickLoop implements Runnable {
         }
     }
 
-    /** Number of tick threads: sessions beyond that share them. */
-    static int loops() {
-        return LOOPS.length;
-    }
-
     @Override
     public void run() {
         List<Session> ended = new ArrayList<>();

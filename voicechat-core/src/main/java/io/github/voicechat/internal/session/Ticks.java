@@ -27,10 +27,6 @@ final class Ticks {
         return tick * (double) TICK_MS;
     }
 
-    long nowNanos() {
-        return tick * TICK_NANOS;
-    }
-
     /** An input-sample position in milliseconds. */
     double ms(long inputSample) {
         return inputSample * 1000.0 / inRateHz;
