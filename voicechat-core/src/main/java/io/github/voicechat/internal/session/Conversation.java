@@ -76,7 +76,13 @@ final class Conversation {
         /** The response has been produced and played to its end. */
         RESPONSE_PLAYED,
         /** The responder or synthesizer made no progress for the engine timeout, or its worker died. */
-        RESPONSE_STALLED
+        RESPONSE_STALLED,
+        /**
+         * A turn typed rather than spoken ({@code VoiceSession.submitText}): answered from LISTENING; from a phase
+         * with a pending or playing answer it first returns to LISTENING (stopping that answer as a confirmed
+         * barge-in would) and is answered from there; refused while the user is speaking.
+         */
+        TEXT_TYPED
     }
 
     @FunctionalInterface
@@ -114,6 +120,14 @@ final class Conversation {
         for (Phase p : List.of(Phase.RESPONDING, Phase.SPEAKING, Phase.PAUSED)) {
             on(p, Input.RESPONSE_STALLED, Phase.LISTENING, Conversation::abandonResponse, NOTHING);
         }
+        on(Phase.LISTENING, Input.TEXT_TYPED, Phase.RESPONDING, Conversation::typedTurn, Conversation::respond);
+        on(Phase.USER_TURN, Input.TEXT_TYPED, Phase.USER_TURN, Conversation::refuseTyped, NOTHING);
+        on(Phase.TRANSCRIBING, Input.TEXT_TYPED, Phase.LISTENING, Conversation::supersede,
+                Conversation::answerTyped);
+        on(Phase.RESPONDING, Input.TEXT_TYPED, Phase.LISTENING, Conversation::supersede, Conversation::answerTyped);
+        on(Phase.SPEAKING, Input.TEXT_TYPED, Phase.LISTENING, Conversation::supersede, Conversation::answerTyped);
+        on(Phase.PAUSED, Input.TEXT_TYPED, Phase.LISTENING, Conversation::dropCandidateForText,
+                Conversation::answerTyped);
     }
 
     private static void on(Phase phase, Input input, Phase next, Step effect, Step entry) {
@@ -143,6 +157,8 @@ final class Conversation {
     private Turn userTurn;        // USER_TURN: the user turn in progress
     private Turn botTurn;         // TRANSCRIBING..PAUSED: the turn being answered
     private double pauseLatencyMs = Double.NaN;
+    /** The text of the typed turn being applied ({@link #onTyped}), else null. */
+    private String typedText;
 
     Conversation(Ticks ticks, SessionLog log, StateMachine stateMachine, Workers workers, OutputRing ring,
             int preRollMs) {
@@ -184,6 +200,16 @@ final class Conversation {
         }
         botTurn.transcript = transcript.text();
         on(transcript.isEmpty() ? Input.NOTHING_HEARD : Input.TRANSCRIPT, 0);
+    }
+
+    /** A typed turn, posted from {@code VoiceSession.submitText}: {@link Input#TEXT_TYPED} with its text. */
+    void onTyped(String text) {
+        typedText = text;
+        try {
+            on(Input.TEXT_TYPED, ticks.inSample());
+        } finally {
+            typedText = null;
+        }
     }
 
     /** The turn the recogniser is finishing, if any: the supervisor answers it itself when the recogniser dies. */
@@ -235,6 +261,7 @@ final class Conversation {
         Turn t = userTurn;
         userTurn = null;
         t.userEndS = at / (double) ticks.inRateHz;
+        t.endDecisionNanos = System.nanoTime();
         log.emit(new SessionEvent.UserSpeechEnded(t.number, ticks.ms(at)));
         botTurn = t;
         // Everything published so far (up to the end of this tick's frame) belongs to the utterance.
@@ -242,9 +269,9 @@ final class Conversation {
     }
 
     /**
-     * The user spoke again before any answer was heard: drop that answer (or the wait for its transcript) and
-     * listen. A transcript still on its way is recorded when it arrives, so the report and history keep what was
-     * said.
+     * The user spoke again before any answer was heard, or typed a turn: drop that answer (or the wait for its
+     * transcript) and listen. A transcript still on its way is recorded when it arrives, so the report and history
+     * keep what was said.
      */
     private void supersede(long at) {
         if (response != null) {
@@ -280,6 +307,7 @@ final class Conversation {
         botTurn = null;
         t.responseText = r.text();
         t.playedText = r.hasFailed() ? r.playedText(r.playedSamples) : r.text();
+        t.traceModel(r);
         log.completeTurn(t, ticks.nowMs());
     }
 
@@ -321,16 +349,46 @@ final class Conversation {
         stopResponse(false);
     }
 
+    /** A typed turn, in LISTENING: it starts and ends where it arrives, and its text is the transcript. */
+    private void typedTurn(long at) {
+        Turn t = new Turn(++turnNumber);
+        t.userStartS = at / (double) ticks.inRateHz;
+        t.userEndS = t.userStartS;
+        t.transcript = typedText;
+        t.endDecisionNanos = System.nanoTime(); // a typed turn ends when it arrives: the model trace starts here
+        botTurn = t;
+        log.emit(new SessionEvent.TranscriptReady(t.number, typedText, Double.NaN, ticks.nowMs()));
+    }
+
+    /** Mid-utterance the user's own turn would overwrite the typed one: it is refused, and an event says so. */
+    private void refuseTyped(long at) {
+        log.emit(new SessionEvent.EngineError("text", "typed turn ignored: the user is speaking", ticks.nowMs()));
+    }
+
+    /** Output held on a candidate barge-in: the paused sound is no longer a turn of its own, the typed text is. */
+    private void dropCandidateForText(long at) {
+        workers.asr().cancel();
+        stopResponse(true);
+    }
+
+    /** Back in LISTENING after stopping what was pending or playing: the typed turn is answered from here. */
+    private void answerTyped(long at) {
+        on(Input.TEXT_TYPED, at);
+    }
+
     /** Stops the response: cancels synthesis and the responder, discards queued audio, completes the turn. */
     private void stopResponse(boolean supersededByUser) {
         ResponseState r = response;
         Turn t = botTurn;
+        // What was played, read before the cancel: once cancelled, the worker may still add marks as it unwinds.
+        String played = r.playedText(r.playedSamples);
         r.cancel();
         ring.cancel();
         response = null;
         botTurn = null;
         t.responseText = r.text();
-        t.playedText = r.playedText(r.playedSamples);
+        t.playedText = played;
+        t.traceModel(r);
         if (supersededByUser) {
             t.bargedIn = true;
         }

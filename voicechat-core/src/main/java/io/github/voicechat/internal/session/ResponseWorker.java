@@ -9,14 +9,13 @@ import io.github.voicechat.audio.Resampler;
 import io.github.voicechat.internal.bus.OutputRing;
 import io.github.voicechat.spi.SpeechSynthesizer;
 import io.github.voicechat.spi.SynthesisSink;
+import io.github.voicechat.spi.TextSplitter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +27,8 @@ import org.slf4j.LoggerFactory;
 final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
 
     private static final Logger log = LoggerFactory.getLogger(ResponseWorker.class);
-    /** A sentence ends at . ! ? ; : or a newline followed by whitespace. */
-    private static final Pattern SENTENCE_END = Pattern.compile("[.!?;:\\n]+(?=\\s)");
+    /** Where a sentence ends: the synthesizers' own rule, so an abbreviation is never cut from its sentence. */
+    private static final TextSplitter SENTENCES = TextSplitter.sentences();
 
     record Job(ResponseState response, String transcript, List<ConversationTurn> history) {
     }
@@ -135,7 +134,7 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
     }
 
     private void runJob(SpeechSynthesizer tts, Job job) {
-        ResponseState response = job.response();
+        ResponseState response = job.response(); // also for the sink's methods that other threads may call
         ttsSamples = 0;
         ttsBusyNanos = 0;
         offerWaitNanos = 0;
@@ -151,6 +150,9 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
                     return false;
                 }
                 progress++;
+                if (!chunk.isBlank()) {
+                    response.markFirstText();
+                }
                 response.appendText(chunk);
                 synthesizeCompleteSentences(tts, response, synthesized, false);
                 inEngine = "responder";
@@ -160,6 +162,18 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
             @Override
             public boolean isCancelled() {
                 return response.isCancelled() || offerFailed || !running || abandoned;
+            }
+
+            @Override
+            public void firstToken() {
+                response.markFirstToken();
+            }
+
+            @Override
+            public void reportError(Throwable error) {
+                if (!abandoned) { // an abandoned worker's output is discarded, its errors too
+                    listener.failed("response for turn " + response.turn, error);
+                }
             }
         };
         try {
@@ -194,15 +208,9 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
                 return;
             }
             String pending = response.textRange(synthesized[0], length);
-            int end;
-            if (all) {
-                end = pending.length();
-            } else {
-                Matcher m = SENTENCE_END.matcher(pending);
-                if (!m.find()) {
-                    return;
-                }
-                end = m.end();
+            int end = SENTENCES.nextEnd(pending, 0, all);
+            if (end < 0) {
+                return;
             }
             String sentence = pending.substring(0, end);
             int base = synthesized[0];
@@ -253,9 +261,12 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
         if (log.isDebugEnabled()) {
             log.debug("turn {}: synthesised {} chars in {} ms", response.turn, sentence.length(), busy / 1_000_000);
         }
-        // Text with no marks of its own counts as spoken once all its audio has played.
-        long outPos = Math.round(ttsSamples * (double) outRateHz / tts.sampleRateHz()) + resampler.delaySamples();
-        response.addMark(outPos, baseChar + sentence.length());
+        // Text with no marks of its own counts as spoken once all its audio has played; a synthesis cut short
+        // produced only part of that audio, so its end would falsely mark the whole sentence as spoken.
+        if (!response.isCancelled() && !offerFailed && !abandoned) {
+            long outPos = Math.round(ttsSamples * (double) outRateHz / tts.sampleRateHz()) + resampler.delaySamples();
+            response.addMark(outPos, baseChar + sentence.length());
+        }
     }
 
     private void drainTail(ResponseState response) {

@@ -9,6 +9,7 @@ import io.github.voicechat.audio.AudioSource;
 import io.github.voicechat.time.Clock;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -37,6 +38,12 @@ public final class Session {
     private final boolean lockstep;
     private final SessionLog log;
     private final CountDownLatch finished = new CountDownLatch(1);
+    /**
+     * The one lane into the session from other threads (its workers' transcripts, errors and reports, typed turns),
+     * applied on its own thread each tick. It exists before the stages do, so a turn typed before the session opens
+     * is answered on its first tick.
+     */
+    private final ConcurrentLinkedQueue<Runnable> posted = new ConcurrentLinkedQueue<>();
 
     /** Set by close(); the owner thread (a loop reads the field directly) ends the session at its next tick. */
     volatile boolean stopRequested;
@@ -74,6 +81,12 @@ public final class Session {
         Thread t = shared ? new Thread(this::openOntoLoop, name + "-open") : new Thread(this::runAlone, name);
         t.setDaemon(true);
         t.start();
+    }
+
+    /** A typed turn; applied on the session's thread at its next tick (the stages exist by then). */
+    public void submitText(String text) {
+        String typed = text.strip();
+        posted.add(() -> stages.submitText(typed));
     }
 
     public void requestStop() {
@@ -171,7 +184,8 @@ public final class Session {
     }
 
     private SessionStages open() throws java.io.IOException {
-        SessionStages s = SessionStages.open(config, name, log, source, sink, recordingPath, () -> stopRequested);
+        SessionStages s = SessionStages.open(config, name, log, source, sink, recordingPath, posted,
+                () -> stopRequested);
         stages = s;
         return s;
     }

@@ -43,8 +43,8 @@ final class SessionStages {
     private final SessionConfig config;
     private final SessionLog log;
     private final BooleanSupplier stopRequested;
-    /** The one lane into the session: what its worker threads report, applied on its own thread each tick. */
-    private final ConcurrentLinkedQueue<Runnable> posted = new ConcurrentLinkedQueue<>();
+    /** The one lane into the session (the {@link Session}'s): what other threads post, applied each tick. */
+    private final ConcurrentLinkedQueue<Runnable> posted;
     final Ticks ticks;
     final StateMachine stateMachine;
     private final VoiceActivityDetector vad;
@@ -78,14 +78,15 @@ final class SessionStages {
      * exception leaves.
      */
     static SessionStages open(SessionConfig config, String name, SessionLog log, AudioSource source, AudioSink sink,
-            Path recordingPath, BooleanSupplier stopRequested) throws IOException {
+            Path recordingPath, ConcurrentLinkedQueue<Runnable> posted, BooleanSupplier stopRequested)
+            throws IOException {
         Engines e = new Engines();
         try {
             e.vad = config.vad().get();
             e.asr = config.asr().get();
             e.tts = config.tts().get();
             e.aec = config.echoCanceller() == null ? null : config.echoCanceller().get();
-            return new SessionStages(config, name, log, source, sink, recordingPath, stopRequested, e);
+            return new SessionStages(config, name, log, source, sink, recordingPath, posted, stopRequested, e);
         } catch (IOException | RuntimeException | Error ex) {
             e.close(logger, name);
             throw ex;
@@ -113,8 +114,10 @@ final class SessionStages {
     }
 
     private SessionStages(SessionConfig config, String name, SessionLog log, AudioSource source, AudioSink sink,
-            Path recordingPath, BooleanSupplier stopRequested, Engines e) throws IOException {
+            Path recordingPath, ConcurrentLinkedQueue<Runnable> posted, BooleanSupplier stopRequested, Engines e)
+            throws IOException {
         this.config = config;
+        this.posted = posted;
         this.log = log;
         this.stopRequested = stopRequested;
         this.vad = e.vad;
@@ -186,7 +189,7 @@ final class SessionStages {
         }
         Runnable r;
         while ((r = posted.poll()) != null) {
-            r.run(); // transcripts, errors and synthesis reports from the workers
+            r.run(); // transcripts, errors and synthesis reports from the workers; typed turns
         }
         if (gate != null) {
             settle(); // a response just submitted has its first audio queued, if it can
@@ -202,6 +205,11 @@ final class SessionStages {
         }
         ticks.tick = tick + 1;
         return endCondition(tick + 1);
+    }
+
+    /** A typed turn, on the session's thread (posted by {@link Session#submitText}). */
+    void submitText(String text) {
+        conversation.onTyped(text);
     }
 
     private void settle() {

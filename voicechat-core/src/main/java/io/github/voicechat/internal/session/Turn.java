@@ -14,6 +14,10 @@ final class Turn {
     boolean bargedIn;
     double bargeInLatencyMs = Double.NaN;
     int falseAlarms;
+    /** System.nanoTime() of the end-of-turn decision (or of a typed turn's arrival): the model trace starts here. */
+    long endDecisionNanos;
+    double modelFirstTokenMs = Double.NaN;
+    double modelFirstClauseMs = Double.NaN;
 
     Turn(int number) {
         this.number = number;
@@ -21,6 +25,13 @@ final class Turn {
 
     TurnReport freeze() {
         return new TurnReport(number, userStartS, userEndS, transcript, responseText, playedText,
-                firstAudioLatencyMs, bargedIn, bargeInLatencyMs, falseAlarms);
+                firstAudioLatencyMs, bargedIn, bargeInLatencyMs, falseAlarms, modelFirstTokenMs,
+                modelFirstClauseMs);
+    }
+
+    /** Takes the model latency trace (wall clock) from the response that answered this turn. */
+    void traceModel(ResponseState r) {
+        modelFirstTokenMs = r.firstTokenMsSince(endDecisionNanos);
+        modelFirstClauseMs = r.firstTextMsSince(endDecisionNanos);
     }
 }

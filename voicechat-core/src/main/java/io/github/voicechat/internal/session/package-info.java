@@ -18,7 +18,7 @@
  *       catch up (and engines that model latency sleep in virtual time), so every event lands on the same tick in
  *       every run.</li>
  * </ol>
- * Then what the workers posted (transcripts, errors) is applied and the workers are supervised
+ * Then what other threads posted (the workers' transcripts and errors, typed turns) is applied and the workers are supervised
  * ({@link io.github.voicechat.internal.session.Workers}). Stages do not call each other: the tick passes what one
  * produces to the next. A stage a session does not need (no echo canceller, no resampling at equal rates) is not
  * in its tick.
@@ -48,6 +48,13 @@
  * RESPONDING,
  * SPEAKING,
  * PAUSED       + RESPONSE_STALLED   → LISTENING      the responder or synthesizer is stuck: stop the response
+ * LISTENING    + TEXT_TYPED         → RESPONDING     a typed turn: its text is the transcript, submit the response
+ * USER_TURN    + TEXT_TYPED         → USER_TURN      refused with an error event (the user's own turn would win)
+ * TRANSCRIBING,
+ * RESPONDING,
+ * SPEAKING,
+ * PAUSED       + TEXT_TYPED         → LISTENING      supersede what was pending or playing (a paused candidate is
+ *                                                    dropped), then answer the text from LISTENING
  * </pre>
  * An input with no rule in the current phase changes nothing. {@code ConversationTableTest} pins the table and
  * checks that every move it makes is one the public state table allows. The detector and the offline
@@ -68,7 +75,8 @@
  * ({@link io.github.voicechat.internal.session.EngineWorker}): the recogniser's
  * ({@link io.github.voicechat.internal.session.AsrWorker}, which reads the input bus only during an utterance) and
  * the responder's + synthesizer's ({@link io.github.voicechat.internal.session.ResponseWorker}). They report by
- * posting to the session, which applies the posts on its own thread: that queue, and the two rings of the bus, are
+ * posting to the session, which applies the posts on its own thread (so does {@code VoiceSession.submitText}):
+ * that queue, and the two rings of the bus, are
  * the only places where another thread produces. Pause, resume, stop and the epoch are direct calls on the session's
  * thread. A worker stuck for the engine timeout, or dead of a fatal error, is abandoned (interrupted, its results
  * discarded) and replaced by a new thread with a new engine; an abandoned thread that will not end is reported as

@@ -20,21 +20,27 @@ class ConversationTableTest {
     void theTableIsExactlyThis() {
         assertThat(Conversation.rules()).containsExactly(
                 "LISTENING + SPEECH_STARTED -> USER_TURN",
+                "LISTENING + TEXT_TYPED -> RESPONDING",
                 "USER_TURN + SPEECH_ENDED -> TRANSCRIBING",
+                "USER_TURN + TEXT_TYPED -> USER_TURN",
                 "TRANSCRIBING + SPEECH_STARTED -> USER_TURN",
                 "TRANSCRIBING + TRANSCRIPT -> RESPONDING",
                 "TRANSCRIBING + NOTHING_HEARD -> LISTENING",
+                "TRANSCRIBING + TEXT_TYPED -> LISTENING",
                 "RESPONDING + SPEECH_STARTED -> USER_TURN",
                 "RESPONDING + FIRST_AUDIO_PLAYED -> SPEAKING",
                 "RESPONDING + RESPONSE_PLAYED -> LISTENING",
                 "RESPONDING + RESPONSE_STALLED -> LISTENING",
+                "RESPONDING + TEXT_TYPED -> LISTENING",
                 "SPEAKING + SPEECH_OVER_BOT -> PAUSED",
                 "SPEAKING + BARGE_IN_CONFIRMED -> USER_TURN",
                 "SPEAKING + RESPONSE_PLAYED -> LISTENING",
                 "SPEAKING + RESPONSE_STALLED -> LISTENING",
+                "SPEAKING + TEXT_TYPED -> LISTENING",
                 "PAUSED + NOISE_ENDED -> SPEAKING",
                 "PAUSED + BARGE_IN_CONFIRMED -> USER_TURN",
-                "PAUSED + RESPONSE_STALLED -> LISTENING");
+                "PAUSED + RESPONSE_STALLED -> LISTENING",
+                "PAUSED + TEXT_TYPED -> LISTENING");
     }
 
     @Test
@@ -87,5 +93,22 @@ class ConversationTableTest {
             }
         }
         assertThat(Conversation.next(Phase.SPEAKING, Input.BARGE_IN_CONFIRMED)).isEqualTo(Phase.USER_TURN);
+    }
+
+    @Test
+    void aTypedTurnHasARuleInEveryPhaseAndIsAnsweredFromListening() {
+        for (Phase p : Phase.values()) {
+            Phase next = Conversation.next(p, Input.TEXT_TYPED);
+            assertThat(next).as(p.name()).isNotNull(); // never dropped without a word (USER_TURN refuses it aloud)
+            if (p == Phase.USER_TURN) {
+                assertThat(next).isEqualTo(Phase.USER_TURN);
+            } else if (p == Phase.LISTENING) {
+                assertThat(next).isEqualTo(Phase.RESPONDING);
+            } else {
+                // Whatever was pending or playing stops first; the text is then answered from LISTENING.
+                assertThat(next).as(p.name()).isEqualTo(Phase.LISTENING);
+                assertThat(Conversation.next(next, Input.TEXT_TYPED)).isEqualTo(Phase.RESPONDING);
+            }
+        }
     }
 }
