@@ -62,6 +62,14 @@ public sealed interface SessionEvent {
     record EngineError(String engine, String message, double atMs) implements SessionEvent {
     }
 
+    /**
+     * A worker thread the session gave up on (its engine was stuck or ignored an interrupt) is still running: its
+     * engine was replaced and the session goes on, but the thread is left behind. {@code engine} is {@code asr},
+     * {@code tts} or {@code responder}.
+     */
+    record ThreadLeaked(String thread, String engine, double atMs) implements SessionEvent {
+    }
+
     /** The session ended. */
     record SessionEnded(String reason, double atMs) implements SessionEvent {
     }

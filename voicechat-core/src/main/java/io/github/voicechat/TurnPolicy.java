@@ -1,5 +1,6 @@
 package io.github.voicechat;
 
+import io.github.voicechat.internal.session.TurnDetector;
 import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.vad.SpeechSegmenter;
@@ -9,8 +10,10 @@ import java.util.List;
  * When a user turn starts and ends, in audio time.
  *
  * <p>A frame counts as speech when its VAD probability reaches {@code activationThreshold}; once speech has started it
- * continues while the probability stays at or above {@code deactivationThreshold} (hysteresis keeps one quiet frame
- * from ending a word). Build with {@link #builder()}; the defaults are the predecessor's, tuned on real speech.
+ * continues while the probability stays at or above {@code deactivationThreshold}, and once it has fallen below,
+ * only the activation threshold counts as speech again (a Schmitt trigger, the same rule as the offline
+ * {@link io.github.voicechat.vad.SpeechSegmenter}: one quiet frame does not end a word, one murmur does not end a
+ * silence). Build with {@link #builder()}; the defaults are the predecessor's, tuned on real speech.
  */
 public final class TurnPolicy {
 
@@ -144,10 +147,7 @@ public final class TurnPolicy {
 
         /** Speech starts at {@code activation} and continues while at or above {@code deactivation}. */
         public Builder thresholds(float activation, float deactivation) {
-            if (!(activation > 0 && activation <= 1) || !(deactivation > 0 && deactivation <= activation)) {
-                throw new IllegalArgumentException("thresholds must satisfy 0 < deactivation <= activation <= 1, were "
-                        + activation + " / " + deactivation);
-            }
+            new TurnDetector.Hysteresis(activation, deactivation); // the rule's own check, with its message
             this.activationThreshold = activation;
             this.deactivationThreshold = deactivation;
             return this;

@@ -4,7 +4,7 @@ import io.github.voicechat.audio.AudioFormat;
 import io.github.voicechat.audio.AudioSink;
 import io.github.voicechat.audio.AudioSource;
 import io.github.voicechat.internal.session.SessionConfig;
-import io.github.voicechat.internal.session.SessionRunner;
+import io.github.voicechat.internal.session.Session;
 import io.github.voicechat.spi.EchoCanceller;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.EngineProvider;
@@ -74,7 +74,7 @@ public final class VoicePipeline {
         Objects.requireNonNull(sink, "sink");
         Objects.requireNonNull(listener, "listener");
         String name = "voicechat-session-" + SESSION_IDS.incrementAndGet();
-        return new VoiceSession(new SessionRunner(config.withListener(listener), name, source, sink, null), name);
+        return new VoiceSession(new Session(config.withListener(listener), name, source, sink, null), name);
     }
 
     /** Opens a session that reads the user from {@code source} and plays the bot to {@code sink}. Call start(). */
@@ -89,7 +89,7 @@ public final class VoicePipeline {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(sink, "sink");
         String name = "voicechat-session-" + SESSION_IDS.incrementAndGet();
-        return new VoiceSession(new SessionRunner(config, name, source, sink, recordingWav), name);
+        return new VoiceSession(new Session(config, name, source, sink, recordingWav), name);
     }
 
     /** Collects the pipeline's parts; {@link #build()} checks that nothing required is missing. */

@@ -1,24 +1,31 @@
 package io.github.voicechat;
 
-import io.github.voicechat.internal.session.SessionRunner;
+import io.github.voicechat.internal.session.Session;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One conversation. The session owns the source and sink it was opened with and closes them when it ends. {@link #start()} runs it on its own threads; it ends by itself when the source ends (after the
- * last answer is played), on the idle timeout or maximum duration, or when closed. {@link #close()} stops it and
- * waits until every thread it started has ended and every engine is closed.
+ * One conversation. The session owns the source and sink it was opened with and closes them when it ends.
+ * {@link #start()} runs it; it ends by itself when the source ends (after the last answer is played), on the idle
+ * timeout or maximum duration, or when closed. {@link #close()} stops it and waits until every thread it started has
+ * ended and every engine is closed.
+ *
+ * <p>Threads: a session fed at the pace of the clock (a file, memory or network source on the real clock) is ticked
+ * by one of a few shared tick threads, about one per core, together with other such sessions; a session paced by a
+ * sound device, or running on a virtual clock, has a tick thread of its own. Each session also has a recogniser
+ * thread and a responder thread. Listeners are called on the tick thread: keep them quick, as other sessions may be
+ * waiting for it.
  */
 public final class VoiceSession implements AutoCloseable {
 
-    private final SessionRunner runner;
+    private final Session session;
     private final String name;
-    private Thread thread;
+    private boolean started;
     private boolean closedUnstarted;
 
-    VoiceSession(SessionRunner runner, String name) {
-        this.runner = runner;
+    VoiceSession(Session session, String name) {
+        this.session = session;
         this.name = name;
     }
 
@@ -31,27 +38,26 @@ public final class VoiceSession implements AutoCloseable {
         if (closedUnstarted) {
             throw new IllegalStateException("session " + name + " was closed");
         }
-        if (thread != null) {
+        if (started) {
             throw new IllegalStateException("session " + name + " already started");
         }
-        thread = new Thread(runner, name);
-        thread.setDaemon(true);
-        thread.start();
+        started = true;
+        session.start();
         return this;
     }
 
     public SessionState state() {
-        return runner.state();
+        return session.state();
     }
 
     /** Waits for the session to end by itself; true if it ended within {@code timeout}. */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         synchronized (this) {
-            if (thread == null) {
+            if (!started) {
                 throw new IllegalStateException("session " + name + " was never started");
             }
         }
-        return runner.awaitFinished(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return session.awaitFinished(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -66,45 +72,32 @@ public final class VoiceSession implements AutoCloseable {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("a typed turn needs some text");
         }
-        runner.submitText(text);
+        session.submitText(text);
     }
 
     /** The turns so far (or all of them, once ended). */
     public SessionReport report() {
-        return runner.report();
+        return session.report();
     }
 
     /** The conversation so far; assistant entries hold only what was actually played. */
     public List<ConversationTurn> history() {
-        return runner.history();
+        return session.history();
     }
 
     /** Ends the session and waits for its threads to stop. Idempotent. */
     @Override
     public void close() {
-        runner.requestStop();
-        Thread t;
+        session.requestStop();
         synchronized (this) {
-            t = thread;
-            if (t == null) {
+            if (!started) {
                 if (!closedUnstarted) {
                     closedUnstarted = true;
-                    runner.closeUnstarted();
+                    session.closeUnstarted();
                 }
                 return;
             }
         }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        session.join();
     }
 }

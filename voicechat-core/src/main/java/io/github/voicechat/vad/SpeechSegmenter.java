@@ -1,6 +1,7 @@
 package io.github.voicechat.vad;
 
 import io.github.voicechat.audio.Framer;
+import io.github.voicechat.internal.session.TurnDetector.Hysteresis;
 import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.VoiceActivityDetector;
@@ -14,8 +15,9 @@ import java.util.List;
  * <ul>
  *   <li>Speech starts at the first frame whose probability is at least the activation threshold.</li>
  *   <li>Once speaking, a frame below the deactivation threshold starts a silence run; a frame at or above the
- *       activation threshold cancels it (frames in between neither start nor cancel one: that is the hysteresis).
- *       The segment ends, at the start of the run, when the run has lasted {@code minSilenceMs}.</li>
+ *       activation threshold cancels it (frames in between neither start nor cancel one). That is a Schmitt
+ *       trigger, Silero's own rule, and the one the live turn detector uses (the same class). The segment ends, at the start of the run,
+ *       when the run has lasted {@code minSilenceMs}.</li>
  *   <li>A segment whose speech (start to end, before padding) is shorter than {@code minSpeechMs} is dropped.
  *       Streaming, {@link Event#SPEECH_STARTED} is reported once the speech has lasted {@code minSpeechMs}, so a
  *       started segment is never dropped afterwards.</li>
@@ -117,6 +119,7 @@ public final class SpeechSegmenter {
     private final long padSamples;
     private final long endLatencySamples;
 
+    private final Hysteresis hysteresis;
     private boolean triggered;
     private boolean confirmed;
     /** First sample of the first frame at or above activation; -1 when not speaking. */
@@ -141,6 +144,7 @@ public final class SpeechSegmenter {
         this.padSamples = msToSamples(b.speechPadMs, b.sampleRateHz);
         this.endLatencyMs = b.endLatencyMs;
         this.endLatencySamples = msToSamples(b.endLatencyMs, b.sampleRateHz);
+        this.hysteresis = new Hysteresis(b.activationThreshold, b.deactivationThreshold);
     }
 
     /** A builder with the defaults: activation 0.5, deactivation 0.35, min speech 250 ms, min silence 100 ms, pad 30 ms. */
@@ -226,8 +230,9 @@ public final class SpeechSegmenter {
         long frameEnd = frameStartSample + frameSamples;
         position = frameEnd;
 
+        boolean speech = hysteresis.isSpeech(probability);
         if (!triggered) {
-            if (probability >= activationThreshold) {
+            if (speech) {
                 triggered = true;
                 rawStart = frameStartSample;
                 silenceStart = -1;
@@ -235,9 +240,9 @@ public final class SpeechSegmenter {
             }
             return Event.NONE;
         }
-        if (probability >= activationThreshold) {
+        if (speech) {
             silenceStart = -1;
-        } else if (probability < deactivationThreshold && silenceStart < 0) {
+        } else if (silenceStart < 0) {
             silenceStart = frameStartSample;
         }
         if (silenceStart >= 0) {
@@ -296,12 +301,14 @@ public final class SpeechSegmenter {
         if (triggered) {
             event = silenceStart >= 0 ? end(silenceStart, endSample, true) : end(endSample, endSample, false);
         }
+        hysteresis.reset(); // the stream is over: what follows starts from silence
         position = endSample;
         return event;
     }
 
     /** Forgets everything, as at the start of a new stream at sample 0. */
     public void reset() {
+        hysteresis.reset();
         triggered = false;
         confirmed = false;
         rawStart = -1;

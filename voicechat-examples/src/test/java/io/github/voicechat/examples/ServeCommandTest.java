@@ -81,10 +81,10 @@ class ServeCommandTest {
                     .withTokenDelayMs(10));
             Path prompt = Files.writeString(dir.resolve("prompt.txt"), "You answer web visitors briefly.\n");
             ServeCommand serve = new ServeCommand();
-            // As the command line parses it: "@FILE" is the option's value, not one of picocli's argument files.
+            // As VoicechatCli parses it: "@FILE" is --system's own value, not one of picocli's argument files.
             new CommandLine(serve).setExpandAtFiles(false).parseArgs("--port", "0", "--vad", "silero", "--asr",
-                    "sphinx", "--tts", "freetts",
-                    "--llm-url", model.baseUrl(), "--llm-model", "web-1", "--system", "@" + prompt);
+                    "sphinx", "--tts", "freetts", "--llm-url", model.baseUrl(), "--llm-model", "web-1", "--system",
+                    "@" + prompt);
             ServeCommand.Running running = serve.start();
             try {
                 HttpClient http = HttpClient.newHttpClient();

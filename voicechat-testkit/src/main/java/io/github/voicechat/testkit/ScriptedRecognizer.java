@@ -3,6 +3,8 @@ package io.github.voicechat.testkit;
 import io.github.voicechat.audio.Pcm;
 import io.github.voicechat.spi.SpeechRecognizer;
 import io.github.voicechat.spi.Transcript;
+import io.github.voicechat.time.SessionTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +12,10 @@ import java.util.List;
  * A recognizer that returns given transcripts, one per utterance in order (empty once they run out), and records
  * how much audio each utterance received. With {@code partialAfterMs} it also reports the coming transcript as a
  * partial once that much audio of the utterance has arrived, to exercise barge-in confirmation by words.
+ *
+ * <p>With a {@linkplain #recognitionDelay recognition delay}, {@link #finish} takes that long in session time
+ * ({@link SessionTime}): on a virtual clock the transcript then arrives exactly that much later, so races with a
+ * slow recogniser are exact tests.
  */
 public final class ScriptedRecognizer implements SpeechRecognizer {
 
@@ -20,6 +26,7 @@ public final class ScriptedRecognizer implements SpeechRecognizer {
     private int next;
     private long current;
     private int cancelled;
+    private volatile long recognitionDelayNanos;
     private volatile boolean closed;
 
     public ScriptedRecognizer(int sampleRateHz, int partialAfterMs, List<String> transcripts) {
@@ -31,6 +38,15 @@ public final class ScriptedRecognizer implements SpeechRecognizer {
     /** 16 kHz, no partials. */
     public static ScriptedRecognizer of(String... transcripts) {
         return new ScriptedRecognizer(16_000, -1, List.of(transcripts));
+    }
+
+    /** Makes every {@link #finish} take {@code delay} of session time. Returns this recogniser. */
+    public ScriptedRecognizer recognitionDelay(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("recognition delay must not be negative, was " + delay);
+        }
+        this.recognitionDelayNanos = delay.toNanos();
+        return this;
     }
 
     @Override
@@ -58,10 +74,21 @@ public final class ScriptedRecognizer implements SpeechRecognizer {
     }
 
     @Override
-    public synchronized Transcript finish() {
-        utteranceSamples.add(current);
-        current = 0;
-        return Transcript.of(next < transcripts.size() ? transcripts.get(next++) : "");
+    public Transcript finish() {
+        long delay = recognitionDelayNanos;
+        if (delay > 0) {
+            try {
+                SessionTime.sleepNanos(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while recognising", e);
+            }
+        }
+        synchronized (this) {
+            utteranceSamples.add(current);
+            current = 0;
+            return Transcript.of(next < transcripts.size() ? transcripts.get(next++) : "");
+        }
     }
 
     @Override

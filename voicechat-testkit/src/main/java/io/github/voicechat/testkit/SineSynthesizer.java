@@ -2,10 +2,16 @@ package io.github.voicechat.testkit;
 
 import io.github.voicechat.spi.SpeechSynthesizer;
 import io.github.voicechat.spi.SynthesisSink;
+import io.github.voicechat.time.SessionTime;
+import java.time.Duration;
 
 /**
  * The predecessor's mock TTS: a 440 Hz sine in 20 ms frames at 48 kHz, {@code msPerWord} of tone per word, with a
  * text mark after each word so tests can check exactly which words were played before an interruption.
+ *
+ * <p>It can model a synthesizer's speed in session time ({@link SessionTime}): a delay before the first frame of
+ * each call and a real-time factor (each 20 ms frame takes {@code 20 ms x rtf} to make). On a virtual clock both are
+ * exact; an RTF above 1 makes the playout run dry, as a slow engine would.
  */
 public final class SineSynthesizer implements SpeechSynthesizer {
 
@@ -17,6 +23,8 @@ public final class SineSynthesizer implements SpeechSynthesizer {
     private final float amplitude;
     private final float[] frame = new float[FRAME_SAMPLES];
     private long phaseSamples;
+    private volatile long firstAudioNanos;
+    private volatile double realTimeFactor;
     private volatile boolean closed;
 
     /** 200 ms per word at amplitude 0.3. */
@@ -30,6 +38,24 @@ public final class SineSynthesizer implements SpeechSynthesizer {
         }
         this.msPerWord = msPerWord;
         this.amplitude = amplitude;
+    }
+
+    /** Waits {@code delay} of session time before the first frame of each call. Returns this synthesizer. */
+    public SineSynthesizer firstAudioDelay(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("first-audio delay must not be negative, was " + delay);
+        }
+        this.firstAudioNanos = delay.toNanos();
+        return this;
+    }
+
+    /** Spends {@code rtf} x 20 ms of session time on each 20 ms frame. Returns this synthesizer. */
+    public SineSynthesizer realTimeFactor(double rtf) {
+        if (!(rtf >= 0 && rtf <= 100)) {
+            throw new IllegalArgumentException("real-time factor must be 0..100, was " + rtf);
+        }
+        this.realTimeFactor = rtf;
+        return this;
     }
 
     /** Samples of audio this synthesizer produces for {@code text}. */
@@ -55,6 +81,8 @@ public final class SineSynthesizer implements SpeechSynthesizer {
             throw new IllegalStateException("synthesizer is closed");
         }
         int framesPerWord = msPerWord / 20;
+        long frameNanos = Math.round(20_000_000L * realTimeFactor);
+        long wait = firstAudioNanos + frameNanos;
         int i = 0;
         while (i < text.length()) {
             while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
@@ -67,6 +95,10 @@ public final class SineSynthesizer implements SpeechSynthesizer {
                 i++;
             }
             for (int f = 0; f < framesPerWord; f++) {
+                if (!spend(wait)) {
+                    return;
+                }
+                wait = frameNanos;
                 for (int s = 0; s < FRAME_SAMPLES; s++) {
                     frame[s] = (float) (amplitude * Math.sin(2 * Math.PI * FREQUENCY_HZ * phaseSamples++ / SAMPLE_RATE_HZ));
                 }
@@ -75,6 +107,20 @@ public final class SineSynthesizer implements SpeechSynthesizer {
                 }
             }
             sink.textMark(i);
+        }
+    }
+
+    /** Takes {@code nanos} of session time; false if interrupted (the caller stops, as when cancelled). */
+    private static boolean spend(long nanos) {
+        if (nanos <= 0) {
+            return true;
+        }
+        try {
+            SessionTime.sleepNanos(nanos);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -92,7 +92,7 @@ public final class SileroVadModel implements AutoCloseable {
      */
     public SileroVad newDetector(int sampleRateHz) {
         requireOpen();
-        return new SileroVad(this, false, sampleRateHz);
+        return new SileroVad(this, () -> { }, sampleRateHz);
     }
 
     OrtEnvironment env() {
