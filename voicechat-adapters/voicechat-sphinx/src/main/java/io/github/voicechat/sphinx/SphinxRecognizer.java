@@ -1,7 +1,6 @@
 package io.github.voicechat.sphinx;
 
 import edu.cmu.sphinx.api.Configuration;
-import edu.cmu.sphinx.frontend.util.StreamDataSource;
 import edu.cmu.sphinx.recognizer.Recognizer;
 import edu.cmu.sphinx.result.Result;
 import edu.cmu.sphinx.result.WordResult;
@@ -16,6 +15,10 @@ import io.github.voicechat.spi.SpeechRecognizer;
 import io.github.voicechat.spi.Transcript;
 import io.github.voicechat.spi.WordTiming;
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Options: {@code beam} (absolute beam width, default {@value #DEFAULT_BEAM}; Sphinx's own default is 20000 and
  * runs slower than real time), {@code wordBeam} (absolute word beam, default {@value #DEFAULT_WORD_BEAM}; Sphinx's
- * own default is 200), {@code warmup} (default true: decode a second of synthetic audio at creation so the first
- * utterance is not slowed by the JIT; the noise estimate it leaves is discarded), {@code languageWeight}
+ * own default is 200), {@code warmup} (default true: at creation, decode synthetic speech until the JIT has compiled
+ * the decoder, so the first utterance is decoded as fast as later ones; the noise estimate it leaves is discarded;
+ * see {@link #warmUp}), {@code languageWeight}
  * (default 8.0), {@code grammar} (a JSGF file, {@code /path/cards.gram} or {@code resource:/pkg/cards.gram}:
  * recognises only that grammar, for command-and-control).
  */
@@ -61,10 +66,21 @@ public final class SphinxRecognizer implements SpeechRecognizer {
 
     private static final Logger LOG = LoggerFactory.getLogger(SphinxRecognizer.class);
 
+    /** Seconds of synthetic speech per warm-up pass. */
+    static final double WARMUP_PASS_S = 2.0;
+    static final int WARMUP_MIN_PASSES = 2;
+    static final int WARMUP_MAX_PASSES = 8;
+    /** The JIT counts as settled once a pass costs it less than this share of the decoder's CPU time. */
+    static final int WARMUP_SETTLED_PERCENT = 10;
+    /** No warm-up pass starts after this long (a loaded machine, or a host compiling a lot of its own code). */
+    static final long WARMUP_BUDGET_MS = 20_000;
+    static final long WARMUP_DRAIN_MAX_MS = 3_000;
+    static final long JIT_IDLE_MS = 250;
+
     private final ExecutorService decoder;
     private final TunedRecognizer engine;
     private final Recognizer recognizer;
-    private final StreamDataSource dataSource;
+    private final WarmupReport warmupReport;
     private UtteranceStream current;
     private Future<Transcript> pending;
     private byte[] scratch = new byte[0];
@@ -99,13 +115,17 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         });
         try {
             // Sphinx objects are touched by the decoder thread only, loading included.
+            WarmupReport[] warmed = {WarmupReport.NONE};
             this.engine = decoder.submit(() -> {
                 TunedRecognizer r = load(configuration, beam, relativeBeam, wordBeam, languageWeight);
                 if (warmup) {
-                    warmUp(r);
+                    warmed[0] = warmUp(r);
+                    LOG.debug("Sphinx4 warm-up: {} passes of {} s in {} ms (of which {} ms waiting for the JIT)",
+                            warmed[0].passes(), WARMUP_PASS_S, warmed[0].totalMs(), warmed[0].drainMs());
                 }
                 return r;
             }).get();
+            this.warmupReport = warmed[0];
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             decoder.shutdownNow();
@@ -115,7 +135,6 @@ public final class SphinxRecognizer implements SpeechRecognizer {
             throw new EngineException("Sphinx4 could not load: " + e.getCause(), e.getCause());
         }
         this.recognizer = engine.recognizer();
-        this.dataSource = engine.dataSource();
     }
 
     /** A recognizer with the tuned defaults; loading takes 2-5 s. */
@@ -169,18 +188,76 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     }
 
     /**
-     * Decodes about a second of synthetic audio so that the JIT has compiled the decoder before the first real
-     * utterance (measured: see the module README), then forgets the noise estimate that audio left, so the first
-     * real utterance is decoded exactly as on a recognizer that never warmed up. The rest of the front end starts
-     * afresh with every utterance anyway (speech classifier on the start signal, pre-emphasis on the end signal,
-     * sample count on each new stream).
+     * Warms the decoder up at creation, so that the first real utterance is decoded by compiled code, with the JIT
+     * idle, as fast as any later one. Passes of synthetic speech ({@link WarmupAudio}, a different variant each time)
+     * go through the same decode path as real utterances (front end, search, best path, word times) until one pass
+     * costs the JIT less than {@value #WARMUP_SETTLED_PERCENT} % of the decoder's own CPU time (at least
+     * {@value #WARMUP_MIN_PASSES}, at most {@value #WARMUP_MAX_PASSES} passes, and no pass beyond the minimum started
+     * after {@value #WARMUP_BUDGET_MS} ms); then it waits (at most {@value #WARMUP_DRAIN_MAX_MS} ms) for the compilations
+     * still queued. Finally it forgets the noise estimate that audio left, so the first real utterance is decoded
+     * exactly as on a recognizer that never warmed up. The rest of the front end starts afresh with every utterance
+     * anyway (speech classifier and noise reduction on the start signal, pre-emphasis on the end signal, sample count
+     * on each new stream).
+     *
+     * <p>Why: a fresh JVM compiles Sphinx's hot paths (scoring, token growth, the lexical tree, the language model)
+     * only after thousands of frames. With the earlier warm-up (1.4 s of one repeated buzz) that happened during the
+     * first real utterance: in a live session 101 of the 105 Sphinx methods C2-compiled after the session began got
+     * their first C2 compilation then, the decoder spent ~30 % more CPU on that utterance than on the same audio
+     * later, and the C2 thread took 1.3-2.5 s of CPU in the same seconds on a 2-core machine (see
+     * {@code benchmarks/ASR-REALTIME.md}).
      */
-    private static void warmUp(TunedRecognizer r) {
-        r.dataSource().setInputStream(WarmupAudio.stream());
-        while (r.recognizer().recognize() != null) {
-            // the hypotheses are discarded
+    private static WarmupReport warmUp(TunedRecognizer r) {
+        long start = System.nanoTime();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean canTell = jit != null && jit.isCompilationTimeMonitoringSupported();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        boolean cpuTime = threads.isCurrentThreadCpuTimeSupported();
+        int passes = 0;
+        while (passes < WARMUP_MAX_PASSES) {
+            long jit0 = canTell ? jit.getTotalCompilationTime() : 0;
+            long cpu0 = cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+            decode(r, WarmupAudio.stream(passes, WARMUP_PASS_S));
+            passes++;
+            long decodedMs = ((cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - cpu0) / 1_000_000;
+            long compiledMs = canTell ? jit.getTotalCompilationTime() - jit0 : Long.MAX_VALUE;
+            boolean settled = compiledMs * 100 < WARMUP_SETTLED_PERCENT * decodedMs;
+            if (passes >= WARMUP_MIN_PASSES && (settled || !canTell)) {
+                break;
+            }
+            if (passes >= WARMUP_MIN_PASSES && (System.nanoTime() - start) / 1_000_000 > WARMUP_BUDGET_MS) {
+                break;
+            }
         }
+        long drainedMs = canTell ? awaitJitIdle(jit) : 0;
         r.cmn().reset();
+        return new WarmupReport(passes, (System.nanoTime() - start) / 1_000_000, drainedMs);
+    }
+
+    /** Waits until no compilation has finished for {@value #JIT_IDLE_MS} ms (at most the drain limit). */
+    private static long awaitJitIdle(CompilationMXBean jit) {
+        long start = System.nanoTime();
+        long last = jit.getTotalCompilationTime();
+        long quietSince = start;
+        while (System.nanoTime() - quietSince < JIT_IDLE_MS * 1_000_000L
+                && System.nanoTime() - start < WARMUP_DRAIN_MAX_MS * 1_000_000L) {
+            LockSupport.parkNanos(20_000_000L);
+            long now = jit.getTotalCompilationTime();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** What the warm-up did: passes decoded, total time, and the part spent waiting for queued compilations. */
+    record WarmupReport(int passes, long totalMs, long drainMs) {
+        static final WarmupReport NONE = new WarmupReport(0, 0, 0);
+    }
+
+    /** What the warm-up at creation did ({@link WarmupReport#NONE} with {@code warmup=false}). */
+    WarmupReport warmupReport() {
+        return warmupReport;
     }
 
     private static String setGlobal(String xml, String name, String oldValue, String newValue) {
@@ -217,7 +294,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         if (current == null) {
             UtteranceStream stream = new UtteranceStream();
             current = stream;
-            pending = decoder.submit(() -> decode(stream));
+            pending = decoder.submit(() -> decode(engine, stream));
         }
         byte[] bytes = new byte[2 * length];
         Pcm.floatToPcm16Le(samples, offset, bytes, 0, length);
@@ -268,12 +345,12 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     }
 
     /** Runs on the decoder thread: decodes one utterance until its stream ends. */
-    private Transcript decode(UtteranceStream stream) {
-        dataSource.setInputStream(stream);
+    private static Transcript decode(TunedRecognizer engine, InputStream stream) {
+        engine.dataSource().setInputStream(stream);
         StringBuilder text = new StringBuilder();
         List<WordTiming> words = new ArrayList<>();
         Result result;
-        while ((result = recognizer.recognize()) != null) {
+        while ((result = engine.recognizer().recognize()) != null) {
             String hyp = result.getBestResultNoFiller();
             if (hyp != null && !hyp.isBlank()) {
                 if (text.length() > 0) {

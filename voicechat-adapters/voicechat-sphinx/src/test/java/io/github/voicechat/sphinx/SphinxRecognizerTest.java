@@ -3,6 +3,7 @@ package io.github.voicechat.sphinx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.voicechat.sphinx.internal.WarmupAudio;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.EngineProvider;
 import io.github.voicechat.spi.Engines;
@@ -105,6 +106,29 @@ class SphinxRecognizerTest {
         // the half utterance's "go forward" is not carried into this one: four words, at most one wrong
         assertThat(WordErrorRate.words(next.text())).hasSize(4);
         assertThat(WordErrorRate.of(GO_FORWARD, next.text())).isLessThanOrEqualTo(0.25);
+    }
+
+    /**
+     * The warm-up at creation decodes passes of synthetic speech until the JIT settles: at least the minimum, never
+     * more than the maximum; and each pass is heard as speech (Sphinx returns words for it), so the search, not just
+     * the front end, is what gets compiled. A recognizer created with {@code warmup=false} does none. (The passes are
+     * heard on that second recognizer: the noise estimate they leave would change what the shared one hears next,
+     * which is why the warm-up resets it.)
+     */
+    @Test
+    void warmUpDecodesSyntheticSpeechUntilTheJitSettles() {
+        SphinxRecognizer.WarmupReport report = recognizer.warmupReport();
+        assertThat(report.passes()).isBetween(SphinxRecognizer.WARMUP_MIN_PASSES, SphinxRecognizer.WARMUP_MAX_PASSES);
+        assertThat(report.totalMs()).isPositive();
+        assertThat(report.drainMs()).isBetween(0L, SphinxRecognizer.WARMUP_DRAIN_MAX_MS + 1_000);
+        try (SphinxRecognizer cold = SphinxRecognizer.create(EngineOptions.EMPTY.with("warmup", "false"))) {
+            assertThat(cold.warmupReport()).isEqualTo(SphinxRecognizer.WarmupReport.NONE);
+            for (int variant = 0; variant < SphinxRecognizer.WARMUP_MIN_PASSES; variant++) {
+                String heard = Audio.transcribe(cold, WarmupAudio.samples(variant, SphinxRecognizer.WARMUP_PASS_S))
+                        .text();
+                assertThat(heard).as("variant %d", variant).isNotBlank();
+            }
+        }
     }
 
     @Test
