@@ -85,6 +85,7 @@ public final class AsrRealtimeBenchmark {
         String jvm = "";
         List<String> asrOptions = new ArrayList<>();
         boolean warm = true;
+        String compareCp = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
@@ -92,8 +93,9 @@ public final class AsrRealtimeBenchmark {
                 case "--jvm" -> jvm = args[++i];
                 case "--asr-option" -> asrOptions.add(args[++i]);
                 case "--no-warm" -> warm = false;
+                case "--compare-cp" -> compareCp = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (--runs N, --out DIR, --jvm FLAGS, --asr-option K=V, --no-warm)");
+                        + " (--runs N, --out DIR, --jvm FLAGS, --asr-option K=V, --no-warm, --compare-cp CLASSPATH)");
             }
         }
         if (!Files.isRegularFile(SharedData.location().resolve("speech/manifest.tsv"))) {
@@ -109,50 +111,99 @@ public final class AsrRealtimeBenchmark {
         System.out.printf(Locale.ROOT, "child JVM flags: [%s]; asr options %s; %d runs; %d CPUs%n", jvm, asrOptions,
                 runs, Runtime.getRuntime().availableProcessors());
 
-        List<Map<String, String>> rows = new ArrayList<>();
-        for (int run = 1; run <= runs; run++) {
-            Path result = out.resolve("run-" + run + ".tsv");
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            for (String f : jvm.trim().split("\\s+")) {
-                if (!f.isEmpty()) {
-                    cmd.add(f);
-                }
+        Map<String, List<Map<String, String>>> rowsByBuild = new LinkedHashMap<>();
+        Map<String, String> builds = new LinkedHashMap<>();
+        builds.put("this", System.getProperty("java.class.path"));
+        if (compareCp != null) {
+            // This harness's classes first, so the child main is this one; everything else from the other build.
+            String own = Path.of(AsrRealtimeBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toString();
+            if (!Files.isDirectory(Path.of(own))) {
+                throw new IllegalArgumentException("--compare-cp needs this harness from a classes directory (its jar"
+                        + " carries this build's engines too): run it with -cp benchmarks/target/classes"
+                        + java.io.File.pathSeparator + "benchmarks/target/benchmarks.jar");
             }
-            cmd.add("-Dvoicechat.shared=" + SharedData.location());
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(AsrRealtimeBenchmark.class.getName());
-            cmd.add("child");
-            cmd.add(input.toString());
-            cmd.add(out.toString());
-            cmd.add(Integer.toString(run));
-            cmd.add(Boolean.toString(warm));
-            cmd.add(String.join(",", asrOptions));
-            String loadBefore = loadAverage();
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(out.resolve("run-" + run + ".log").toFile()).start();
-            if (!p.waitFor(15, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("run " + run + " took over 15 minutes");
-            }
-            if (p.exitValue() != 0 || !Files.isRegularFile(result)) {
-                throw new IllegalStateException("run " + run + " failed (exit " + p.exitValue() + "), see "
-                        + out.resolve("run-" + run + ".log"));
-            }
-            List<Map<String, String>> runRows = readTsv(result);
-            for (Map<String, String> r : runRows) {
-                Path wav = out.resolve("session-" + run + "-" + r.get("pass") + ".wav");
-                int turn = Integer.parseInt(r.get("turn"));
-                Utterance u = turn <= script.size() ? script.get(turn - 1) : null;
-                r.put("audible_ms", u == null ? "NaN" : fmt(audibleAfter(wav, u.endS(), nextStart(script, turn))));
-                r.put("load_before", loadBefore);
-            }
-            rows.addAll(runRows);
-            System.out.printf(Locale.ROOT, "run %d (load before: %s, after: %s):%n", run, loadBefore, loadAverage());
-            printRun(runRows);
+            builds.put("other", own + java.io.File.pathSeparator + compareCp);
         }
-        summarize(rows, script.size());
+        for (int run = 1; run <= runs; run++) {
+            // Builds alternate run by run, so that on a shared machine both see the same spells of load.
+            for (Map.Entry<String, String> build : builds.entrySet()) {
+                String tag = builds.size() == 1 ? Integer.toString(run) : build.getKey() + "-" + run;
+                List<Map<String, String>> runRows = runChild(out, tag, build.getValue(), jvm, warm, asrOptions,
+                        input, script);
+                rowsByBuild.computeIfAbsent(build.getKey(), k -> new ArrayList<>()).addAll(runRows);
+            }
+        }
+        for (Map.Entry<String, List<Map<String, String>>> e : rowsByBuild.entrySet()) {
+            System.out.printf(Locale.ROOT, "%n=== build: %s (%s)%n", e.getKey(), builds.get(e.getKey()));
+            summarize(e.getValue(), script.size());
+        }
+    }
+
+    private static List<Map<String, String>> runChild(Path out, String tag, String classPath, String jvm, boolean warm,
+            List<String> asrOptions, Path input, List<Utterance> script) throws Exception {
+        Path result = out.resolve("run-" + tag + ".tsv");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String f : jvm.trim().split("\\s+")) {
+            if (!f.isEmpty()) {
+                cmd.add(f);
+            }
+        }
+        cmd.add("-Dvoicechat.shared=" + SharedData.location());
+        cmd.add("-cp");
+        cmd.add(classPath);
+        cmd.add(AsrRealtimeBenchmark.class.getName());
+        cmd.add("child");
+        cmd.add(input.toString());
+        cmd.add(out.toString());
+        cmd.add(tag);
+        cmd.add(Boolean.toString(warm));
+        cmd.add(String.join(",", asrOptions));
+        String loadBefore = loadAverage();
+        Path log = out.resolve("run-" + tag + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(15, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("run " + tag + " took over 15 minutes");
+        }
+        if (p.exitValue() != 0 || !Files.isRegularFile(result)) {
+            throw new IllegalStateException("run " + tag + " failed (exit " + p.exitValue() + "), see " + log);
+        }
+        List<Map<String, String>> runRows = readTsv(result);
+        for (Map<String, String> r : runRows) {
+            Path wav = out.resolve("session-" + tag + "-" + r.get("pass") + ".wav");
+            int turn = Integer.parseInt(r.get("turn"));
+            Utterance u = turn <= script.size() ? script.get(turn - 1) : null;
+            r.put("audible_ms", u == null ? "NaN" : fmt(audibleAfter(wav, u.endS(), nextStart(script, turn))));
+            r.put("load_before", loadBefore);
+        }
+        System.out.printf(Locale.ROOT, "run %s (load before: %s, after: %s):%n", tag, loadBefore, loadAverage());
+        printRun(runRows);
+        for (String pass : warm ? List.of("cold", "warm") : List.of("cold")) {
+            String scored = scoreTurns(out.resolve("session-" + tag + "-" + pass + ".wav"), out.resolve("spans.tsv"));
+            if (scored != null) {
+                System.out.printf(Locale.ROOT, "  score-turns %s: %s%n", pass, scored);
+            }
+        }
+        return runRows;
+    }
+
+    /**
+     * The last line of {@code ../shared/tools/score-turns SESSION.wav SPANS.tsv} (voice-to-voice from the labelled end
+     * to the bot's first 10 ms above −40 dBFS RMS, scored from the audio alone), or null where the tool is absent.
+     */
+    static String scoreTurns(Path sessionWav, Path spans) throws IOException, InterruptedException {
+        Path tool = SharedData.location().resolve("tools/score-turns");
+        if (!Files.isRegularFile(tool)) {
+            return null;
+        }
+        Process p = new ProcessBuilder("python3", tool.toString(), sessionWav.toString(), spans.toString())
+                .redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        p.waitFor();
+        String[] lines = text.split("\n");
+        return lines[lines.length - 1];
     }
 
     // ------------------------------------------------------------------ the script
@@ -281,7 +332,12 @@ public final class AsrRealtimeBenchmark {
                         spread3(column(rows, pass, t, "asr_rtf")), spread3(column(rows, pass, t, "decoder_cpu_rtf")));
             }
         }
-        System.out.printf(Locale.ROOT, "cold-process turns more than 150 ms over the warm median: %d of %d%n", over, total);
+        if (warm.isEmpty()) {
+            System.out.println("no warm pass (--no-warm): no warm median to compare the cold turns with");
+        } else {
+            System.out.printf(Locale.ROOT, "cold-process turns more than 150 ms over the warm median: %d of %d%n", over,
+                    total);
+        }
     }
 
     private static List<Double> column(List<Map<String, String>> rows, String pass, int turn, String key) {
@@ -353,7 +409,8 @@ public final class AsrRealtimeBenchmark {
     static final class Child {
         static final String[] COLUMNS = {"pass", "turn", "user_start_ms", "vad_end_ms", "vad_end_after_label_ms",
             "transcript_after_vad_end_ms", "asr_rtf", "first_audio_ms", "decoder_cpu_ms", "decoder_cpu_rtf",
-            "decoder_runq_ms", "jit_cpu_ms", "gc_cpu_ms", "session_cpu_ms", "asr_create_s", "text"};
+            "decoder_runq_ms", "jit_cpu_ms", "gc_cpu_ms", "session_cpu_ms", "asr_create_s", "jvm_uptime_at_start_s",
+            "jvm_uptime_at_transcript_s", "text"};
 
         private Child() {
         }
@@ -419,11 +476,13 @@ public final class AsrRealtimeBenchmark {
                     fmt(t.firstAudioLatencyMs()), fmt(p.decoderCpuNs / 1e6),
                     String.format(Locale.ROOT, "%.3f", p.decoderCpuNs / 1e9 / TurnProbe.fedAudioS(t)),
                     fmt(p.decoderRunqNs / 1e6), fmt(p.jitNs / 1e6), fmt(p.gcNs / 1e6), fmt(p.sessionCpuNs / 1e6),
-                    String.format(Locale.ROOT, "%.2f", asrCreateS[0]), t.transcript().replace('\t', ' ')};
+                    String.format(Locale.ROOT, "%.2f", asrCreateS[0]), String.format(Locale.ROOT, "%.3f", p.uptimeAtStartS),
+                    String.format(Locale.ROOT, "%.3f", p.uptimeAtTranscriptS), t.transcript().replace('\t', ' ')};
                 tsv.append(String.join("\t", v)).append('\n');
             }
-            System.out.printf(Locale.ROOT, "%s: %d turns, end %s, asr created in %.2f s%n", pass, report.turns().size(),
-                    report.endReason(), asrCreateS[0]);
+            System.out.printf(Locale.ROOT, "%s: %d turns, end %s, asr created in %.2f s, ASR frames dropped %d,"
+                    + " playout jitter p99 %.1f ms%n", pass, report.turns().size(), report.endReason(), asrCreateS[0],
+                    report.framesDropped(), report.playoutJitterP99Ms());
         }
     }
 
@@ -455,6 +514,9 @@ public final class AsrRealtimeBenchmark {
             Map<String, long[]> atStart;
             long decoderCpuAtStart;
             long sessionCpuAtStart;
+            /** JVM uptime, to line turns up with -Xlog (jit, gc) output. */
+            double uptimeAtStartS = Double.NaN;
+            double uptimeAtTranscriptS = Double.NaN;
         }
 
         final Map<Integer, Turn> turns = new ConcurrentHashMap<>();
@@ -463,6 +525,7 @@ public final class AsrRealtimeBenchmark {
             if (e instanceof SessionEvent.UserSpeechStarted s) {
                 Turn t = new Turn();
                 t.startMs = s.atMs();
+                t.uptimeAtStartS = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
                 t.atStart = schedstat();
                 t.decoderCpuAtStart = javaThreadCpu("voicechat-sphinx-decoder");
                 t.sessionCpuAtStart = javaThreadCpu("-session");
@@ -473,6 +536,7 @@ public final class AsrRealtimeBenchmark {
                     return;
                 }
                 t.transcriptMs = r.atMs();
+                t.uptimeAtTranscriptS = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
                 t.rtf = r.realTimeFactor();
                 Map<String, long[]> now = schedstat();
                 t.decoderCpuNs = javaThreadCpu("voicechat-sphinx-decoder") - t.decoderCpuAtStart;

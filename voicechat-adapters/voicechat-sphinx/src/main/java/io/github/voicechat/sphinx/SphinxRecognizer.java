@@ -73,7 +73,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     /** The JIT counts as settled once a pass costs it less than this share of the decoder's CPU time. */
     static final int WARMUP_SETTLED_PERCENT = 10;
     /** No warm-up pass starts after this long (a loaded machine, or a host compiling a lot of its own code). */
-    static final long WARMUP_BUDGET_MS = 20_000;
+    static final long WARMUP_BUDGET_MS = 10_000;
     static final long WARMUP_DRAIN_MAX_MS = 3_000;
     static final long JIT_IDLE_MS = 250;
 
