@@ -51,7 +51,8 @@ import java.util.concurrent.TimeUnit;
  * transcript, CPU time (ThreadMXBean for the session's threads and the Sphinx decoder; {@code /proc/self/task} for
  * the JIT compiler and GC threads, which Java does not list) and the decoder's run-queue wait (time runnable but not
  * on a CPU, from {@code /proc/self/task/TID/schedstat}: what other threads and processes cost it). The parent then
- * reads each session WAV for the first audible bot sample (peak ≥ −40 dBFS, i.e. |x| ≥ 0.01) after each labelled end.
+ * reads each session WAV for the first audible bot sample (peak ≥ −40 dBFS, i.e. |x| ≥ 0.01) after each labelled
+ * end.
  *
  * <p>Run (from the repository root, after {@code ./mvnw -B -q -pl benchmarks -am package -DskipTests}):
  * {@code java -cp benchmarks/target/benchmarks.jar io.github.voicechat.benchmarks.AsrRealtimeBenchmark
@@ -248,8 +249,8 @@ public final class AsrRealtimeBenchmark {
                 at += audio.length / (double) RATE_HZ;
                 pieces.add(audio);
             }
-            String label = (out.size() + 1) + ":" + String.join("+", Arrays.stream(parts).map(p -> p.replace("pocketsphinx_", "")
-                    .replace(".wav", "")).toList());
+            String label = (out.size() + 1) + ":" + String.join("+", Arrays.stream(parts)
+                    .map(p -> p.replace("pocketsphinx_", "").replace(".wav", "")).toList());
             s.clip(label, TestAudio.concat(pieces.toArray(new float[0][])));
             Scenario.Part part = s.part(label);
             double t0 = part.startMs() / 1000;
@@ -269,7 +270,10 @@ public final class AsrRealtimeBenchmark {
         return turn < script.size() ? script.get(turn).startS() : Double.POSITIVE_INFINITY;
     }
 
-    /** Milliseconds from {@code endS} to the first bot (right channel) sample at or above −40 dBFS, before the next utterance. */
+    /**
+     * Milliseconds from {@code endS} to the first bot (right channel) sample at or above −40 dBFS, before the next
+     * utterance.
+     */
     static double audibleAfter(Path sessionWav, double endS, double untilS) throws IOException {
         AudioData d = WavReader.read(sessionWav);
         float[] bot = d.channels()[1];
@@ -288,7 +292,8 @@ public final class AsrRealtimeBenchmark {
 
     private static void printRun(List<Map<String, String>> rows) {
         System.out.printf(Locale.ROOT, "  %-5s %4s %9s %9s %9s %9s %7s %10s %9s %9s %9s %7s %7s%n", "pass", "turn",
-                "vadEnd", "asrDone", "1stAudio", "audible", "RTF", "decCPU", "decRunq", "C2+C1", "GC", "create", "text");
+                "vadEnd", "asrDone", "1stAudio", "audible", "RTF", "decCPU", "decRunq", "C2+C1", "GC", "create",
+                "text");
         for (Map<String, String> r : rows) {
             System.out.printf(Locale.ROOT, "  %-5s %4s %9s %9s %9s %9s %7s %10s %9s %9s %9s %7s  %s%n", r.get("pass"),
                     r.get("turn"), r.get("vad_end_after_label_ms"), r.get("transcript_after_vad_end_ms"),
@@ -433,7 +438,8 @@ public final class AsrRealtimeBenchmark {
 
         private static List<Utterance> readSpans(Path p) throws IOException {
             List<Utterance> u = new ArrayList<>();
-            for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
+            List<String> lines = Files.readAllLines(p);
+            for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.split("\t");
                 u.add(new Utterance("", Double.parseDouble(f[0]), Double.parseDouble(f[1])));
             }
@@ -476,7 +482,8 @@ public final class AsrRealtimeBenchmark {
                     fmt(t.firstAudioLatencyMs()), fmt(p.decoderCpuNs / 1e6),
                     String.format(Locale.ROOT, "%.3f", p.decoderCpuNs / 1e9 / TurnProbe.fedAudioS(t)),
                     fmt(p.decoderRunqNs / 1e6), fmt(p.jitNs / 1e6), fmt(p.gcNs / 1e6), fmt(p.sessionCpuNs / 1e6),
-                    String.format(Locale.ROOT, "%.2f", asrCreateS[0]), String.format(Locale.ROOT, "%.3f", p.uptimeAtStartS),
+                    String.format(Locale.ROOT, "%.2f", asrCreateS[0]),
+                    String.format(Locale.ROOT, "%.3f", p.uptimeAtStartS),
                     String.format(Locale.ROOT, "%.3f", p.uptimeAtTranscriptS), t.transcript().replace('\t', ' ')};
                 tsv.append(String.join("\t", v)).append('\n');
             }

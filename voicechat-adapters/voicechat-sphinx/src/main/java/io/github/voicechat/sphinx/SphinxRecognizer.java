@@ -8,7 +8,7 @@ import io.github.voicechat.audio.Pcm;
 import io.github.voicechat.sphinx.internal.SphinxLogging;
 import io.github.voicechat.sphinx.internal.TunedRecognizer;
 import io.github.voicechat.sphinx.internal.UtteranceStream;
-import io.github.voicechat.sphinx.internal.WarmupAudio;
+import io.github.voicechat.sphinx.internal.WarmupSpeech;
 import io.github.voicechat.spi.EngineException;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.SpeechRecognizer;
@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Options: {@code beam} (absolute beam width, default {@value #DEFAULT_BEAM}; Sphinx's own default is 20000 and
  * runs slower than real time), {@code wordBeam} (absolute word beam, default {@value #DEFAULT_WORD_BEAM}; Sphinx's
- * own default is 200), {@code warmup} (default true: at creation, decode synthetic speech until the JIT has compiled
+ * own default is 200), {@code warmup} (default true: at creation, decode a speech clip until the JIT has compiled
  * the decoder, so the first utterance is decoded as fast as later ones; the noise estimate it leaves is discarded;
  * see {@link #warmUp}), {@code languageWeight}
  * (default 8.0), {@code grammar} (a JSGF file, {@code /path/cards.gram} or {@code resource:/pkg/cards.gram}:
@@ -66,10 +66,8 @@ public final class SphinxRecognizer implements SpeechRecognizer {
 
     private static final Logger LOG = LoggerFactory.getLogger(SphinxRecognizer.class);
 
-    /** Seconds of synthetic speech per warm-up pass. */
-    static final double WARMUP_PASS_S = 2.0;
     static final int WARMUP_MIN_PASSES = 2;
-    static final int WARMUP_MAX_PASSES = 8;
+    static final int WARMUP_MAX_PASSES = 4;
     /** The JIT counts as settled once a pass costs it less than this share of the decoder's CPU time. */
     static final int WARMUP_SETTLED_PERCENT = 10;
     /** No warm-up pass starts after this long (a loaded machine, or a host compiling a lot of its own code). */
@@ -120,8 +118,8 @@ public final class SphinxRecognizer implements SpeechRecognizer {
                 TunedRecognizer r = load(configuration, beam, relativeBeam, wordBeam, languageWeight);
                 if (warmup) {
                     warmed[0] = warmUp(r);
-                    LOG.debug("Sphinx4 warm-up: {} passes of {} s in {} ms (of which {} ms waiting for the JIT)",
-                            warmed[0].passes(), WARMUP_PASS_S, warmed[0].totalMs(), warmed[0].drainMs());
+                    LOG.debug("Sphinx4 warm-up: {} passes in {} ms (of which {} ms waiting for the JIT)",
+                            warmed[0].passes(), warmed[0].totalMs(), warmed[0].drainMs());
                 }
                 return r;
             }).get();
@@ -189,21 +187,22 @@ public final class SphinxRecognizer implements SpeechRecognizer {
 
     /**
      * Warms the decoder up at creation, so that the first real utterance is decoded by compiled code, with the JIT
-     * idle, as fast as any later one. Passes of synthetic speech ({@link WarmupAudio}, a different variant each time)
-     * go through the same decode path as real utterances (front end, search, best path, word times) until one pass
-     * costs the JIT less than {@value #WARMUP_SETTLED_PERCENT} % of the decoder's own CPU time (at least
+     * idle, as fast as any later one. Passes of English speech ({@link WarmupSpeech}: FreeTTS reading three short
+     * requests, 10.6 s) go through the same decode path as real utterances (front end, search, best path, word times)
+     * until one pass costs the JIT less than {@value #WARMUP_SETTLED_PERCENT} % of the decoder's own CPU time (at least
      * {@value #WARMUP_MIN_PASSES}, at most {@value #WARMUP_MAX_PASSES} passes, and no pass beyond the minimum started
-     * after {@value #WARMUP_BUDGET_MS} ms); then it waits (at most {@value #WARMUP_DRAIN_MAX_MS} ms) for the compilations
-     * still queued. Finally it forgets the noise estimate that audio left, so the first real utterance is decoded
-     * exactly as on a recognizer that never warmed up. The rest of the front end starts afresh with every utterance
-     * anyway (speech classifier and noise reduction on the start signal, pre-emphasis on the end signal, sample count
-     * on each new stream).
+     * after {@value #WARMUP_BUDGET_MS} ms); then it waits (at most {@value #WARMUP_DRAIN_MAX_MS} ms) for the
+     * compilations still queued. Finally it forgets the noise estimate that audio left, so the first real utterance
+     * is decoded exactly as on a recognizer that never warmed up. The rest of the front end starts afresh with every
+     * utterance anyway (speech classifier and noise reduction on the start signal, pre-emphasis on the end signal,
+     * sample count on each new stream).
      *
      * <p>Why: a fresh JVM compiles Sphinx's hot paths (scoring, token growth, the lexical tree, the language model)
-     * only after thousands of frames. With the earlier warm-up (1.4 s of one repeated buzz) that happened during the
-     * first real utterance: in a live session 101 of the 105 Sphinx methods C2-compiled after the session began got
-     * their first C2 compilation then, the decoder spent ~30 % more CPU on that utterance than on the same audio
-     * later, and the C2 thread took 1.3-2.5 s of CPU in the same seconds on a 2-core machine (see
+     * only after thousands of frames, and for the type profiles the audio so far produced. With the earlier warm-up
+     * (1.4 s of one repeated vowel-like buzz) that happened during the first real utterance: in a live session 101 of
+     * the 105 Sphinx methods C2-compiled after the session began got their first C2 compilation then, the decoder
+     * spent ~30 % more CPU on that utterance than on the same audio later, and the C2 thread took the second core in
+     * the same seconds. Speech-like synthetic audio left 16-45 % of that; speech leaves none (see
      * {@code benchmarks/ASR-REALTIME.md}).
      */
     private static WarmupReport warmUp(TunedRecognizer r) {
@@ -216,7 +215,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         while (passes < WARMUP_MAX_PASSES) {
             long jit0 = canTell ? jit.getTotalCompilationTime() : 0;
             long cpu0 = cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime();
-            decode(r, WarmupAudio.stream(passes, WARMUP_PASS_S));
+            decode(r, WarmupSpeech.stream());
             passes++;
             long decodedMs = ((cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - cpu0) / 1_000_000;
             long compiledMs = canTell ? jit.getTotalCompilationTime() - jit0 : Long.MAX_VALUE;
