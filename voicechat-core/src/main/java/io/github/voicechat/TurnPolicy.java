@@ -1,5 +1,10 @@
 package io.github.voicechat;
 
+import io.github.voicechat.spi.EngineOption;
+import io.github.voicechat.spi.EngineOptions;
+import io.github.voicechat.vad.SpeechSegmenter;
+import java.util.List;
+
 /**
  * When a user turn starts and ends, in audio time.
  *
@@ -8,6 +13,19 @@ package io.github.voicechat;
  * from ending a word). Build with {@link #builder()}; the defaults are the predecessor's, tuned on real speech.
  */
 public final class TurnPolicy {
+
+    public static final EngineOption<Integer> MAX_UTTERANCE_MS = EngineOption.integer("max_utterance_ms", 30_000,
+            100, 3_600_000, "a user turn longer than this is ended and transcribed anyway");
+    public static final EngineOption<Integer> PRE_ROLL_MS = EngineOption.integer("pre_roll_ms", 300, 0, 2_000,
+            "audio from before the detected start that the recogniser also gets");
+    /**
+     * The options {@link Builder#options(EngineOptions)} reads, as given with {@code --vad-option}: the speech
+     * segmenter's {@code threshold}, {@code neg_threshold}, {@code min_speech_ms} and {@code min_silence_ms} (the
+     * same keys and ranges as for {@code voicechat vad}), and {@code max_utterance_ms} and {@code pre_roll_ms}.
+     */
+    public static final List<EngineOption<?>> OPTIONS = List.of(SpeechSegmenter.THRESHOLD,
+            SpeechSegmenter.NEG_THRESHOLD, SpeechSegmenter.MIN_SPEECH_MS, SpeechSegmenter.MIN_SILENCE_MS,
+            MAX_UTTERANCE_MS, PRE_ROLL_MS);
 
     private final int minSpeechMs;
     private final int minSilenceMs;
@@ -76,12 +94,32 @@ public final class TurnPolicy {
     public static final class Builder {
         private int minSpeechMs = 100;
         private int minSilenceMs = 500;
-        private int maxUtteranceMs = 30_000;
-        private int preRollMs = 300;
+        private int maxUtteranceMs = MAX_UTTERANCE_MS.defaultValue().orElseThrow();
+        private int preRollMs = PRE_ROLL_MS.defaultValue().orElseThrow();
         private float activationThreshold = 0.5f;
         private float deactivationThreshold = 0.35f;
 
         private Builder() {
+        }
+
+        /**
+         * Applies {@link #OPTIONS}; a {@code threshold} without {@code neg_threshold} brings
+         * {@link SpeechSegmenter#deactivationFor its deactivation}, as in the offline segmenter.
+         *
+         * @throws IllegalArgumentException on any other key (naming the valid ones) or a bad value
+         */
+        public Builder options(EngineOptions options) {
+            EngineOptions o = options.check("the turn policy", OPTIONS);
+            float activation = SpeechSegmenter.THRESHOLD.find(o).map(Double::floatValue).orElse(activationThreshold);
+            float deactivation = SpeechSegmenter.NEG_THRESHOLD.find(o).map(Double::floatValue)
+                    .orElse(SpeechSegmenter.THRESHOLD.find(o).isPresent()
+                            ? SpeechSegmenter.deactivationFor(activation) : deactivationThreshold);
+            thresholds(activation, deactivation);
+            SpeechSegmenter.MIN_SPEECH_MS.find(o).ifPresent(this::minSpeechMs);
+            SpeechSegmenter.MIN_SILENCE_MS.find(o).ifPresent(this::minSilenceMs);
+            MAX_UTTERANCE_MS.find(o).ifPresent(this::maxUtteranceMs);
+            PRE_ROLL_MS.find(o).ifPresent(this::preRollMs);
+            return this;
         }
 
         public Builder minSpeechMs(int ms) {

@@ -146,10 +146,14 @@ public final class VoicePipeline {
             return echoCanceller(fromProvider(EchoCanceller.class, engineId, EngineOptions.EMPTY));
         }
 
-        /** Finds the provider now, so an unknown id fails at build; each session then gets its own engine. */
+        /**
+         * Finds the provider and checks the options now, so an unknown id or option fails here (naming the valid
+         * ones) rather than when a session opens; each session then gets its own engine.
+         */
         private static <E extends AutoCloseable> Supplier<E> fromProvider(Class<E> type, String engineId,
                 EngineOptions options) {
             EngineProvider<E> provider = Engines.find(type, engineId);
+            options.check(provider.id(), provider.options());
             return () -> provider.create(options);
         }
 

@@ -36,7 +36,8 @@ public final class PiperBenchmark {
             return;
         }
         long t0 = System.nanoTime();
-        try (PiperSynthesizer tts = provider.create(EngineOptions.of(java.util.Map.of("threads", threads)))) {
+        try (PiperSynthesizer tts = (PiperSynthesizer) provider.create(
+                EngineOptions.of(java.util.Map.of("threads", threads)))) {
             double loadMs = (System.nanoTime() - t0) / 1e6;
             int rate = tts.sampleRateHz();
             Probe cold = new Probe();

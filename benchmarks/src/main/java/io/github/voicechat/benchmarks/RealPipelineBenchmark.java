@@ -99,7 +99,8 @@ public final class RealPipelineBenchmark {
     }
 
     static Script script(EngineProvider<SpeechSynthesizer> provider) {
-        EngineOptions userVoice = EngineOptions.EMPTY.with("pitch", "150").with("rate", "170");
+        EngineOptions userVoice = EngineOptions.EMPTY.with("pitch", "150").with("rate", "170")
+                .only(provider.options()); // where the engine has them
         float[][] lines = new float[LINES.length][];
         double[] answerS = new double[LINES.length];
         float[] ahem;

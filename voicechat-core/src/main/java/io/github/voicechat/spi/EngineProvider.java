@@ -1,5 +1,6 @@
 package io.github.voicechat.spi;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,9 +39,31 @@ public interface EngineProvider<E extends AutoCloseable> {
     }
 
     /**
-     * Creates a new engine instance. The caller owns it and must close it.
+     * The options {@link #newEngine} reads, with their types, defaults and ranges: every other key, and every value
+     * of the wrong type or out of range, is refused before {@link #newEngine} runs. Engines read options only
+     * through these objects ({@link EngineOption#get}). None by default.
+     */
+    default List<EngineOption<?>> options() {
+        return List.of();
+    }
+
+    /**
+     * Creates a new engine instance after checking {@code options} against {@link #options()}. The caller owns the
+     * engine and must close it. Implement {@link #newEngine} rather than overriding this method.
+     *
+     * @throws IllegalArgumentException on an unknown key (the message lists the valid ones), an ill-typed or an
+     *                                  out-of-range value, before anything is loaded
+     * @throws EngineException          if the engine cannot be created; the message says why and how to fix it
+     */
+    default E create(EngineOptions options) {
+        return newEngine(options.check(id(), options()));
+    }
+
+    /**
+     * Creates a new engine instance from options already checked against {@link #options()}; called by
+     * {@link #create}.
      *
      * @throws EngineException if the engine cannot be created; the message says why and how to fix it
      */
-    E create(EngineOptions options);
+    E newEngine(EngineOptions options);
 }

@@ -3,7 +3,6 @@ package io.github.voicechat.spi;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * For {@link SpeechSynthesizer} implementations: cleans text for an ASCII-only English front end and cuts it into
@@ -15,6 +14,13 @@ import java.util.function.Predicate;
  * text marks reported to the pipeline refer to what the caller passed in.
  */
 public final class TextChunker {
+
+    /**
+     * The option of engines that chunk with this class: the longest phrase given to the engine at once. Longer
+     * phrases delay the first audio and a cancel; shorter ones cut sentences more often.
+     */
+    public static final EngineOption<Integer> MAX_CHUNK_CHARS = EngineOption.integer("maxChunkChars", 300, 16, 5000,
+            "longest phrase synthesised at once; longer sentences are cut at a comma or space");
 
     /** One phrase: {@code [start, end)} in the text, {@code end} including the whitespace after it. */
     public record Chunk(int start, int end) {
@@ -53,30 +59,24 @@ public final class TextChunker {
     }
 
     /**
-     * Cuts text into phrases at sentence ends ({@code . ! ? ; :} followed by a space) and line breaks, and cuts any
-     * phrase longer than {@code maxChars} at its last comma or space before the limit (or hard at the limit when it
-     * has neither). Phrases that are only whitespace and punctuation are dropped, since nothing would be said for them.
+     * Cuts text into phrases at the sentence ends of {@link TextSplitter} (so {@code "Dr. Smith"} stays whole), and
+     * cuts any phrase longer than {@code maxChars} at its last comma or space before the limit (or hard at the limit
+     * when it has neither). Each phrase takes the whitespace after it. Phrases that are only whitespace and
+     * punctuation are dropped, since nothing would be said for them.
      */
     public static List<Chunk> chunks(String text, int maxChars) {
-        return chunks(text, maxChars, word -> false);
-    }
-
-    /**
-     * As {@link #chunks(String, int)}, but a period does not end a sentence when {@code isAbbreviation} accepts the
-     * word before it ({@code "Dr"} in {@code "Dr. Smith"}, given without leading punctuation or the period), for
-     * engines that read an abbreviation within its sentence.
-     */
-    public static List<Chunk> chunks(String text, int maxChars, Predicate<String> isAbbreviation) {
         if (maxChars < 16) {
             throw new IllegalArgumentException("maxChars must be at least 16, was " + maxChars);
         }
+        TextSplitter sentences = TextSplitter.sentences();
         List<Chunk> out = new ArrayList<>();
         int n = text.length();
         int start = 0;
         while (start < n) {
-            int end = sentenceEnd(text, start, Math.min(n, start + maxChars), isAbbreviation);
-            if (end < 0) {
-                end = softBreak(text, start, Math.min(n, start + maxChars));
+            int limit = Math.min(n, start + maxChars);
+            int end = sentences.nextEnd(text, start, true);
+            if (end > limit) {
+                end = softBreak(text, start, limit);
             }
             while (end < n && Character.isWhitespace(text.charAt(end))) {
                 end++;
@@ -87,34 +87,6 @@ public final class TextChunker {
             start = end;
         }
         return out;
-    }
-
-    /** The end of the first sentence in {@code [start, limit)}, or -1; a sentence reaching the text end counts. */
-    private static int sentenceEnd(String text, int start, int limit, Predicate<String> isAbbreviation) {
-        for (int i = start; i < limit; i++) {
-            char c = text.charAt(i);
-            if (c == '\n' || c == '\r') {
-                return i + 1;
-            }
-            if ((c == '.' || c == '!' || c == '?' || c == ';' || c == ':')
-                    && (i + 1 == text.length() || Character.isWhitespace(text.charAt(i + 1)))
-                    && !(c == '.' && isAbbreviation.test(wordBefore(text, start, i)))) {
-                return i + 1;
-            }
-        }
-        return limit == text.length() ? limit : -1;
-    }
-
-    /** The word that ends at {@code dot} (from the whitespace before it, leading punctuation dropped). */
-    private static String wordBefore(String text, int from, int dot) {
-        int s = dot;
-        while (s > from && !Character.isWhitespace(text.charAt(s - 1))) {
-            s--;
-        }
-        while (s < dot && !Character.isLetterOrDigit(text.charAt(s))) {
-            s++;
-        }
-        return text.substring(s, dot);
     }
 
     private static int softBreak(String text, int start, int limit) {

@@ -1,6 +1,7 @@
 package io.github.voicechat.vad;
 
 import io.github.voicechat.audio.Framer;
+import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.VoiceActivityDetector;
 import java.util.ArrayList;
@@ -75,16 +76,34 @@ public final class SpeechSegmenter {
         }
     }
 
-    /** Option keys read by {@link Builder#options(EngineOptions)}. */
-    public static final String THRESHOLD = "threshold";
-    public static final String NEG_THRESHOLD = "neg_threshold";
-    public static final String MIN_SPEECH_MS = "min_speech_ms";
-    public static final String MIN_SILENCE_MS = "min_silence_ms";
-    public static final String SPEECH_PAD_MS = "speech_pad_ms";
-    public static final String END_LATENCY_MS = "end_latency_ms";
-    /** All of them, for engines that check their options. */
-    public static final java.util.Set<String> OPTION_KEYS =
-            java.util.Set.of(THRESHOLD, NEG_THRESHOLD, MIN_SPEECH_MS, MIN_SILENCE_MS, SPEECH_PAD_MS, END_LATENCY_MS);
+    // The options of this segmenter, as given on a command line. The live turn policy
+    // (io.github.voicechat.TurnPolicy#OPTIONS) reads the first four too: one key, one type, one range for both.
+    // They have no default of their own here: the segmenter's and the turn policy's differ, as the descriptions say.
+
+    public static final EngineOption<Double> THRESHOLD = EngineOption.number("threshold", null, 0.01, 1.0,
+            "speech starts at this probability (default 0.5)");
+    public static final EngineOption<Double> NEG_THRESHOLD = EngineOption.number("neg_threshold", null, 0.01, 1.0,
+            "once speaking, a probability below this starts a silence run (default threshold - 0.15)");
+    public static final EngineOption<Integer> MIN_SPEECH_MS = EngineOption.integer("min_speech_ms", null, 0, 10_000,
+            "shorter speech is ignored (default: segmenter 250, turns 100)");
+    /** At least 10 ms: a shorter silence would end speech at every quiet frame (the turn policy's floor too). */
+    public static final EngineOption<Integer> MIN_SILENCE_MS = EngineOption.integer("min_silence_ms", null, 10,
+            10_000, "silence that ends speech (default: segmenter 100, turns 500)");
+    public static final EngineOption<Integer> SPEECH_PAD_MS = EngineOption.integer("speech_pad_ms", null, 0, 2_000,
+            "segments are widened by this on both sides (default 30)");
+    public static final EngineOption<Integer> END_LATENCY_MS = EngineOption.integer("end_latency_ms", null, 0,
+            2_000, "how much later than the speech the detector's probability falls (default 0)");
+    /** The options {@link Builder#options(EngineOptions)} reads. */
+    public static final List<EngineOption<?>> OPTIONS =
+            List.of(THRESHOLD, NEG_THRESHOLD, MIN_SPEECH_MS, MIN_SILENCE_MS, SPEECH_PAD_MS, END_LATENCY_MS);
+
+    /**
+     * The deactivation threshold that goes with an activation threshold when only the latter is given: 0.15 below
+     * it, as in Silero's reference segmenter (0.5 gives the default 0.35).
+     */
+    public static float deactivationFor(float activationThreshold) {
+        return Math.max(0.01f, activationThreshold - 0.15f);
+    }
 
     private final int sampleRateHz;
     private final float activationThreshold;
@@ -365,19 +384,23 @@ public final class SpeechSegmenter {
         }
 
         /**
-         * Applies the segmenter keys of engine options, as given on a command line: {@code threshold} (activation),
-         * {@code neg_threshold} (deactivation), {@code min_speech_ms}, {@code min_silence_ms}, {@code speech_pad_ms},
-         * {@code end_latency_ms}.
-         * Keys it does not know are left to the engine.
+         * Applies {@link #OPTIONS} as given on a command line ({@code threshold}, {@code neg_threshold},
+         * {@code min_speech_ms}, {@code min_silence_ms}, {@code speech_pad_ms}, {@code end_latency_ms}); a
+         * {@code threshold} without {@code neg_threshold} brings {@link #deactivationFor its deactivation}.
+         *
+         * @throws IllegalArgumentException on any other key (naming the valid ones) or a bad value
          */
         public Builder options(EngineOptions options) {
-            options.get(THRESHOLD).ifPresent(v -> activationThreshold((float) options.getDouble(THRESHOLD, 0)));
-            options.get(NEG_THRESHOLD)
-                    .ifPresent(v -> deactivationThreshold((float) options.getDouble(NEG_THRESHOLD, 0)));
-            minSpeechMs(options.getInt(MIN_SPEECH_MS, minSpeechMs));
-            minSilenceMs(options.getInt(MIN_SILENCE_MS, minSilenceMs));
-            speechPadMs(options.getInt(SPEECH_PAD_MS, speechPadMs));
-            endLatencyMs(options.getInt(END_LATENCY_MS, endLatencyMs));
+            EngineOptions o = options.check("the speech segmenter", OPTIONS);
+            THRESHOLD.find(o).ifPresent(t -> {
+                activationThreshold(t.floatValue());
+                deactivationThreshold(deactivationFor(t.floatValue()));
+            });
+            NEG_THRESHOLD.find(o).ifPresent(t -> deactivationThreshold(t.floatValue()));
+            MIN_SPEECH_MS.find(o).ifPresent(this::minSpeechMs);
+            MIN_SILENCE_MS.find(o).ifPresent(this::minSilenceMs);
+            SPEECH_PAD_MS.find(o).ifPresent(this::speechPadMs);
+            END_LATENCY_MS.find(o).ifPresent(this::endLatencyMs);
             return this;
         }
 

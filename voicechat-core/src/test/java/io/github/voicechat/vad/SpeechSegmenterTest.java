@@ -259,11 +259,10 @@ class SpeechSegmenterTest {
     }
 
     @Test
-    void optionsSetEverySetting() {
+    void optionsSetEverySettingAndRefuseOthers() {
         SpeechSegmenter s = SpeechSegmenter.builder(RATE)
                 .options(io.github.voicechat.spi.EngineOptions.parse(List.of("threshold=0.7", "neg_threshold=0.4",
-                        "min_speech_ms=120", "min_silence_ms=80", "speech_pad_ms=15", "end_latency_ms=64",
-                        "device=cpu")))
+                        "min_speech_ms=120", "min_silence_ms=80", "speech_pad_ms=15", "end_latency_ms=64")))
                 .build();
         assertThat(new float[] {s.activationThreshold(), s.deactivationThreshold()}).containsExactly(0.7f, 0.4f);
         assertThat(new int[] {s.minSpeechMs(), s.minSilenceMs(), s.speechPadMs()}).containsExactly(120, 80, 15);
@@ -271,6 +270,25 @@ class SpeechSegmenterTest {
         assertThatThrownBy(() -> SpeechSegmenter.builder(RATE)
                 .options(io.github.voicechat.spi.EngineOptions.parse(List.of("min_silence_ms=soon"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("soon");
+        // An engine's key is the engine's: the segmenter does not silently take it.
+        assertThatThrownBy(() -> SpeechSegmenter.builder(RATE)
+                .options(io.github.voicechat.spi.EngineOptions.parse(List.of("device=cpu"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("unknown option 'device' for the speech segmenter; valid: end_latency_ms,"
+                        + " min_silence_ms, min_speech_ms, neg_threshold, speech_pad_ms, threshold");
+        assertThatThrownBy(() -> SpeechSegmenter.builder(RATE)
+                .options(io.github.voicechat.spi.EngineOptions.parse(List.of("speech_pad_ms=1000000"))))
+                .hasMessageContaining("option speech_pad_ms must be 0..2000, was 1000000");
+    }
+
+    @Test
+    void aThresholdAloneBringsItsDeactivationAsSileroDoes() {
+        SpeechSegmenter s = SpeechSegmenter.builder(RATE)
+                .options(io.github.voicechat.spi.EngineOptions.parse(List.of("threshold=0.3"))).build();
+        assertThat(s.activationThreshold()).isEqualTo(0.3f);
+        assertThat(s.deactivationThreshold()).isCloseTo(0.15f, org.assertj.core.data.Offset.offset(1e-6f));
+        SpeechSegmenter d = SpeechSegmenter.builder(RATE).build();
+        assertThat(SpeechSegmenter.deactivationFor(d.activationThreshold())).isEqualTo(d.deactivationThreshold());
     }
 
     /**

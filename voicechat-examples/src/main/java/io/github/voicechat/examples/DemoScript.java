@@ -28,12 +28,15 @@ record DemoScript(AudioData audio, List<Cue> cues) {
         "thank you goodbye",
     };
 
-    /** Silence after the user's last word before the bot can start (end of turn + one frame). */
-    private static final double BOT_START_AFTER_S = TurnPolicy.defaults().minSilenceMs() / 1000.0 + 0.06;
-
-    static DemoScript synthesize(EngineProvider<SpeechSynthesizer> provider) {
+    /**
+     * Plans the script for {@code policy}: the bot can start one end-of-turn silence (plus one frame) after the
+     * user's last word.
+     */
+    static DemoScript synthesize(EngineProvider<SpeechSynthesizer> provider, TurnPolicy policy) {
+        double botStartAfterS = policy.minSilenceMs() / 1000.0 + 0.06;
         // A different voice for the user: the same engine, higher pitch and quicker, where the engine allows it.
-        EngineOptions userVoice = EngineOptions.EMPTY.with("pitch", "150").with("rate", "170");
+        EngineOptions userVoice = EngineOptions.EMPTY.with("pitch", "150").with("rate", "170")
+                .only(provider.options());
         float[][] lines = new float[LINES.length][];
         float[][] answers = new float[LINES.length][];
         float[] cough;
@@ -56,20 +59,20 @@ record DemoScript(AudioData audio, List<Cue> cues) {
         b.silence(0.8);
         // 1: a question, then a cough 0.7 s into the bot's answer.
         double end1 = b.line(LINES[0], lines[0]);
-        double bot1 = end1 + BOT_START_AFTER_S;
+        double bot1 = end1 + botStartAfterS;
         b.silenceUntil(bot1 + 0.7);
         b.cough(cough);
         b.silenceUntil(bot1 + seconds(answers[0], rate) + 1.2);
         // 2: a longer request, interrupted 1.2 s into the answer by line 3.
         double end2 = b.line(LINES[1], lines[1]);
-        double bot2 = end2 + BOT_START_AFTER_S;
+        double bot2 = end2 + botStartAfterS;
         b.silenceUntil(bot2 + 1.2);
         double end3 = b.line(LINES[2], lines[2]);
-        double bot3 = end3 + BOT_START_AFTER_S;
+        double bot3 = end3 + botStartAfterS;
         b.silenceUntil(bot3 + seconds(answers[2], rate) + 1.2);
         // 4: goodbye, and silence for the last answer to play.
         double end4 = b.line(LINES[3], lines[3]);
-        b.silenceUntil(end4 + BOT_START_AFTER_S + seconds(answers[3], rate) + 1.0);
+        b.silenceUntil(end4 + botStartAfterS + seconds(answers[3], rate) + 1.0);
         return new DemoScript(AudioData.mono(rate, b.samples()), List.copyOf(b.cues));
     }
 

@@ -71,6 +71,7 @@ class CliCommandsTest {
         Path odd = dir.resolve("odd.wav");
         Result o = cli("speak", "Emoji \uD83D\uDE00, 中文 and a bell \u0007 then words.", "-o", odd.toString());
         assertThat(o.code()).isZero();
+        assertThat(o.err()).contains("skips: \uD83D\uDE00 U+1F600, 中 U+4E2D, 文 U+6587");
         assertThat(WavReader.read(odd).durationMs()).isPositive();
     }
 
@@ -106,13 +107,73 @@ class CliCommandsTest {
         Path speech = SharedData.requireSpeech();
         Result r = cli("vad", speech.resolve("pocketsphinx_librivox-0880.wav").toString(), "--json");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("\"engine\":\"silero-vad-v6\"").contains("\"segments\":[{\"start_s\":");
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(json.get("engine").asText()).isEqualTo("silero-vad-v6");
+        assertThat(json.get("segments").get(0).get("start_s").asDouble()).isPositive();
 
         Path notWav = dir.resolve("text.wav");
         Files.writeString(notWav, "this is not audio at all, just text in a file");
         Result bad = cli("vad", notWav.toString());
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("not a WAV file: expected 'RIFF' at byte 0");
+    }
+
+    @Test
+    void vadOptionsGoToTheEngineOrTheSegmenterAndAnythingElseIsRefused() throws Exception {
+        Path clip = SharedData.requireSpeech().resolve("pocketsphinx_librivox-0880.wav");
+        // Issue 16: threads=100000 started about 25,000 threads; now it is refused before the model loads.
+        Result threads = cli("vad", clip.toString(), "-o", "threads=100000");
+        assertThat(threads.code()).isEqualTo(2);
+        assertThat(threads.err()).contains("option threads must be 1..16, was 100000");
+        Result typo = cli("vad", clip.toString(), "-o", "treshold=0.6");
+        assertThat(typo.code()).isEqualTo(2);
+        assertThat(typo.err()).contains("unknown option 'treshold' for silero-vad-v6 or the speech segmenter; valid:"
+                + " device, end_latency_ms, min_silence_ms, min_speech_ms, neg_threshold, sample_rate_hz,"
+                + " speech_pad_ms, threads, threshold");
+        Result webrtc = cli("vad", clip.toString(), "--engine", "webrtc", "-o", "aggressiveness=9");
+        assertThat(webrtc.code()).isEqualTo(2);
+        assertThat(webrtc.err()).contains("option aggressiveness must be 0..3, was 9");
+
+        // An engine key and a segmenter key together: each reaches its owner.
+        Result normal = cli("vad", clip.toString(), "--json", "-o", "threads=2");
+        Result strict = cli("vad", clip.toString(), "--json", "-o", "threads=2", "-o", "threshold=0.95",
+                "-o", "min_speech_ms=600");
+        assertThat(normal.code()).isZero();
+        assertThat(strict.code()).isZero();
+        assertThat(speechSeconds(strict.out())).isLessThan(speechSeconds(normal.out()));
+    }
+
+    /** The total length of the segments in {@code vad --json} output. */
+    private static double speechSeconds(String json) throws Exception {
+        double total = 0;
+        for (var s : new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("segments")) {
+            total += s.get("end_s").asDouble() - s.get("start_s").asDouble();
+        }
+        return total;
+    }
+
+    @Test
+    void enginesListsEachEnginesOptionsWithTypeRangeAndDefault() {
+        Result r = cli("engines", "--options");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("silero-vad-v6").contains("    threads=integer 1..16 (default 1): ")
+                .contains("    sample_rate_hz=8000|16000 (default 16000): ")
+                .contains("    beam=integer 100..100000 (default 3000): ")
+                .contains("    rate=number 50..400 (default 150): ")
+                .contains("turn-taking (--vad-option of talk and live):")
+                .contains("    min_silence_ms=integer 10..10000: ")
+                .contains("speech segmenter (-o of vad):")
+                .contains("    end_latency_ms=integer 0..2000: ");
+        assertThat(cli("engines").out()).doesNotContain("threads=integer");
+    }
+
+    @Test
+    void liveRefusesABadOptionBeforeOpeningAnyDevice() {
+        // Checked before the microphone is opened, so this holds with or without a sound device.
+        Result r = cli("live", "--vad-option", "threshold=2");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("error: option threshold must be 0.01..1, was 2");
+        assertThat(r.err()).doesNotContain("microphone");
     }
 
     @Test

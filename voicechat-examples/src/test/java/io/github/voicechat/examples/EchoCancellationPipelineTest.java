@@ -17,6 +17,7 @@ import io.github.voicechat.testkit.Scenario;
 import io.github.voicechat.testkit.ScriptedRecognizer;
 import io.github.voicechat.testkit.ScriptedResponder;
 import io.github.voicechat.testkit.SharedData;
+import io.github.voicechat.testkit.SystemPackages;
 import io.github.voicechat.time.VirtualClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +48,8 @@ class EchoCancellationPipelineTest {
                 .clock(new VirtualClock())
                 .listener(events::add);
         if (aec) {
+            SystemPackages.require("webrtc-java's native library (echo canceller)",
+                    Engines.find(EchoCanceller.class, "webrtc-aec").unavailableReason(), SystemPackages.WEBRTC_JAVA);
             b.echoCanceller(() -> Engines.find(EchoCanceller.class, "webrtc-aec").create(EngineOptions.EMPTY));
         }
         try (VoiceSession session = b.build().openSession(room.microphone(), room.speaker())) {

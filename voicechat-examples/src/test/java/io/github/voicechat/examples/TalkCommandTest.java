@@ -76,6 +76,53 @@ class TalkCommandTest {
     }
 
     @Test
+    void vadOptionsReachTheTurnPolicy() throws Exception {
+        // Before, --vad-option threshold=... was accepted and ignored by talk and live.
+        Path speech = SharedData.requireSpeech();
+        Path json = dir.resolve("report.json");
+        int code = VoicechatCli.run("talk", "--in", speech.resolve("pocketsphinx_goforward.wav").toString(),
+                "--quiet", "--out", dir.resolve("s.wav").toString(), "--report", json.toString(),
+                "--vad-option", "min_silence_ms=900", "--vad-option", "threads=1");
+        assertThat(code).isZero();
+        JsonNode turn = new ObjectMapper().readTree(json.toFile()).get("turns").get(0);
+        assertThat(turn.get("transcript").asText()).contains("forward");
+        // The turn ends after 900 ms of silence, not the default 500 ms (plus VAD frames and one tick).
+        assertThat(turn.get("first_audio_latency_ms").asDouble()).isBetween(900.0, 1000.0);
+
+        EngineSelection engines = new EngineSelection();
+        engines.vadOptions = java.util.List.of("threshold=0.7", "min_speech_ms=200", "threads=2");
+        io.github.voicechat.TurnPolicy policy = engines.turnPolicy();
+        assertThat(policy.activationThreshold()).isEqualTo(0.7f);
+        assertThat(policy.minSpeechMs()).isEqualTo(200);
+        var silero = engines.vadProvider();
+        assertThat(engines.vadOptions(silero).asMap()).containsOnlyKeys("threads");
+    }
+
+    @Test
+    void badEngineOptionsFailBeforeAnyEngineLoads() {
+        assertThat(talkDemoErr("--vad-option", "treshold=0.6")).contains("error: unknown option 'treshold' for"
+                + " silero-vad-v6 or the turn policy; valid: device, max_utterance_ms, min_silence_ms, min_speech_ms,"
+                + " neg_threshold, pre_roll_ms, sample_rate_hz, threads, threshold");
+        assertThat(talkDemoErr("--vad-option", "min_silence_ms=5"))
+                .contains("error: option min_silence_ms must be 10..10000, was 5");
+        assertThat(talkDemoErr("--asr-option", "word_beam=200"))
+                .contains("error: unknown option 'word_beam' for sphinx-en-us; valid: beam, grammar,");
+        assertThat(talkDemoErr("--tts-option", "rate=5000"))
+                .contains("error: option rate must be 50..400, was 5000 (for freetts-kevin16)");
+        assertThat(talkDemoErr("--aec-option", "noise_suppression=true"))
+                .contains("error: --aec-option {noise_suppression=true} given, but echo cancellation is off");
+        assertThat(dir.resolve("s.wav")).doesNotExist();
+        assertThat(dir.resolve("r.json")).doesNotExist();
+    }
+
+    private String talkDemoErr(String... options) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("talk", "--demo", "--quiet",
+                "--out", dir.resolve("s.wav").toString(), "--report", dir.resolve("r.json").toString()));
+        args.addAll(java.util.List.of(options));
+        return runCapturingErr(args.toArray(String[]::new));
+    }
+
+    @Test
     void badWavFilesFailWithAClearMessage() throws Exception {
         Path empty = Files.createFile(dir.resolve("empty.wav"));
         assertThat(runCapturingErr("talk", "--in", empty.toString(), "--out", dir.resolve("s.wav").toString(),

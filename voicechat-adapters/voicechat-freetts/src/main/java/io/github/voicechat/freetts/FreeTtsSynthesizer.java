@@ -7,10 +7,12 @@ import io.github.voicechat.freetts.internal.PhraseSpeakable;
 import io.github.voicechat.freetts.internal.SinkAudioPlayer;
 import io.github.voicechat.freetts.internal.WordBoundaries;
 import io.github.voicechat.spi.EngineException;
+import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.SpeechSynthesizer;
 import io.github.voicechat.spi.SynthesisSink;
 import io.github.voicechat.spi.TextChunker;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +25,7 @@ import org.slf4j.LoggerFactory;
  * spoken phrase by phrase; characters the English voice cannot read (control characters, emoji, CJK and other
  * scripts) are read as spaces, accented Latin letters without their accent. Marks are offsets into the text as given.
  *
- * <p>Options: {@code rate} (words per minute, default 150), {@code pitch} (Hz, default 100),
- * {@code maxChunkChars} (default 300).
+ * <p>Options: {@link #OPTIONS}.
  *
  * <p>The voice is created from {@link KevinVoiceDirectory} directly, so the {@code freetts.voices} system property
  * is neither needed nor touched. Audio is generated on the calling thread: no thread is started, none is left
@@ -34,6 +35,13 @@ public final class FreeTtsSynthesizer implements SpeechSynthesizer {
 
     public static final int SAMPLE_RATE_HZ = 16_000;
     public static final String VOICE = "kevin16";
+
+    public static final EngineOption<Double> RATE = EngineOption.number("rate", 150.0, 50, 400,
+            "speaking rate, words per minute");
+    public static final EngineOption<Double> PITCH = EngineOption.number("pitch", 100.0, 50, 300,
+            "base pitch, Hz");
+    /** The options this synthesizer reads. */
+    public static final List<EngineOption<?>> OPTIONS = List.of(RATE, PITCH, TextChunker.MAX_CHUNK_CHARS);
 
     private static final Logger LOG = LoggerFactory.getLogger(FreeTtsSynthesizer.class);
 
@@ -74,22 +82,12 @@ public final class FreeTtsSynthesizer implements SpeechSynthesizer {
     }
 
     /**
-     * @throws IllegalArgumentException on an option out of range, naming it and the allowed range
+     * @throws IllegalArgumentException on an unknown key, an ill-typed or an out-of-range option ({@link #OPTIONS})
      */
     public static FreeTtsSynthesizer create(EngineOptions options) {
-        double rate = options.getDouble("rate", 150);
-        if (!(rate >= 50 && rate <= 400)) {
-            throw new IllegalArgumentException("option rate must be 50..400 words per minute, was " + rate);
-        }
-        double pitch = options.getDouble("pitch", 100);
-        if (!(pitch >= 50 && pitch <= 300)) {
-            throw new IllegalArgumentException("option pitch must be 50..300 Hz, was " + pitch);
-        }
-        int maxChunk = options.getInt("maxChunkChars", 300);
-        if (maxChunk < 16 || maxChunk > 5000) {
-            throw new IllegalArgumentException("option maxChunkChars must be 16..5000, was " + maxChunk);
-        }
-        return new FreeTtsSynthesizer((float) rate, (float) pitch, maxChunk);
+        EngineOptions o = options.check(FreeTtsProvider.ID, OPTIONS);
+        return new FreeTtsSynthesizer(RATE.get(o).floatValue(), PITCH.get(o).floatValue(),
+                TextChunker.MAX_CHUNK_CHARS.get(o));
     }
 
     @Override

@@ -120,10 +120,17 @@ class FreeTtsSynthesizerTest {
     }
 
     @Test
-    void optionsOutOfRangeAreRefusedWithTheirRange() {
+    void unknownIllTypedAndOutOfRangeOptionsAreRefused() {
         assertThatThrownBy(() -> FreeTtsSynthesizer.create(EngineOptions.EMPTY.with("rate", "5")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("option rate must be 50..400 words per minute, was 5.0");
+                .hasMessage("option rate must be 50..400, was 5 (for freetts-kevin16)");
+        assertThatThrownBy(() -> FreeTtsSynthesizer.create(EngineOptions.EMPTY.with("pitch", "high")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("option pitch must be a number 50..300, was 'high' (for freetts-kevin16)");
+        // Issue 16: FreeTTS used to ignore keys it did not know.
+        assertThatThrownBy(() -> FreeTtsSynthesizer.create(EngineOptions.EMPTY.with("voice", "alan")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown option 'voice' for freetts-kevin16; valid: maxChunkChars, pitch, rate");
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.github.voicechat.marytts;
 
+import io.github.voicechat.spi.AbstractEngineProvider;
 import io.github.voicechat.spi.EngineCapabilities;
 import io.github.voicechat.spi.EngineOptions;
-import io.github.voicechat.spi.EngineProvider;
 import io.github.voicechat.spi.SpeechSynthesizer;
 import java.util.List;
 import java.util.Set;
@@ -14,38 +14,19 @@ import java.util.Set;
  * keeps about 35 MB of heap for the rest of the JVM's life and 27 MB of jars, under the LGPL; a host asks for it by
  * name ({@code --tts marytts}).
  */
-public final class MaryTtsProvider implements EngineProvider<SpeechSynthesizer> {
+public final class MaryTtsProvider extends AbstractEngineProvider<SpeechSynthesizer> {
 
     public static final String ID = "marytts-cmu-slt-hsmm";
 
-    @Override
-    public String id() {
-        return ID;
+    public MaryTtsProvider() {
+        super(SpeechSynthesizer.class, ID, -10, new EngineCapabilities(Set.of("en-US"), true,
+                MaryTtsSynthesizer.SAMPLE_RATE_HZ, List.of(MaryTtsSynthesizer.VOICE)),
+                ID + ": MaryTTS 5.2.1 HMM voice cmu-slt-hsmm, en-US, 48 kHz, offline (LGPL-3.0)",
+                MaryTtsSynthesizer.OPTIONS);
     }
 
     @Override
-    public Class<SpeechSynthesizer> engineType() {
-        return SpeechSynthesizer.class;
-    }
-
-    @Override
-    public EngineCapabilities capabilities() {
-        return new EngineCapabilities(Set.of("en-US"), true, MaryTtsSynthesizer.SAMPLE_RATE_HZ,
-                List.of(MaryTtsSynthesizer.VOICE));
-    }
-
-    @Override
-    public String description() {
-        return ID + ": MaryTTS 5.2.1 HMM voice cmu-slt-hsmm, en-US, 48 kHz, offline (LGPL-3.0)";
-    }
-
-    @Override
-    public int priority() {
-        return -10;
-    }
-
-    @Override
-    public SpeechSynthesizer create(EngineOptions options) {
+    public SpeechSynthesizer newEngine(EngineOptions options) {
         return MaryTtsSynthesizer.create(options);
     }
 }

@@ -4,6 +4,7 @@ import io.github.voicechat.marytts.internal.HtsStreamer;
 import io.github.voicechat.marytts.internal.MaryRuntime;
 import io.github.voicechat.marytts.internal.MaryTokens;
 import io.github.voicechat.spi.EngineException;
+import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.SpeechSynthesizer;
 import io.github.voicechat.spi.SynthesisSink;
@@ -25,7 +26,7 @@ import org.w3c.dom.Document;
  * in the FreeTTS adapter: empty or blank text (or no letter or digit) gives no audio and no error; characters the
  * English voice cannot read are read as spaces; marks are offsets into the text as given.
  *
- * <p>Options: {@code maxChunkChars} (16..5000, default 300).
+ * <p>Options: {@link #OPTIONS}.
  *
  * <p>MaryTTS itself is started once per JVM, on the first {@link #create}, and stays loaded (see the README for
  * what that start-up is kept from doing to the host). No thread is started; none is left after {@link #close()}.
@@ -34,6 +35,9 @@ public final class MaryTtsSynthesizer implements SpeechSynthesizer {
 
     public static final int SAMPLE_RATE_HZ = 48_000;
     public static final String VOICE = MaryRuntime.VOICE;
+
+    /** The options this synthesizer reads. */
+    public static final List<EngineOption<?>> OPTIONS = List.of(TextChunker.MAX_CHUNK_CHARS);
 
     private static final Logger LOG = LoggerFactory.getLogger(MaryTtsSynthesizer.class);
 
@@ -66,15 +70,11 @@ public final class MaryTtsSynthesizer implements SpeechSynthesizer {
     }
 
     /**
-     * @throws IllegalArgumentException on an option out of range, naming it and the allowed range
+     * @throws IllegalArgumentException on an unknown key, an ill-typed or an out-of-range option ({@link #OPTIONS})
      * @throws EngineException if MaryTTS cannot start (the message says why)
      */
     public static MaryTtsSynthesizer create(EngineOptions options) {
-        int maxChunk = options.getInt("maxChunkChars", 300);
-        if (maxChunk < 16 || maxChunk > 5000) {
-            throw new IllegalArgumentException("option maxChunkChars must be 16..5000, was " + maxChunk);
-        }
-        return new MaryTtsSynthesizer(maxChunk);
+        return new MaryTtsSynthesizer(TextChunker.MAX_CHUNK_CHARS.get(options.check(MaryTtsProvider.ID, OPTIONS)));
     }
 
     @Override
@@ -96,7 +96,7 @@ public final class MaryTtsSynthesizer implements SpeechSynthesizer {
         String clean = TextChunker.clean(text);
         Delivery delivery = new Delivery(sink);
         boolean spokeAll = true;
-        for (TextChunker.Chunk chunk : TextChunker.chunks(clean, maxChunkChars, MaryTokens::isAbbreviation)) {
+        for (TextChunker.Chunk chunk : TextChunker.chunks(clean, maxChunkChars)) {
             if (delivery.cancelled()) {
                 return;
             }

@@ -144,10 +144,17 @@ class MaryTtsSynthesizerTest {
     }
 
     @Test
-    void optionsOutOfRangeAreRefusedWithTheirRange() {
+    void unknownAndOutOfRangeOptionsAreRefused() {
         assertThatThrownBy(() -> MaryTtsSynthesizer.create(EngineOptions.EMPTY.with("maxChunkChars", "5")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("option maxChunkChars must be 16..5000, was 5");
+                .hasMessage("option maxChunkChars must be 16..5000, was 5 (for marytts-cmu-slt-hsmm)");
+        assertThatThrownBy(() -> MaryTtsSynthesizer.create(EngineOptions.EMPTY.with("rate", "170")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown option 'rate' for marytts-cmu-slt-hsmm; valid: maxChunkChars");
+        // The contract every engine keeps (EngineOptionsContractTest covers those on the command line's class path).
+        var bad = io.github.voicechat.testkit.EngineOptionChecks.badOptions(java.util.List.of(new MaryTtsProvider()));
+        assertThat(bad).hasSizeGreaterThan(4);
+        bad.forEach(io.github.voicechat.testkit.EngineOptionChecks::assertRefused);
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.github.voicechat.models.ResolvedModel;
 import io.github.voicechat.piper.internal.Espeak;
 import io.github.voicechat.spi.EngineCapabilities;
 import io.github.voicechat.spi.EngineException;
+import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.EngineProvider;
 import io.github.voicechat.spi.SpeechSynthesizer;
@@ -129,14 +130,19 @@ public class PiperProvider implements EngineProvider<SpeechSynthesizer> {
                 + id + "`" + (modelsDir().isPresent() ? "" : " or set " + MODELS_DIR_ENV + " to a folder holding its files");
     }
 
+    @Override
+    public List<EngineOption<?>> options() {
+        return PiperSynthesizer.OPTIONS;
+    }
+
     /**
-     * Loads the voice and returns a synthesizer that owns it. Options: see {@link PiperSynthesizer}.
+     * Loads the voice and returns a synthesizer that owns it. Options: {@link PiperSynthesizer#OPTIONS}.
      *
      * @throws EngineException when the model is not installed (naming the id, where it looked and the pull command),
      *                         libespeak-ng is missing (naming the package), or the files cannot be loaded
      */
     @Override
-    public PiperSynthesizer create(EngineOptions options) {
+    public PiperSynthesizer newEngine(EngineOptions options) {
         ModelStore s = store.get();
         ResolvedModel files;
         try {

@@ -1,17 +1,22 @@
 package io.github.voicechat.piper;
 
+import io.github.voicechat.audio.AudioFormat;
 import io.github.voicechat.audio.Resampler;
 import io.github.voicechat.piper.internal.Espeak;
 import io.github.voicechat.piper.internal.EspeakPhonemizer;
 import io.github.voicechat.piper.internal.EspeakPhonemizer.Sentence;
 import io.github.voicechat.piper.internal.PhonemeIds;
+import io.github.voicechat.onnx.OnnxDevice;
+import io.github.voicechat.onnx.OnnxSessions;
 import io.github.voicechat.spi.EngineException;
+import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.SpeechSynthesizer;
 import io.github.voicechat.spi.SynthesisSink;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,30 +32,33 @@ import org.slf4j.LoggerFactory;
  * Cancellation ({@link SynthesisSink#isCancelled()} or {@code audio(...)} returning false) is honoured between
  * sentences and between delivered pieces; one network run is not interrupted.
  *
- * <p>Options (unknown keys are ignored, since the command line passes one option set to every engine):
- * {@code length_scale}, {@code noise_scale}, {@code noise_w} (default: the voice's {@code inference} values),
- * {@code speaker} (name or id, multi-speaker voices), {@code normalize} (scale each sentence to full range as
- * Piper does, default true), {@code volume} (0..10, default 1), {@code sentence_silence_ms} (0..5000, default 0),
- * {@code output_rate_hz} (resample to this standard rate; default the voice's rate, leaving the one resampling
- * to the pipeline), {@code device} (auto, cpu, cuda; default cpu) and {@code threads} (ONNX Runtime intra-op
- * threads, default 0 = its default).
+ * <p>Options: {@link #OPTIONS}; the three scales default to the voice's {@code inference} values.
  *
  * <p>One instance is used by one thread at a time.
  */
 public final class PiperSynthesizer implements SpeechSynthesizer {
-    public static final String LENGTH_SCALE = "length_scale";
-    public static final String NOISE_SCALE = "noise_scale";
-    public static final String NOISE_W = "noise_w";
-    public static final String SPEAKER = "speaker";
-    public static final String NORMALIZE = "normalize";
-    public static final String VOLUME = "volume";
-    public static final String SENTENCE_SILENCE_MS = "sentence_silence_ms";
-    public static final String OUTPUT_RATE_HZ = "output_rate_hz";
-    public static final String DEVICE = "device";
-    public static final String THREADS = "threads";
-    /** The keys this synthesizer reads. */
-    public static final Set<String> OPTION_KEYS = Set.of(LENGTH_SCALE, NOISE_SCALE, NOISE_W, SPEAKER, NORMALIZE,
-            VOLUME, SENTENCE_SILENCE_MS, OUTPUT_RATE_HZ, DEVICE, THREADS);
+    public static final EngineOption<Double> LENGTH_SCALE = EngineOption.number("length_scale", null, 0.01, 10,
+            "phoneme duration factor, above 1 is slower (default: the voice's)");
+    public static final EngineOption<Double> NOISE_SCALE = EngineOption.number("noise_scale", null, 0, 10,
+            "generator noise (default: the voice's)");
+    public static final EngineOption<Double> NOISE_W = EngineOption.number("noise_w", null, 0, 10,
+            "phoneme width noise (default: the voice's)");
+    public static final EngineOption<String> SPEAKER = EngineOption.text("speaker", null, 200,
+            "speaker name or id, for multi-speaker voices");
+    public static final EngineOption<Boolean> NORMALIZE = EngineOption.bool("normalize", true,
+            "scale each sentence to full range, as Piper does");
+    public static final EngineOption<Double> VOLUME = EngineOption.number("volume", 1.0, 0, 10, "gain after that");
+    public static final EngineOption<Integer> SENTENCE_SILENCE_MS = EngineOption.integer("sentence_silence_ms", 0, 0,
+            5000, "silence between sentences");
+    public static final EngineOption<Integer> OUTPUT_RATE_HZ = EngineOption.integerOf("output_rate_hz", null,
+            Arrays.stream(AudioFormat.STANDARD_RATES_HZ).boxed().toList(),
+            "resample to this rate (default: the voice's, leaving the one resampling to the pipeline)");
+    public static final EngineOption<OnnxDevice> DEVICE = OnnxSessions.deviceOption(OnnxDevice.CPU);
+    public static final EngineOption<Integer> THREADS = EngineOption.integer("threads", 0, 0, 64,
+            "ONNX Runtime intra-op threads; 0 = its default (one per core)");
+    /** The options this synthesizer reads. */
+    public static final List<EngineOption<?>> OPTIONS = List.of(LENGTH_SCALE, NOISE_SCALE, NOISE_W, SPEAKER,
+            NORMALIZE, VOLUME, SENTENCE_SILENCE_MS, OUTPUT_RATE_HZ, DEVICE, THREADS);
 
     private static final Logger LOG = LoggerFactory.getLogger(PiperSynthesizer.class);
     /** Largest piece handed to the sink at once (about 90 ms at 22.05 kHz), so a cancel is noticed quickly. */
@@ -77,58 +85,49 @@ public final class PiperSynthesizer implements SpeechSynthesizer {
         PiperVoiceConfig c = voice.config();
         this.phonemizer = c.phonemeType() == PiperVoiceConfig.PhonemeType.ESPEAK
                 ? new EspeakPhonemizer(c.espeakVoice()) : null;
-        this.noiseScale = scale(options, NOISE_SCALE, c.noiseScale());
-        this.lengthScale = scale(options, LENGTH_SCALE, c.lengthScale());
-        if (lengthScale == 0f) {
-            throw new IllegalArgumentException(LENGTH_SCALE + " must be above 0, was 0");
-        }
-        this.noiseW = scale(options, NOISE_W, c.noiseW());
-        String speaker = options.get(SPEAKER).orElse(null);
-        if (speaker != null && c.numSpeakers() <= 1 && !speaker.strip().equals("0")) {
-            throw new IllegalArgumentException(SPEAKER + " '" + speaker + "' given, but this voice has one speaker");
+        this.noiseScale = NOISE_SCALE.find(options).map(Double::floatValue).orElse(c.noiseScale());
+        this.lengthScale = LENGTH_SCALE.find(options).map(Double::floatValue).orElse(c.lengthScale());
+        this.noiseW = NOISE_W.find(options).map(Double::floatValue).orElse(c.noiseW());
+        String speaker = SPEAKER.get(options);
+        if (speaker != null && c.numSpeakers() <= 1 && !speaker.equals("0")) {
+            throw new IllegalArgumentException(SPEAKER.key() + " '" + speaker + "' given, but this voice has one"
+                    + " speaker");
         }
         this.speakerId = speaker == null ? 0 : c.speakerId(speaker);
-        this.normalize = options.getBoolean(NORMALIZE, true);
-        double vol = options.getDouble(VOLUME, 1.0);
-        if (!(vol >= 0 && vol <= 10)) {
-            throw new IllegalArgumentException(VOLUME + " must be 0..10, was " + vol);
-        }
-        this.volume = (float) vol;
-        int silenceMs = options.getInt(SENTENCE_SILENCE_MS, 0);
-        if (silenceMs < 0 || silenceMs > 5000) {
-            throw new IllegalArgumentException(SENTENCE_SILENCE_MS + " must be 0..5000, was " + silenceMs);
-        }
-        this.silenceSamples = (int) ((long) silenceMs * c.sampleRateHz() / 1000);
-        this.outputRateHz = options.getInt(OUTPUT_RATE_HZ, c.sampleRateHz());
+        this.normalize = NORMALIZE.get(options);
+        this.volume = VOLUME.get(options).floatValue();
+        this.silenceSamples = (int) ((long) SENTENCE_SILENCE_MS.get(options) * c.sampleRateHz() / 1000);
+        this.outputRateHz = OUTPUT_RATE_HZ.find(options).orElse(c.sampleRateHz());
         this.resampler = outputRateHz == c.sampleRateHz() ? null : Resampler.create(c.sampleRateHz(), outputRateHz);
-    }
-
-    private static float scale(EngineOptions o, String key, float dflt) {
-        float v = (float) o.getDouble(key, dflt);
-        PiperVoiceConfig.checkScale(key, v);
-        return v;
     }
 
     /**
      * Loads a voice and owns it (closing the synthesizer closes it).
      *
+     * @throws IllegalArgumentException on an unknown key, an ill-typed or an out-of-range option ({@link #OPTIONS})
      * @throws io.github.voicechat.spi.EngineException when the files are missing or unreadable, libespeak-ng is
      *                                                 absent, or ONNX Runtime cannot load the network
      */
     public static PiperSynthesizer open(Path onnx, Path json, EngineOptions options) {
-        PiperVoice v = PiperVoice.load(onnx, json, PiperVoice.Device.parse(options.getString(DEVICE, "cpu")),
-                options.getInt(THREADS, 0));
+        EngineOptions o = options.check("piper " + onnx.getFileName(), OPTIONS);
+        PiperVoice v = PiperVoice.load(onnx, json, DEVICE.get(o), THREADS.get(o));
         try {
-            return new PiperSynthesizer(v, true, options).checkPhonemizer();
+            return new PiperSynthesizer(v, true, o).checkPhonemizer();
         } catch (RuntimeException e) {
             v.close();
             throw e;
         }
     }
 
-    /** A synthesizer on a shared voice (e.g. from a {@link io.github.voicechat.models.ModelManager} handle); closing it leaves the voice open. */
+    /**
+     * A synthesizer on a shared voice (e.g. from a {@link io.github.voicechat.models.ModelManager} handle); closing
+     * it leaves the voice open. The voice is loaded already, so {@link #DEVICE} and {@link #THREADS} are refused.
+     */
     public static PiperSynthesizer create(PiperVoice voice, EngineOptions options) {
-        return new PiperSynthesizer(voice, false, options).checkPhonemizer();
+        List<EngineOption<?>> perSynthesizer = new ArrayList<>(OPTIONS);
+        perSynthesizer.removeAll(List.of(DEVICE, THREADS));
+        return new PiperSynthesizer(voice, false, options.check("piper voice " + voice, perSynthesizer))
+                .checkPhonemizer();
     }
 
     private PiperSynthesizer checkPhonemizer() {

@@ -6,25 +6,22 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.github.voicechat.models.LoadedModel;
+import io.github.voicechat.onnx.OnnxDevice;
+import io.github.voicechat.onnx.OnnxSessions;
 import io.github.voicechat.piper.internal.PhonemeIds;
 import io.github.voicechat.spi.EngineException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One loaded Piper voice: its ONNX Runtime session and its {@link PiperVoiceConfig}. Thread safe (ONNX Runtime
@@ -36,25 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@link PiperVoiceConfig#sampleRateHz()} (rhasspy/piper {@code voice.py}, {@code synthesize_ids_to_raw}).
  */
 public final class PiperVoice implements LoadedModel {
-    private static final Logger LOG = LoggerFactory.getLogger(PiperVoice.class);
     static final Set<String> REQUIRED_INPUTS = Set.of("input", "input_lengths", "scales");
-
-    /** Where the network runs. */
-    public enum Device {
-        /** CUDA when ONNX Runtime offers it (the {@code onnxruntime_gpu} artifact and a GPU), else CPU. */
-        AUTO,
-        CPU,
-        /** CUDA or fail. */
-        CUDA;
-
-        public static Device parse(String s) {
-            try {
-                return valueOf(s.strip().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("device must be auto, cpu or cuda, was '" + s + "'", e);
-            }
-        }
-    }
 
     private final PiperVoiceConfig config;
     private final OrtEnvironment env;
@@ -98,7 +77,7 @@ public final class PiperVoice implements LoadedModel {
 
     /** Loads {@code onnx} with its config on the CPU (ONNX Runtime's default thread count). */
     public static PiperVoice load(Path onnx, Path json) {
-        return load(onnx, json, Device.CPU, 0);
+        return load(onnx, json, OnnxDevice.CPU, 0);
     }
 
     /**
@@ -110,11 +89,7 @@ public final class PiperVoice implements LoadedModel {
      *                                  network, or CUDA was demanded and is absent
      * @throws IllegalArgumentException when the config is malformed (the message names the field)
      */
-    public static PiperVoice load(Path onnx, Path json, Device device, int intraOpThreads) {
-        if (intraOpThreads < 0) {
-            throw new IllegalArgumentException("intra-op threads must be >= 0 (0: ONNX Runtime's default), was "
-                    + intraOpThreads);
-        }
+    public static PiperVoice load(Path onnx, Path json, OnnxDevice device, int intraOpThreads) {
         if (!Files.isRegularFile(onnx)) {
             throw new EngineException("Piper voice model " + onnx + " does not exist");
         }
@@ -126,51 +101,22 @@ public final class PiperVoice implements LoadedModel {
         } catch (IOException e) {
             throw new EngineException("cannot read Piper voice config " + json + ": " + e.getMessage(), e);
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        boolean cudaOffered = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
-        if (device == Device.CUDA && !cudaOffered) {
-            throw new EngineException("device=cuda was asked for, but this ONNX Runtime offers only "
-                    + OrtEnvironment.getAvailableProviders()
-                    + "; replace com.microsoft.onnxruntime:onnxruntime with onnxruntime_gpu (see the README)");
-        }
-        boolean wantCuda = device != Device.CPU && cudaOffered;
         String name = onnx.getFileName().toString();
+        OnnxSessions.Opened opened = OnnxSessions.open(onnx.toString(), device, intraOpThreads,
+                (env, options) -> env.createSession(onnx.toString(), options));
         try {
-            return open(name, config, env, onnx, intraOpThreads, wantCuda, size);
-        } catch (OrtException e) {
-            if (wantCuda && device == Device.AUTO) {
-                LOG.warn("CUDA execution provider failed for {} ({}); running it on the CPU", name, e.getMessage());
-                try {
-                    return open(name, config, env, onnx, intraOpThreads, false, size);
-                } catch (OrtException e2) {
-                    throw new EngineException("ONNX Runtime cannot load " + onnx + ": " + e2.getMessage(), e2);
-                }
-            }
-            throw new EngineException("ONNX Runtime cannot load " + onnx + (wantCuda ? " with CUDA" : "") + ": "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private static PiperVoice open(String name, PiperVoiceConfig config, OrtEnvironment env, Path onnx, int threads,
-                                   boolean cuda, long size) throws OrtException {
-        OrtSession session;
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            if (threads > 0) {
-                opts.setIntraOpNumThreads(threads);
-            }
-            opts.setInterOpNumThreads(1);
-            opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (cuda) {
-                opts.addCUDA(0);
-            }
-            session = env.createSession(onnx.toString(), opts);
-        }
-        try {
-            return new PiperVoice(name, config, env, session, cuda, size);
+            return new PiperVoice(name, config, OrtEnvironment.getEnvironment(), opened.session(), opened.cuda(),
+                    size);
         } catch (RuntimeException | OrtException e) {
-            session.close();
-            throw e;
+            try {
+                opened.session().close();
+            } catch (OrtException closing) {
+                e.addSuppressed(closing);
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new EngineException("ONNX Runtime cannot load " + onnx + ": " + e.getMessage(), e);
         }
     }
 
@@ -261,11 +207,7 @@ public final class PiperVoice implements LoadedModel {
             return;
         }
         closed = true;
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new UncheckedIOException(new IOException("closing the Piper session of " + name + " failed", e));
-        }
+        OnnxSessions.close(session, "Piper voice " + name);
     }
 
     @Override

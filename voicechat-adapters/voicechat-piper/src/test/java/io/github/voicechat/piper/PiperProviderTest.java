@@ -71,9 +71,13 @@ class PiperProviderTest {
 
     @Test
     void anInstalledVoiceIsAvailableAndSynthesises() throws Exception {
+        RequireEspeak.require();
         PiperProvider p = new PiperProvider(ID, 110, storeWithTinyVoice());
         assertThat(p.unavailableReason()).isEmpty();
-        try (PiperSynthesizer tts = p.create(EngineOptions.of(java.util.Map.of("beam", "2000")))) { // foreign keys ignored
+        assertThatThrownBy(() -> p.create(EngineOptions.of(java.util.Map.of("beam", "2000"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("unknown option 'beam' for " + ID + "; valid: device, length_scale,");
+        try (PiperSynthesizer tts = (PiperSynthesizer) p.create(EngineOptions.of(java.util.Map.of("volume", "0.9")))) {
             PiperSynthesizerTest.Recorder r = new PiperSynthesizerTest.Recorder();
             tts.synthesize("Hello world.", r);
             assertThat(r.all()).hasSize(tts.phonemeIds(tts.sentences("Hello world.").get(0)).length * 100);
@@ -83,6 +87,7 @@ class PiperProviderTest {
 
     @Test
     void theModelManagerLoadsPiperVoicesThroughTheServiceLoadedLoader() throws Exception {
+        RequireEspeak.require();
         try (ModelManager manager = ModelManager.newBuilder().store(storeWithTinyVoice()).build();
              ModelHandle<PiperVoice> handle = manager.acquire(ID, PiperVoice.class);
              PiperSynthesizer tts = PiperSynthesizer.create(handle.model(), EngineOptions.EMPTY)) {

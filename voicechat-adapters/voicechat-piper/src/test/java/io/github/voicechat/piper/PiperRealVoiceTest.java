@@ -33,7 +33,7 @@ class PiperRealVoiceTest {
                 + PiperProvider.modelsDir().map(Object::toString).orElse("($VOICECHAT_MODELS unset)") + " or "
                 + ModelStore.defaultHome() + ": " + String.join(" | ", reasons));
         String text = "Hello world. This is a test of the Piper voice.";
-        try (PiperSynthesizer tts = p.create(EngineOptions.EMPTY)) {
+        try (PiperSynthesizer tts = (PiperSynthesizer) p.create(EngineOptions.EMPTY)) {
             PiperSynthesizerTest.Recorder r = new PiperSynthesizerTest.Recorder();
             tts.synthesize(text, r);
             float[] audio = r.all();

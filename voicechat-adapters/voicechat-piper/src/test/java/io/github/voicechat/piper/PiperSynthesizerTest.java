@@ -96,6 +96,7 @@ class PiperSynthesizerTest {
 
     @Test
     void idsFollowPipersLayoutForRealEspeakPhonemes() throws Exception {
+        RequireEspeak.require();
         try (PiperSynthesizer tts = open(false, 22050, Map.of())) {
             List<Sentence> s = tts.sentences(TEXT);
             assertThat(s).extracting(Sentence::joined).containsExactly("həlˈoʊ wˈɜːld.", "hˈaʊ ɑːɹ juː?");
@@ -108,6 +109,7 @@ class PiperSynthesizerTest {
 
     @Test
     void synthesisStreamsSentenceBySentenceWithMarksAndTheNetworksExactAudio() throws Exception {
+        RequireEspeak.require();
         try (PiperSynthesizer tts = open(false, 22050, Map.of("normalize", "false"))) {
             assertThat(tts.sampleRateHz()).isEqualTo(22050);
             List<Sentence> s = tts.sentences(TEXT);
@@ -137,6 +139,7 @@ class PiperSynthesizerTest {
 
     @Test
     void lengthNoiseAndNoiseWOptionsReachTheNetwork() throws Exception {
+        RequireEspeak.require();
         try (PiperSynthesizer tts = open(false, 22050, Map.of("normalize", "false", "length_scale", "1.5",
                 "noise_scale", "0.5", "noise_w", "0.25"))) {
             long[] ids = tts.phonemeIds(tts.sentences("hello world").get(0));
@@ -148,6 +151,7 @@ class PiperSynthesizerTest {
 
     @Test
     void normalisationScalesEachSentenceToFullRangeAndVolumeScalesIt() throws Exception {
+        RequireEspeak.require();
         try (PiperSynthesizer tts = open(false, 22050, Map.of("volume", "0.5"))) {
             Recorder r = new Recorder();
             tts.synthesize(TEXT, r);
@@ -162,6 +166,7 @@ class PiperSynthesizerTest {
 
     @Test
     void speakerByNameOrIdSelectsTheSidOfAMultiSpeakerVoice() throws Exception {
+        RequireEspeak.require();
         for (String speaker : List.of("bob", "1")) {
             try (PiperSynthesizer tts = open(true, 22050, Map.of("normalize", "false", "speaker", speaker))) {
                 long[] ids = tts.phonemeIds(tts.sentences("hello world").get(0));
@@ -184,6 +189,7 @@ class PiperSynthesizerTest {
 
     @Test
     void outputRateOptionResamplesEachSentenceToTheExactLength() throws Exception {
+        RequireEspeak.require();
         try (PiperSynthesizer tts = open(false, 22050, Map.of("output_rate_hz", "16000"))) {
             assertThat(tts.sampleRateHz()).isEqualTo(16000);
             List<Sentence> s = tts.sentences(TEXT);
@@ -198,6 +204,7 @@ class PiperSynthesizerTest {
 
     @Test
     void cancellationStopsBetweenSentencesAndBetweenPieces() throws Exception {
+        RequireEspeak.require();
         try (PiperSynthesizer tts = open(false, 22050, Map.of("normalize", "false"))) {
             int firstLen = tts.phonemeIds(tts.sentences(TEXT).get(0)).length * 100;
             Recorder afterFirst = new Recorder();
@@ -222,6 +229,7 @@ class PiperSynthesizerTest {
 
     @Test
     void textWithoutWordsGivesNoAudioButAFinalMark() throws Exception {
+        RequireEspeak.require();
         try (PiperSynthesizer tts = open(false, 22050, Map.of())) {
             Recorder r = new Recorder();
             tts.synthesize(" ... ", r);
@@ -232,17 +240,24 @@ class PiperSynthesizerTest {
     }
 
     @Test
-    void badOptionsAreRefusedWithTheirRangeAndTheVoiceIsClosed() throws Exception {
+    void badOptionsAreRefusedWithTheirRangeBeforeTheVoiceIsLoaded() throws Exception {
+        String owner = " (for piper tiny.onnx)";
         assertThatThrownBy(() -> open(false, 22050, Map.of("length_scale", "0")))
-                .hasMessage("length_scale must be above 0, was 0");
+                .hasMessage("option length_scale must be 0.01..10, was 0" + owner);
         assertThatThrownBy(() -> open(false, 22050, Map.of("noise_scale", "-1")))
-                .hasMessage("noise_scale must be a number in 0..10, was -1.0");
+                .hasMessage("option noise_scale must be 0..10, was -1" + owner);
         assertThatThrownBy(() -> open(false, 22050, Map.of("volume", "11")))
-                .hasMessage("volume must be 0..10, was 11.0");
+                .hasMessage("option volume must be 0..10, was 11" + owner);
         assertThatThrownBy(() -> open(false, 22050, Map.of("output_rate_hz", "12345")))
-                .hasMessageContaining("outRateHz must be one of");
+                .hasMessage("option output_rate_hz must be one of 8000|16000|22050|24000|32000|44100|48000, was"
+                        + " '12345'" + owner);
         assertThatThrownBy(() -> open(false, 22050, Map.of("device", "tpu")))
-                .hasMessage("device must be auto, cpu or cuda, was 'tpu'");
+                .hasMessage("option device must be one of auto|cpu|cuda, was 'tpu'" + owner);
+        assertThatThrownBy(() -> open(false, 22050, Map.of("threads", "100000")))
+                .hasMessage("option threads must be 0..64, was 100000" + owner);
+        assertThatThrownBy(() -> open(false, 22050, Map.of("beam", "2000")))
+                .hasMessage("unknown option 'beam' for piper tiny.onnx; valid: device, length_scale, noise_scale,"
+                        + " noise_w, normalize, output_rate_hz, sentence_silence_ms, speaker, threads, volume");
     }
 
     @Test
@@ -260,6 +275,7 @@ class PiperSynthesizerTest {
 
     @Test
     void closeClosesAnOwnedVoiceButNotASharedOne() throws Exception {
+        RequireEspeak.require();
         Path onnx = TinyPiperModel.write(dir, "tiny", false, 22050);
         try (PiperVoice voice = PiperVoice.load(onnx, dir.resolve("tiny.onnx.json"))) {
             voice.warmUp();
@@ -281,6 +297,7 @@ class PiperSynthesizerTest {
 
     @Test
     void noJavaThreadOutlivesTheSynthesizer() throws Exception {
+        RequireEspeak.require();
         try (PiperSynthesizer warm = open(false, 22050, Map.of())) {
             warm.synthesize("warm up", new Recorder()); // libespeak-ng and JNA are initialised once per JVM
         }

@@ -1,15 +1,12 @@
 package io.github.voicechat.silero;
 
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import io.github.voicechat.onnx.OnnxDevice;
+import io.github.voicechat.onnx.OnnxSessions;
 import io.github.voicechat.spi.EngineException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One loaded Silero VAD network (an ONNX Runtime session). Detectors made by {@link #newDetector(int)} share it, each
@@ -19,8 +16,6 @@ import org.slf4j.LoggerFactory;
  * <p>Close the model after the detectors made from it.
  */
 public final class SileroVadModel implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(SileroVadModel.class);
 
     /** The bundled networks. */
     public enum Version {
@@ -39,23 +34,6 @@ public final class SileroVadModel implements AutoCloseable {
         }
     }
 
-    /** Where the network runs. */
-    public enum Device {
-        /** CUDA when ONNX Runtime offers it (the {@code onnxruntime_gpu} artifact and a GPU), else CPU. */
-        AUTO,
-        CPU,
-        /** CUDA or fail. */
-        CUDA;
-
-        static Device parse(String s) {
-            try {
-                return valueOf(s.strip().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("device must be auto, cpu or cuda, was '" + s + "'", e);
-            }
-        }
-    }
-
     private final Version version;
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -71,7 +49,7 @@ public final class SileroVadModel implements AutoCloseable {
 
     /** Loads a bundled network on the CPU with one intra-op thread. */
     public static SileroVadModel load(Version version) {
-        return load(version, Device.CPU, 1);
+        return load(version, OnnxDevice.CPU, 1);
     }
 
     /**
@@ -80,7 +58,7 @@ public final class SileroVadModel implements AutoCloseable {
      * @param intraOpThreads ONNX Runtime threads per inference; 1 suits a network this small (about 0.1 ms a chunk)
      * @throws EngineException if the model is missing or ONNX Runtime cannot load it, or CUDA was demanded and is absent
      */
-    public static SileroVadModel load(Version version, Device device, int intraOpThreads) {
+    public static SileroVadModel load(Version version, OnnxDevice device, int intraOpThreads) {
         if (intraOpThreads < 1) {
             throw new IllegalArgumentException("intra-op threads must be >= 1, was " + intraOpThreads);
         }
@@ -93,42 +71,9 @@ public final class SileroVadModel implements AutoCloseable {
         } catch (IOException e) {
             throw new EngineException("cannot read Silero model " + version.resourcePath(), e);
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        boolean cudaOffered = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
-        if (device == Device.CUDA && !cudaOffered) {
-            throw new EngineException("device=cuda was asked for, but this ONNX Runtime offers only "
-                    + OrtEnvironment.getAvailableProviders()
-                    + "; replace com.microsoft.onnxruntime:onnxruntime with onnxruntime_gpu (see the README)");
-        }
-        boolean wantCuda = device != Device.CPU && cudaOffered;
-        try {
-            return new SileroVadModel(version, env, open(env, bytes, intraOpThreads, wantCuda), wantCuda);
-        } catch (OrtException e) {
-            if (wantCuda && device == Device.AUTO) {
-                // The GPU build is on the class path but no usable GPU or CUDA library: the CPU still works.
-                LOG.warn("CUDA execution provider failed ({}); running Silero on the CPU", e.getMessage());
-                try {
-                    return new SileroVadModel(version, env, open(env, bytes, intraOpThreads, false), false);
-                } catch (OrtException e2) {
-                    throw new EngineException("ONNX Runtime cannot load " + version.resourcePath(), e2);
-                }
-            }
-            throw new EngineException("ONNX Runtime cannot load " + version.resourcePath()
-                    + (wantCuda ? " with CUDA" : ""), e);
-        }
-    }
-
-    private static OrtSession open(OrtEnvironment env, byte[] model, int threads, boolean cuda) throws OrtException {
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setIntraOpNumThreads(threads);
-            opts.setInterOpNumThreads(1);
-            opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (cuda) {
-                opts.addCUDA(0);
-            }
-            return env.createSession(model, opts);
-        }
+        OnnxSessions.Opened opened = OnnxSessions.open(version.resourcePath(), device, intraOpThreads,
+                (env, options) -> env.createSession(bytes, options));
+        return new SileroVadModel(version, OrtEnvironment.getEnvironment(), opened.session(), opened.cuda());
     }
 
     public Version version() {
@@ -171,10 +116,6 @@ public final class SileroVadModel implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new EngineException("closing the Silero session failed", e);
-        }
+        OnnxSessions.close(session, "Silero model " + version);
     }
 }

@@ -1,56 +1,37 @@
 package io.github.voicechat.silero;
 
+import io.github.voicechat.onnx.OnnxDevice;
+import io.github.voicechat.onnx.OnnxSessions;
+import io.github.voicechat.spi.AbstractEngineProvider;
 import io.github.voicechat.spi.EngineCapabilities;
+import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
-import io.github.voicechat.spi.EngineProvider;
 import io.github.voicechat.spi.VoiceActivityDetector;
-import io.github.voicechat.vad.SpeechSegmenter;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * Creates Silero VAD detectors, each with its own ONNX Runtime session. Options: {@code sample_rate_hz} (16000 or
- * 8000, default 16000), {@code device} ({@code auto}, {@code cpu} or {@code cuda}; default {@code auto}),
- * {@code threads} (intra-op threads, default 1); the segmenter keys of {@link SpeechSegmenter#OPTION_KEYS} are
- * accepted and left to {@link SpeechSegmenter.Builder#options}.
+ * Creates Silero VAD detectors, each with its own ONNX Runtime session. Options: {@link #OPTIONS}. Where speech
+ * starts and ends (thresholds, minimum silence) is not the detector's business but the segmenter's or the turn
+ * policy's: see {@code SpeechSegmenter.OPTIONS} and {@code TurnPolicy.OPTIONS}.
  */
-public abstract class SileroVadProvider implements EngineProvider<VoiceActivityDetector> {
+public abstract class SileroVadProvider extends AbstractEngineProvider<VoiceActivityDetector> {
 
-    public static final String SAMPLE_RATE_HZ = "sample_rate_hz";
-    public static final String DEVICE = "device";
-    public static final String THREADS = "threads";
-
-    private static final Set<String> KEYS;
-
-    static {
-        Set<String> k = new TreeSet<>(SpeechSegmenter.OPTION_KEYS);
-        k.add(SAMPLE_RATE_HZ);
-        k.add(DEVICE);
-        k.add(THREADS);
-        KEYS = Set.copyOf(k);
-    }
+    public static final EngineOption<Integer> SAMPLE_RATE_HZ = EngineOption.integerOf("sample_rate_hz", 16_000,
+            List.of(8_000, 16_000), "the rate the detector reads (32 ms chunks at either)");
+    public static final EngineOption<OnnxDevice> DEVICE = OnnxSessions.deviceOption(OnnxDevice.AUTO);
+    /** More threads than this only add contention: one chunk takes about 0.1 ms on one. */
+    public static final EngineOption<Integer> THREADS = EngineOption.integer("threads", 1, 1, 16,
+            "ONNX Runtime intra-op threads per detector; 1 suits a network this small");
+    public static final List<EngineOption<?>> OPTIONS = List.of(SAMPLE_RATE_HZ, DEVICE, THREADS);
 
     private final SileroVadModel.Version version;
 
-    SileroVadProvider(SileroVadModel.Version version) {
+    SileroVadProvider(SileroVadModel.Version version, int priority, String description) {
+        super(VoiceActivityDetector.class, "silero-vad-" + version.name().toLowerCase(java.util.Locale.ROOT),
+                priority, new EngineCapabilities(Set.of(), true, 16_000, List.of()), description, OPTIONS);
         this.version = version;
-    }
-
-    @Override
-    public String id() {
-        return "silero-vad-" + version.name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    @Override
-    public Class<VoiceActivityDetector> engineType() {
-        return VoiceActivityDetector.class;
-    }
-
-    @Override
-    public EngineCapabilities capabilities() {
-        return new EngineCapabilities(Set.of(), true, 16_000, List.of());
     }
 
     @Override
@@ -61,52 +42,24 @@ public abstract class SileroVadProvider implements EngineProvider<VoiceActivityD
     }
 
     @Override
-    public SileroVad create(EngineOptions options) {
-        for (String key : options.asMap().keySet()) {
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("unknown option '" + key + "' for " + id() + "; known: " + new TreeSet<>(KEYS));
-            }
-        }
-        int rate = options.getInt(SAMPLE_RATE_HZ, 16_000);
-        if (rate != 16_000 && rate != 8_000) {
-            throw new IllegalArgumentException(SAMPLE_RATE_HZ + " must be 16000 or 8000 for " + id() + ", was " + rate);
-        }
-        SileroVadModel.Device device = SileroVadModel.Device.parse(options.getString(DEVICE, "auto"));
-        int threads = options.getInt(THREADS, 1);
-        return SileroVad.owning(SileroVadModel.load(version, device, threads), rate);
+    public SileroVad newEngine(EngineOptions options) {
+        return SileroVad.owning(SileroVadModel.load(version, DEVICE.get(options), THREADS.get(options)),
+                SAMPLE_RATE_HZ.get(options));
     }
 
     /** {@code silero-vad-v6}: the default, fewer re-triggers after speech than v5. */
     public static final class V6 extends SileroVadProvider {
         public V6() {
-            super(SileroVadModel.Version.V6);
-        }
-
-        @Override
-        public String description() {
-            return "Silero VAD v6 (ONNX Runtime, bundled, MIT), 32 ms chunks at 16 kHz or 8 kHz";
-        }
-
-        @Override
-        public int priority() {
-            return 200;
+            super(SileroVadModel.Version.V6, 200,
+                    "Silero VAD v6 (ONNX Runtime, bundled, MIT), 32 ms chunks at 16 kHz or 8 kHz");
         }
     }
 
     /** {@code silero-vad-v5}. */
     public static final class V5 extends SileroVadProvider {
         public V5() {
-            super(SileroVadModel.Version.V5);
-        }
-
-        @Override
-        public String description() {
-            return "Silero VAD v5 (ONNX Runtime, bundled, MIT), 32 ms chunks at 16 kHz or 8 kHz";
-        }
-
-        @Override
-        public int priority() {
-            return 150;
+            super(SileroVadModel.Version.V5, 150,
+                    "Silero VAD v5 (ONNX Runtime, bundled, MIT), 32 ms chunks at 16 kHz or 8 kHz");
         }
     }
 }

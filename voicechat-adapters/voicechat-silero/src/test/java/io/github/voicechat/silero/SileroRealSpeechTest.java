@@ -4,6 +4,7 @@ import io.github.voicechat.testkit.TestAudio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.voicechat.spi.EngineOptions;
+import io.github.voicechat.spi.VoiceActivityDetector;
 import io.github.voicechat.testkit.SharedData;
 import io.github.voicechat.testkit.SharedData.SpeechClip;
 import io.github.voicechat.vad.SpeechSegmenter;
@@ -39,7 +40,7 @@ class SileroRealSpeechTest {
         if (inputRateHz != vadRate) {
             x = TestAudio.resample(x, inputRateHz, vadRate);
         }
-        try (SileroVad vad = new SileroVadProvider.V6()
+        try (VoiceActivityDetector vad = new SileroVadProvider.V6()
                 .create(EngineOptions.EMPTY.with("sample_rate_hz", Integer.toString(vadRate)))) {
             return SpeechSegmenter.detect(vad, x, segmenter(vadRate));
         }
@@ -100,7 +101,7 @@ class SileroRealSpeechTest {
         double secondEndS = secondStartS + b.segments().get(0).endS() - b.segments().get(0).startS();
 
         List<Segment> found;
-        try (SileroVad vad = new SileroVadProvider.V6().create(EngineOptions.EMPTY)) {
+        try (SileroVad vad = (SileroVad) new SileroVadProvider.V6().create(EngineOptions.EMPTY)) {
             found = SpeechSegmenter.detect(vad, clip, segmenter(16_000));
         }
         System.out.println("silero v6 speech + 1 s + speech in noise: " + found + " expected ["

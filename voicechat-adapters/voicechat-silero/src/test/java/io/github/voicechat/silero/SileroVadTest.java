@@ -53,25 +53,29 @@ class SileroVadTest {
     @Test
     void providerOptionsChooseRateAndDevice() {
         SileroVadProvider p = new SileroVadProvider.V6();
-        try (SileroVad vad = p.create(EngineOptions.EMPTY.with("sample_rate_hz", "8000").with("device", "cpu"))) {
+        try (SileroVad vad = (SileroVad) p.create(EngineOptions.EMPTY.with("sample_rate_hz", "8000")
+                .with("device", "cpu").with("threads", "2"))) {
             assertThat(vad.sampleRateHz()).isEqualTo(8_000);
             assertThat(vad.frameSamples()).isEqualTo(256);
             assertThat(vad.model().usesCuda()).isFalse();
             assertThat(vad.model().version()).isEqualTo(SileroVadModel.Version.V6);
-        }
-        try (SileroVad vad = p.create(EngineOptions.EMPTY.with("threshold", "0.6"))) {
-            assertThat(vad.sampleRateHz()).isEqualTo(16_000);
-            assertThat(vad.frameSamples()).isEqualTo(512);
         }
         assertThatThrownBy(() -> p.create(EngineOptions.EMPTY.with("sample_rate_hz", "48000")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("48000").hasMessageContaining("16000");
         assertThatThrownBy(() -> p.create(EngineOptions.EMPTY.with("device", "tpu")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tpu");
         assertThatThrownBy(() -> p.create(EngineOptions.EMPTY.with("treshold", "0.5")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("treshold")
-                .hasMessageContaining("threshold");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown option 'treshold' for silero-vad-v6; valid: device, sample_rate_hz, threads");
+        // Where speech starts is the segmenter's or the turn policy's option, not the detector's.
+        assertThatThrownBy(() -> p.create(EngineOptions.EMPTY.with("threshold", "0.6")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown option 'threshold'");
         assertThatThrownBy(() -> p.create(EngineOptions.EMPTY.with("threads", "0")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..16, was 0");
+        // Issue 16: threads=100000 started about 25,000 threads before it was killed.
+        assertThatThrownBy(() -> p.create(EngineOptions.EMPTY.with("threads", "100000")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("option threads must be 1..16, was 100000 (for silero-vad-v6)");
     }
 
     @Test
@@ -81,10 +85,10 @@ class SileroVadTest {
                 .contains(ai.onnxruntime.OrtProvider.CUDA);
         org.junit.jupiter.api.Assumptions.assumeFalse(cudaOffered,
                 "skipped: this ONNX Runtime offers CUDA, so the CPU-only behaviour cannot be shown");
-        try (SileroVadModel auto = SileroVadModel.load(SileroVadModel.Version.V6, SileroVadModel.Device.AUTO, 1)) {
+        try (SileroVadModel auto = SileroVadModel.load(SileroVadModel.Version.V6, io.github.voicechat.onnx.OnnxDevice.AUTO, 1)) {
             assertThat(auto.usesCuda()).isFalse();
         }
-        assertThatThrownBy(() -> SileroVadModel.load(SileroVadModel.Version.V6, SileroVadModel.Device.CUDA, 1))
+        assertThatThrownBy(() -> SileroVadModel.load(SileroVadModel.Version.V6, io.github.voicechat.onnx.OnnxDevice.CUDA, 1))
                 .isInstanceOf(io.github.voicechat.spi.EngineException.class)
                 .hasMessageContaining("device=cuda was asked for");
     }
@@ -166,7 +170,7 @@ class SileroVadTest {
     @Test
     void resetRestartsTheStream() {
         float[] x = TestAudio.read16k(SharedData.labelledClips().get(1).wav());
-        try (SileroVad vad = new SileroVadProvider.V6().create(EngineOptions.EMPTY)) {
+        try (SileroVad vad = (SileroVad) new SileroVadProvider.V6().create(EngineOptions.EMPTY)) {
             float[] first = new float[40];
             for (int i = 0; i < first.length; i++) {
                 first[i] = vad.speechProbability(x, i * 512, 512);

@@ -10,6 +10,7 @@ import io.github.voicechat.sphinx.internal.TunedRecognizer;
 import io.github.voicechat.sphinx.internal.UtteranceStream;
 import io.github.voicechat.sphinx.internal.WarmupSpeech;
 import io.github.voicechat.spi.EngineException;
+import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.SpeechRecognizer;
 import io.github.voicechat.spi.Transcript;
@@ -46,13 +47,8 @@ import org.slf4j.LoggerFactory;
  * means the first ~2 s of the first utterance are decoded with a rougher estimate. If consecutive utterances come
  * from different channels (say, recordings from different sources), create one recognizer per source.
  *
- * <p>Options: {@code beam} (absolute beam width, default {@value #DEFAULT_BEAM}; Sphinx's own default is 20000 and
- * runs slower than real time), {@code wordBeam} (absolute word beam, default {@value #DEFAULT_WORD_BEAM}; Sphinx's
- * own default is 200), {@code warmup} (default true: at creation, decode a speech clip until the JIT has compiled
- * the decoder, so the first utterance is decoded as fast as later ones; the noise estimate it leaves is discarded;
- * see {@link #warmUp}), {@code languageWeight}
- * (default 8.0), {@code grammar} (a JSGF file, {@code /path/cards.gram} or {@code resource:/pkg/cards.gram}:
- * recognises only that grammar, for command-and-control).
+ * <p>Options: {@link #OPTIONS}. The warm-up ({@code warmup}, on by default) makes creation take longer (see
+ * {@link #warmUp}) so that the first utterance is decoded as fast as later ones.
  */
 public final class SphinxRecognizer implements SpeechRecognizer {
 
@@ -63,6 +59,23 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     public static final double DEFAULT_RELATIVE_BEAM = 1e-60;
     /** Absolute word beam width shipped in the tuned configuration (Sphinx's own default is 200). */
     public static final int DEFAULT_WORD_BEAM = 100;
+
+    public static final EngineOption<Integer> BEAM = EngineOption.integer("beam", DEFAULT_BEAM, 100, 100_000,
+            "absolute beam width; Sphinx's own default, 20000, runs slower than real time");
+    public static final EngineOption<Integer> WORD_BEAM = EngineOption.integer("wordBeam", DEFAULT_WORD_BEAM, 10,
+            10_000, "absolute word beam width; Sphinx's own default is 200");
+    public static final EngineOption<Double> RELATIVE_BEAM = EngineOption.number("relativeBeam",
+            DEFAULT_RELATIVE_BEAM, 1e-300, 0.1, "relative beam width");
+    public static final EngineOption<Boolean> WARMUP = EngineOption.bool("warmup", true, "at creation, decode a"
+            + " 10.6 s speech clip until the JIT has compiled the decoder, so that it does not slow the first"
+            + " utterance; transcripts unchanged");
+    public static final EngineOption<Double> LANGUAGE_WEIGHT = EngineOption.number("languageWeight", 8.0, 0.1, 30,
+            "language model weight");
+    public static final EngineOption<String> GRAMMAR = EngineOption.text("grammar", null, 4096, "a JSGF grammar,"
+            + " /path/cards.gram or resource:/pkg/cards.gram: recognise only that (command and control)");
+    /** The options this recognizer reads. */
+    public static final List<EngineOption<?>> OPTIONS =
+            List.of(BEAM, WORD_BEAM, RELATIVE_BEAM, WARMUP, LANGUAGE_WEIGHT, GRAMMAR);
 
     private static final Logger LOG = LoggerFactory.getLogger(SphinxRecognizer.class);
 
@@ -85,25 +98,13 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     private boolean closed;
 
     private SphinxRecognizer(EngineOptions options) {
-        int beam = options.getInt("beam", DEFAULT_BEAM);
-        if (beam < 100 || beam > 100_000) {
-            throw new IllegalArgumentException("option beam must be 100..100000, was " + beam);
-        }
-        int wordBeam = options.getInt("wordBeam", DEFAULT_WORD_BEAM);
-        if (wordBeam < 10 || wordBeam > 10_000) {
-            throw new IllegalArgumentException("option wordBeam must be 10..10000, was " + wordBeam);
-        }
-        double relativeBeam = options.getDouble("relativeBeam", DEFAULT_RELATIVE_BEAM);
-        if (!(relativeBeam > 0 && relativeBeam < 1)) {
-            throw new IllegalArgumentException("option relativeBeam must be in (0, 1), was " + relativeBeam);
-        }
-        boolean warmup = options.getBoolean("warmup", true);
-        double languageWeight = options.getDouble("languageWeight", 8.0);
-        if (!(languageWeight > 0 && languageWeight <= 30)) {
-            throw new IllegalArgumentException("option languageWeight must be in (0, 30], was " + languageWeight);
-        }
+        int beam = BEAM.get(options);
+        int wordBeam = WORD_BEAM.get(options);
+        double relativeBeam = RELATIVE_BEAM.get(options);
+        boolean warmup = WARMUP.get(options);
+        double languageWeight = LANGUAGE_WEIGHT.get(options);
         Configuration configuration = TunedRecognizer.usEnglish(SAMPLE_RATE_HZ);
-        options.get("grammar").ifPresent(g -> useGrammar(configuration, g));
+        GRAMMAR.find(options).ifPresent(g -> useGrammar(configuration, g));
 
         SphinxLogging.install();
         this.decoder = Executors.newSingleThreadExecutor(r -> {
@@ -141,11 +142,11 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     }
 
     /**
-     * @throws IllegalArgumentException on an option out of range, naming it, the range and the value
+     * @throws IllegalArgumentException on an unknown key, an ill-typed or an out-of-range option ({@link #OPTIONS})
      * @throws EngineException          if Sphinx cannot load (a grammar file missing or malformed, for instance)
      */
     public static SphinxRecognizer create(EngineOptions options) {
-        return new SphinxRecognizer(options);
+        return new SphinxRecognizer(options.check(SphinxProvider.ID, OPTIONS));
     }
 
     private static void useGrammar(Configuration configuration, String grammar) {

@@ -133,16 +133,24 @@ class SphinxRecognizerTest {
     }
 
     @Test
-    void optionsOutOfRangeAreRefusedWithTheirRange() {
+    void unknownIllTypedAndOutOfRangeOptionsAreRefusedBeforeSphinxLoads() {
+        String owner = " (for sphinx-en-us)";
         assertThatThrownBy(() -> SphinxRecognizer.create(EngineOptions.EMPTY.with("beam", "5")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("option beam must be 100..100000, was 5");
+                .hasMessage("option beam must be 100..100000, was 5" + owner);
         assertThatThrownBy(() -> SphinxRecognizer.create(EngineOptions.EMPTY.with("grammar", "/no/such/x.gram")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("option grammar: no JSGF file at /no/such/x.gram");
         assertThatThrownBy(() -> SphinxRecognizer.create(EngineOptions.EMPTY.with("warmup", "maybe")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("option warmup must be true or false, was 'maybe'");
+                .hasMessage("option warmup must be true or false, was 'maybe'" + owner);
+        assertThatThrownBy(() -> SphinxRecognizer.create(EngineOptions.EMPTY.with("languageWeight", "NaN")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0.1..30, was NaN");
+        // Issue 16: a misspelt key used to be ignored silently.
+        assertThatThrownBy(() -> SphinxRecognizer.create(EngineOptions.EMPTY.with("word_beam", "200")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown option 'word_beam' for sphinx-en-us; valid: beam, grammar, languageWeight,"
+                        + " relativeBeam, warmup, wordBeam");
     }
 
     @Test

@@ -25,7 +25,7 @@ final class WebRtcNative {
             return Optional.empty();
         } catch (LinkageError e) {
             return Optional.of("webrtc-java's native library did not load (" + e.getMessage() + "); on Debian/Ubuntu: "
-                    + "apt-get install " + DEBIAN_PACKAGES);
+                    + "sudo apt-get install -y " + DEBIAN_PACKAGES);
         }
     }
 

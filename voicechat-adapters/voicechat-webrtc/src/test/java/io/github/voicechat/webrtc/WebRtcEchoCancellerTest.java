@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,11 @@ import org.junit.jupiter.api.Test;
  * (seeded Gaussian taps decaying with a 15 ms time constant, 0.3 of the direct path).
  */
 class WebRtcEchoCancellerTest {
+
+    @BeforeEach
+    void nativeLibrary() {
+        RequireWebRtcNative.require();
+    }
 
     static float[] echoPath(float[] far, int rateHz) {
         int delay = rateHz * 40 / 1000;
@@ -167,7 +173,7 @@ class WebRtcEchoCancellerTest {
     void providerOptions() {
         var p = new WebRtcEchoCancellerProvider();
         assertThat(p.unavailableReason()).isEmpty();
-        try (WebRtcEchoCanceller aec = p.create(EngineOptions.parse(List.of("sample_rate_hz=48000",
+        try (WebRtcEchoCanceller aec = (WebRtcEchoCanceller) p.create(EngineOptions.parse(List.of("sample_rate_hz=48000",
                 "noise_suppression=true", "high_pass_filter=false", "stream_delay_ms=40")))) {
             assertThat(aec.sampleRateHz()).isEqualTo(48_000);
             assertThat(aec.frameSamples()).isEqualTo(480);
@@ -179,7 +185,9 @@ class WebRtcEchoCancellerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ns")
                 .hasMessageContaining("noise_suppression");
         assertThatThrownBy(() -> p.create(EngineOptions.EMPTY.with("stream_delay_ms", "-5")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-5");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0..500, was -5");
+        assertThatThrownBy(() -> p.create(EngineOptions.EMPTY.with("noise_suppression", "sometimes")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("true or false, was 'sometimes'");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.github.voicechat.vad.SpeechSegmenter;
 import io.github.voicechat.vad.SpeechSegmenter.Segment;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,6 +20,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * onsets +60, +204, +429 ms and offsets +98, +126, +153 ms on the three labelled clips.
  */
 class WebRtcRealSpeechTest {
+
+    @BeforeEach
+    void nativeLibrary() {
+        RequireWebRtcNative.require();
+    }
 
     static List<Segment> detect(float[] x16k, int rateHz) {
         float[] x = TestAudio.resample(x16k, 16_000, rateHz);

@@ -1,5 +1,6 @@
 package io.github.voicechat.whisper;
 
+import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
 import java.util.List;
 import java.util.Locale;
@@ -8,17 +9,9 @@ import java.util.Objects;
 /**
  * Decoding options of a {@link WhisperRecognizer}, validated before anything reaches native code.
  *
- * <p>As engine options ({@code -o key=value} on the command line; each key may also be written with a
- * {@code whisper.} prefix, which wins when both are given): {@code language} ({@code en}, {@code de}, ... or
- * {@code auto} to detect; English-only models accept only {@code en}), {@code translate} (multilingual models only:
- * output English), {@code prompt} (initial prompt: vocabulary and style hints), {@code temperature} (0 to 1, 0 =
- * greedy), {@code temperatureInc} (fallback: when a window's decoding fails whisper.cpp's compression-ratio or
- * log-probability checks it retries at {@code temperature + k * temperatureInc}; 0 disables the fallback),
- * {@code threads}, {@code timestamps} (segment times; false decodes one segment per window, slightly faster),
- * {@code beamSize} (0 = greedy, 2..16 = beam search), {@code bestOf} (candidates sampled per fallback temperature),
- * {@code windowSeconds} (1 to 30: longer utterances are transcribed in windows of this length as they arrive),
- * {@code gpu} (use a GPU backend if the native build has one). Keys this engine does not know are left to the other
- * engines of the same command, so they are not errors.
+ * <p>As engine options ({@code --asr-option key=value} on the command line): {@link #OPTIONS}. {@code temperatureInc}
+ * is the fallback: when a window's decoding fails whisper.cpp's compression-ratio or log-probability checks it
+ * retries at {@code temperature + k * temperatureInc}; 0 disables the fallback.
  *
  * @param language        ISO 639-1 code or {@code auto}; null = the model's default ({@code en} for {@code .en}
  *                        models, {@code auto} otherwise)
@@ -37,15 +30,31 @@ public record WhisperOptions(String language, boolean translate, String initialP
                              float temperatureInc, int threads, boolean timestamps, int beamSize, int bestOf,
                              int windowSeconds, boolean gpu) {
 
-    /** The option keys this engine reads (each also accepted with a {@code whisper.} prefix). */
-    public static final List<String> KEYS = List.of("language", "translate", "prompt", "temperature", "temperatureInc",
-            "threads", "timestamps", "beamSize", "bestOf", "windowSeconds", "gpu");
-
-    /** Whisper's context: 30 s of audio per window. */
-    public static final int MAX_WINDOW_SECONDS = 30;
-
-    public static final float DEFAULT_TEMPERATURE_INC = 0.2f;
-    public static final int DEFAULT_BEST_OF = 5;
+    public static final EngineOption<String> LANGUAGE = EngineOption.text("language", null, 8, "ISO 639-1 code"
+            + " (en, de, ...) or auto to detect (default: en for .en models, auto otherwise)");
+    public static final EngineOption<Boolean> TRANSLATE = EngineOption.bool("translate", false,
+            "output English (multilingual models only)");
+    public static final EngineOption<String> PROMPT = EngineOption.text("prompt", null, 2000,
+            "initial prompt: vocabulary and style hints");
+    public static final EngineOption<Double> TEMPERATURE = EngineOption.number("temperature", 0.0, 0, 1,
+            "initial sampling temperature; 0 = greedy");
+    public static final EngineOption<Double> TEMPERATURE_INC = EngineOption.number("temperatureInc", 0.2, 0, 1,
+            "fallback temperature step; 0 disables the fallback");
+    public static final EngineOption<Integer> THREADS = EngineOption.integer("threads", null, 1, 64,
+            "CPU threads for one transcription (default half the cores, 1 to 8)");
+    public static final EngineOption<Boolean> TIMESTAMPS = EngineOption.bool("timestamps", true,
+            "segment times; false decodes one segment per window, slightly faster");
+    public static final EngineOption<Integer> BEAM_SIZE = EngineOption.integer("beamSize", 0, 0, 16,
+            "0 = greedy, 2..16 = beam search");
+    public static final EngineOption<Integer> BEST_OF = EngineOption.integer("bestOf", 5, 1, 16,
+            "candidates sampled per fallback temperature");
+    public static final EngineOption<Integer> WINDOW_SECONDS = EngineOption.integer("windowSeconds", 30, 1, 30,
+            "longer utterances are transcribed in windows of this length as they arrive (Whisper sees 30 s at most)");
+    public static final EngineOption<Boolean> GPU = EngineOption.bool("gpu", true,
+            "use a GPU backend if the native build has one");
+    /** The options {@link #parse} reads. */
+    public static final List<EngineOption<?>> OPTIONS = List.of(LANGUAGE, TRANSLATE, PROMPT, TEMPERATURE,
+            TEMPERATURE_INC, THREADS, TIMESTAMPS, BEAM_SIZE, BEST_OF, WINDOW_SECONDS, GPU);
 
     public WhisperOptions {
         if (language != null) {
@@ -58,27 +67,21 @@ public record WhisperOptions(String language, boolean translate, String initialP
         if (initialPrompt != null && initialPrompt.isBlank()) {
             initialPrompt = null;
         }
-        requireRange("temperature", temperature, 0f, 1f);
-        requireRange("temperatureInc", temperatureInc, 0f, 1f);
-        if (threads < 1 || threads > 64) {
-            throw new IllegalArgumentException("option threads must be 1..64, was " + threads);
+        // The declared options' ranges, whether the values came as text or through the with... methods.
+        TEMPERATURE.requireValid((double) temperature);
+        TEMPERATURE_INC.requireValid((double) temperatureInc);
+        THREADS.requireValid(threads);
+        BEAM_SIZE.requireValid(beamSize);
+        if (beamSize == 1) {
+            throw new IllegalArgumentException("option beamSize must be 0 (greedy) or 2..16, was 1");
         }
-        if (beamSize != 0 && (beamSize < 2 || beamSize > 16)) {
-            throw new IllegalArgumentException("option beamSize must be 0 (greedy) or 2..16, was " + beamSize);
-        }
-        if (bestOf < 1 || bestOf > 16) {
-            throw new IllegalArgumentException("option bestOf must be 1..16, was " + bestOf);
-        }
-        if (windowSeconds < 1 || windowSeconds > MAX_WINDOW_SECONDS) {
-            throw new IllegalArgumentException("option windowSeconds must be 1.." + MAX_WINDOW_SECONDS + " (Whisper"
-                    + " sees at most 30 s at once), was " + windowSeconds);
-        }
+        BEST_OF.requireValid(bestOf);
+        WINDOW_SECONDS.requireValid(windowSeconds);
     }
 
     /** Defaults: model language, no translation, greedy at 0 with 0.2 fallback steps, timestamps, 30 s windows. */
     public static WhisperOptions defaults() {
-        return new WhisperOptions(null, false, null, 0f, DEFAULT_TEMPERATURE_INC, defaultThreads(), true, 0,
-                DEFAULT_BEST_OF, MAX_WINDOW_SECONDS, true);
+        return parse(EngineOptions.EMPTY);
     }
 
     /** Half the available processors, at least 1 and at most 8: whisper.cpp gains little beyond that. */
@@ -89,23 +92,13 @@ public record WhisperOptions(String language, boolean translate, String initialP
     /**
      * Reads options from engine options.
      *
-     * @throws IllegalArgumentException on a malformed or out-of-range value, naming the key, range and value
+     * @throws IllegalArgumentException on an unknown key (naming the valid ones), a malformed or out-of-range value
      */
     public static WhisperOptions parse(EngineOptions options) {
-        Objects.requireNonNull(options, "options");
-        WhisperOptions d = defaults();
-        return new WhisperOptions(
-                str(options, "language", d.language),
-                bool(options, "translate", d.translate),
-                str(options, "prompt", d.initialPrompt),
-                (float) num(options, "temperature", d.temperature),
-                (float) num(options, "temperatureInc", d.temperatureInc),
-                integer(options, "threads", d.threads),
-                bool(options, "timestamps", d.timestamps),
-                integer(options, "beamSize", d.beamSize),
-                integer(options, "bestOf", d.bestOf),
-                integer(options, "windowSeconds", d.windowSeconds),
-                bool(options, "gpu", d.gpu));
+        EngineOptions o = Objects.requireNonNull(options, "options").check("whisper", OPTIONS);
+        return new WhisperOptions(LANGUAGE.get(o), TRANSLATE.get(o), PROMPT.get(o), TEMPERATURE.get(o).floatValue(),
+                TEMPERATURE_INC.get(o).floatValue(), THREADS.find(o).orElseGet(WhisperOptions::defaultThreads),
+                TIMESTAMPS.get(o), BEAM_SIZE.get(o), BEST_OF.get(o), WINDOW_SECONDS.get(o), GPU.get(o));
     }
 
     /**
@@ -158,35 +151,5 @@ public record WhisperOptions(String language, boolean translate, String initialP
     public WhisperOptions withTemperature(float t, float inc) {
         return new WhisperOptions(language, translate, initialPrompt, t, inc, threads, timestamps, beamSize, bestOf,
                 windowSeconds, gpu);
-    }
-
-    private static void requireRange(String key, float v, float min, float max) {
-        if (!(v >= min && v <= max)) { // also refuses NaN
-            throw new IllegalArgumentException("option " + key + " must be " + min + ".." + max + ", was " + v);
-        }
-    }
-
-    private static String raw(EngineOptions o, String key) {
-        return o.get("whisper." + key).or(() -> o.get(key)).orElse(null);
-    }
-
-    private static String str(EngineOptions o, String key, String def) {
-        String v = raw(o, key);
-        return v == null ? def : v;
-    }
-
-    private static boolean bool(EngineOptions o, String key, boolean def) {
-        String v = raw(o, key);
-        return v == null ? def : EngineOptions.of(java.util.Map.of(key, v)).getBoolean(key, def);
-    }
-
-    private static int integer(EngineOptions o, String key, int def) {
-        String v = raw(o, key);
-        return v == null ? def : EngineOptions.of(java.util.Map.of(key, v)).getInt(key, def);
-    }
-
-    private static double num(EngineOptions o, String key, double def) {
-        String v = raw(o, key);
-        return v == null ? def : EngineOptions.of(java.util.Map.of(key, v)).getDouble(key, def);
     }
 }

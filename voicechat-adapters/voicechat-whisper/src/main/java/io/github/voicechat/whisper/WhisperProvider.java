@@ -3,6 +3,7 @@ package io.github.voicechat.whisper;
 import io.github.voicechat.models.ModelEntry;
 import io.github.voicechat.models.ModelStore;
 import io.github.voicechat.spi.EngineCapabilities;
+import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.EngineProvider;
 import io.github.voicechat.spi.SpeechRecognizer;
@@ -113,7 +114,12 @@ public abstract class WhisperProvider implements EngineProvider<SpeechRecognizer
      * @throws IllegalArgumentException                on bad options
      */
     @Override
-    public SpeechRecognizer create(EngineOptions options) {
+    public List<EngineOption<?>> options() {
+        return WhisperOptions.OPTIONS;
+    }
+
+    @Override
+    public SpeechRecognizer newEngine(EngineOptions options) {
         WhisperOptions o = WhisperOptions.parse(options);
         // Checked before loading: an English-only id says so without reading hundreds of MB.
         o.forModel(id, !englishOnly());

@@ -28,35 +28,54 @@ class WhisperOptionsTest {
     }
 
     @Test
-    void parsesEveryKeyAndPrefixedKeysWin() {
+    void parsesEveryKey() {
         WhisperOptions o = WhisperOptions.parse(EngineOptions.parse(List.of("language=DE", "translate=true",
-                "prompt=Voicechat, Sphinx, Piper.", "temperature=0.1", "temperatureInc=0", "threads=3",
-                "timestamps=false", "beamSize=4", "bestOf=2", "windowSeconds=20", "gpu=false",
-                "whisper.threads=2", "vad.threshold=0.4")));
+                "prompt=Voicechat, Sphinx, Piper.", "temperature=0.1", "temperatureInc=0", "threads=2",
+                "timestamps=false", "beamSize=4", "bestOf=2", "windowSeconds=20", "gpu=false")));
         assertThat(o).isEqualTo(new WhisperOptions("de", true, "Voicechat, Sphinx, Piper.", 0.1f, 0f, 2, false, 4, 2,
                 20, false));
+        assertThat(WhisperOptions.OPTIONS).extracting(io.github.voicechat.spi.EngineOption::key)
+                .containsExactly("language", "translate", "prompt", "temperature", "temperatureInc", "threads",
+                        "timestamps", "beamSize", "bestOf", "windowSeconds", "gpu");
+    }
+
+    @Test
+    void refusesUnknownKeysNamingTheValidOnes() {
+        // Each engine has its own option flag now, so keys of other engines are mistakes, not someone else's.
+        assertThatThrownBy(() -> parse("vad.threshold", "0.4")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown option 'vad.threshold' for whisper; valid: beamSize, bestOf, gpu, language,"
+                        + " prompt, temperature, temperatureInc, threads, timestamps, translate, windowSeconds");
+        assertThatThrownBy(() -> parse("whisper.threads", "2")).hasMessageContaining("unknown option 'whisper.threads'");
     }
 
     @Test
     void refusesBadValuesNamingKeyRangeAndValue() {
+        String owner = " (for whisper)";
         assertThatThrownBy(() -> parse("temperature", "1.5"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("option temperature must be 0.0..1.0, was 1.5");
-        assertThatThrownBy(() -> parse("temperature", "NaN")).hasMessage("option temperature must be 0.0..1.0, was NaN");
+                .hasMessage("option temperature must be 0..1, was 1.5" + owner);
+        assertThatThrownBy(() -> parse("temperature", "NaN")).hasMessage("option temperature must be 0..1, was NaN"
+                + owner);
         assertThatThrownBy(() -> parse("temperatureInc", "-0.1"))
-                .hasMessage("option temperatureInc must be 0.0..1.0, was -0.1");
-        assertThatThrownBy(() -> parse("threads", "0")).hasMessage("option threads must be 1..64, was 0");
-        assertThatThrownBy(() -> parse("threads", "two")).hasMessage("option threads must be an integer, was 'two'");
+                .hasMessage("option temperatureInc must be 0..1, was -0.1" + owner);
+        assertThatThrownBy(() -> parse("threads", "0")).hasMessage("option threads must be 1..64, was 0" + owner);
+        assertThatThrownBy(() -> parse("threads", "two"))
+                .hasMessage("option threads must be an integer 1..64, was 'two'" + owner);
         assertThatThrownBy(() -> parse("beamSize", "1"))
                 .hasMessage("option beamSize must be 0 (greedy) or 2..16, was 1");
-        assertThatThrownBy(() -> parse("bestOf", "17")).hasMessage("option bestOf must be 1..16, was 17");
+        assertThatThrownBy(() -> parse("bestOf", "17")).hasMessage("option bestOf must be 1..16, was 17" + owner);
         assertThatThrownBy(() -> parse("windowSeconds", "31"))
-                .hasMessage("option windowSeconds must be 1..30 (Whisper sees at most 30 s at once), was 31");
+                .hasMessage("option windowSeconds must be 1..30, was 31" + owner);
         assertThatThrownBy(() -> parse("language", "english"))
                 .hasMessage("option language must be a 2- or 3-letter ISO 639 code (en, de, haw) or 'auto', was"
                         + " 'english'");
         assertThatThrownBy(() -> parse("translate", "maybe"))
-                .hasMessage("option translate must be true or false, was 'maybe'");
+                .hasMessage("option translate must be true or false, was 'maybe'" + owner);
+        // Settings given as Java values meet the same ranges.
+        assertThatThrownBy(() -> WhisperOptions.defaults().withThreads(100))
+                .hasMessage("option threads must be 1..64, was 100");
+        assertThatThrownBy(() -> WhisperOptions.defaults().withWindowSeconds(0))
+                .hasMessage("option windowSeconds must be 1..30, was 0");
     }
 
     @Test

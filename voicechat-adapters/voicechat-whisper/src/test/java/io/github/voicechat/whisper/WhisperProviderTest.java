@@ -113,7 +113,9 @@ class WhisperProviderTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("model whisper-base.en is English-only and cannot translate");
         assertThatThrownBy(() -> p.create(EngineOptions.of(Map.of("threads", "100"))))
-                .hasMessage("option threads must be 1..64, was 100");
+                .hasMessage("option threads must be 1..64, was 100 (for whisper-base.en)");
+        assertThatThrownBy(() -> p.create(EngineOptions.of(Map.of("beam", "5"))))
+                .hasMessageStartingWith("unknown option 'beam' for whisper-base.en; valid: beamSize, bestOf,");
     }
 
     @Test

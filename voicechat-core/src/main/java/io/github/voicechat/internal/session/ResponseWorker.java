@@ -9,12 +9,11 @@ import io.github.voicechat.audio.Resampler;
 import io.github.voicechat.internal.bus.OutputRing;
 import io.github.voicechat.spi.SpeechSynthesizer;
 import io.github.voicechat.spi.SynthesisSink;
+import io.github.voicechat.spi.TextSplitter;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +25,8 @@ import org.slf4j.LoggerFactory;
 final class ResponseWorker implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(ResponseWorker.class);
-    /** A sentence ends at . ! ? ; : or a newline followed by whitespace. */
-    private static final Pattern SENTENCE_END = Pattern.compile("[.!?;:\\n]+(?=\\s)");
+    /** Where a sentence ends: the synthesizers' own rule, so an abbreviation is never cut from its sentence. */
+    private static final TextSplitter SENTENCES = TextSplitter.sentences();
 
     record Job(ResponseState response, String transcript, List<ConversationTurn> history) {
     }
@@ -151,15 +150,9 @@ final class ResponseWorker implements Runnable {
                 return;
             }
             String pending = current.textRange(synthesized[0], length);
-            int end;
-            if (all) {
-                end = pending.length();
-            } else {
-                Matcher m = SENTENCE_END.matcher(pending);
-                if (!m.find()) {
-                    return;
-                }
-                end = m.end();
+            int end = SENTENCES.nextEnd(pending, 0, all);
+            if (end < 0) {
+                return;
             }
             String sentence = pending.substring(0, end);
             int base = synthesized[0];

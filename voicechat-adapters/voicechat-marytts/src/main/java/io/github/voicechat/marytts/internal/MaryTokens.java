@@ -1,8 +1,8 @@
 package io.github.voicechat.marytts.internal;
 
+import io.github.voicechat.spi.TextSplitter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Document;
@@ -25,9 +25,6 @@ public final class MaryTokens {
 
     public static final String MARYXML_NS = "http://mary.dfki.de/2002/MaryXML";
     private static final String XML_NS = "http://www.w3.org/XML/1998/namespace";
-    private static final Set<String> ABBREVIATIONS = Set.of("mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "vs",
-            "etc", "mt", "inc", "ltd", "co", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept",
-            "oct", "nov", "dec");
 
     /** A token: characters {@code [start, end)} of the text. */
     public record Token(int start, int end) {
@@ -79,10 +76,10 @@ public final class MaryTokens {
 
     /**
      * Whether MaryTTS reads the word before a period as an abbreviation within its sentence ({@code Dr},
-     * {@code e.g}): such a period does not end a phrase (see {@code TextChunker.chunks}).
+     * {@code e.g}): the rule that also keeps such a period from ending a phrase ({@link TextSplitter}).
      */
     public static boolean isAbbreviation(String word) {
-        return word.indexOf('.') >= 0 || ABBREVIATIONS.contains(word.toLowerCase(java.util.Locale.ROOT));
+        return TextSplitter.isAbbreviation(word);
     }
 
     /** Whether the token has a letter or a digit (something MaryTTS says, rather than punctuation). */
