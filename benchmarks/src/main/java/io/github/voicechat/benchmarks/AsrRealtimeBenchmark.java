@@ -337,6 +337,17 @@ public final class AsrRealtimeBenchmark {
                         spread3(column(rows, pass, t, "asr_rtf")), spread3(column(rows, pass, t, "decoder_cpu_rtf")));
             }
         }
+        for (String pass : List.of("cold", "warm")) {
+            List<Double> rtf = new ArrayList<>();
+            for (int t = 1; t <= turns; t++) {
+                rtf.addAll(column(rows, pass, t, "asr_rtf"));
+            }
+            if (!rtf.isEmpty()) {
+                long slow = rtf.stream().filter(x -> x.isNaN() || x > 0.5).count();
+                System.out.printf(Locale.ROOT, "%s turns with in-session ASR RTF over 0.5 (or none): %d of %d%n", pass,
+                        slow, rtf.size());
+            }
+        }
         if (warm.isEmpty()) {
             System.out.println("no warm pass (--no-warm): no warm median to compare the cold turns with");
         } else {

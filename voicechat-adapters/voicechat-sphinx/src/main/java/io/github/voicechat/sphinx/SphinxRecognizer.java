@@ -79,6 +79,10 @@ public final class SphinxRecognizer implements SpeechRecognizer {
 
     private static final Logger LOG = LoggerFactory.getLogger(SphinxRecognizer.class);
 
+    /**
+     * Passes decoded at least, unless the first already finds the JIT settled (a JVM that has compiled the decoder
+     * before, e.g. for another session's recognizer): then one suffices.
+     */
     static final int WARMUP_MIN_PASSES = 2;
     static final int WARMUP_MAX_PASSES = 4;
     /** The JIT counts as settled once a pass costs it less than this share of the decoder's CPU time. */
@@ -119,8 +123,9 @@ public final class SphinxRecognizer implements SpeechRecognizer {
                 TunedRecognizer r = load(configuration, beam, relativeBeam, wordBeam, languageWeight);
                 if (warmup) {
                     warmed[0] = warmUp(r);
-                    LOG.debug("Sphinx4 warm-up: {} passes in {} ms (of which {} ms waiting for the JIT)",
-                            warmed[0].passes(), warmed[0].totalMs(), warmed[0].drainMs());
+                    LOG.debug("Sphinx4 warm-up: {} passes (JIT settled: {}) in {} ms (of which {} ms waiting for the"
+                            + " JIT)", warmed[0].passes(), warmed[0].settled(), warmed[0].totalMs(),
+                            warmed[0].drainMs());
                 }
                 return r;
             }).get();
@@ -191,9 +196,9 @@ public final class SphinxRecognizer implements SpeechRecognizer {
      * idle, as fast as any later one. Passes of English speech ({@link WarmupSpeech}: FreeTTS reading three short
      * requests, 10.6 s) go through the same decode path as real utterances (front end, search, best path, word times)
      * until one pass costs the JIT less than {@value #WARMUP_SETTLED_PERCENT} % of the decoder's own CPU time (at least
-     * {@value #WARMUP_MIN_PASSES}, at most {@value #WARMUP_MAX_PASSES} passes, and no pass beyond the minimum started
-     * after {@value #WARMUP_BUDGET_MS} ms); then it waits (at most {@value #WARMUP_DRAIN_MAX_MS} ms) for the
-     * compilations still queued. Finally it forgets the noise estimate that audio left, so the first real utterance
+     * {@value #WARMUP_MIN_PASSES} passes unless the first is already settled, at most {@value #WARMUP_MAX_PASSES}, and
+     * no pass beyond the minimum started after {@value #WARMUP_BUDGET_MS} ms); then it waits (at most
+     * {@value #WARMUP_DRAIN_MAX_MS} ms) for the compilations still queued. Finally it forgets the noise estimate that audio left, so the first real utterance
      * is decoded exactly as on a recognizer that never warmed up. The rest of the front end starts afresh with every
      * utterance anyway (speech classifier and noise reduction on the start signal, pre-emphasis on the end signal,
      * sample count on each new stream).
@@ -213,6 +218,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         boolean cpuTime = threads.isCurrentThreadCpuTimeSupported();
         int passes = 0;
+        boolean settled = false;
         while (passes < WARMUP_MAX_PASSES) {
             long jit0 = canTell ? jit.getTotalCompilationTime() : 0;
             long cpu0 = cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime();
@@ -220,17 +226,20 @@ public final class SphinxRecognizer implements SpeechRecognizer {
             passes++;
             long decodedMs = ((cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - cpu0) / 1_000_000;
             long compiledMs = canTell ? jit.getTotalCompilationTime() - jit0 : Long.MAX_VALUE;
-            boolean settled = compiledMs * 100 < WARMUP_SETTLED_PERCENT * decodedMs;
-            if (passes >= WARMUP_MIN_PASSES && (settled || !canTell)) {
+            settled = canTell && compiledMs * 100 < WARMUP_SETTLED_PERCENT * decodedMs;
+            if (settled) {
                 break;
             }
-            if (passes >= WARMUP_MIN_PASSES && (System.nanoTime() - start) / 1_000_000 > WARMUP_BUDGET_MS) {
+            // The budget (wall time) only cuts passes beyond the minimum: on a loaded machine the first pass alone
+            // can outlast it, and that is where a half-compiled decoder would hurt most.
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            if (passes >= WARMUP_MIN_PASSES && (!canTell || elapsedMs > WARMUP_BUDGET_MS)) {
                 break;
             }
         }
         long drainedMs = canTell ? awaitJitIdle(jit) : 0;
         r.cmn().reset();
-        return new WarmupReport(passes, (System.nanoTime() - start) / 1_000_000, drainedMs);
+        return new WarmupReport(passes, settled, (System.nanoTime() - start) / 1_000_000, drainedMs);
     }
 
     /** Waits until no compilation has finished for {@value #JIT_IDLE_MS} ms (at most the drain limit). */
@@ -250,9 +259,12 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
-    /** What the warm-up did: passes decoded, total time, and the part spent waiting for queued compilations. */
-    record WarmupReport(int passes, long totalMs, long drainMs) {
-        static final WarmupReport NONE = new WarmupReport(0, 0, 0);
+    /**
+     * What the warm-up did: passes decoded, whether the last one found the JIT settled (rather than running into the
+     * pass limit or the budget), total time, and the part spent waiting for queued compilations.
+     */
+    record WarmupReport(int passes, boolean settled, long totalMs, long drainMs) {
+        static final WarmupReport NONE = new WarmupReport(0, false, 0, 0);
     }
 
     /** What the warm-up at creation did ({@link WarmupReport#NONE} with {@code warmup=false}). */

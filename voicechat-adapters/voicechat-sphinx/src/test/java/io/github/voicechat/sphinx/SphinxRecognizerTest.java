@@ -109,8 +109,8 @@ class SphinxRecognizerTest {
     }
 
     /**
-     * The warm-up at creation decodes passes of the warm-up speech until the JIT settles: at least the minimum, never
-     * more than the maximum; and Sphinx recognises that speech as the English it is, so the search runs on real
+     * The warm-up at creation decodes passes of the warm-up speech until the JIT settles: at least the minimum (one
+     * pass where the JIT had compiled the decoder already), never more than the maximum; and Sphinx recognises that speech as the English it is, so the search runs on real
      * words, as on a user's. A recognizer created with {@code warmup=false} does none. (The clip is transcribed by
      * that second recognizer: the noise estimate it leaves would change what the shared one hears next, which is why
      * the warm-up resets it.)
@@ -118,7 +118,10 @@ class SphinxRecognizerTest {
     @Test
     void warmUpDecodesSpeechUntilTheJitSettles() {
         SphinxRecognizer.WarmupReport report = recognizer.warmupReport();
-        assertThat(report.passes()).isBetween(SphinxRecognizer.WARMUP_MIN_PASSES, SphinxRecognizer.WARMUP_MAX_PASSES);
+        assertThat(report.passes()).isBetween(1, SphinxRecognizer.WARMUP_MAX_PASSES);
+        // fewer passes than the minimum only where the first found the JIT settled (another recognizer compiled it)
+        assertThat(report.passes() >= SphinxRecognizer.WARMUP_MIN_PASSES || report.settled())
+                .as("passes %s", report).isTrue();
         assertThat(report.totalMs()).isPositive();
         assertThat(report.drainMs()).isBetween(0L, SphinxRecognizer.WARMUP_DRAIN_MAX_MS + 1_000);
         try (SphinxRecognizer cold = SphinxRecognizer.create(EngineOptions.EMPTY.with("warmup", "false"))) {
