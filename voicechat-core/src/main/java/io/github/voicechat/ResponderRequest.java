@@ -9,6 +9,7 @@ import java.util.List;
  * @param history    earlier turns; assistant turns hold only the text that was actually played
  */
 public record ResponderRequest(String transcript, List<ConversationTurn> history) {
+    /** Copies the history. */
     public ResponderRequest {
         history = List.copyOf(history);
     }

@@ -7,7 +7,7 @@ package io.github.voicechat;
  */
 public sealed interface SessionEvent {
 
-    /** Audio time of the event in milliseconds since the session started. */
+    /** {@return the audio time of the event in milliseconds since the session started} */
     double atMs();
 
     /** The session moved between states. */

@@ -6,5 +6,10 @@ package io.github.voicechat;
  */
 @FunctionalInterface
 public interface SessionListener {
+    /**
+     * Takes one event.
+     *
+     * @param event what happened, with its audio time
+     */
     void onEvent(SessionEvent event);
 }

@@ -17,16 +17,17 @@ import java.util.List;
  */
 public record SessionReport(List<TurnReport> turns, double durationS, String endReason, long framesDropped,
         long underrunFrames, double playoutJitterP50Ms, double playoutJitterP99Ms, double asrRealTimeFactor) {
+    /** Copies the turns. */
     public SessionReport {
         turns = List.copyOf(turns);
     }
 
-    /** Turns whose response was interrupted. */
+    /** {@return the number of turns whose response was interrupted} */
     public long bargeIns() {
         return turns.stream().filter(TurnReport::bargedIn).count();
     }
 
-    /** Pauses that resumed, over all turns. */
+    /** {@return the pauses that resumed, over all turns} */
     public int falseAlarms() {
         return turns.stream().mapToInt(TurnReport::falseAlarms).sum();
     }

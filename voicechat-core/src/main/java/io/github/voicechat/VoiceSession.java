@@ -22,11 +22,17 @@ public final class VoiceSession implements AutoCloseable {
         this.name = name;
     }
 
+    /** {@return the session's name, also its thread's: {@code voicechat-session-N}} */
     public String name() {
         return name;
     }
 
-    /** Starts the session. */
+    /**
+     * Starts the session on a thread of its own.
+     *
+     * @return this session
+     * @throws IllegalStateException if it was started or closed before
+     */
     public synchronized VoiceSession start() {
         if (closedUnstarted) {
             throw new IllegalStateException("session " + name + " was closed");
@@ -40,11 +46,19 @@ public final class VoiceSession implements AutoCloseable {
         return this;
     }
 
+    /** {@return the state the session is in now} */
     public SessionState state() {
         return runner.state();
     }
 
-    /** Waits for the session to end by itself; true if it ended within {@code timeout}. */
+    /**
+     * Waits for the session to end by itself.
+     *
+     * @param timeout how long to wait, on the real clock
+     * @return true if it ended within {@code timeout}
+     * @throws InterruptedException if the waiting thread is interrupted
+     * @throws IllegalStateException if the session was never started
+     */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         synchronized (this) {
             if (thread == null) {
@@ -54,12 +68,12 @@ public final class VoiceSession implements AutoCloseable {
         return runner.awaitFinished(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The turns so far (or all of them, once ended). */
+    /** {@return the turns so far (or all of them, once ended)} */
     public SessionReport report() {
         return runner.report();
     }
 
-    /** The conversation so far; assistant entries hold only what was actually played. */
+    /** {@return the conversation so far; assistant entries hold only what was actually played} */
     public List<ConversationTurn> history() {
         return runner.history();
     }

@@ -31,7 +31,14 @@ public final class WavWriter implements AutoCloseable {
         channel.position(HEADER_BYTES);
     }
 
-    /** Creates (or truncates) {@code path} for audio in {@code format}. */
+    /**
+     * Creates (or truncates) {@code path} for audio in {@code format}.
+     *
+     * @param path   the file
+     * @param format the rate, channels and encoding to write
+     * @return a writer; the header is complete once it is closed
+     * @throws IOException if the file cannot be created
+     */
     public static WavWriter create(Path path, AudioFormat format) throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
@@ -43,28 +50,49 @@ public final class WavWriter implements AutoCloseable {
         }
     }
 
-    /** Writes a whole clip in its own format. */
+    /**
+     * Writes a whole clip in its own format.
+     *
+     * @param path the file
+     * @param data the clip
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Path path, AudioData data) throws IOException {
         try (WavWriter w = create(path, data.format())) {
             w.writeChannels(data.channels(), 0, data.lengthSamples());
         }
     }
 
-    /** Writes mono float samples as PCM16. */
+    /**
+     * Writes mono float samples as PCM16.
+     *
+     * @param path         the file
+     * @param sampleRateHz the samples' rate
+     * @param samples      the samples
+     * @throws IOException if the file cannot be written
+     */
     public static void writeMono(Path path, int sampleRateHz, float[] samples) throws IOException {
         write(path, AudioData.mono(sampleRateHz, samples));
     }
 
+    /** {@return the format being written} */
     public AudioFormat format() {
         return format;
     }
 
-    /** Samples per channel written so far. */
+    /** {@return the samples per channel written so far} */
     public long lengthSamples() {
         return dataBytes / format.bytesPerFrame();
     }
 
-    /** Writes interleaved samples: {@code frames} sample frames of {@code channels} samples each. */
+    /**
+     * Writes interleaved samples: {@code frames} sample frames of {@code channels} samples each.
+     *
+     * @param samples the samples, channel by channel within each frame
+     * @param offset  index of the first sample
+     * @param frames  how many sample frames
+     * @throws IOException if the file cannot be written, or the data would exceed the 4 GiB a WAV can hold
+     */
     public void writeInterleaved(float[] samples, int offset, int frames) throws IOException {
         int channels = format.channels();
         for (int i = 0; i < frames * channels; i++) {
@@ -74,7 +102,14 @@ public final class WavWriter implements AutoCloseable {
         checkSize();
     }
 
-    /** Writes {@code length} samples from each channel array starting at {@code offset}. */
+    /**
+     * Writes {@code length} samples from each channel array starting at {@code offset}.
+     *
+     * @param channels one array per channel
+     * @param offset   index of the first sample in each
+     * @param length   how many samples per channel
+     * @throws IOException if the file cannot be written, or the data would exceed the 4 GiB a WAV can hold
+     */
     public void writeChannels(float[][] channels, int offset, int length) throws IOException {
         if (channels.length != format.channels()) {
             throw new IllegalArgumentException("writer has " + format.channels() + " channels, given "
@@ -89,7 +124,14 @@ public final class WavWriter implements AutoCloseable {
         checkSize();
     }
 
-    /** Writes mono samples; the writer must be mono. */
+    /**
+     * Writes mono samples; the writer must be mono.
+     *
+     * @param samples the samples
+     * @param offset  index of the first one
+     * @param length  how many
+     * @throws IOException if the file cannot be written, or the data would exceed the 4 GiB a WAV can hold
+     */
     public void writeMono(float[] samples, int offset, int length) throws IOException {
         if (format.channels() != 1) {
             throw new IllegalArgumentException("writer has " + format.channels() + " channels; use writeChannels");
@@ -137,7 +179,11 @@ public final class WavWriter implements AutoCloseable {
         return h;
     }
 
-    /** Flushes buffered samples; the header is fixed only at close. */
+    /**
+     * Flushes buffered samples; the header is fixed only at close.
+     *
+     * @throws IOException if the file cannot be written
+     */
     public void flush() throws IOException {
         drain();
     }

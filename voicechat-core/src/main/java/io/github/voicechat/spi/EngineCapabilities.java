@@ -12,6 +12,7 @@ import java.util.Set;
  * @param voices       voice names for TTS, empty otherwise
  */
 public record EngineCapabilities(Set<String> languages, boolean streaming, int sampleRateHz, List<String> voices) {
+    /** Copies the collections and checks the rate. */
     public EngineCapabilities {
         languages = Set.copyOf(languages);
         voices = List.copyOf(voices);
@@ -20,7 +21,12 @@ public record EngineCapabilities(Set<String> languages, boolean streaming, int s
         }
     }
 
-    /** Whether it handles {@code languageTag}; a bare language ({@code en}) matches any region of it. */
+    /**
+     * {@return whether it handles {@code languageTag}} A bare language ({@code en}) matches any region of it; a
+     * language-independent engine handles every language.
+     *
+     * @param languageTag a BCP-47 tag
+     */
     public boolean supportsLanguage(String languageTag) {
         if (languages.isEmpty()) {
             return true;

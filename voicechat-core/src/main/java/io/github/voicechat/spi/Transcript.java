@@ -10,6 +10,7 @@ import java.util.List;
  * @param confidence in [0, 1], or {@link Float#NaN} when the engine does not say
  */
 public record Transcript(String text, List<WordTiming> words, float confidence) {
+    /** Nothing recognised. */
     public static final Transcript EMPTY = new Transcript("", List.of(), Float.NaN);
 
     public Transcript {

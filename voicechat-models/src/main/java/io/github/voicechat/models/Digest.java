@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param hex       lowercase hex, exactly {@link DigestAlgorithm#hexLength()} characters
  */
 public record Digest(DigestAlgorithm algorithm, String hex) {
+    /** Lower-cases the hex and checks its length and digits. */
     public Digest {
         Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(hex, "hex");

@@ -10,6 +10,7 @@ import java.util.List;
  * @param joined     whether this call waited for a pull of the same model already in progress
  */
 public record PullResult(ResolvedModel model, List<String> downloaded, boolean joined) {
+    /** Copies the list. */
     public PullResult {
         downloaded = List.copyOf(downloaded);
     }

@@ -16,15 +16,25 @@ public final class ScriptedResponder implements Responder {
     private final List<ResponderRequest> requests = new ArrayList<>();
     private int next;
 
+    /**
+     * A responder with a script.
+     *
+     * @param answers one answer per turn, in order (empty once they run out)
+     */
     public ScriptedResponder(List<String> answers) {
         this.answers = List.copyOf(answers);
     }
 
+    /**
+     * {@return a responder with a script}
+     *
+     * @param answers one answer per turn, in order (empty once they run out)
+     */
     public static ScriptedResponder of(String... answers) {
         return new ScriptedResponder(List.of(answers));
     }
 
-    /** A responder that repeats what it understood: "You said: ...". */
+    /** {@return a responder that repeats what it understood: "You said: ..."} */
     public static Responder echo() {
         return (request, sink) -> {
             String heard = request.transcript().isBlank() ? "nothing I could understand" : request.transcript();
@@ -46,6 +56,7 @@ public final class ScriptedResponder implements Responder {
         }
     }
 
+    /** {@return every request seen so far, in order} */
     public synchronized List<ResponderRequest> requests() {
         return List.copyOf(requests);
     }

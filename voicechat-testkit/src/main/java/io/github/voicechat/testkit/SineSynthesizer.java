@@ -9,8 +9,11 @@ import io.github.voicechat.spi.SynthesisSink;
  */
 public final class SineSynthesizer implements SpeechSynthesizer {
 
+    /** The rate it produces. */
     public static final int SAMPLE_RATE_HZ = 48_000;
+    /** The length of every piece it delivers: 20 ms. */
     public static final int FRAME_SAMPLES = SAMPLE_RATE_HZ / 50;
+    /** The tone. */
     public static final double FREQUENCY_HZ = 440.0;
 
     private final int msPerWord;
@@ -24,6 +27,12 @@ public final class SineSynthesizer implements SpeechSynthesizer {
         this(200, 0.3f);
     }
 
+    /**
+     * A synthesizer with its own pace and level.
+     *
+     * @param msPerWord tone per word, a positive multiple of 20 ms
+     * @param amplitude the sine's peak
+     */
     public SineSynthesizer(int msPerWord, float amplitude) {
         if (msPerWord <= 0 || msPerWord % 20 != 0) {
             throw new IllegalArgumentException("msPerWord must be a positive multiple of 20 ms, was " + msPerWord);
@@ -32,11 +41,16 @@ public final class SineSynthesizer implements SpeechSynthesizer {
         this.amplitude = amplitude;
     }
 
-    /** Samples of audio this synthesizer produces for {@code text}. */
+    /**
+     * {@return the samples of audio this synthesizer produces for {@code text}}
+     *
+     * @param text what it would say
+     */
     public long samplesFor(String text) {
         return (long) words(text) * msPerWord * SAMPLE_RATE_HZ / 1000;
     }
 
+    /** {@return the tone per word, in milliseconds} */
     public int msPerWord() {
         return msPerWord;
     }
