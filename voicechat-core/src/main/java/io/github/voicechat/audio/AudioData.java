@@ -8,7 +8,12 @@ package io.github.voicechat.audio;
  */
 public record AudioData(AudioFormat format, float[][] channels) {
 
-    /** Checks that the channels match the format's count and are all the same length. */
+    /**
+     * Checks that the channels match the format's count and are all the same length.
+     *
+     * @param format   rate, channel count and the encoding the clip was stored in
+     * @param channels {@code channels[c][i]} is sample {@code i} of channel {@code c}; all the same length
+     */
     public AudioData {
         if (channels.length != format.channels()) {
             throw new IllegalArgumentException(

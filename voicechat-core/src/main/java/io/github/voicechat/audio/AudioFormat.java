@@ -20,7 +20,13 @@ public record AudioFormat(int sampleRateHz, int channels, SampleEncoding encodin
     /** The rates the resampler and the engines are tested with. */
     public static final int[] STANDARD_RATES_HZ = {8_000, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000};
 
-    /** Checks the rate, the channel count and the encoding, naming a bad value. */
+    /**
+     * Checks the rate, the channel count and the encoding, naming a bad value.
+     *
+     * @param sampleRateHz samples per second per channel, 1 to {@link #MAX_SAMPLE_RATE_HZ}
+     * @param channels     1 to {@link #MAX_CHANNELS}
+     * @param encoding     how each sample is stored
+     */
     public AudioFormat {
         if (sampleRateHz <= 0 || sampleRateHz > MAX_SAMPLE_RATE_HZ) {
             throw new IllegalArgumentException(

@@ -12,7 +12,14 @@ import java.util.Set;
  * @param voices       voice names for TTS, empty otherwise
  */
 public record EngineCapabilities(Set<String> languages, boolean streaming, int sampleRateHz, List<String> voices) {
-    /** Copies the collections and checks the rate. */
+    /**
+     * Copies the collections and checks the rate.
+     *
+     * @param languages    BCP-47 language tags (e.g. {@code en-US}); empty means language independent (VAD, AEC)
+     * @param streaming    whether it works incrementally (partials for ASR, first audio before the end for TTS)
+     * @param sampleRateHz its native rate
+     * @param voices       voice names for TTS, empty otherwise
+     */
     public EngineCapabilities {
         languages = Set.copyOf(languages);
         voices = List.copyOf(voices);

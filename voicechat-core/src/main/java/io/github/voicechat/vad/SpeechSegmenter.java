@@ -52,7 +52,13 @@ public final class SpeechSegmenter {
      * @param sampleRateHz the rate the positions count at
      */
     public record Segment(long startSample, long endSample, int sampleRateHz) {
-        /** Checks {@code 0 <= startSample <= endSample} and a positive rate. */
+        /**
+         * Checks {@code 0 <= startSample <= endSample} and a positive rate.
+         *
+         * @param startSample  the first sample of the speech (padded)
+         * @param endSample    one past its last sample (padded)
+         * @param sampleRateHz the rate the positions count at
+         */
         public Segment {
             if (startSample < 0 || endSample < startSample) {
                 throw new IllegalArgumentException(

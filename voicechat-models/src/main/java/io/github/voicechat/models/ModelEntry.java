@@ -20,7 +20,18 @@ import java.util.Optional;
  */
 public record ModelEntry(String id, String engine, ModelTask task, List<String> languages, int sampleRateHz,
                          List<ModelFile> files, String license, String description) {
-    /** Copies the lists and checks the id, the rate and that no file path is listed twice. */
+    /**
+     * Copies the lists and checks the id, the rate and that no file path is listed twice.
+     *
+     * @param id           unique id, engine family first ({@code whisper-base.en}, {@code piper-en_US-lessac-medium})
+     * @param engine       the engine family that loads it ({@code whisper}, {@code piper}, {@code silero}, ...)
+     * @param task         what it does
+     * @param languages    BCP-47 tags; empty means language independent or multilingual
+     * @param sampleRateHz the engine's native rate for this model
+     * @param files        its files
+     * @param license      licence name or where to read it
+     * @param description  one line for {@code voicechat models list}
+     */
     public ModelEntry {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(engine, "engine");

@@ -19,7 +19,17 @@ import java.util.Optional;
  */
 public record ModelFile(String path, URI url, String classpath, Long sizeBytes, List<Digest> digests,
                         ArchiveFormat archive) {
-    /** Copies the digests and checks the path (relative, no {@code ..}), the size and the URL's scheme. */
+    /**
+     * Copies the digests and checks the path (relative, no {@code ..}), the size and the URL's scheme.
+     *
+     * @param path      path relative to the model's folder ({@code ggml-base.en.bin}); for an archive, the folder it is
+     *                  extracted into
+     * @param url       where to download it, or null when it only ships on the classpath
+     * @param classpath classpath resource name when an artifact ships it, else null
+     * @param sizeBytes published size, or null when unknown
+     * @param digests   published digests (any of sha256, sha1, md5); empty when the publisher states none
+     * @param archive   archive format of the download, or null for a plain file
+     */
     public ModelFile {
         Objects.requireNonNull(path, "path");
         digests = List.copyOf(digests);

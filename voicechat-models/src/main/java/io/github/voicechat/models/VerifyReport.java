@@ -10,7 +10,13 @@ import java.util.List;
  * @param files    one check per file
  */
 public record VerifyReport(String modelId, ResolvedModel.Location location, List<FileCheck> files) {
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param modelId  the model
+     * @param location where its files are; null when it is not installed
+     * @param files    one check per file
+     */
     public VerifyReport {
         files = List.copyOf(files);
     }

@@ -67,7 +67,20 @@ public record PiperVoiceConfig(int sampleRateHz, String espeakVoice, PhonemeType
         }
     }
 
-    /** Copies the maps and checks the values. */
+    /**
+     * Copies the maps and checks the values.
+     *
+     * @param sampleRateHz rate of the audio the network outputs
+     * @param espeakVoice  espeak-ng voice used to phonemise ({@code en-us})
+     * @param phonemeType  how text becomes phonemes
+     * @param numSymbols   size of the network's phoneme-id vocabulary; every mapped id is below it
+     * @param numSpeakers  1 for single-speaker voices; a multi-speaker network takes a {@code sid} input
+     * @param speakerIdMap speaker name to id, for multi-speaker voices
+     * @param noiseScale   generator noise ({@code scales[0]})
+     * @param lengthScale  phoneme duration factor, above 1 is slower ({@code scales[1]})
+     * @param noiseW       phoneme width noise ({@code scales[2]})
+     * @param phonemeIdMap phoneme (one code point, as a string) to its ids
+     */
     public PiperVoiceConfig {
         Objects.requireNonNull(phonemeType, "phonemeType");
         speakerIdMap = Collections.unmodifiableMap(new LinkedHashMap<>(speakerIdMap));

@@ -27,7 +27,14 @@ public final class WebRtcEchoCanceller implements EchoCanceller {
      */
     public record Settings(boolean echoCancellation, boolean noiseSuppression, boolean highPassFilter,
             int streamDelayMs) {
-        /** Checks the delay. */
+        /**
+         * Checks the delay.
+         *
+         * @param echoCancellation whether AEC3 cancels the echo
+         * @param noiseSuppression whether stationary noise is suppressed as well
+         * @param highPassFilter   whether DC and rumble below about 80 Hz are removed
+         * @param streamDelayMs    a hint of the delay from playing to hearing, 0 to 500; 0 lets AEC3 estimate it
+         */
         public Settings {
             if (streamDelayMs < 0 || streamDelayMs > 500) {
                 throw new IllegalArgumentException("stream delay must be 0..500 ms, was " + streamDelayMs + " ms");

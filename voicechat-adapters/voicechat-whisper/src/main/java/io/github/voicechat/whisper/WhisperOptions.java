@@ -67,7 +67,22 @@ public record WhisperOptions(String language, boolean translate, String initialP
     public static final List<EngineOption<?>> OPTIONS = List.of(LANGUAGE, TRANSLATE, PROMPT, TEMPERATURE,
             TEMPERATURE_INC, THREADS, TIMESTAMPS, BEAM_SIZE, BEST_OF, WINDOW_SECONDS, GPU);
 
-    /** Checks every value against the range of its option. */
+    /**
+     * Checks every value against the range of its option.
+     *
+     * @param language       ISO 639-1 code or {@code auto}; null = the model's default ({@code en} for {@code .en}
+     *                       models, {@code auto} otherwise)
+     * @param translate      translate to English (multilingual models only)
+     * @param initialPrompt  text given to the decoder as previous context, or null
+     * @param temperature    initial sampling temperature, 0 to 1
+     * @param temperatureInc fallback temperature step, 0 to 1; 0 = no fallback
+     * @param threads        CPU threads for one transcription, 1 to 64
+     * @param timestamps     whether segments carry their own times
+     * @param beamSize       0 for greedy decoding, else the beam width (2 to 16)
+     * @param bestOf         candidates per temperature when sampling (1 to 16)
+     * @param windowSeconds  longest window given to Whisper at once, 1 to 30 s
+     * @param gpu            ask whisper.cpp for a GPU backend (ignored by CPU-only native builds)
+     */
     public WhisperOptions {
         if (language != null) {
             language = language.strip().toLowerCase(Locale.ROOT);
