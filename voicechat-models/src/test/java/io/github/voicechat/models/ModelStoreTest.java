@@ -175,9 +175,12 @@ class ModelStoreTest {
         assertThatThrownBy(() -> store.pull("fake-zip")).isInstanceOf(ModelIntegrityException.class)
                 .hasMessageContaining("archive entry '../../escaped.txt' would be written outside")
                 .hasMessageContaining("path traversal");
-        try (var files = Files.walk(home.getParent())) {
+        // "../../" from any extraction folder inside the home lands in the home or, at most, beside it. Walking the
+        // home's parent instead (the shared temp folder) raced with other builds deleting their temp folders.
+        try (var files = Files.walk(home)) {
             assertThat(files.filter(p -> p.getFileName().toString().equals("escaped.txt"))).isEmpty();
         }
+        assertThat(home.resolveSibling("escaped.txt")).doesNotExist();
         assertThat(home.resolve("fake-zip/bundle")).doesNotExist();
         assertThat(home.resolve(".rejected/fake-zip/bundle")).exists();
     }
