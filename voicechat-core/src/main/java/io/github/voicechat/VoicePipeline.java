@@ -64,6 +64,30 @@ public final class VoicePipeline {
     }
 
     /**
+     * {@return the rate sessions play at, or 0 when each session plays at its sink's own rate (the default)}
+     */
+    public int outputSampleRateHz() {
+        return config.outputSampleRateHz();
+    }
+
+    /**
+     * Opens a session that also reports its events to {@code listener}, after the pipeline's own listeners: what an
+     * edge serving many connections from one pipeline needs, since events carry no session id.
+     *
+     * @param source   the user's audio
+     * @param sink     where the bot's audio goes
+     * @param listener this session's own listener
+     * @return the session, not started
+     */
+    public VoiceSession openSession(AudioSource source, AudioSink sink, SessionListener listener) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(listener, "listener");
+        String name = "voicechat-session-" + SESSION_IDS.incrementAndGet();
+        return new VoiceSession(new SessionRunner(config.withListener(listener), name, source, sink, null), name);
+    }
+
+    /**
      * Opens a session that reads the user from {@code source} and plays the bot to {@code sink}; it runs once
      * {@link VoiceSession#start() started}. The session owns both and closes them when it ends.
      *
@@ -72,7 +96,7 @@ public final class VoicePipeline {
      * @return the session, not started
      */
     public VoiceSession openSession(AudioSource source, AudioSink sink) {
-        return openSession(source, sink, null);
+        return openSession(source, sink, (Path) null);
     }
 
     /**

@@ -5,9 +5,9 @@ import picocli.CommandLine.Command;
 
 /** The {@code voicechat} command line. */
 @Command(name = "voicechat", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
-        description = "In-process duplex voice: talk, speak, transcribe, detect speech, manage models.",
+        description = "In-process duplex voice: talk, speak, transcribe, detect speech, serve the web page, manage models.",
         subcommands = {TalkCommand.class, SpeakCommand.class, TranscribeCommand.class, EnginesCommand.class,
-            LiveCommand.class, CommandLine.HelpCommand.class})
+            LiveCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class VoicechatCli implements Runnable {
 
     @CommandLine.Spec
@@ -27,6 +27,8 @@ public final class VoicechatCli implements Runnable {
     /** The whole command tree with its error handling, ready to execute. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new VoicechatCli());
+        // "@FILE" is an option value of ours (--system @prompt.txt), not one of picocli's argument files.
+        cli.setExpandAtFiles(false);
         for (Class<?> optional : optionalCommands()) {
             try {
                 cli.addSubcommand(optional.getDeclaredConstructor().newInstance());
@@ -35,10 +37,39 @@ public final class VoicechatCli implements Runnable {
             }
         }
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + ex.getMessage());
-            return 2;
+            System.out.flush();
+            commandLine.getErr().println("error: " + message(ex));
+            commandLine.getErr().flush();
+            return exitCode(ex);
         });
+        footer(cli);
         return cli;
+    }
+
+    /** Every command's help ends with the exit codes. */
+    private static void footer(CommandLine cli) {
+        cli.getCommandSpec().usageMessage().footer(ExitCode.HELP);
+        cli.getSubcommands().values().forEach(VoicechatCli::footer);
+    }
+
+    /** The exit code for what a command threw (see {@link ExitCode}). */
+    static int exitCode(Exception ex) {
+        if (ex instanceof CliException c) {
+            return c.exitCode();
+        }
+        if (ex instanceof io.github.voicechat.audio.WavFormatException || ex instanceof java.nio.file.NoSuchFileException
+                || ex instanceof java.nio.file.AccessDeniedException || ex instanceof IllegalArgumentException) {
+            return ExitCode.USAGE;
+        }
+        return ExitCode.FAILED;
+    }
+
+    /** One line naming the file or engine and the problem; the exception type only when there is no message. */
+    static String message(Exception ex) {
+        if (ex instanceof java.io.IOException io) {
+            return CliFiles.describe(io);
+        }
+        return ex.getMessage() != null ? ex.getMessage() : ex.toString();
     }
 
     /** Commands contributed by other parts of the build (models, vad), if present. */
