@@ -62,7 +62,23 @@ public sealed interface SessionEvent {
     record EngineError(String engine, String message, double atMs) implements SessionEvent {
     }
 
-    /** The session ended. */
-    record SessionEnded(String reason, double atMs) implements SessionEvent {
+    /**
+     * The session ended.
+     *
+     * @param reason why (source ended, idle timeout, max duration, closed, failed: ...)
+     * @param atMs   the audio time it ended
+     * @param report its final report (underruns and dropped frames included), or null where the session could not
+     *               give one
+     */
+    record SessionEnded(String reason, double atMs, SessionReport report) implements SessionEvent {
+        /**
+         * An end without a report.
+         *
+         * @param reason why
+         * @param atMs   the audio time it ended
+         */
+        public SessionEnded(String reason, double atMs) {
+            this(reason, atMs, null);
+        }
     }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * A configured voice pipeline: which engines, which responder, which turn and barge-in policies. Immutable and
@@ -83,8 +84,7 @@ public final class VoicePipeline {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(sink, "sink");
         Objects.requireNonNull(listener, "listener");
-        String name = "voicechat-session-" + SESSION_IDS.incrementAndGet();
-        return new VoiceSession(new SessionRunner(config.withListener(listener), name, source, sink, null), name);
+        return open(config.withListener(listener), source, sink, null);
     }
 
     /**
@@ -110,8 +110,24 @@ public final class VoicePipeline {
     public VoiceSession openSession(AudioSource source, AudioSink sink, Path recordingWav) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(sink, "sink");
+        return open(config, source, sink, recordingWav);
+    }
+
+    /** Creates the session and tells its listeners ({@link SessionListener#sessionOpened}). */
+    private static VoiceSession open(SessionConfig sessionConfig, AudioSource source, AudioSink sink,
+            Path recordingWav) {
         String name = "voicechat-session-" + SESSION_IDS.incrementAndGet();
-        return new VoiceSession(new SessionRunner(config, name, source, sink, recordingWav), name);
+        VoiceSession session = new VoiceSession(new SessionRunner(sessionConfig, name, source, sink, recordingWav),
+                name);
+        for (SessionListener l : sessionConfig.listeners()) {
+            try {
+                l.sessionOpened(session);
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(VoicePipeline.class).warn("session {}: listener failed on open: {}", name,
+                        e.toString());
+            }
+        }
+        return session;
     }
 
     /** Collects the pipeline's parts; {@link #build()} checks that nothing required is missing. */

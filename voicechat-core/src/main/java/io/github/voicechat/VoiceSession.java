@@ -84,6 +84,14 @@ public final class VoiceSession implements AutoCloseable {
         runner.submitText(text);
     }
 
+    /**
+     * {@return the bot's audio queued for playout now, in 20 ms frames: what a metrics gauge samples} Any thread; 0
+     * before the session runs and after it ends.
+     */
+    public int queuedOutputFrames() {
+        return runner.queuedOutputFrames();
+    }
+
     /** {@return the turns so far (or all of them, once ended)} */
     public SessionReport report() {
         return runner.report();

@@ -27,12 +27,16 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded default server (Netty 4.2): the web page at {@code /}, the WebSocket edge at {@code /ws}, and
- * {@code /ready} (200, or 503 at the session cap) for a load balancer. Binds 127.0.0.1 unless told otherwise.
+ * {@code /ready} (200, or 503 at the session cap) for a load balancer, plus any {@linkplain Builder#route extra
+ * routes} the host adds (metrics, health). Binds 127.0.0.1 unless told otherwise.
  *
  * <pre>{@code
  * try (WebServer server = WebServer.builder(bridge).port(8080).start()) {
@@ -118,6 +122,7 @@ public final class WebServer implements AutoCloseable {
         private String websocketPath = "/ws";
         private boolean servePage = true;
         private int ioThreads = Runtime.getRuntime().availableProcessors();
+        private final Map<String, Supplier<HttpResponse>> routes = new LinkedHashMap<>();
 
         private Builder(VoiceBridge bridge) {
             this.bridge = Objects.requireNonNull(bridge, "bridge");
@@ -189,13 +194,41 @@ public final class WebServer implements AutoCloseable {
         }
 
         /**
+         * Serves {@code GET} (and {@code HEAD}) of {@code path} with {@code handler}: how a host adds
+         * {@code /metrics} or {@code /health} without a server of its own. The handler runs on one of the server's
+         * I/O threads for each request, so it must return quickly and never block; if it throws, the client gets a
+         * 500 and the server carries on. Query strings are ignored. Other methods get 405.
+         *
+         * @param path    the exact path, e.g. {@code /metrics}; not {@code /}, {@code /ready}, the WebSocket path or a
+         *                path given before
+         * @param handler makes the response
+         * @return this builder
+         */
+        public Builder route(String path, Supplier<HttpResponse> handler) {
+            Objects.requireNonNull(handler, "handler");
+            if (path == null || !path.startsWith("/") || path.equals("/") || path.equals("/ready")
+                    || path.contains("?") || path.contains("#")) {
+                throw new IllegalArgumentException("a route's path must start with / and not be / or /ready or"
+                        + " hold a query, was " + path);
+            }
+            if (routes.putIfAbsent(path, handler) != null) {
+                throw new IllegalArgumentException("a route for " + path + " was already given");
+            }
+            return this;
+        }
+
+        /**
          * Binds and starts serving.
          *
          * @throws IOException naming the address when it cannot be bound (in use, not local)
          * @return the running server
          */
         public WebServer start() throws IOException {
+            if (routes.containsKey(websocketPath)) {
+                throw new IllegalStateException("the route " + websocketPath + " is the WebSocket path");
+            }
             StaticPage page = servePage ? StaticPage.load() : null;
+            Map<String, Supplier<HttpResponse>> extra = Map.copyOf(routes);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads,
                     new DefaultThreadFactory("voicechat-web-io", true), NioIoHandler.newFactory());
             ChannelGroup channels = new DefaultChannelGroup("voicechat-web", GlobalEventExecutor.INSTANCE);
@@ -228,7 +261,7 @@ public final class WebServer implements AutoCloseable {
                             ch.pipeline().addLast(
                                     new HttpServerCodec(4096, 8192, 8192),
                                     new HttpObjectAggregator(16 * 1024),
-                                    new HttpRouter(bridge, websocketPath, page),
+                                    new HttpRouter(bridge, websocketPath, page, extra),
                                     new WebSocketServerProtocolHandler(ws),
                                     new WebSocketFrameAggregator(MAX_MESSAGE_BYTES),
                                     new WebSocketEdgeHandler(bridge));

@@ -83,7 +83,7 @@ public final class SessionRunner implements Runnable {
     private TurnDetector detector;
     private FrameRing inputRing;
     private FrameRing.Consumer asrInput;
-    private OutputRing outputRing;
+    private volatile OutputRing outputRing; // volatile: queuedOutputFrames() reads it from other threads
     private AsrWorker asrWorker;
     private ResponseWorker responseWorker;
     private Thread asrThread;
@@ -196,6 +196,12 @@ public final class SessionRunner implements Runnable {
 
     public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
         return finished.await(timeout, unit);
+    }
+
+    /** Frames in the output ring now; any thread (the ring's counters are volatile). */
+    public int queuedOutputFrames() {
+        OutputRing ring = outputRing;
+        return ring == null || ring.isClosed() ? 0 : Math.max(0, ring.available());
     }
 
     public SessionReport report() {
@@ -890,7 +896,7 @@ public final class SessionRunner implements Runnable {
         synchronized (turns) {
             finalReport = buildReport();
         }
-        emit(new SessionEvent.SessionEnded(endReason, nowMs()));
+        emit(new SessionEvent.SessionEnded(endReason, nowMs(), finalReport));
     }
 
     private void join(Thread t) {
