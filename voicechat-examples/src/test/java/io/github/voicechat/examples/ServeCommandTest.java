@@ -113,7 +113,9 @@ class ServeCommandTest {
                     .withTokenDelayMs(10));
             Path prompt = Files.writeString(dir.resolve("prompt.txt"), "You answer web visitors briefly.\n");
             ServeCommand serve = new ServeCommand();
-            new CommandLine(serve).parseArgs("--port", "0", "--vad", "silero", "--asr", "sphinx", "--tts", "freetts",
+            // As the command line parses it: "@FILE" is the option's value, not one of picocli's argument files.
+            new CommandLine(serve).setExpandAtFiles(false).parseArgs("--port", "0", "--vad", "silero", "--asr",
+                    "sphinx", "--tts", "freetts",
                     "--llm-url", model.baseUrl(), "--llm-model", "web-1", "--system", "@" + prompt);
             ServeCommand.Running running = serve.start();
             try {
