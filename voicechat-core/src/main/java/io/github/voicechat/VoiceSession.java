@@ -29,11 +29,17 @@ public final class VoiceSession implements AutoCloseable {
         this.name = name;
     }
 
+    /** {@return the session's name, also its thread's: {@code voicechat-session-N}} */
     public String name() {
         return name;
     }
 
-    /** Starts the session. */
+    /**
+     * Starts the session on a thread of its own.
+     *
+     * @return this session
+     * @throws IllegalStateException if it was started or closed before
+     */
     public synchronized VoiceSession start() {
         if (closedUnstarted) {
             throw new IllegalStateException("session " + name + " was closed");
@@ -46,11 +52,19 @@ public final class VoiceSession implements AutoCloseable {
         return this;
     }
 
+    /** {@return the state the session is in now} */
     public SessionState state() {
         return session.state();
     }
 
-    /** Waits for the session to end by itself; true if it ended within {@code timeout}. */
+    /**
+     * Waits for the session to end by itself.
+     *
+     * @param timeout how long to wait, on the real clock
+     * @return true if it ended within {@code timeout}
+     * @throws InterruptedException if the waiting thread is interrupted
+     * @throws IllegalStateException if the session was never started
+     */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         synchronized (this) {
             if (!started) {
@@ -66,6 +80,7 @@ public final class VoiceSession implements AutoCloseable {
      * {@link SessionEvent.EngineError} from engine {@code "text"} says so. Returns at once; the turn runs on the
      * session's thread.
      *
+     * @param text what the user typed
      * @throws IllegalArgumentException if {@code text} is blank
      */
     public void submitText(String text) {
@@ -75,12 +90,20 @@ public final class VoiceSession implements AutoCloseable {
         session.submitText(text);
     }
 
-    /** The turns so far (or all of them, once ended). */
+    /**
+     * {@return the bot's audio queued for playout now, in 20 ms frames: what a metrics gauge samples} Any thread; 0
+     * before the session runs and after it ends.
+     */
+    public int queuedOutputFrames() {
+        return session.queuedOutputFrames();
+    }
+
+    /** {@return the turns so far (or all of them, once ended)} */
     public SessionReport report() {
         return session.report();
     }
 
-    /** The conversation so far; assistant entries hold only what was actually played. */
+    /** {@return the conversation so far; assistant entries hold only what was actually played} */
     public List<ConversationTurn> history() {
         return session.history();
     }

@@ -13,17 +13,22 @@ import java.io.IOException;
  */
 public interface AudioSource extends AutoCloseable {
 
+    /** {@return the rate of the samples this source delivers, in Hz} */
     int sampleRateHz();
 
     /**
      * Reads up to {@code length} samples.
      *
+     * @param buffer where the samples go
+     * @param offset index in {@code buffer} of the first sample read
+     * @param length the most samples to read
      * @return samples read (at least 1 for a real-time source unless {@code length} is 0; 0 from a source that is
      *         not real-time means none yet), or -1 at the end of the stream
+     * @throws IOException if the underlying file, stream or device fails
      */
     int read(float[] buffer, int offset, int length) throws IOException;
 
-    /** Whether this source delivers audio at the pace of the real world. */
+    /** {@return whether this source delivers audio at the pace of the real world} */
     default boolean isRealtime() {
         return false;
     }

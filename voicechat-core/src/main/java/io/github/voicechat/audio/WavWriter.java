@@ -59,6 +59,9 @@ public final class WavWriter implements AutoCloseable {
      * Starts writing audio in {@code format} that {@link #close()} will move to {@code path}, replacing any file
      * there; until then {@code path} is not touched.
      *
+     * @param path   the file
+     * @param format the rate, channels and encoding to write
+     * @return a writer; the file appears, complete, once it is closed
      * @throws IOException naming the path when it is a directory or its folder does not exist or is not writable
      */
     public static WavWriter create(Path path, AudioFormat format) throws IOException {
@@ -95,7 +98,13 @@ public final class WavWriter implements AutoCloseable {
         }
     }
 
-    /** Writes a whole clip in its own format. */
+    /**
+     * Writes a whole clip in its own format, atomically.
+     *
+     * @param path the file
+     * @param data the clip
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Path path, AudioData data) throws IOException {
         WavWriter w = create(path, data.format());
         try {
@@ -107,31 +116,46 @@ public final class WavWriter implements AutoCloseable {
         w.close();
     }
 
-    /** Writes mono float samples as PCM16. */
+    /**
+     * Writes mono float samples as PCM16.
+     *
+     * @param path         the file
+     * @param sampleRateHz the samples' rate
+     * @param samples      the samples
+     * @throws IOException if the file cannot be written
+     */
     public static void writeMono(Path path, int sampleRateHz, float[] samples) throws IOException {
         write(path, AudioData.mono(sampleRateHz, samples));
     }
 
+    /** {@return the format being written} */
     public AudioFormat format() {
         return format;
     }
 
-    /** Where {@link #close()} puts the file. */
+    /** {@return where {@link #close()} puts the file} */
     public Path path() {
         return target;
     }
 
-    /** Where the audio is until {@link #close()}: a valid WAV of what reached the file so far. */
+    /** {@return where the audio is until {@link #close()}: a valid WAV of what reached the file so far} */
     public Path partialPath() {
         return partial;
     }
 
-    /** Samples per channel written so far. */
+    /** {@return the samples per channel written so far} */
     public long lengthSamples() {
         return dataBytes / format.bytesPerFrame();
     }
 
-    /** Writes interleaved samples: {@code frames} sample frames of {@code channels} samples each. */
+    /**
+     * Writes interleaved samples: {@code frames} sample frames of {@code channels} samples each.
+     *
+     * @param samples the samples, channel by channel within each frame
+     * @param offset  index of the first sample
+     * @param frames  how many sample frames
+     * @throws IOException if the file cannot be written, or the data would exceed the 4 GiB a WAV can hold
+     */
     public void writeInterleaved(float[] samples, int offset, int frames) throws IOException {
         int channels = format.channels();
         for (int i = 0; i < frames * channels; i++) {
@@ -141,7 +165,14 @@ public final class WavWriter implements AutoCloseable {
         checkSize();
     }
 
-    /** Writes {@code length} samples from each channel array starting at {@code offset}. */
+    /**
+     * Writes {@code length} samples from each channel array starting at {@code offset}.
+     *
+     * @param channels one array per channel
+     * @param offset   index of the first sample in each
+     * @param length   how many samples per channel
+     * @throws IOException if the file cannot be written, or the data would exceed the 4 GiB a WAV can hold
+     */
     public void writeChannels(float[][] channels, int offset, int length) throws IOException {
         if (channels.length != format.channels()) {
             throw new IllegalArgumentException("writer has " + format.channels() + " channels, given "
@@ -156,7 +187,14 @@ public final class WavWriter implements AutoCloseable {
         checkSize();
     }
 
-    /** Writes mono samples; the writer must be mono. */
+    /**
+     * Writes mono samples; the writer must be mono.
+     *
+     * @param samples the samples
+     * @param offset  index of the first one
+     * @param length  how many
+     * @throws IOException if the file cannot be written, or the data would exceed the 4 GiB a WAV can hold
+     */
     public void writeMono(float[] samples, int offset, int length) throws IOException {
         if (format.channels() != 1) {
             throw new IllegalArgumentException("writer has " + format.channels() + " channels; use writeChannels");
@@ -212,7 +250,11 @@ public final class WavWriter implements AutoCloseable {
         return h;
     }
 
-    /** Writes buffered samples and the header that covers them to the partial file. */
+    /**
+     * Writes buffered samples and the header that covers them to the partial file.
+     *
+     * @throws IOException if the file cannot be written, or the writer is closed
+     */
     public void flush() throws IOException {
         if (closed) {
             throw new IOException("WAV writer for " + target + " is closed");
@@ -246,7 +288,11 @@ public final class WavWriter implements AutoCloseable {
         }
     }
 
-    /** Stops writing and deletes the partial file; the target keeps what it had. */
+    /**
+     * Stops writing and deletes the partial file; the target keeps what it had.
+     *
+     * @throws IOException if the partial file cannot be deleted
+     */
     public void discard() throws IOException {
         closed = true;
         closeQuietly();

@@ -19,7 +19,13 @@ public final class SessionTime {
     private SessionTime() {
     }
 
-    /** Waits {@code duration} of session time. */
+    /**
+     * Waits {@code duration} of session time.
+     *
+     * @param duration how long, in session time
+     * @throws InterruptedException  if the thread is interrupted (a session abandoning a stuck engine does that)
+     * @throws IllegalStateException if the virtual-clock session it works for has ended
+     */
     public static void sleep(Duration duration) throws InterruptedException {
         sleepNanos(duration.toNanos());
     }
@@ -27,6 +33,7 @@ public final class SessionTime {
     /**
      * Waits {@code nanos} of session time.
      *
+     * @param nanos how long, in nanoseconds of session time
      * @throws InterruptedException  if the thread is interrupted (a session abandoning a stuck engine does that)
      * @throws IllegalStateException if the virtual-clock session it works for has ended
      */

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code voicechat} command line. */
-@Command(name = "voicechat", mixinStandardHelpOptions = true, version = "voicechat 0.1.0",
+@Command(name = "voicechat", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
         description = "In-process duplex voice: talk, speak, transcribe, detect speech, serve the web page, manage models.",
         subcommands = {TalkCommand.class, SpeakCommand.class, TranscribeCommand.class, EnginesCommand.class,
             LiveCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
@@ -15,6 +15,7 @@ public final class VoicechatCli implements Runnable {
 
     public static void main(String[] args) {
         CliExit.install();
+        Platform.notice(Platform.current()).ifPresent(System.err::println);
         System.exit(run(args));
     }
 

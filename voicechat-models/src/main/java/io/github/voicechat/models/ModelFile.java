@@ -19,6 +19,17 @@ import java.util.Optional;
  */
 public record ModelFile(String path, URI url, String classpath, Long sizeBytes, List<Digest> digests,
                         ArchiveFormat archive) {
+    /**
+     * Copies the digests and checks the path (relative, no {@code ..}), the size and the URL's scheme.
+     *
+     * @param path      path relative to the model's folder ({@code ggml-base.en.bin}); for an archive, the folder it is
+     *                  extracted into
+     * @param url       where to download it, or null when it only ships on the classpath
+     * @param classpath classpath resource name when an artifact ships it, else null
+     * @param sizeBytes published size, or null when unknown
+     * @param digests   published digests (any of sha256, sha1, md5); empty when the publisher states none
+     * @param archive   archive format of the download, or null for a plain file
+     */
     public ModelFile {
         Objects.requireNonNull(path, "path");
         digests = List.copyOf(digests);
@@ -34,21 +45,33 @@ public record ModelFile(String path, URI url, String classpath, Long sizeBytes, 
         }
     }
 
-    /** A plain downloadable file. */
+    /**
+     * {@return a plain downloadable file}
+     *
+     * @param path      path relative to the model's folder
+     * @param url       where to download it
+     * @param sizeBytes published size, or null when unknown
+     * @param digests   published digests
+     */
     public static ModelFile download(String path, URI url, Long sizeBytes, Digest... digests) {
         return new ModelFile(path, url, null, sizeBytes, List.of(digests), null);
     }
 
-    /** The digest verification uses: the strongest one published. */
+    /** {@return the digest verification uses: the strongest one published} */
     public Optional<Digest> strongestDigest() {
         return digests.stream().min(Comparator.comparingInt(d -> d.algorithm().ordinal()));
     }
 
+    /**
+     * {@return the published digest of that algorithm, if any}
+     *
+     * @param algorithm the hash
+     */
     public Optional<Digest> digest(DigestAlgorithm algorithm) {
         return digests.stream().filter(d -> d.algorithm() == algorithm).findFirst();
     }
 
-    /** The file name part of {@link #path()}. */
+    /** {@return the file name part of {@link #path()}} */
     public String fileName() {
         int slash = path.lastIndexOf('/');
         return slash < 0 ? path : path.substring(slash + 1);

@@ -29,18 +29,34 @@ public final class ScriptedRecognizer implements SpeechRecognizer {
     private volatile long recognitionDelayNanos;
     private volatile boolean closed;
 
+    /**
+     * A recognizer with a script.
+     *
+     * @param sampleRateHz   the rate it claims to accept
+     * @param partialAfterMs audio of an utterance after which its transcript is reported as a partial; -1 for none
+     * @param transcripts    one transcript per utterance, in order
+     */
     public ScriptedRecognizer(int sampleRateHz, int partialAfterMs, List<String> transcripts) {
         this.sampleRateHz = sampleRateHz;
         this.partialAfterMs = partialAfterMs;
         this.transcripts = List.copyOf(transcripts);
     }
 
-    /** 16 kHz, no partials. */
+    /**
+     * {@return a 16 kHz recognizer without partials}
+     *
+     * @param transcripts one transcript per utterance, in order
+     */
     public static ScriptedRecognizer of(String... transcripts) {
         return new ScriptedRecognizer(16_000, -1, List.of(transcripts));
     }
 
-    /** Makes every {@link #finish} take {@code delay} of session time. Returns this recogniser. */
+    /**
+     * Makes every {@link #finish} take {@code delay} of session time.
+     *
+     * @param delay the recognition delay
+     * @return this recogniser
+     */
     public ScriptedRecognizer recognitionDelay(Duration delay) {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("recognition delay must not be negative, was " + delay);
@@ -97,15 +113,17 @@ public final class ScriptedRecognizer implements SpeechRecognizer {
         cancelled++;
     }
 
-    /** Samples received by each finished utterance, in order. */
+    /** {@return the samples received by each finished utterance, in order} */
     public synchronized List<Long> utteranceSamples() {
         return List.copyOf(utteranceSamples);
     }
 
+    /** {@return the utterances cancelled so far} */
     public synchronized int cancelledUtterances() {
         return cancelled;
     }
 
+    /** {@return whether it was closed} */
     public boolean isClosed() {
         return closed;
     }

@@ -23,21 +23,41 @@ public final class ScriptedResponder implements Responder {
     private volatile long firstTokenNanos;
     private volatile long betweenSentencesNanos;
 
+    /**
+     * A responder with a script.
+     *
+     * @param answers one answer per turn, in order (empty once they run out)
+     */
     public ScriptedResponder(List<String> answers) {
         this.answers = List.copyOf(answers);
     }
 
+    /**
+     * {@return a responder with a script}
+     *
+     * @param answers one answer per turn, in order (empty once they run out)
+     */
     public static ScriptedResponder of(String... answers) {
         return new ScriptedResponder(List.of(answers));
     }
 
-    /** Waits {@code delay} of session time before the first sentence of each answer. Returns this responder. */
+    /**
+     * Waits {@code delay} of session time before the first sentence of each answer.
+     *
+     * @param delay the time to first token
+     * @return this responder
+     */
     public ScriptedResponder timeToFirstToken(Duration delay) {
         this.firstTokenNanos = requireNonNegative(delay);
         return this;
     }
 
-    /** Waits {@code delay} of session time before each later sentence. Returns this responder. */
+    /**
+     * Waits {@code delay} of session time before each later sentence.
+     *
+     * @param delay the time between sentences
+     * @return this responder
+     */
     public ScriptedResponder timeBetweenSentences(Duration delay) {
         this.betweenSentencesNanos = requireNonNegative(delay);
         return this;
@@ -50,7 +70,7 @@ public final class ScriptedResponder implements Responder {
         return d.toNanos();
     }
 
-    /** A responder that repeats what it understood: "You said: ...". */
+    /** {@return a responder that repeats what it understood: "You said: ..."} */
     public static Responder echo() {
         return (request, sink) -> {
             String heard = request.transcript().isBlank() ? "nothing I could understand" : request.transcript();
@@ -75,6 +95,7 @@ public final class ScriptedResponder implements Responder {
         }
     }
 
+    /** {@return every request seen so far, in order} */
     public synchronized List<ResponderRequest> requests() {
         return List.copyOf(requests);
     }

@@ -15,8 +15,11 @@ import java.time.Duration;
  */
 public final class SineSynthesizer implements SpeechSynthesizer {
 
+    /** The rate it produces. */
     public static final int SAMPLE_RATE_HZ = 48_000;
+    /** The length of every piece it delivers: 20 ms. */
     public static final int FRAME_SAMPLES = SAMPLE_RATE_HZ / 50;
+    /** The tone. */
     public static final double FREQUENCY_HZ = 440.0;
 
     private final int msPerWord;
@@ -32,6 +35,12 @@ public final class SineSynthesizer implements SpeechSynthesizer {
         this(200, 0.3f);
     }
 
+    /**
+     * A synthesizer with its own pace and level.
+     *
+     * @param msPerWord tone per word, a positive multiple of 20 ms
+     * @param amplitude the sine's peak
+     */
     public SineSynthesizer(int msPerWord, float amplitude) {
         if (msPerWord <= 0 || msPerWord % 20 != 0) {
             throw new IllegalArgumentException("msPerWord must be a positive multiple of 20 ms, was " + msPerWord);
@@ -40,7 +49,12 @@ public final class SineSynthesizer implements SpeechSynthesizer {
         this.amplitude = amplitude;
     }
 
-    /** Waits {@code delay} of session time before the first frame of each call. Returns this synthesizer. */
+    /**
+     * Waits {@code delay} of session time before the first frame of each call.
+     *
+     * @param delay the time to first audio
+     * @return this synthesizer
+     */
     public SineSynthesizer firstAudioDelay(Duration delay) {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("first-audio delay must not be negative, was " + delay);
@@ -49,7 +63,12 @@ public final class SineSynthesizer implements SpeechSynthesizer {
         return this;
     }
 
-    /** Spends {@code rtf} x 20 ms of session time on each 20 ms frame. Returns this synthesizer. */
+    /**
+     * Spends {@code rtf} x 20 ms of session time on each 20 ms frame.
+     *
+     * @param rtf the real-time factor, 0..100
+     * @return this synthesizer
+     */
     public SineSynthesizer realTimeFactor(double rtf) {
         if (!(rtf >= 0 && rtf <= 100)) {
             throw new IllegalArgumentException("real-time factor must be 0..100, was " + rtf);
@@ -58,11 +77,16 @@ public final class SineSynthesizer implements SpeechSynthesizer {
         return this;
     }
 
-    /** Samples of audio this synthesizer produces for {@code text}. */
+    /**
+     * {@return the samples of audio this synthesizer produces for {@code text}}
+     *
+     * @param text what it would say
+     */
     public long samplesFor(String text) {
         return (long) words(text) * msPerWord * SAMPLE_RATE_HZ / 1000;
     }
 
+    /** {@return the tone per word, in milliseconds} */
     public int msPerWord() {
         return msPerWord;
     }

@@ -27,12 +27,16 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded default server (Netty 4.2): the web page at {@code /}, the WebSocket edge at {@code /ws}, and
- * {@code /ready} (200, or 503 at the session cap) for a load balancer. Binds 127.0.0.1 unless told otherwise.
+ * {@code /ready} (200, or 503 at the session cap) for a load balancer, plus any {@linkplain Builder#route extra
+ * routes} the host adds (metrics, health). Binds 127.0.0.1 unless told otherwise.
  *
  * <pre>{@code
  * try (WebServer server = WebServer.builder(bridge).port(8080).start()) {
@@ -70,21 +74,27 @@ public final class WebServer implements AutoCloseable {
         this.websocketPath = websocketPath;
     }
 
+    /**
+     * Starts a server for {@code bridge}'s connections.
+     *
+     * @param bridge what each WebSocket connection is bridged to; the caller closes it
+     * @return a builder
+     */
     public static Builder builder(VoiceBridge bridge) {
         return new Builder(bridge);
     }
 
-    /** The port bound (the one asked for, or the one chosen for port 0). */
+    /** {@return the port bound (the one asked for, or the one chosen for port 0)} */
     public int port() {
         return port;
     }
 
-    /** Where a browser opens the page. */
+    /** {@return where a browser opens the page} */
     public URI pageUri() {
         return URI.create("http://" + hostForUri() + ":" + port + "/");
     }
 
-    /** Where a client connects its WebSocket. */
+    /** {@return where a client connects its WebSocket} */
     public URI websocketUri() {
         return URI.create("ws://" + hostForUri() + ":" + port + websocketPath);
     }
@@ -112,18 +122,29 @@ public final class WebServer implements AutoCloseable {
         private String websocketPath = "/ws";
         private boolean servePage = true;
         private int ioThreads = Runtime.getRuntime().availableProcessors();
+        private final Map<String, Supplier<HttpResponse>> routes = new LinkedHashMap<>();
 
         private Builder(VoiceBridge bridge) {
             this.bridge = Objects.requireNonNull(bridge, "bridge");
         }
 
-        /** Address to bind (127.0.0.1). {@code 0.0.0.0} serves every interface: put authentication first. */
+        /**
+         * Address to bind (127.0.0.1). {@code 0.0.0.0} serves every interface: put authentication first.
+         *
+         * @param host the address
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
         }
 
-        /** Port (8080); 0 picks a free one, see {@link WebServer#port()}. */
+        /**
+         * Port (8080); 0 picks a free one, see {@link WebServer#port()}.
+         *
+         * @param port the port
+         * @return this builder
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("port must be 0..65535, was " + port);
@@ -132,7 +153,12 @@ public final class WebServer implements AutoCloseable {
             return this;
         }
 
-        /** Path of the WebSocket edge ({@code /ws}). */
+        /**
+         * Path of the WebSocket edge ({@code /ws}).
+         *
+         * @param path the path
+         * @return this builder
+         */
         public Builder websocketPath(String path) {
             if (!path.startsWith("/") || path.equals("/") || path.equals("/ready")) {
                 throw new IllegalArgumentException("websocketPath must start with / and not be / or /ready, was "
@@ -142,13 +168,23 @@ public final class WebServer implements AutoCloseable {
             return this;
         }
 
-        /** Whether to serve the built-in page at {@code /} (true). */
+        /**
+         * Whether to serve the built-in page at {@code /} (true).
+         *
+         * @param serve whether to serve it
+         * @return this builder
+         */
         public Builder servePage(boolean serve) {
             this.servePage = serve;
             return this;
         }
 
-        /** I/O threads shared by all connections (one per core). */
+        /**
+         * I/O threads shared by all connections (one per core).
+         *
+         * @param threads how many
+         * @return this builder
+         */
         public Builder ioThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("ioThreads must be at least 1, was " + threads);
@@ -158,12 +194,41 @@ public final class WebServer implements AutoCloseable {
         }
 
         /**
+         * Serves {@code GET} (and {@code HEAD}) of {@code path} with {@code handler}: how a host adds
+         * {@code /metrics} or {@code /health} without a server of its own. The handler runs on one of the server's
+         * I/O threads for each request, so it must return quickly and never block; if it throws, the client gets a
+         * 500 and the server carries on. Query strings are ignored. Other methods get 405.
+         *
+         * @param path    the exact path, e.g. {@code /metrics}; not {@code /}, {@code /ready}, the WebSocket path or a
+         *                path given before
+         * @param handler makes the response
+         * @return this builder
+         */
+        public Builder route(String path, Supplier<HttpResponse> handler) {
+            Objects.requireNonNull(handler, "handler");
+            if (path == null || !path.startsWith("/") || path.equals("/") || path.equals("/ready")
+                    || path.contains("?") || path.contains("#")) {
+                throw new IllegalArgumentException("a route's path must start with / and not be / or /ready or"
+                        + " hold a query, was " + path);
+            }
+            if (routes.putIfAbsent(path, handler) != null) {
+                throw new IllegalArgumentException("a route for " + path + " was already given");
+            }
+            return this;
+        }
+
+        /**
          * Binds and starts serving.
          *
          * @throws IOException naming the address when it cannot be bound (in use, not local)
+         * @return the running server
          */
         public WebServer start() throws IOException {
+            if (routes.containsKey(websocketPath)) {
+                throw new IllegalStateException("the route " + websocketPath + " is the WebSocket path");
+            }
             StaticPage page = servePage ? StaticPage.load() : null;
+            Map<String, Supplier<HttpResponse>> extra = Map.copyOf(routes);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads,
                     new DefaultThreadFactory("voicechat-web-io", true), NioIoHandler.newFactory());
             ChannelGroup channels = new DefaultChannelGroup("voicechat-web", GlobalEventExecutor.INSTANCE);
@@ -196,7 +261,7 @@ public final class WebServer implements AutoCloseable {
                             ch.pipeline().addLast(
                                     new HttpServerCodec(4096, 8192, 8192),
                                     new HttpObjectAggregator(16 * 1024),
-                                    new HttpRouter(bridge, websocketPath, page),
+                                    new HttpRouter(bridge, websocketPath, page, extra),
                                     new WebSocketServerProtocolHandler(ws),
                                     new WebSocketFrameAggregator(MAX_MESSAGE_BYTES),
                                     new WebSocketEdgeHandler(bridge));

@@ -100,7 +100,7 @@ public final class SileroVad implements VoiceActivityDetector {
         }
     }
 
-    /** The network this detector runs. */
+    /** {@return the network this detector runs} */
     public SileroVadModel model() {
         return model;
     }

@@ -24,12 +24,15 @@ import java.util.Set;
  */
 public abstract class SileroVadProvider extends AbstractEngineProvider<VoiceActivityDetector> {
 
+    /** {@code sample_rate_hz}: 16000 (default) or 8000. */
     public static final EngineOption<Integer> SAMPLE_RATE_HZ = EngineOption.integerOf("sample_rate_hz", 16_000,
             List.of(8_000, 16_000), "the rate the detector reads (32 ms chunks at either)");
+    /** {@code device}: where the network runs; {@code auto} by default. */
     public static final EngineOption<OnnxDevice> DEVICE = OnnxSessions.deviceOption(OnnxDevice.AUTO);
     /** More threads than this only add contention: one chunk takes about 0.1 ms on one. */
     public static final EngineOption<Integer> THREADS = EngineOption.integer("threads", 1, 1, 16,
             "ONNX Runtime intra-op threads per detector; 1 suits a network this small");
+    /** Every option a Silero detector reads. */
     public static final List<EngineOption<?>> OPTIONS = List.of(SAMPLE_RATE_HZ, DEVICE, THREADS);
 
     private final SileroVadModel.Version version;
@@ -96,6 +99,7 @@ public abstract class SileroVadProvider extends AbstractEngineProvider<VoiceActi
 
     /** {@code silero-vad-v6}: the default, fewer re-triggers after speech than v5. */
     public static final class V6 extends SileroVadProvider {
+        /** The provider ServiceLoader creates. */
         public V6() {
             super(SileroVadModel.Version.V6, 200,
                     "Silero VAD v6 (ONNX Runtime, bundled, MIT), 32 ms chunks at 16 kHz or 8 kHz");
@@ -104,6 +108,7 @@ public abstract class SileroVadProvider extends AbstractEngineProvider<VoiceActi
 
     /** {@code silero-vad-v5}. */
     public static final class V5 extends SileroVadProvider {
+        /** The provider ServiceLoader creates. */
         public V5() {
             super(SileroVadModel.Version.V5, 150,
                     "Silero VAD v5 (ONNX Runtime, bundled, MIT), 32 ms chunks at 16 kHz or 8 kHz");

@@ -52,6 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SphinxRecognizer implements SpeechRecognizer {
 
+    /** The rate of the audio it accepts. */
     public static final int SAMPLE_RATE_HZ = 16_000;
     /** Absolute beam width shipped in the tuned configuration; see the module README for how it was chosen. */
     public static final int DEFAULT_BEAM = 3000;
@@ -60,17 +61,23 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     /** Absolute word beam width shipped in the tuned configuration (Sphinx's own default is 200). */
     public static final int DEFAULT_WORD_BEAM = 100;
 
+    /** {@code beam}: the absolute beam width. */
     public static final EngineOption<Integer> BEAM = EngineOption.integer("beam", DEFAULT_BEAM, 100, 100_000,
             "absolute beam width; Sphinx's own default, 20000, runs slower than real time");
+    /** {@code wordBeam}: the absolute word beam width. */
     public static final EngineOption<Integer> WORD_BEAM = EngineOption.integer("wordBeam", DEFAULT_WORD_BEAM, 10,
             10_000, "absolute word beam width; Sphinx's own default is 200");
+    /** {@code relativeBeam}: the relative beam width. */
     public static final EngineOption<Double> RELATIVE_BEAM = EngineOption.number("relativeBeam",
             DEFAULT_RELATIVE_BEAM, 1e-300, 0.1, "relative beam width");
+    /** {@code warmup}: whether to decode a speech clip at creation until the JIT has compiled the decoder. */
     public static final EngineOption<Boolean> WARMUP = EngineOption.bool("warmup", true, "at creation, decode a"
             + " 10.6 s speech clip until the JIT has compiled the decoder, so that it does not slow the first"
             + " utterance; transcripts unchanged");
+    /** {@code languageWeight}: the language model's weight. */
     public static final EngineOption<Double> LANGUAGE_WEIGHT = EngineOption.number("languageWeight", 8.0, 0.1, 30,
             "language model weight");
+    /** {@code grammar}: a JSGF grammar to recognise instead of the language model. */
     public static final EngineOption<String> GRAMMAR = EngineOption.text("grammar", null, 4096, "a JSGF grammar,"
             + " /path/cards.gram or resource:/pkg/cards.gram: recognise only that (command and control)");
     /** The options this recognizer reads. */
@@ -141,12 +148,16 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         this.recognizer = engine.recognizer();
     }
 
-    /** A recognizer with the tuned defaults; loading takes 2-5 s. */
+    /** {@return a recognizer with the tuned defaults} Loading takes 2-5 s. */
     public static SphinxRecognizer create() {
         return create(EngineOptions.EMPTY);
     }
 
     /**
+     * A recognizer with options; loading takes 2-5 s.
+     *
+     * @param options {@link #OPTIONS}, by key
+     * @return the recognizer
      * @throws IllegalArgumentException on an unknown key, an ill-typed or an out-of-range option ({@link #OPTIONS})
      * @throws EngineException          if Sphinx cannot load (a grammar file missing or malformed, for instance)
      */

@@ -121,6 +121,14 @@ public final class OutputRing implements AutoCloseable {
         return (long) TAIL.getVolatile(this) - (long) HEAD.getVolatile(this) >= slots.length;
     }
 
+    /**
+     * Frames queued now, stale ones not yet discarded included; any thread (both counters are volatile), for a
+     * metrics gauge, never for a decision.
+     */
+    public int queuedFrames() {
+        return (int) Math.max(0, (long) TAIL.getVolatile(this) - (long) HEAD.getVolatile(this));
+    }
+
     // ---------------------------------------------------------------- producer side
 
     /**

@@ -144,6 +144,12 @@ public final class Session {
                         s.jitterPercentileMs(0.99));
     }
 
+    /** The bot's audio queued for playout now, in frames; any thread; 0 before the session runs and after it ends. */
+    public int queuedOutputFrames() {
+        SessionStages s = stages;
+        return s == null || finished.getCount() == 0 ? 0 : s.queuedOutputFrames();
+    }
+
     public List<ConversationTurn> history() {
         return log.history();
     }
@@ -250,13 +256,10 @@ public final class Session {
                 endReason = "closed";
             }
             double durationS = s == null ? 0 : s.ticks.nowMs() / 1000.0;
-            if (s == null) {
-                log.finish(0, endReason, 0, Double.NaN, Double.NaN);
-            } else {
-                log.finish(durationS, endReason, s.droppedFrames(), s.jitterPercentileMs(0.50),
-                        s.jitterPercentileMs(0.99));
-            }
-            log.emit(new SessionEvent.SessionEnded(endReason, durationS * 1000.0));
+            SessionReport finalReport = s == null ? log.finish(0, endReason, 0, Double.NaN, Double.NaN)
+                    : log.finish(durationS, endReason, s.droppedFrames(), s.jitterPercentileMs(0.50),
+                            s.jitterPercentileMs(0.99));
+            log.emit(new SessionEvent.SessionEnded(endReason, durationS * 1000.0, finalReport));
         } finally {
             finisher = Thread.currentThread();
             finished.countDown();

@@ -286,6 +286,11 @@ final class SessionStages {
         }
     }
 
+    /** The bot's audio queued for playout, in frames; any thread (a gauge's reading). */
+    int queuedOutputFrames() {
+        return outputRing.isClosed() ? 0 : outputRing.queuedFrames();
+    }
+
     long droppedFrames() {
         return workers.droppedFrames();
     }

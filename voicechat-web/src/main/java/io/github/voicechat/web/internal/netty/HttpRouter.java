@@ -1,6 +1,7 @@
 package io.github.voicechat.web.internal.netty;
 
 import io.github.voicechat.web.HandshakeRequest;
+import io.github.voicechat.web.HttpResponse;
 import io.github.voicechat.web.VoiceBridge;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -23,6 +24,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes plain HTTP: the page's static files, {@code /ready} for load balancers, and upgrade requests on the WebSocket
@@ -31,16 +35,25 @@ import java.util.Map;
  */
 public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
     static final AttributeKey<HandshakeRequest> HANDSHAKE = AttributeKey.valueOf("voicechat.handshake");
 
     private final VoiceBridge bridge;
     private final String websocketPath;
     private final StaticPage page;
+    private final Map<String, Supplier<HttpResponse>> routes;
 
     public HttpRouter(VoiceBridge bridge, String websocketPath, StaticPage page) {
+        this(bridge, websocketPath, page, Map.of());
+    }
+
+    /** With extra GET routes by exact path ({@link io.github.voicechat.web.WebServer.Builder#route}). */
+    public HttpRouter(VoiceBridge bridge, String websocketPath, StaticPage page,
+            Map<String, Supplier<HttpResponse>> routes) {
         this.bridge = bridge;
         this.websocketPath = websocketPath;
         this.page = page;
+        this.routes = Map.copyOf(routes);
     }
 
     @Override
@@ -65,6 +78,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                         + bridge.maxSessions() + "}\n";
                 respond(ctx, request, ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                         "application/json", bytes(json));
+            } else if (routes.containsKey(path)) {
+                route(ctx, request, path);
             } else {
                 StaticPage.File file = page == null ? null : page.find(path);
                 if (file == null) {
@@ -76,6 +91,19 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(request);
         }
+    }
+
+    /** An extra route: what its handler answers, or 500 (logged) when it throws. */
+    private void route(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
+        HttpResponse r;
+        try {
+            r = routes.get(path).get();
+        } catch (RuntimeException e) {
+            log.warn("route {} failed: {}", path, e.toString(), e);
+            respond(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", bytes("internal error\n"));
+            return;
+        }
+        respond(ctx, request, HttpResponseStatus.valueOf(r.status()), r.contentType(), r.body());
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
