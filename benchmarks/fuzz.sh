@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes one Jazzer @FuzzTest class until it has run N inputs or for at most S seconds, then prints libFuzzer's
-# figures. See docs/FUZZING.md. CI never fuzzes: `./mvnw -B verify` only replays the committed regression inputs.
+# figures. See benchmarks/FUZZING.md. CI never fuzzes: `./mvnw -B verify` only replays the committed regression inputs.
 #
 #   benchmarks/fuzz.sh <module> <FuzzTestClass> [executions=1000000] [max-seconds=7200]
 #   benchmarks/fuzz.sh voicechat-core WavReaderFuzzTest 1000000 3600
@@ -19,6 +19,16 @@ test=$2
 runs=${3:-1000000}
 seconds=${4:-7200}
 mkdir -p target/fuzz
+# Jazzer writes a finding into the regression folder only if that folder exists: create it.
+class=${test%%#*}
+src=$(find "$module/src/test/java" -name "$class.java" | head -n 1)
+if [ "$test" != "$class" ]; then
+  method=${test#*#}
+else
+  method=$(grep -A3 "@FuzzTest" "$src" | grep -oE "void [a-zA-Z0-9_]+\(" | head -n 1 | sed -E 's/void |\(//g')
+fi
+pkg=$(dirname "${src#"$module/src/test/java/"}")
+mkdir -p "$module/src/test/resources/$pkg/${class}Inputs/$method"
 log="target/fuzz/$test-$(date +%Y%m%d-%H%M%S).log"
 echo "fuzzing $module $test: $runs executions or $seconds s at most; log $log"
 # Jazzer reads libFuzzer's arguments from the JUnit configuration parameters jazzer.internal.arg.N, which JUnit also

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
  * <p>What must hold for every input: the only exception is a {@link WavFormatException} naming the source; a file
  * that opens yields exactly the samples its header promises; reading in odd-sized pieces gives the same mono audio
  * as reading it whole; PCM16 decodes into [-1, 1). Regression inputs: {@code WavReaderFuzzTestInputs/} (replayed by
- * every build); fuzzing: docs/FUZZING.md.
+ * every build); fuzzing: benchmarks/FUZZING.md.
  */
 class WavReaderFuzzTest {
 

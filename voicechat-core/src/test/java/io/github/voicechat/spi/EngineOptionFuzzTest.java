@@ -15,7 +15,7 @@ import java.util.Locale;
  * text within its length and free of control characters) which parses again to itself; every
  * {@link EngineOption#refusedExamples() refused example} is refused; {@link EngineOptions#check} refuses an unknown
  * key naming the valid one, and a value the option refuses. Regression inputs: {@code EngineOptionFuzzTestInputs/};
- * fuzzing: docs/FUZZING.md.
+ * fuzzing: benchmarks/FUZZING.md.
  */
 class EngineOptionFuzzTest {
 

@@ -21,7 +21,7 @@ import java.util.Map;
  * through each declared option as a value the option accepts again: an engine never sees a value outside the range
  * it declares (issue 16: {@code threads=100000} started 25,000 threads). Engines are not built for accepted options,
  * since some take seconds to load; {@code create} is {@code newEngine(check(...))}, so the check is what guards them.
- * Regression inputs: {@code EngineProvidersOptionsFuzzTestInputs/}; fuzzing: docs/FUZZING.md.
+ * Regression inputs: {@code EngineProvidersOptionsFuzzTestInputs/}; fuzzing: benchmarks/FUZZING.md.
  */
 class EngineProvidersOptionsFuzzTest {
 

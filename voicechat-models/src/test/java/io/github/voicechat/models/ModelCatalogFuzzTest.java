@@ -13,8 +13,10 @@ import java.nio.file.Path;
  * <p>What must hold: the only exception is an {@link IllegalArgumentException} with a message; a catalog that
  * parses writes back ({@link ModelCatalog#toJson()}) to the same entries; every file it lists lands strictly inside
  * its model's folder, so a store never writes over the folder itself or outside it; looking up any id either finds
- * it or fails with {@link UnknownModelException}. Regression inputs: {@code ModelCatalogFuzzTestInputs/}; fuzzing:
- * docs/FUZZING.md.
+ * it or fails with {@link UnknownModelException}; a catalog whose numbers or texts have the wrong JSON type (a size
+ * of {@code "12"} or {@code 1.5}, a rate of {@code true}, an id that is an object) is refused rather than read as
+ * something else. Regression inputs: {@code ModelCatalogFuzzTestInputs/}; fuzzing:
+ * benchmarks/FUZZING.md.
  */
 class ModelCatalogFuzzTest {
 
@@ -34,6 +36,7 @@ class ModelCatalogFuzzTest {
             assertThat(e.getMessage()).isNotBlank();
             return;
         }
+        requireTypedFields(json);
         ModelCatalog again = ModelCatalog.parse(catalog.toJson());
         assertThat(again.entries()).containsExactlyElementsOf(catalog.entries());
         for (ModelEntry e : catalog.entries()) {
@@ -58,6 +61,40 @@ class ModelCatalogFuzzTest {
             } catch (UnknownModelException expected) {
                 assertThat(expected.nearestIds()).hasSizeLessThanOrEqualTo(3);
             }
+        }
+    }
+
+    /** Every typed field of an accepted catalog had its type: nothing was coerced. */
+    private static void requireTypedFields(String json) {
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError("parse accepted what Jackson cannot read", e);
+        }
+        for (com.fasterxml.jackson.databind.JsonNode m : root.path("models")) {
+            for (String f : new String[] {"id", "engine", "task", "license", "description"}) {
+                requireType(m.get(f), "text", com.fasterxml.jackson.databind.JsonNode::isTextual, f);
+            }
+            requireType(m.get("sampleRateHz"), "an integer", n -> n.isIntegralNumber(), "sampleRateHz");
+            for (com.fasterxml.jackson.databind.JsonNode l : m.path("languages")) {
+                requireType(l, "text", com.fasterxml.jackson.databind.JsonNode::isTextual, "languages[]");
+            }
+            for (com.fasterxml.jackson.databind.JsonNode file : m.path("files")) {
+                for (String f : new String[] {"path", "url", "classpath", "archive"}) {
+                    requireType(file.get(f), "text", com.fasterxml.jackson.databind.JsonNode::isTextual, f);
+                }
+                requireType(file.get("sizeBytes"), "an integer", n -> n.isIntegralNumber(), "sizeBytes");
+                file.path("digests").forEach(d -> requireType(d, "text",
+                        com.fasterxml.jackson.databind.JsonNode::isTextual, "digests{}"));
+            }
+        }
+    }
+
+    private static void requireType(com.fasterxml.jackson.databind.JsonNode v, String type,
+            java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> ok, String field) {
+        if (v != null && !v.isNull() && !ok.test(v)) {
+            throw new AssertionError("catalog accepted " + field + " = " + v + ", which is not " + type);
         }
     }
 }

@@ -3,7 +3,7 @@ package io.github.voicechat.testkit;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 
 /**
- * Audio from a fuzzer's bytes, for the fuzz tests of the engine adapters (see docs/FUZZING.md): PCM as a microphone
+ * Audio from a fuzzer's bytes, for the fuzz tests of the engine adapters (see benchmarks/FUZZING.md): PCM as a microphone
  * gives it, or anything a float can hold (NaN, infinities, 1e38), and frame lengths that are mostly right and
  * sometimes off by one, empty or doubled. Needs {@code com.code-intelligence:jazzer-api} (an optional dependency of
  * the test kit; {@code jazzer-junit} brings it).

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
  * synthesises without an exception (espeak-ng or ONNX Runtime crashing ends the fuzzing JVM, which is the finding);
  * the audio is finite within [-1, 1] in pieces of at most 2048 samples; text marks never go back, stay within the
  * text, and the last one reaches its end unless the sink cancelled. Regression inputs: {@code PiperFuzzTestInputs/};
- * fuzzing: docs/FUZZING.md.
+ * fuzzing: benchmarks/FUZZING.md.
  */
 class PiperFuzzTest {
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
  * {@link IllegalStateException} (closed); every probability is a number in [0, 1], whatever finite audio goes in
  * (a NaN here would read as silence to the turn logic forever after, since the state carries it). The networks are
  * loaded once; each input gets fresh detectors on them. Regression inputs: {@code SileroFuzzTestInputs/}; fuzzing:
- * docs/FUZZING.md.
+ * benchmarks/FUZZING.md.
  */
 class SileroFuzzTest {
 

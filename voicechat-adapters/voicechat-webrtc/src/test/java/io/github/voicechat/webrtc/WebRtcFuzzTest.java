@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
  * every such call in Java: the only exceptions are {@link IllegalArgumentException} (bad input) and
  * {@link IllegalStateException} (closed), probabilities stay in [0, 1], cleaned audio stays finite in [-1, 1]. A
  * crash inside webrtc ends the fuzzing JVM, which is the finding. Regression inputs: {@code WebRtcFuzzTestInputs/};
- * fuzzing: docs/FUZZING.md.
+ * fuzzing: benchmarks/FUZZING.md.
  */
 class WebRtcFuzzTest {
 

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
  * the file, or whisper.cpp loads and runs the file, or refuses it with an {@link EngineException}; the JVM never
  * dies. A file whose structure (everything but the weights) was already loaded in this run is not loaded again, so
  * native time goes to new structures. Regression inputs: {@code WhisperModelFileFuzzTestInputs/}; fuzzing:
- * docs/FUZZING.md.
+ * benchmarks/FUZZING.md.
  */
 class WhisperModelFileFuzzTest {
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
  * <p>What must hold: the only exception is an {@link IOException}; whatever the archive says, nothing is written
  * outside the target folder and no link is created; every file reported exists under the target. The target sits
  * three folders deep in a sandbox, so an entry that climbs out of it is seen. Regression inputs:
- * {@code ArchivesFuzzTestInputs/}; fuzzing: docs/FUZZING.md.
+ * {@code ArchivesFuzzTestInputs/}; fuzzing: benchmarks/FUZZING.md.
  */
 class ArchivesFuzzTest {
 
