@@ -27,9 +27,13 @@ public final class Archives {
     private Archives() {
     }
 
-    /** @return the extracted regular files, relative to {@code target} with '/' separators */
+    /**
+     * @return the extracted regular files, relative to {@code target} with '/' separators
+     * @throws IOException naming the archive and what is wrong with it (truncated, corrupt, an entry that escapes)
+     */
     public static List<String> extract(Path archive, ArchiveFormat format, Path target) throws IOException {
         Files.createDirectories(target);
+        String what = format.catalogName() + " archive " + archive.getFileName();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16)) {
             return switch (format) {
                 case ZIP -> unzip(raw, target);
@@ -37,6 +41,17 @@ public final class Archives {
                 case TAR_GZ -> untar(new GZIPInputStream(raw, 1 << 16), target);
                 case TAR_BZ2 -> untar(bzip2(raw), target);
             };
+        } catch (EOFException e) {
+            // The JDK's zip and gzip readers throw EOFException without a message: say which archive and what.
+            EOFException named = new EOFException(what + " ends early (truncated)"
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            named.initCause(e);
+            throw named;
+        } catch (IOException e) {
+            if (e.getMessage() == null || e.getMessage().isBlank()) {
+                throw new IOException(what + " is corrupt (" + e.getClass().getSimpleName() + ")", e);
+            }
+            throw e;
         }
     }
 
