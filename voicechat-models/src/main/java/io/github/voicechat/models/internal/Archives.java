@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
 /**
@@ -90,7 +91,7 @@ public final class Archives {
         Path root = target.toAbsolutePath().normalize();
         try (ZipInputStream zin = new ZipInputStream(in)) {
             ZipEntry e;
-            while ((e = zin.getNextEntry()) != null) {
+            while ((e = nextEntry(zin)) != null) {
                 Path dest = safeResolve(target, e.getName());
                 if (e.isDirectory()) {
                     Files.createDirectories(dest);
@@ -102,6 +103,15 @@ public final class Archives {
             }
         }
         return files;
+    }
+
+    private static ZipEntry nextEntry(ZipInputStream zin) throws IOException {
+        try {
+            return zin.getNextEntry();
+        } catch (IllegalArgumentException e) {
+            // The JDK decodes entry names as UTF-8 and reports a bad name this way, outside IOException.
+            throw new ZipException("zip entry name is not valid UTF-8 (" + e.getMessage() + "); refusing the archive");
+        }
     }
 
     private static List<String> untar(InputStream in, Path target) throws IOException {
