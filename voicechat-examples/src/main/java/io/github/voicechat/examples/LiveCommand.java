@@ -6,9 +6,6 @@ import io.github.voicechat.audio.AudioSink;
 import io.github.voicechat.audio.AudioSinks;
 import io.github.voicechat.audio.AudioSource;
 import io.github.voicechat.audio.AudioSources;
-import io.github.voicechat.spi.EchoCanceller;
-import io.github.voicechat.spi.EngineProvider;
-import io.github.voicechat.spi.SpeechRecognizer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -29,41 +26,41 @@ final class LiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EngineProvider<SpeechRecognizer> asr = engines.asrProvider();
-        EngineProvider<EchoCanceller> aec = engines.aecProvider(true);
-        var vad = engines.vadProvider();
-        var tts = engines.ttsProvider();
-        engines.checkOptions(vad, asr, tts, aec);
+        EngineSelection.Picked picked = engines.pick(true);
         AudioSource mic;
         AudioSink speaker;
         try {
-            mic = AudioSources.microphone(asr.capabilities().sampleRateHz());
+            mic = AudioSources.microphone(picked.asr().capabilities().sampleRateHz());
         } catch (IOException e) {
-            System.err.println("error: " + e.getMessage());
-            return 3;
+            throw new CliException(ExitCode.UNAVAILABLE, e.getMessage(), e);
         }
         try {
             speaker = AudioSinks.speaker(outputRateHz);
         } catch (IOException e) {
             mic.close();
-            System.err.println("error: " + e.getMessage());
-            return 3;
+            throw new CliException(ExitCode.UNAVAILABLE, e.getMessage(), e);
         }
-        VoicePipeline.Builder b = VoicePipeline.builder()
-                .vad(() -> vad.create(engines.vadOptions(vad))).asr(() -> asr.create(engines.asrOptions()))
-                .tts(() -> tts.create(engines.ttsOptions())).turnPolicy(engines.turnPolicy())
-                .responder(Responders.echo()).listener(new Timeline(System.out));
-        if (aec != null) {
-            b.echoCanceller(() -> aec.create(engines.aecOptions()));
+        EngineSelection.Loaded started;
+        try {
+            started = picked.load();
+        } catch (RuntimeException e) {
+            mic.close();
+            speaker.close();
+            throw e;
         }
-        VoiceSession session = b.build().openSession(mic, speaker);
-        try (CliExit.Registration onExit = CliExit.onExit(session::close)) {
-            System.out.println("listening (echo cancellation " + (aec == null ? "off" : aec.id())
-                    + "); speak, and press Ctrl-C to end");
-            session.start();
-            session.awaitTermination(Duration.ofDays(1));
+        try (EngineSelection.Loaded loaded = started) {
+            VoiceSession session = loaded.applyTo(VoicePipeline.builder())
+                    .responder(Responders.echo()).listener(new Timeline(System.out))
+                    .build().openSession(mic, speaker);
+            // Ctrl-C runs the exit hook, which closes the session: it ends cleanly and the process exits with 130.
+            try (CliExit.Registration onExit = CliExit.onExit(session::close)) {
+                System.out.println("listening (echo cancellation " + picked.aecId() + "); speak, and press Ctrl-C"
+                        + " to end");
+                session.start();
+                session.awaitTermination(Duration.ofDays(1));
+            }
+            session.close();
         }
-        session.close();
-        return 0;
+        return ExitCode.OK;
     }
 }

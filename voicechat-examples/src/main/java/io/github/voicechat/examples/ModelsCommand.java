@@ -5,10 +5,12 @@ import io.github.voicechat.models.ModelDownloadException;
 import io.github.voicechat.models.ModelEntry;
 import io.github.voicechat.models.ModelException;
 import io.github.voicechat.models.ModelFile;
+import io.github.voicechat.models.ModelNotInstalledException;
 import io.github.voicechat.models.ModelStore;
 import io.github.voicechat.models.PullResult;
 import io.github.voicechat.models.ResolvedModel;
 import io.github.voicechat.models.StoreListener;
+import io.github.voicechat.models.UnknownModelException;
 import io.github.voicechat.models.VerifyReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -93,15 +95,30 @@ public class ModelsCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    /** Runs an action, turning model errors into one line on stderr and exit code 1. */
+    /** Runs an action, turning model errors into one line on stderr and an exit code ({@link #exitCode}). */
     int run(Action a) {
         try {
             return a.run();
         } catch (ModelException | IOException | IllegalArgumentException e) {
-            err().println("error: " + e.getMessage());
+            err().println("error: " + (e instanceof IOException io ? CliFiles.describe(io) : e.getMessage()));
             err().flush();
-            return 1;
+            return exitCode(e);
         }
+    }
+
+    /**
+     * The documented exit code for a failure of a models command: an id the catalog does not hold is a usage error
+     * (2), as are a bad argument or catalog file; a model that is not installed and cannot be fetched now (offline,
+     * no URL) is not available here (3); a download or verification that failed is 1.
+     */
+    static int exitCode(Exception e) {
+        if (e instanceof UnknownModelException) {
+            return ExitCode.USAGE;
+        }
+        if (e instanceof ModelNotInstalledException) {
+            return ExitCode.UNAVAILABLE;
+        }
+        return e instanceof ModelException ? ExitCode.FAILED : VoicechatCli.exitCode(e);
     }
 
     interface Action {
@@ -117,7 +134,7 @@ public class ModelsCommand implements Callable<Integer> {
                 : String.format(Locale.ROOT, "%.1f MiB", mib);
     }
 
-    @Command(name = "list", description = "Print the catalog and where each model is.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Print the catalog and where each model is.")
     static final class ListCmd implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -146,7 +163,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "pull", description = "Download a model, verify its published digest and install it.")
+    @Command(name = "pull", mixinStandardHelpOptions = true, description = "Download a model, verify its published digest and install it.")
     static final class Pull implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -182,7 +199,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "verify", description = "Re-hash the files of one model, or of every available model.")
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Re-hash the files of one model, or of every available model.")
     static final class Verify implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -223,7 +240,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "path", description = "Print where a model's files are.")
+    @Command(name = "path", mixinStandardHelpOptions = true, description = "Print where a model's files are.")
     static final class PathCmd implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -249,7 +266,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "rm", description = "Delete a pulled model from the model home.")
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a pulled model from the model home.")
     static final class Rm implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;

@@ -150,6 +150,9 @@ class ModelsCommandTest {
         assertThat(pull.exit()).isEqualTo(1);
         assertThat(pull.err()).contains("error: checksum mismatch for whisper-tiny.en/ggml-tiny.en.bin: expected "
                 + "sha1:c78c86eb1a8faa21b369bcd33207cc90d64ae9df", "kept aside");
+        // The progress bar was drawn, and the error starts a line of its own rather than trailing the bar.
+        assertThat(pull.err()).contains("\r[");
+        assertThat(pull.err().lines().filter(l -> l.contains("error:"))).isNotEmpty().allMatch(l -> l.startsWith("error:"));
         assertThat(home.resolve("whisper-tiny.en/ggml-tiny.en.bin")).doesNotExist();
 
         Path rejected = home.resolve(".rejected/whisper-tiny.en/ggml-tiny.en.bin");
@@ -160,8 +163,30 @@ class ModelsCommandTest {
         assertThat(home.resolve(".rejected/whisper-tiny.en")).doesNotExist();
 
         Run unknown = run("--home", home.toString(), "pull", "whisper-tiny-en");
-        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(unknown.err()).contains("unknown model id 'whisper-tiny-en'; did you mean whisper-tiny.en");
+    }
+
+    @Test
+    void exitCodesFollowTheDocumentedTable() throws Exception {
+        Path home = dir.resolve("home");
+        // 2: an id the catalog does not hold, whatever the subcommand, and a catalog file that is not a catalog.
+        for (String sub : List.of("pull", "verify", "path", "rm")) {
+            Run unknown = run("--home", home.toString(), sub, "no-such-model");
+            assertThat(unknown.exit()).as("models %s no-such-model: %s", sub, unknown.err()).isEqualTo(ExitCode.USAGE);
+            assertThat(unknown.err()).startsWith("error: unknown model id 'no-such-model'");
+        }
+        Path notCatalog = Files.writeString(dir.resolve("bad.json"), "{ not json");
+        Run badCatalog = run("--home", home.toString(), "--catalog", notCatalog.toString(), "list");
+        assertThat(badCatalog.exit()).as(badCatalog.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(badCatalog.err()).startsWith("error: catalog ").contains("is not valid JSON");
+
+        // 3: a known model that is not installed and cannot be fetched now.
+        Run offline = run("--home", home.toString(), "--catalog", catalogFile().toString(), "--offline", "pull",
+                "piper-test-voice");
+        assertThat(offline.exit()).as(offline.err()).isEqualTo(ExitCode.UNAVAILABLE);
+        assertThat(offline.err()).contains("error: model piper-test-voice is not installed: the store is offline");
+        assertThat(requests).hasValue(0);
     }
 
     @Test
