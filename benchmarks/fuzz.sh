@@ -25,7 +25,7 @@ src=$(find "$module/src/test/java" -name "$class.java" | head -n 1)
 if [ "$test" != "$class" ]; then
   method=${test#*#}
 else
-  method=$(grep -A3 "@FuzzTest" "$src" | grep -oE "void [a-zA-Z0-9_]+\(" | head -n 1 | sed -E 's/void |\(//g')
+  method=$(grep -A10 "@FuzzTest" "$src" | grep -oE "void [a-zA-Z0-9_]+\(" | head -n 1 | sed -E 's/void |\(//g')
 fi
 pkg=$(dirname "${src#"$module/src/test/java/"}")
 mkdir -p "$module/src/test/resources/$pkg/${class}Inputs/$method"
