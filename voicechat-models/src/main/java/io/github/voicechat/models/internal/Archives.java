@@ -78,7 +78,13 @@ public final class Archives {
     static Path safeResolve(Path target, String entryName) throws IOException {
         String name = entryName.replace('\\', '/');
         Path root = target.toAbsolutePath().normalize();
-        Path dest = root.resolve(name).normalize();
+        Path dest;
+        try {
+            dest = root.resolve(name).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IOException("archive entry '" + printable(entryName) + "' is not a valid file name ("
+                    + e.getReason() + "); refusing the archive", e);
+        }
         if (name.startsWith("/") || name.matches("^[A-Za-z]:.*") || !dest.startsWith(root) || dest.equals(root)) {
             throw new IOException("archive entry '" + entryName + "' would be written outside " + root
                     + "; refusing the archive (path traversal)");
@@ -103,6 +109,19 @@ public final class Archives {
             }
         }
         return files;
+    }
+
+    /** The name with control characters (a NUL, a newline) shown as {@code \\uXXXX}, for a one-line message. */
+    private static String printable(String name) {
+        StringBuilder b = new StringBuilder();
+        name.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
     }
 
     private static ZipEntry nextEntry(ZipInputStream zin) throws IOException {
