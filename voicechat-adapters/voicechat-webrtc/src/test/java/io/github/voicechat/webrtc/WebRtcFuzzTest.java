@@ -46,7 +46,13 @@ class WebRtcFuzzTest {
             int calls = data.consumeInt(1, 12);
             for (int i = 0; i < calls && data.remainingBytes() > 0; i++) {
                 switch (data.consumeInt(0, 9)) {
-                    case 0 -> vad.reset();
+                    case 0 -> {
+                        try {
+                            vad.reset();
+                        } catch (IllegalStateException closed) {
+                            // reset after close is refused in Java, which is all that must hold
+                        }
+                    }
                     case 1 -> vad.close();
                     default -> {
                         int length = FuzzPcm.length(data, frame);

@@ -82,7 +82,7 @@ public final class Archives {
         try {
             dest = root.resolve(name).normalize();
         } catch (java.nio.file.InvalidPathException e) {
-            throw new IOException("archive entry '" + printable(entryName) + "' is not a valid file name ("
+            throw new IOException("archive entry '" + Printable.of(entryName) + "' is not a valid file name ("
                     + e.getReason() + "); refusing the archive", e);
         }
         if (name.startsWith("/") || name.matches("^[A-Za-z]:.*") || !dest.startsWith(root) || dest.equals(root)) {
@@ -109,19 +109,6 @@ public final class Archives {
             }
         }
         return files;
-    }
-
-    /** The name with control characters (a NUL, a newline) shown as {@code \\uXXXX}, for a one-line message. */
-    private static String printable(String name) {
-        StringBuilder b = new StringBuilder();
-        name.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)) {
-                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.toString();
     }
 
     private static ZipEntry nextEntry(ZipInputStream zin) throws IOException {
@@ -230,7 +217,7 @@ public final class Archives {
     }
 
     private static byte[] readBytes(InputStream in, long size) throws IOException {
-        if (size > 1 << 20) {
+        if (size < 0 || size > 1 << 20) {
             throw new IOException("tar metadata entry of " + size + " bytes is implausibly large");
         }
         byte[] b = new byte[(int) size];
@@ -278,9 +265,16 @@ public final class Archives {
 
     private static long octal(byte[] b, int off, int len) throws IOException {
         if ((b[off] & 0x80) != 0) {
-            // GNU base-256 for sizes of 8 GiB and more.
-            long v = b[off] & 0x7f;
+            // GNU base-256 for sizes of 8 GiB and more: big-endian two's complement after the marker bit, so bit 6
+            // of the first byte is a sign. A negative size, or one beyond 63 bits, would wrap around when used.
+            if ((b[off] & 0x40) != 0) {
+                throw new IOException("corrupt tar header: negative size (base-256 field)");
+            }
+            long v = b[off] & 0x3f;
             for (int i = 1; i < len; i++) {
+                if (v >>> 55 != 0) {
+                    throw new IOException("corrupt tar header: size field does not fit in 63 bits");
+                }
                 v = (v << 8) | (b[off + i] & 0xff);
             }
             return v;
@@ -289,11 +283,16 @@ public final class Archives {
         if (s.isEmpty()) {
             return 0;
         }
+        long v;
         try {
-            return Long.parseLong(s, 8);
+            v = Long.parseLong(s, 8);
         } catch (NumberFormatException e) {
             throw new IOException("corrupt tar header: size field '" + s + "' is not octal", e);
         }
+        if (v < 0) {
+            throw new IOException("corrupt tar header: negative size '" + s + "'");
+        }
+        return v;
     }
 
     /** Reads at most {@code limit} bytes and never closes the underlying stream. */
