@@ -60,9 +60,26 @@ public final class VoicePipeline {
         return config.bargeInPolicy();
     }
 
+    /** The rate sessions play at, or 0 when each session plays at its sink's own rate (the default). */
+    public int outputSampleRateHz() {
+        return config.outputSampleRateHz();
+    }
+
+    /**
+     * Opens a session that also reports its events to {@code listener}, after the pipeline's own listeners: what an
+     * edge serving many connections from one pipeline needs, since events carry no session id.
+     */
+    public VoiceSession openSession(AudioSource source, AudioSink sink, SessionListener listener) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(listener, "listener");
+        String name = "voicechat-session-" + SESSION_IDS.incrementAndGet();
+        return new VoiceSession(new SessionRunner(config.withListener(listener), name, source, sink, null), name);
+    }
+
     /** Opens a session that reads the user from {@code source} and plays the bot to {@code sink}. Call start(). */
     public VoiceSession openSession(AudioSource source, AudioSink sink) {
-        return openSession(source, sink, null);
+        return openSession(source, sink, (Path) null);
     }
 
     /**

@@ -54,6 +54,21 @@ public final class VoiceSession implements AutoCloseable {
         return runner.awaitFinished(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Answers {@code text} as if the user had said it: a typed turn. A response being prepared or played is stopped
+     * first, as by a confirmed barge-in. While the user is mid-utterance the text is ignored and an
+     * {@link SessionEvent.EngineError} from engine {@code "text"} says so. Returns at once; the turn runs on the
+     * session's thread.
+     *
+     * @throws IllegalArgumentException if {@code text} is blank
+     */
+    public void submitText(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("a typed turn needs some text");
+        }
+        runner.submitText(text);
+    }
+
     /** The turns so far (or all of them, once ended). */
     public SessionReport report() {
         return runner.report();

@@ -5,9 +5,9 @@ import picocli.CommandLine.Command;
 
 /** The {@code voicechat} command line. */
 @Command(name = "voicechat", mixinStandardHelpOptions = true, version = "voicechat 0.1.0",
-        description = "In-process duplex voice: talk, speak, transcribe, detect speech, manage models.",
+        description = "In-process duplex voice: talk, speak, transcribe, detect speech, serve the web page, manage models.",
         subcommands = {TalkCommand.class, SpeakCommand.class, TranscribeCommand.class, EnginesCommand.class,
-            LiveCommand.class, CommandLine.HelpCommand.class})
+            LiveCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class VoicechatCli implements Runnable {
 
     @CommandLine.Spec
@@ -34,6 +34,8 @@ public final class VoicechatCli implements Runnable {
     /** The whole command tree with its error handling, ready to execute. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new VoicechatCli());
+        // "@FILE" is an option value of ours (--system @prompt.txt), not one of picocli's argument files.
+        cli.setExpandAtFiles(false);
         for (Class<?> optional : optionalCommands()) {
             try {
                 cli.addSubcommand(optional.getDeclaredConstructor().newInstance());

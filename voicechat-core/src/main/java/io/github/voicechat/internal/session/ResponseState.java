@@ -20,6 +20,9 @@ final class ResponseState {
     private volatile boolean doneProducing;
     private volatile long queuedSamples;
     private volatile boolean failed;
+    /** System.nanoTime() of the model's first token and of the responder's first text; 0 until they happen. */
+    private volatile long firstTokenNanos;
+    private volatile long firstTextNanos;
 
     ResponseState(int turn, long epoch) {
         this.turn = turn;
@@ -62,6 +65,33 @@ final class ResponseState {
             }
         }
         return text.substring(0, Math.min(end, text.length())).strip();
+    }
+
+    /** The model's first token (any thread; the first call wins, a racing second one only moves it by nanoseconds). */
+    void markFirstToken() {
+        if (firstTokenNanos == 0) {
+            firstTokenNanos = System.nanoTime();
+        }
+    }
+
+    /** The responder's first text; called on the response worker. */
+    void markFirstText() {
+        if (firstTextNanos == 0) {
+            firstTextNanos = System.nanoTime();
+        }
+    }
+
+    /** Milliseconds from {@code fromNanos} to the first token, or NaN if there was none (or no start). */
+    double firstTokenMsSince(long fromNanos) {
+        return msBetween(fromNanos, firstTokenNanos);
+    }
+
+    double firstTextMsSince(long fromNanos) {
+        return msBetween(fromNanos, firstTextNanos);
+    }
+
+    private static double msBetween(long fromNanos, long toNanos) {
+        return fromNanos == 0 || toNanos == 0 ? Double.NaN : (toNanos - fromNanos) / 1e6;
     }
 
     void cancel() {

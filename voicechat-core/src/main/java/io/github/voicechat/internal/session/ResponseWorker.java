@@ -99,6 +99,7 @@ final class ResponseWorker implements Runnable {
 
     private void runJob(Job job) {
         current = job.response();
+        ResponseState response = current; // for the sink's methods that other threads may call
         ttsSamples = 0;
         ttsBusyNanos = 0;
         offerWaitNanos = 0;
@@ -113,6 +114,9 @@ final class ResponseWorker implements Runnable {
                 if (isCancelled()) {
                     return false;
                 }
+                if (!chunk.isBlank()) {
+                    current.markFirstText();
+                }
                 current.appendText(chunk);
                 synthesizeCompleteSentences(synthesized, false);
                 return !isCancelled();
@@ -121,6 +125,16 @@ final class ResponseWorker implements Runnable {
             @Override
             public boolean isCancelled() {
                 return current.isCancelled() || offerFailed || !running;
+            }
+
+            @Override
+            public void firstToken() {
+                response.markFirstToken();
+            }
+
+            @Override
+            public void reportError(Throwable error) {
+                onError.accept("response for turn " + response.turn, error);
             }
         };
         try {
@@ -202,9 +216,12 @@ final class ResponseWorker implements Runnable {
         if (log.isDebugEnabled()) {
             log.debug("turn {}: synthesised {} chars in {} ms", current.turn, sentence.length(), busy / 1_000_000);
         }
-        // Text with no marks of its own counts as spoken once all its audio has played.
-        long outPos = Math.round(ttsSamples * (double) outRateHz / tts.sampleRateHz()) + resampler.delaySamples();
-        current.addMark(outPos, baseChar + sentence.length());
+        // Text with no marks of its own counts as spoken once all its audio has played; a synthesis cut short
+        // produced only part of that audio, so its end would falsely mark the whole sentence as spoken.
+        if (!current.isCancelled() && !offerFailed) {
+            long outPos = Math.round(ttsSamples * (double) outRateHz / tts.sampleRateHz()) + resampler.delaySamples();
+            current.addMark(outPos, baseChar + sentence.length());
+        }
     }
 
     private void drainTail() {

@@ -140,6 +140,10 @@ public final class SessionRunner implements Runnable {
         boolean bargedIn;
         double bargeInLatencyMs = Double.NaN;
         int falseAlarms;
+        /** System.nanoTime() of the end-of-turn decision: where the model latency trace starts. */
+        long endDecisionNanos;
+        double modelFirstTokenMs = Double.NaN;
+        double modelFirstClauseMs = Double.NaN;
 
         Turn(int number) {
             this.number = number;
@@ -147,7 +151,13 @@ public final class SessionRunner implements Runnable {
 
         TurnReport freeze() {
             return new TurnReport(number, userStartS, userEndS, transcript, responseText, playedText,
-                    firstAudioLatencyMs, bargedIn, bargeInLatencyMs, falseAlarms);
+                    firstAudioLatencyMs, bargedIn, bargeInLatencyMs, falseAlarms, modelFirstTokenMs,
+                    modelFirstClauseMs);
+        }
+
+        void traceModel(ResponseState r) {
+            modelFirstTokenMs = r.firstTokenMsSince(endDecisionNanos);
+            modelFirstClauseMs = r.firstTextMsSince(endDecisionNanos);
         }
     }
 
@@ -420,6 +430,7 @@ public final class SessionRunner implements Runnable {
         if (t != null) {
             t.responseText = r.text();
             t.playedText = r.hasFailed() ? r.playedText(responsePlayedSamples) : r.text();
+            t.traceModel(r);
             completeTurn(t);
         }
         SessionState s = stateMachine.state();
@@ -592,6 +603,7 @@ public final class SessionRunner implements Runnable {
             return;
         }
         t.userEndS = atSample / (double) inRateHz;
+        t.endDecisionNanos = System.nanoTime();
         emit(new SessionEvent.UserSpeechEnded(t.number, ms(atSample)));
         botTurn = t;
         response = null;
@@ -604,6 +616,8 @@ public final class SessionRunner implements Runnable {
     private void cancelResponse(boolean completeTurn) {
         ResponseState r = response;
         Turn t = botTurn;
+        // What was played, read before the cancel: once cancelled, the worker may still add marks as it unwinds.
+        String played = r == null ? "" : r.playedText(responsePlayedSamples);
         if (r != null) {
             r.cancel();
             outputRing.send(PlaybackCommand.STOP, responsePlayedSamples);
@@ -615,7 +629,10 @@ public final class SessionRunner implements Runnable {
         detector.botSpeaking(false);
         if (t != null) {
             t.responseText = r == null ? "" : r.text();
-            t.playedText = r == null ? "" : r.playedText(responsePlayedSamples);
+            t.playedText = played;
+            if (r != null) {
+                t.traceModel(r);
+            }
             if (completeTurn) {
                 t.bargedIn = true;
             }
@@ -685,15 +702,68 @@ public final class SessionRunner implements Runnable {
                 }
                 return;
             }
-            response = new ResponseState(turn, outputRing.epoch());
-            responsePlayedSamples = 0;
-            responseAudible = false;
-            List<ConversationTurn> snapshot;
-            synchronized (history) {
-                snapshot = List.copyOf(history);
-            }
-            responseWorker.submit(new ResponseWorker.Job(response, t.transcript, snapshot));
+            startResponse(t);
         });
+    }
+
+    /** Hands turn {@code t}'s transcript to the responder; the session is THINKING until its first audio plays. */
+    private void startResponse(Turn t) {
+        response = new ResponseState(t.number, outputRing.epoch());
+        responsePlayedSamples = 0;
+        responseAudible = false;
+        List<ConversationTurn> snapshot;
+        synchronized (history) {
+            snapshot = List.copyOf(history);
+        }
+        responseWorker.submit(new ResponseWorker.Job(response, t.transcript, snapshot));
+    }
+
+    /**
+     * A turn typed rather than spoken (a chat box beside the microphone). Runs on the session thread: a response
+     * being prepared or played is stopped as by a confirmed barge-in, then the text is answered like a transcript.
+     * Ignored, with an error event, while the user is mid-utterance, whose own turn would otherwise overwrite it.
+     */
+    public void submitText(String text) {
+        String typed = text.strip();
+        posted.add(() -> {
+            if (userTurn != null) {
+                emit(new SessionEvent.EngineError("text", "typed turn ignored: the user is speaking", nowMs()));
+                return;
+            }
+            SessionState s = stateMachine.state();
+            if (s == SessionState.TERMINATED) {
+                return;
+            }
+            if (s == SessionState.THINKING) {
+                supersedePendingTurn();
+            } else if (response != null) {
+                if (s == SessionState.BARGED_IN) {
+                    asrWorker.cancel(); // the paused sound is no longer a turn of its own
+                }
+                cancelResponse(true);
+            }
+            // Apply the STOP now rather than at the next playout: its stale frames would otherwise fill the ring
+            // that the new answer is about to be queued into, and in lockstep nobody would drain them.
+            while (outputRing.pollControl() != null) {
+                // applied by pollControl itself
+            }
+            if (stateMachine.state() != SessionState.LISTENING) {
+                stateMachine.moveTo(SessionState.LISTENING, inSample());
+            }
+            Turn t = new Turn(++turnNumber);
+            t.userStartS = inSample() / (double) inRateHz;
+            t.userEndS = t.userStartS;
+            t.transcript = typed;
+            t.endDecisionNanos = System.nanoTime(); // a typed turn ends when it arrives: the model trace starts here
+            emit(new SessionEvent.TranscriptReady(t.number, typed, Double.NaN, nowMs()));
+            botTurn = t;
+            stateMachine.moveTo(SessionState.THINKING, inSample());
+            startResponse(t);
+        });
+        Thread session = thread;
+        if (session != null) {
+            LockSupport.unpark(session);
+        }
     }
 
     private double asrRtfSum;
