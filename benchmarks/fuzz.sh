@@ -37,7 +37,7 @@ args="-Xmx1g -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-runs=$runs"
 args="$args -Djazzer.internal.arg.2=-max_total_time=$seconds -Djazzer.internal.arg.3=-print_final_stats=1"
 start=$(date +%s)
 set +e
-JAZZER_FUZZ=1 nice -n 10 ./mvnw -B -o -pl "$module" -am test -Dtest="$test" \
+JAZZER_FUZZ=1 nice -n 19 ./mvnw -B -o -pl "$module" -am test -Dtest="$test" \
   -Dsurefire.failIfNoSpecifiedTests=false -DargLine="$args" >"$log" 2>&1
 rc=$?
 set -e

@@ -78,7 +78,7 @@ public final class Protocol {
                 JsonNode v = node.get("v");
                 if (v == null || !v.isInt() || v.asInt() != VERSION) {
                     throw new Violation(CloseCodes.POLICY_VIOLATION,
-                            "unsupported protocol version " + (v == null ? "(none)" : v) + "; this server speaks v"
+                            "unsupported protocol version " + (v == null ? "(none)" : clip(v.toString())) + "; this server speaks v"
                                     + VERSION);
                 }
                 int in = rate(node, "inRateHz", formats.defaultInRateHz(), formats.inRatesHz().toString());
