@@ -117,8 +117,16 @@ public final class Protocol {
         return r.asInt();
     }
 
+    /**
+     * What the client sent, quoted in a close reason and a log line: at most 40 characters, and control characters
+     * (a newline would forge a second log line) shown as {@code \\uXXXX}.
+     */
     private static String clip(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+        String head = s.length() <= 40 ? s : s.substring(0, 40);
+        StringBuilder b = new StringBuilder(head.length() + 3);
+        head.chars().forEach(c -> b.append(Character.isISOControl(c)
+                ? String.format(java.util.Locale.ROOT, "\\u%04x", c) : String.valueOf((char) c)));
+        return s.length() <= 40 ? b.toString() : b.append("...").toString();
     }
 
     // ------------------------------------------------------------------ server to client
