@@ -117,6 +117,7 @@ public final class SoakHarness {
         AtomicLong errors = new AtomicLong();
         List<String> errorSamples = java.util.Collections.synchronizedList(new ArrayList<>());
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        double heapBeforeMb = sample(0, 0, 0, 0).heapMb();
         List<VoiceSession> sessions = new ArrayList<>();
         for (int i = 0; i < o.sessions(); i++) {
             VoicePipeline.Builder b = VoicePipeline.builder()
@@ -177,6 +178,7 @@ public final class SoakHarness {
             lastConversation = conversation;
         }
         Map<String, long[]> endHistogram = parseHistogram(histogram());
+        double heapAtEndMb = samples.get(samples.size() - 1).heapMb();
         for (VoiceSession s : sessions) {
             s.close();
         }
@@ -186,6 +188,13 @@ public final class SoakHarness {
         for (VoiceSession s : sessions) {
             ends.append(s.report().endReason()).append("; ");
         }
+        // What a session holds for its whole life (its report, its conversation history) goes when the host drops it:
+        // the heap after that, against the heap before the sessions, tells retained-by-design from leaked.
+        sessions.clear();
+        double heapReleasedMb = sample(0, 0, 0, 0).heapMb();
+        String heapLine = String.format(Locale.ROOT, "- heap after GC: %.1f MB before the sessions, %.1f MB at the end"
+                + " with every session still held, %.1f MB once they were closed and dropped%n", heapBeforeMb,
+                heapAtEndMb, heapReleasedMb);
 
         try (var w = Files.newBufferedWriter(o.out().resolve("soak.csv"), StandardCharsets.UTF_8)) {
             w.write(Sample.HEADER);
@@ -199,7 +208,9 @@ public final class SoakHarness {
         List<Sample> steady = samples.stream()
                 .filter(s -> s.conversationS() >= warmUpS && s.running() == o.sessions()).toList();
         String summary = summary(o, samples, steady, warmUpS, wallS, turns.get(), errors.get(), errorSamples,
-                threadsBefore, threadsAfter, ends.toString(), growth(warmHistogram, endHistogram));
+                threadsBefore, threadsAfter, ends.toString(), growth(warmHistogram, endHistogram))
+                .replaceFirst("\n- live threads", "\n" + java.util.regex.Matcher.quoteReplacement(heapLine)
+                        + "- live threads");
         Files.writeString(o.out().resolve("summary.md"), summary, StandardCharsets.UTF_8);
         SoakChart.write(o.out().resolve("soak.png"), "soak " + o.mode() + ": " + o.sessions() + " sessions x "
                 + o.minutes() + " min", samples, warmUpS, LIMIT);
