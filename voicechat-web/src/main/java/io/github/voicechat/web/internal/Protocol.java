@@ -118,15 +118,21 @@ public final class Protocol {
     }
 
     /**
-     * What the client sent, quoted in a close reason and a log line: at most 40 characters, and control characters
-     * (a newline would forge a second log line) shown as {@code \\uXXXX}.
+     * What the client sent, quoted in a close reason and a log line: at most 40 characters as shown, control
+     * characters (a newline would forge a second log line) shown as {@code \\uXXXX} and counted as such.
      */
     private static String clip(String s) {
-        String head = s.length() <= 40 ? s : s.substring(0, 40);
-        StringBuilder b = new StringBuilder(head.length() + 3);
-        head.chars().forEach(c -> b.append(Character.isISOControl(c)
-                ? String.format(java.util.Locale.ROOT, "\\u%04x", c) : String.valueOf((char) c)));
-        return s.length() <= 40 ? b.toString() : b.append("...").toString();
+        StringBuilder b = new StringBuilder(48);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String shown = Character.isISOControl(c) ? String.format(java.util.Locale.ROOT, "\\u%04x", (int) c)
+                    : String.valueOf(c);
+            if (b.length() + shown.length() > 40) {
+                return b.append("...").toString();
+            }
+            b.append(shown);
+        }
+        return b.toString();
     }
 
     // ------------------------------------------------------------------ server to client
