@@ -103,14 +103,21 @@ class WhisperModelFileFuzzTest {
         int edits = data.consumeInt(1, 6);
         for (int i = 0; i < edits && data.remainingBytes() > 0; i++) {
             switch (data.consumeInt(0, 6)) {
-                case 0, 1 -> buf.putInt(data.pickValue(HPARAMS), value(data));
-                case 2 -> buf.putInt(data.pickValue(VOCAB), value(data));
-                case 3 -> buf.putInt(data.pickValue(TENSOR_FIELDS), value(data));
+                // After a truncation, a field may lie past the end: the edit then falls on nothing.
+                case 0, 1 -> putInt(buf, data.pickValue(HPARAMS), value(data));
+                case 2 -> putInt(buf, data.pickValue(VOCAB), value(data));
+                case 3 -> putInt(buf, data.pickValue(TENSOR_FIELDS), value(data));
                 case 4 -> {
                     int at = data.pickValue(TENSOR_NAMES);
-                    b[at] = data.consumeByte();
+                    byte v = data.consumeByte();
+                    if (at < b.length) {
+                        b[at] = v;
+                    }
                 }
                 case 5 -> {
+                    if (b.length == 0) {
+                        continue;
+                    }
                     int at = data.consumeInt(0, b.length - 1);
                     byte[] raw = data.consumeBytes(16);
                     System.arraycopy(raw, 0, b, at, Math.min(raw.length, b.length - at));
@@ -122,6 +129,12 @@ class WhisperModelFileFuzzTest {
             }
         }
         return b;
+    }
+
+    private static void putInt(ByteBuffer buf, int at, int value) {
+        if (at + 4 <= buf.capacity()) {
+            buf.putInt(at, value);
+        }
     }
 
     /** Small numbers, the limits the check knows, powers of two, or anything. */

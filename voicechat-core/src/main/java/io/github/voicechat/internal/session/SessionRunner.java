@@ -16,6 +16,7 @@ import io.github.voicechat.internal.bus.FrameRing;
 import io.github.voicechat.internal.bus.OutputRing;
 import io.github.voicechat.internal.bus.PlaybackCommand;
 import io.github.voicechat.spi.EchoCanceller;
+import io.github.voicechat.spi.EngineException;
 import io.github.voicechat.spi.SpeechRecognizer;
 import io.github.voicechat.spi.SpeechSynthesizer;
 import io.github.voicechat.spi.Transcript;
@@ -493,6 +494,7 @@ public final class SessionRunner implements Runnable {
                 System.arraycopy(farFrame, i, aecFar, 0, step);
                 System.arraycopy(micFrame, i, aecNear, 0, step);
                 aec.process(aecFar, aecNear, aecOut);
+                requireFiniteFrom("echo canceller", aecOut, 0, step);
                 System.arraycopy(aecOut, 0, cleanFrame, i, step);
             }
             clean = cleanFrame;
@@ -518,10 +520,32 @@ public final class SessionRunner implements Runnable {
     private float[] aecOut;
 
     private void onVadFrame(float[] frame, int offset, int length, long startSample) {
-        float p = vad.speechProbability(frame, offset, length);
+        float p;
+        try {
+            p = vad.speechProbability(frame, offset, length);
+        } catch (RuntimeException e) {
+            throw new EngineException("VAD failed: " + e.getMessage(), e);
+        }
+        if (!(p >= 0f && p <= 1f)) {
+            // NaN compares false with every threshold: read as silence, the user would never be heard again.
+            throw new EngineException("VAD returned speech probability " + p + "; it must be in [0, 1]");
+        }
         long start = startSample * inRateHz / vad.sampleRateHz();
         int len = (int) ((long) length * inRateHz / vad.sampleRateHz());
         handle(detector.accept(p, start, len));
+    }
+
+    /**
+     * A NaN or infinity caught where it appears, naming the engine that made it: downstream, the VAD and the
+     * recogniser would refuse it with a message that blames them. No allocation unless it throws.
+     */
+    static void requireFiniteFrom(String engine, float[] samples, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (!Float.isFinite(samples[i])) {
+                throw new EngineException(engine + " returned " + samples[i] + " at sample " + (i - offset)
+                        + " of a frame of " + length + "; audio must be finite");
+            }
+        }
     }
 
     private void handle(TurnDetector.Event event) {
