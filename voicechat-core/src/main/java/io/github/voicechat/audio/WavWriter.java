@@ -24,6 +24,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>The header's sizes are rewritten every time buffered audio reaches the file (every 64 KiB, about 0.34 s of
  *       48 kHz stereo), so a killed recording's partial file is a valid WAV of everything but its last buffer.</li>
  *   <li>{@link #discard()} drops the partial file and leaves the target as it was; so does a failed {@code close}.</li>
+ *   <li>A target that exists and is not a regular file ({@code /dev/null}, a FIFO, {@code /dev/full}) is written
+ *       through, from the start, with the data size left open (0xFFFFFFFF, the streaming convention): moving a file
+ *       over it would replace the device itself, which as root means {@code /dev/null} becoming a regular file.</li>
  * </ul>
  */
 public final class WavWriter implements AutoCloseable {
@@ -33,12 +36,16 @@ public final class WavWriter implements AutoCloseable {
     private static final long MAX_DATA_BYTES = 0xFFFF_FFFFL - 36;
     /** Audio is buffered this much before it reaches the file (and the header is updated). */
     private static final int BUFFER_BYTES = 1 << 16;
+    /** The data size a header says when it cannot be rewritten later: read to the end. */
+    private static final long SIZE_UNKNOWN = 0xFFFF_FFFFL;
 
     private final Path target;
     private final Path partial;
     private final FileChannel channel;
     private final AudioFormat format;
     private final ByteBuffer buffer;
+    /** Writing through to a device or pipe: no partial file, no move, no header rewrite (it may not seek). */
+    private final boolean direct;
     /** Bytes of audio accepted, buffered ones included. */
     private long dataBytes;
     /** Bytes of audio in the file, which the header on disk describes. */
@@ -50,9 +57,14 @@ public final class WavWriter implements AutoCloseable {
         this.partial = partial;
         this.channel = channel;
         this.format = format;
+        this.direct = partial.equals(target);
         this.buffer = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        channel.write(header(0), 0);
-        channel.position(HEADER_BYTES);
+        if (direct) {
+            writeFully(header(SIZE_UNKNOWN));
+        } else {
+            channel.write(header(0), 0);
+            channel.position(HEADER_BYTES);
+        }
     }
 
     /**
@@ -65,6 +77,19 @@ public final class WavWriter implements AutoCloseable {
      * @throws IOException naming the path when it is a directory or its folder does not exist or is not writable
      */
     public static WavWriter create(Path path, AudioFormat format) throws IOException {
+        if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
+            FileChannel device = FileChannel.open(path, StandardOpenOption.WRITE);
+            try {
+                return new WavWriter(path, path, device, format);
+            } catch (IOException e) {
+                device.close();
+                throw String.valueOf(e.getMessage()).contains(path.toString()) ? e
+                        : new IOException(path + ": could not be written: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                device.close();
+                throw e;
+            }
+        }
         Path partial = partialFor(path);
         FileChannel ch = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
@@ -226,18 +251,32 @@ public final class WavWriter implements AutoCloseable {
         }
         buffer.flip();
         long bytes = buffer.remaining();
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        try {
+            writeFully(buffer);
+        } catch (IOException e) {
+            // "No space left on device" alone does not say which file: name the one the user asked for.
+            throw String.valueOf(e.getMessage()).contains(target.toString()) ? e
+                    : new IOException(target + ": " + e.getMessage(), e);
         }
         buffer.clear();
         dataBytesInFile += bytes;
+        if (direct) {
+            return;
+        }
         // A drain can fall inside a sample frame (samples go in 2 or 4 bytes at a time); the header covers whole ones.
         channel.write(header(dataBytesInFile - dataBytesInFile % format.bytesPerFrame()), 0);
     }
 
+    private void writeFully(ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            channel.write(b);
+        }
+    }
+
     private ByteBuffer header(long data) {
         ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        h.put(new byte[] {'R', 'I', 'F', 'F'}).putInt((int) (36 + data)).put(new byte[] {'W', 'A', 'V', 'E'});
+        long riff = data == SIZE_UNKNOWN ? SIZE_UNKNOWN : 36 + data;
+        h.put(new byte[] {'R', 'I', 'F', 'F'}).putInt((int) riff).put(new byte[] {'W', 'A', 'V', 'E'});
         h.put(new byte[] {'f', 'm', 't', ' '}).putInt(16);
         h.putShort((short) (format.encoding() == SampleEncoding.PCM16 ? 1 : 3));
         h.putShort((short) format.channels());
@@ -274,6 +313,10 @@ public final class WavWriter implements AutoCloseable {
         closed = true;
         try {
             drain();
+            if (direct) {
+                channel.close();
+                return;
+            }
             channel.write(header(dataBytesInFile), 0);
             channel.force(true);
             channel.close();
@@ -296,7 +339,9 @@ public final class WavWriter implements AutoCloseable {
     public void discard() throws IOException {
         closed = true;
         closeQuietly();
-        Files.deleteIfExists(partial);
+        if (!direct) {
+            Files.deleteIfExists(partial);
+        }
     }
 
     private void moveIntoPlace() throws IOException {

@@ -1,5 +1,6 @@
 package io.github.voicechat.models;
 
+import io.github.voicechat.models.internal.Printable;
 import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
@@ -35,7 +36,18 @@ public record ModelFile(String path, URI url, String classpath, Long sizeBytes, 
         digests = List.copyOf(digests);
         if (path.isBlank() || path.startsWith("/") || path.contains("\\")
                 || List.of(path.split("/")).contains("..")) {
-            throw new IllegalArgumentException("model file path must be relative without '..', was '" + path + "'");
+            throw new IllegalArgumentException("model file path must be relative without '..', was '"
+                    + Printable.of(path) + "'");
+        }
+        // One spelling per file, strictly inside the model's folder: a '.' or empty segment would name the folder
+        // itself ("."), or one file twice ("a//b" and "a/b"); a control character (a NUL) is no file name at all.
+        if (List.of(path.split("/", -1)).stream().anyMatch(seg -> seg.isEmpty() || seg.equals("."))) {
+            throw new IllegalArgumentException("model file path must not have '.' or empty segments, was '"
+                    + Printable.of(path) + "'");
+        }
+        if (path.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("model file path must not contain control characters, was '"
+                    + Printable.of(path) + "'");
         }
         if (sizeBytes != null && sizeBytes < 0) {
             throw new IllegalArgumentException("size of " + path + " must be >= 0, was " + sizeBytes);

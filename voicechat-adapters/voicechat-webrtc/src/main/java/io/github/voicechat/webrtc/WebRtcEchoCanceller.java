@@ -120,8 +120,10 @@ public final class WebRtcEchoCanceller implements EchoCanceller {
                     + out.length);
         }
         if (!settings.anyOn()) {
-            if (out != near) {
-                System.arraycopy(near, 0, out, 0, frameSamples);
+            // Copied through, clipped to [-1, 1] as the PCM16 round trip through the native module clips when a
+            // component is on: the output's range must not depend on the settings (found by WebRtcFuzzTest).
+            for (int i = 0; i < frameSamples; i++) {
+                out[i] = Math.max(-1f, Math.min(1f, near[i]));
             }
             return;
         }

@@ -68,6 +68,7 @@ final class EchoStage {
             System.arraycopy(farFrame, i, aecFar, 0, step);
             System.arraycopy(mic, i, aecNear, 0, step);
             aec.process(aecFar, aecNear, aecOut);
+            FiniteAudio.require("echo canceller", aecOut, 0, step);
             System.arraycopy(aecOut, 0, cleanFrame, i, step);
         }
         return cleanFrame;

@@ -2,6 +2,7 @@ package io.github.voicechat.internal.session;
 
 import io.github.voicechat.audio.Resampler;
 import io.github.voicechat.internal.bus.FrameRing;
+import io.github.voicechat.spi.EngineException;
 import io.github.voicechat.spi.VoiceActivityDetector;
 
 /**
@@ -92,7 +93,13 @@ final class ListenStage {
 
     private void judge(float[] samples, int offset) {
         int frameSamples = pending.length;
-        float p = vad.speechProbability(samples, offset, frameSamples);
+        float p;
+        try {
+            p = vad.speechProbability(samples, offset, frameSamples);
+        } catch (RuntimeException e) {
+            throw e instanceof EngineException ? e : new EngineException("VAD failed: " + e.getMessage(), e);
+        }
+        FiniteAudio.requireProbability(p);
         long start = vadPosition * inRateHz / vadRateHz;
         int len = (int) ((long) frameSamples * inRateHz / vadRateHz);
         vadPosition += frameSamples;

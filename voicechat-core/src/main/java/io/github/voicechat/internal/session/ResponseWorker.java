@@ -230,11 +230,19 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
                 if (isCancelled()) {
                     return false;
                 }
+                // A NaN would reach the speaker (and poison the resampler's state): refuse the answer, naming the
+                // TTS. Only the part inside the array is looked at; a range beyond it is the resampler's to refuse.
+                FiniteAudio.require("TTS", samples, Math.max(0, offset),
+                        Math.max(0, Math.min(offset + length, samples.length) - Math.max(0, offset)));
                 ttsSamples += length;
                 int i = offset;
                 while (i < offset + length) {
                     int n = Math.min(8192, offset + length - i);
                     int produced = resampler.process(samples, i, n, resampled, 0);
+                    // A synthesizer that clips wildly is heard at full scale, never beyond what a speaker takes.
+                    for (int k = 0; k < produced; k++) {
+                        resampled[k] = Math.max(-1f, Math.min(1f, resampled[k]));
+                    }
                     queue(response, resampled, produced);
                     i += n;
                 }
