@@ -41,6 +41,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class VoicePipeline {
 
+    /** Entries of the conversation history a responder gets by default: the last 32 exchanges. */
+    private static final int DEFAULT_MAX_HISTORY_TURNS = 64;
+
+    /** Turns a session's report lists by default (about half an hour of brisk talk); its totals count every turn. */
+    private static final int DEFAULT_MAX_REPORTED_TURNS = 256;
+
     private static final AtomicInteger SESSION_IDS = new AtomicInteger();
 
     private final SessionConfig config;
@@ -146,6 +152,8 @@ public final class VoicePipeline {
         private long maxSessionMs;
         private long engineTimeoutMs = 15_000;
         private boolean paceNonRealtimeSources = true;
+        private int maxHistoryTurns = DEFAULT_MAX_HISTORY_TURNS;
+        private int maxReportedTurns = DEFAULT_MAX_REPORTED_TURNS;
 
         private Builder() {
         }
@@ -406,6 +414,34 @@ public final class VoicePipeline {
         }
 
         /**
+         * Bounds the conversation history a session keeps and hands to its responder to the last {@code turns}
+         * entries (each user line and each bot line is one entry), so a session that runs for days holds and copies
+         * a fixed amount. By default 64 (the last 32 exchanges); a responder backed by a
+         * language model cuts it further to its context window.
+         *
+         * @param turns entries kept, at least 0 (0 gives every responder call an empty history)
+         * @return this builder
+         */
+        public Builder maxHistoryTurns(int turns) {
+            this.maxHistoryTurns = (int) requireNonNegative("maxHistoryTurns", turns);
+            return this;
+        }
+
+        /**
+         * Bounds the turns a session's {@link SessionReport#turns() report} lists to the most recent {@code turns};
+         * its totals ({@link SessionReport#turnCount()}, barge-ins, false alarms) still count every turn. By default
+         * 256 (about half an hour of brisk talk). A host that wants every turn of a long session keeps
+         * them from {@link SessionEvent.TurnCompleted} events, or raises this bound.
+         *
+         * @param turns turns listed, at least 0
+         * @return this builder
+         */
+        public Builder maxReportedTurns(int turns) {
+            this.maxReportedTurns = (int) requireNonNegative("maxReportedTurns", turns);
+            return this;
+        }
+
+        /**
          * {@return the pipeline}
          *
          * @throws IllegalStateException naming what is missing of the VAD, ASR, TTS and responder
@@ -429,7 +465,7 @@ public final class VoicePipeline {
             }
             return new VoicePipeline(new SessionConfig(vad, asr, tts, echoCanceller, responder, turnPolicy,
                     bargeInPolicy, clock, List.copyOf(listeners), outputSampleRateHz, idleTimeoutMs, maxSessionMs,
-                    engineTimeoutMs, paceNonRealtimeSources));
+                    engineTimeoutMs, paceNonRealtimeSources, maxHistoryTurns, maxReportedTurns));
         }
 
         private static long requireNonNegative(String name, long v) {

@@ -98,12 +98,19 @@ public final class VoiceSession implements AutoCloseable {
         return session.queuedOutputFrames();
     }
 
-    /** {@return the turns so far (or all of them, once ended)} */
+    /**
+     * {@return the report so far (the final one, once ended): the most recent turns, as many as the pipeline's
+     * {@link VoicePipeline.Builder#maxReportedTurns(int)} allows, and totals over every turn}
+     */
     public SessionReport report() {
         return session.report();
     }
 
-    /** {@return the conversation so far; assistant entries hold only what was actually played} */
+    /**
+     * {@return the most recent entries of the conversation, as many as the pipeline's
+     * {@link VoicePipeline.Builder#maxHistoryTurns(int)} allows, oldest first; assistant entries hold only what was
+     * actually played}
+     */
     public List<ConversationTurn> history() {
         return session.history();
     }

@@ -136,7 +136,7 @@ final class TalkCommand implements Callable<Integer> {
             System.err.println("interrupted: the session was ended early; writing what it has");
         }
         System.out.printf(Locale.ROOT, "%d turns, %d barge-ins, %d false alarms, %.1f s of audio in %.1f s%n",
-                result.turns().size(), result.bargeIns(), result.falseAlarms(), result.durationS(), wallS);
+                result.turnCount(), result.bargeIns(), result.falseAlarms(), result.durationS(), wallS);
         int code = result.endReason().startsWith("failed") ? ExitCode.FAILED : ExitCode.OK;
         String recording = describeRecording(before, result);
         if (recording == null) {
@@ -248,7 +248,7 @@ final class TalkCommand implements Callable<Integer> {
         }
         root.put("turns", turns);
         Map<String, Object> totals = new LinkedHashMap<>();
-        totals.put("turns", r.turns().size());
+        totals.put("turns", r.turnCount());
         totals.put("barge_ins", r.bargeIns());
         totals.put("false_alarms", r.falseAlarms());
         totals.put("mean_first_audio_latency_ms", CliJson.num(latencyCount == 0 ? Double.NaN : latencySum / latencyCount));

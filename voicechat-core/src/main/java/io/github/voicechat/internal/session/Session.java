@@ -63,7 +63,8 @@ public final class Session {
         this.recordingPath = recordingPath;
         this.clock = config.clock();
         this.lockstep = clock.isVirtual();
-        this.log = new SessionLog(name, config.listeners());
+        this.log = new SessionLog(name, config.listeners(), config.maxHistoryTurns(),
+                config.maxReportedTurns());
     }
 
     // ------------------------------------------------------------------ API for VoiceSession (any thread)

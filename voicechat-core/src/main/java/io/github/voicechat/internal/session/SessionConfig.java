@@ -27,7 +27,9 @@ public record SessionConfig(
         long idleTimeoutMs,
         long maxSessionMs,
         long engineTimeoutMs,
-        boolean paceNonRealtimeSources) {
+        boolean paceNonRealtimeSources,
+        int maxHistoryTurns,
+        int maxReportedTurns) {
 
     /** This configuration with one more listener, called after the others. */
     public SessionConfig withListener(SessionListener listener) {
@@ -35,6 +37,6 @@ public record SessionConfig(
         all.add(listener);
         return new SessionConfig(vad, asr, tts, echoCanceller, responder, turnPolicy, bargeInPolicy, clock,
                 List.copyOf(all), outputSampleRateHz, idleTimeoutMs, maxSessionMs, engineTimeoutMs,
-                paceNonRealtimeSources);
+                paceNonRealtimeSources, maxHistoryTurns, maxReportedTurns);
     }
 }

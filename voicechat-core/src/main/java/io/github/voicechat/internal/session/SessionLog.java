@@ -5,7 +5,7 @@ import io.github.voicechat.SessionEvent;
 import io.github.voicechat.SessionListener;
 import io.github.voicechat.SessionReport;
 import io.github.voicechat.TurnReport;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What a session tells the world: events to its listeners, completed turns, the conversation history as heard, and
  * the figures of its report. Written on the session's thread; {@link #report} and {@link #history} may be read from
- * any thread.
+ * any thread. The turns and the history are bounded windows of the most recent ones (plus totals over all turns), so
+ * a session holds the same memory after a day as after an hour.
  */
 final class SessionLog {
 
@@ -21,17 +22,25 @@ final class SessionLog {
 
     private final String name;
     private final List<SessionListener> listeners;
-    private final List<TurnReport> turns = new ArrayList<>();
-    private final List<ConversationTurn> history = new ArrayList<>();
+    private final int maxReportedTurns;
+    private final int maxHistoryTurns;
+    private final ArrayDeque<TurnReport> turns = new ArrayDeque<>();
+    private final ArrayDeque<ConversationTurn> history = new ArrayDeque<>();
+    /** Totals over every turn, including those no longer listed; guarded by {@code turns}. */
+    private long turnCount;
+    private long bargeIns;
+    private int falseAlarms;
     private double asrRtfSum;
     private int asrRtfCount;
     /** Output frames played as silence while a response was audible; counted by the playout. */
     long underruns;
     private volatile SessionReport finalReport;
 
-    SessionLog(String name, List<SessionListener> listeners) {
+    SessionLog(String name, List<SessionListener> listeners, int maxHistoryTurns, int maxReportedTurns) {
         this.name = name;
         this.listeners = listeners;
+        this.maxHistoryTurns = maxHistoryTurns;
+        this.maxReportedTurns = maxReportedTurns;
     }
 
     String name() {
@@ -55,17 +64,33 @@ final class SessionLog {
     void completeTurn(Turn t, double nowMs) {
         TurnReport report = t.freeze();
         synchronized (turns) {
-            turns.add(report);
+            turnCount++;
+            if (report.bargedIn()) {
+                bargeIns++;
+            }
+            falseAlarms += report.falseAlarms();
+            keep(turns, report, maxReportedTurns);
         }
         synchronized (history) {
             if (!t.transcript.isEmpty()) {
-                history.add(new ConversationTurn(ConversationTurn.Role.USER, t.transcript));
+                keep(history, new ConversationTurn(ConversationTurn.Role.USER, t.transcript), maxHistoryTurns);
             }
             if (!t.playedText.isEmpty()) {
-                history.add(new ConversationTurn(ConversationTurn.Role.ASSISTANT, t.playedText));
+                keep(history, new ConversationTurn(ConversationTurn.Role.ASSISTANT, t.playedText), maxHistoryTurns);
             }
         }
         emit(new SessionEvent.TurnCompleted(report, nowMs));
+    }
+
+    /** Appends to a window of at most {@code max} entries, dropping the oldest. */
+    private static <T> void keep(ArrayDeque<T> window, T entry, int max) {
+        if (max == 0) {
+            return;
+        }
+        if (window.size() == max) {
+            window.removeFirst();
+        }
+        window.addLast(entry);
     }
 
     List<ConversationTurn> history() {
@@ -104,7 +129,7 @@ final class SessionLog {
     private SessionReport build(double durationS, String endReason, long framesDropped, double jitterP50Ms,
             double jitterP99Ms) {
         double rtf = asrRtfCount == 0 ? Double.NaN : asrRtfSum / asrRtfCount;
-        return new SessionReport(turns, durationS, endReason, framesDropped, underruns, jitterP50Ms, jitterP99Ms,
-                rtf);
+        return new SessionReport(List.copyOf(turns), durationS, endReason, framesDropped, underruns, jitterP50Ms,
+                jitterP99Ms, rtf, turnCount, bargeIns, falseAlarms);
     }
 }
