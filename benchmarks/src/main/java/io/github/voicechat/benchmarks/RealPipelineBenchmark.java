@@ -13,6 +13,7 @@ import io.github.voicechat.audio.AudioSources;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.EngineProvider;
 import io.github.voicechat.spi.Engines;
+import io.github.voicechat.spi.ForwardingSynthesisSink;
 import io.github.voicechat.spi.SpeechRecognizer;
 import io.github.voicechat.spi.SpeechSynthesizer;
 import io.github.voicechat.spi.SynthesisSink;
@@ -282,7 +283,7 @@ public final class RealPipelineBenchmark {
             long t0 = System.nanoTime();
             long[] call = {t0, 0};
             calls.add(call);
-            inner.synthesize(text, new SynthesisSink() {
+            inner.synthesize(text, new ForwardingSynthesisSink(sink) {
                 @Override
                 public boolean audio(float[] s, int offset, int length) {
                     long c0 = System.nanoTime();
@@ -293,16 +294,6 @@ public final class RealPipelineBenchmark {
                     boolean more = sink.audio(s, offset, length);
                     inSink[0] += System.nanoTime() - c0;
                     return more;
-                }
-
-                @Override
-                public void textMark(int endChar) {
-                    sink.textMark(endChar);
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return sink.isCancelled();
                 }
             });
             engineNanos += System.nanoTime() - t0 - inSink[0];

@@ -35,20 +35,10 @@ public interface SpeechSynthesizer extends AutoCloseable {
         while (chunks.hasNext() && !sink.isCancelled()) {
             String chunk = chunks.next();
             int offset = base;
-            synthesize(chunk, new SynthesisSink() {
-                @Override
-                public boolean audio(float[] samples, int off, int length) {
-                    return sink.audio(samples, off, length);
-                }
-
+            synthesize(chunk, new ForwardingSynthesisSink(sink) {
                 @Override
                 public void textMark(int endChar) {
                     sink.textMark(offset + endChar);
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return sink.isCancelled();
                 }
             });
             base += chunk.length();

@@ -1,5 +1,6 @@
 package io.github.voicechat.micrometer;
 
+import io.github.voicechat.spi.ForwardingSynthesisSink;
 import io.github.voicechat.spi.SpeechSynthesizer;
 import io.github.voicechat.spi.SynthesisSink;
 import io.micrometer.core.instrument.Timer;
@@ -46,13 +47,12 @@ final class TimedSynthesizer implements SpeechSynthesizer {
     }
 
     /** Passes everything on; times the first non-empty audio since the call that created it. */
-    private final class FirstAudio implements SynthesisSink {
-        private final SynthesisSink sink;
+    private final class FirstAudio extends ForwardingSynthesisSink {
         private final long startedNanos = System.nanoTime();
         private boolean heard;
 
         FirstAudio(SynthesisSink sink) {
-            this.sink = sink;
+            super(sink);
         }
 
         @Override
@@ -61,17 +61,7 @@ final class TimedSynthesizer implements SpeechSynthesizer {
                 heard = true;
                 firstFrame.record(System.nanoTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
-            return sink.audio(samples, offset, length);
-        }
-
-        @Override
-        public void textMark(int endChar) {
-            sink.textMark(endChar);
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return sink.isCancelled();
+            return super.audio(samples, offset, length);
         }
     }
 }

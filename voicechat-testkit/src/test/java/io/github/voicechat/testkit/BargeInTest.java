@@ -187,21 +187,11 @@ class BargeInTest {
 
             @Override
             public void synthesize(String text, io.github.voicechat.spi.SynthesisSink sink) {
-                sine.synthesize(text, new io.github.voicechat.spi.SynthesisSink() {
+                sine.synthesize(text, new io.github.voicechat.spi.ForwardingSynthesisSink(sink) {
                     @Override
                     public boolean audio(float[] samples, int offset, int length) {
                         synthesized[0] += length;
-                        return sink.audio(samples, offset, length);
-                    }
-
-                    @Override
-                    public void textMark(int endChar) {
-                        sink.textMark(endChar);
-                    }
-
-                    @Override
-                    public boolean isCancelled() {
-                        return sink.isCancelled();
+                        return super.audio(samples, offset, length);
                     }
                 });
             }

@@ -13,6 +13,7 @@ import io.github.voicechat.audio.AudioSinks;
 import io.github.voicechat.audio.AudioSources;
 import io.github.voicechat.audio.WavReader;
 import io.github.voicechat.spi.EchoCanceller;
+import io.github.voicechat.spi.ForwardingSynthesisSink;
 import io.github.voicechat.spi.SpeechRecognizer;
 import io.github.voicechat.spi.SpeechSynthesizer;
 import io.github.voicechat.spi.SynthesisSink;
@@ -371,20 +372,10 @@ class EngineFaultsTest {
 
         @Override
         public void synthesize(String text, SynthesisSink sink) {
-            inner.synthesize(text, new SynthesisSink() {
+            inner.synthesize(text, new ForwardingSynthesisSink(sink) {
                 @Override
                 public boolean audio(float[] samples, int offset, int length) {
                     return fault(sink, samples.clone(), offset, length);
-                }
-
-                @Override
-                public void textMark(int endChar) {
-                    sink.textMark(endChar);
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return sink.isCancelled();
                 }
             });
         }

@@ -43,32 +43,6 @@ class SileroFuzzTest {
         } catch (IllegalArgumentException refused) {
             return;
         }
-        int chunk = vad.frameSamples();
-        try {
-            int calls = data.consumeInt(1, 8);
-            for (int i = 0; i < calls && data.remainingBytes() > 0; i++) {
-                switch (data.consumeInt(0, 11)) {
-                    case 0 -> vad.reset();
-                    case 1 -> vad.close();
-                    default -> {
-                        int length = FuzzPcm.length(data, chunk);
-                        int offset = data.consumeInt(-2, 3);
-                        float[] samples = FuzzPcm.samples(data, Math.max(0, offset) + Math.max(0, length)
-                                - data.consumeInt(0, 1));
-                        float p;
-                        try {
-                            p = vad.speechProbability(samples, offset, length);
-                        } catch (IllegalArgumentException | IllegalStateException refused) {
-                            continue;
-                        }
-                        if (!(p >= 0f && p <= 1f)) {
-                            throw new AssertionError("speech probability " + p + " outside [0, 1]");
-                        }
-                    }
-                }
-            }
-        } finally {
-            vad.close();
-        }
+        FuzzPcm.driveVad(data, vad, 8, 12);
     }
 }

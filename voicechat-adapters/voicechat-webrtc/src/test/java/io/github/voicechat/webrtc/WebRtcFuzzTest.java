@@ -41,39 +41,7 @@ class WebRtcFuzzTest {
         } catch (IllegalArgumentException refused) {
             return;
         }
-        int frame = vad.frameSamples();
-        try {
-            int calls = data.consumeInt(1, 12);
-            for (int i = 0; i < calls && data.remainingBytes() > 0; i++) {
-                switch (data.consumeInt(0, 9)) {
-                    case 0 -> {
-                        try {
-                            vad.reset();
-                        } catch (IllegalStateException closed) {
-                            // reset after close is refused in Java, which is all that must hold
-                        }
-                    }
-                    case 1 -> vad.close();
-                    default -> {
-                        int length = FuzzPcm.length(data, frame);
-                        int offset = data.consumeInt(-2, 3);
-                        float[] samples = FuzzPcm.samples(data, Math.max(0, offset) + Math.max(0, length)
-                                - data.consumeInt(0, 1));
-                        float p;
-                        try {
-                            p = vad.speechProbability(samples, offset, length);
-                        } catch (IllegalArgumentException | IllegalStateException refused) {
-                            continue;
-                        }
-                        if (!(p >= 0f && p <= 1f)) {
-                            throw new AssertionError("speech probability " + p + " outside [0, 1]");
-                        }
-                    }
-                }
-            }
-        } finally {
-            vad.close();
-        }
+        FuzzPcm.driveVad(data, vad, 12, 10);
     }
 
     private static void echoCanceller(FuzzedDataProvider data, int rate) {
