@@ -62,7 +62,8 @@ class WebRtcFuzzTest {
                 }
                 float[] far = FuzzPcm.samples(data, FuzzPcm.length(data, frame));
                 float[] near = FuzzPcm.samples(data, FuzzPcm.length(data, frame));
-                float[] out = data.consumeBoolean() ? near : new float[FuzzPcm.length(data, frame)];
+                // FuzzPcm.length may be -1 (a length the adapter must refuse); an array cannot be: make it empty.
+                float[] out = data.consumeBoolean() ? near : new float[Math.max(0, FuzzPcm.length(data, frame))];
                 try {
                     aec.process(far, near, out);
                 } catch (IllegalArgumentException | IllegalStateException refused) {
