@@ -135,13 +135,15 @@ public final class ModelCatalog {
     private static ModelEntry entry(JsonNode m) {
         String id = text(m, "id", true);
         List<String> languages = new ArrayList<>();
-        m.path("languages").forEach(n -> languages.add(n.asText()));
+        for (JsonNode n : array(m, "languages")) {
+            languages.add(textValue(n, "languages[]"));
+        }
         List<ModelFile> files = new ArrayList<>();
-        for (JsonNode f : m.path("files")) {
+        for (JsonNode f : array(m, "files")) {
             files.add(file(f));
         }
         JsonNode rate = m.get("sampleRateHz");
-        if (rate == null || !rate.canConvertToInt()) {
+        if (rate == null || !rate.isIntegralNumber() || !rate.canConvertToInt()) {
             throw new IllegalArgumentException("model " + id + " needs an integer sampleRateHz");
         }
         return new ModelEntry(id, text(m, "engine", true), ModelTask.fromCatalogName(text(m, "task", true)),
@@ -153,12 +155,20 @@ public final class ModelCatalog {
         String url = text(f, "url", false);
         JsonNode size = f.get("sizeBytes");
         List<Digest> digests = new ArrayList<>();
+        if (size != null && !size.isNull() && !(size.isIntegralNumber() && size.canConvertToLong())) {
+            throw new IllegalArgumentException("file " + path + " needs an integer sizeBytes, was " + kind(size));
+        }
         JsonNode d = f.get("digests");
-        if (d != null) {
+        if (d != null && !d.isNull()) {
+            if (!d.isObject()) {
+                // Iterating anything else would silently drop the digests that guard the download.
+                throw new IllegalArgumentException("file " + path + ": 'digests' must be an object, was " + kind(d));
+            }
             Iterator<Map.Entry<String, JsonNode>> it = d.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
-                digests.add(new Digest(DigestAlgorithm.fromCatalogName(e.getKey()), e.getValue().asText()));
+                digests.add(new Digest(DigestAlgorithm.fromCatalogName(e.getKey()),
+                        textValue(e.getValue(), "digests." + e.getKey())));
             }
         }
         String archive = text(f, "archive", false);
@@ -175,7 +185,31 @@ public final class ModelCatalog {
             }
             return null;
         }
-        return v.asText();
+        return textValue(v, field);
+    }
+
+    /** A JSON string as is: a number, boolean, array or object is refused, never read as text. */
+    private static String textValue(JsonNode v, String field) {
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException("field '" + field + "' must be text, was " + kind(v));
+        }
+        return v.textValue();
+    }
+
+    /** The field's elements: none when absent or null; a field that is not an array is refused. */
+    private static JsonNode array(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+        if (!v.isArray()) {
+            throw new IllegalArgumentException("field '" + field + "' must be an array, was " + kind(v));
+        }
+        return v;
+    }
+
+    private static String kind(JsonNode v) {
+        return v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** {@return this catalog in the {@code catalog.json} format} */

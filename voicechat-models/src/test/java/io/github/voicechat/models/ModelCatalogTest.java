@@ -102,4 +102,26 @@ class ModelCatalogTest {
                 + "\"sampleRateHz\":16000,\"files\":[{\"path\":\"../evil\"}]}]}"))
                 .hasMessageContaining("relative without '..', was '../evil'");
     }
+
+    /** Fuzzing found a description that was an array read as text; nothing of the wrong JSON type is coerced. */
+    @Test
+    void fieldsOfTheWrongJsonTypeAreRefusedNotCoerced() {
+        String head = "{\"models\":[{\"id\":\"x\",\"engine\":\"e\",\"task\":\"tts\",";
+        assertThatThrownBy(() -> ModelCatalog.parse(head + "\"sampleRateHz\":16000,\"description\":[{\"path\":\"a\"}]}]}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("models[0]")
+                .hasMessageContaining("field 'description' must be text, was array");
+        assertThatThrownBy(() -> ModelCatalog.parse(head + "\"sampleRateHz\":16000.5}]}"))
+                .hasMessageContaining("needs an integer sampleRateHz");
+        assertThatThrownBy(() -> ModelCatalog.parse(head + "\"sampleRateHz\":16000,\"languages\":[\"en\",7]}]}"))
+                .hasMessageContaining("field 'languages[]' must be text, was number");
+        assertThatThrownBy(() -> ModelCatalog.parse(head + "\"sampleRateHz\":16000,\"files\":{\"path\":\"a\"}}]}"))
+                .hasMessageContaining("field 'files' must be an array, was object");
+        assertThatThrownBy(() -> ModelCatalog.parse(head + "\"sampleRateHz\":16000,\"files\":[{\"path\":\"a\","
+                + "\"sizeBytes\":\"12\"}]}]}")).hasMessageContaining("file a needs an integer sizeBytes, was string");
+        // A digests field that is not an object would otherwise be skipped, and the download go unverified.
+        assertThatThrownBy(() -> ModelCatalog.parse(head + "\"sampleRateHz\":16000,\"files\":[{\"path\":\"a\","
+                + "\"digests\":\"sha256\"}]}]}")).hasMessageContaining("'digests' must be an object, was string");
+        assertThatThrownBy(() -> ModelCatalog.parse(head + "\"sampleRateHz\":16000,\"files\":[{\"path\":\"a\","
+                + "\"digests\":{\"sha1\":40}}]}]}")).hasMessageContaining("field 'digests.sha1' must be text, was number");
+    }
 }
