@@ -57,7 +57,7 @@ public final class ModelCatalog {
 
     /** {@return the catalog shipped in the voicechat-models jar ({@code models/catalog.json} of the repository)} */
     public static ModelCatalog builtIn() {
-        try (InputStream in = ModelCatalog.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+        try (InputStream in = ModelCatalog.class.getResourceAsStream("/" + RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("classpath resource " + RESOURCE + " is missing from voicechat-models");
             }

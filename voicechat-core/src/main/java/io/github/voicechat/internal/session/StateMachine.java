@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * Enforces {@link SessionState}'s transition table and reports each move with its audio-time stamp. Owned by the
  * session thread; {@link #state()} may be read from any thread.
  */
-public final class StateMachine {
+final class StateMachine {
 
     /** A move between states at a position in audio time (samples of the session's input stream). */
     public record Transition(SessionState from, SessionState to, long atSample, double atMs) {

@@ -29,9 +29,8 @@ public final class StaticPage {
     /** Loads the page that ships in this jar. */
     public static StaticPage load() {
         StaticPage page = new StaticPage();
-        ClassLoader loader = StaticPage.class.getClassLoader();
         for (Map.Entry<String, String> e : FILES.entrySet()) {
-            try (InputStream in = loader.getResourceAsStream(ROOT + e.getKey())) {
+            try (InputStream in = StaticPage.class.getResourceAsStream("/" + ROOT + e.getKey())) {
                 if (in == null) {
                     throw new IllegalStateException("the page file " + ROOT + e.getKey() + " is missing from the jar");
                 }
