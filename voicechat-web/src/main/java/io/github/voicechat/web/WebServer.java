@@ -53,6 +53,9 @@ public final class WebServer implements AutoCloseable {
      */
     static final int MAX_MESSAGE_BYTES = 64 * 1024;
 
+    /** The largest HTTP request body any route accepts (an {@link HttpEndpoint}'s, e.g. an SDP offer); above: 413. */
+    public static final int MAX_REQUEST_BODY_BYTES = 16 * 1024;
+
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final ChannelGroup channels;
@@ -112,6 +115,7 @@ public final class WebServer implements AutoCloseable {
         private String websocketPath = "/ws";
         private boolean servePage = true;
         private int ioThreads = Runtime.getRuntime().availableProcessors();
+        private final java.util.Map<String, HttpEndpoint> endpoints = new java.util.LinkedHashMap<>();
 
         private Builder(VoiceBridge bridge) {
             this.bridge = Objects.requireNonNull(bridge, "bridge");
@@ -142,6 +146,20 @@ public final class WebServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Mounts {@code endpoint} at {@code path} and everything below it ({@code /rtc} takes {@code /rtc} and
+         * {@code /rtc/...}), e.g. the WebRTC edge's signalling.
+         */
+        public Builder endpoint(String path, HttpEndpoint endpoint) {
+            if (!path.startsWith("/") || path.equals("/") || path.endsWith("/") || path.equals("/ready")
+                    || path.equals(websocketPath)) {
+                throw new IllegalArgumentException("an endpoint path must start with /, not end with /, and not be "
+                        + "/, /ready or the WebSocket path, was " + path);
+            }
+            endpoints.put(path, Objects.requireNonNull(endpoint, "endpoint"));
+            return this;
+        }
+
         /** Whether to serve the built-in page at {@code /} (true). */
         public Builder servePage(boolean serve) {
             this.servePage = serve;
@@ -164,6 +182,7 @@ public final class WebServer implements AutoCloseable {
          */
         public WebServer start() throws IOException {
             StaticPage page = servePage ? StaticPage.load() : null;
+            java.util.Map<String, HttpEndpoint> endpoints = java.util.Map.copyOf(this.endpoints);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads,
                     new DefaultThreadFactory("voicechat-web-io", true), NioIoHandler.newFactory());
             ChannelGroup channels = new DefaultChannelGroup("voicechat-web", GlobalEventExecutor.INSTANCE);
@@ -195,8 +214,8 @@ public final class WebServer implements AutoCloseable {
                             channels.add(ch);
                             ch.pipeline().addLast(
                                     new HttpServerCodec(4096, 8192, 8192),
-                                    new HttpObjectAggregator(16 * 1024),
-                                    new HttpRouter(bridge, websocketPath, page),
+                                    new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES),
+                                    new HttpRouter(bridge, websocketPath, page, endpoints),
                                     new WebSocketServerProtocolHandler(ws),
                                     new WebSocketFrameAggregator(MAX_MESSAGE_BYTES),
                                     new WebSocketEdgeHandler(bridge));

@@ -1,6 +1,11 @@
 package io.github.voicechat.web.internal.netty;
 
 import io.github.voicechat.web.HandshakeRequest;
+import io.github.voicechat.web.HttpEndpoint;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import io.github.voicechat.web.VoiceBridge;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -36,11 +41,23 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     private final VoiceBridge bridge;
     private final String websocketPath;
     private final StaticPage page;
+    private final Map<String, HttpEndpoint> endpoints;
 
-    public HttpRouter(VoiceBridge bridge, String websocketPath, StaticPage page) {
+    public HttpRouter(VoiceBridge bridge, String websocketPath, StaticPage page, Map<String, HttpEndpoint> endpoints) {
         this.bridge = bridge;
         this.websocketPath = websocketPath;
         this.page = page;
+        this.endpoints = endpoints;
+    }
+
+    /** The endpoint mounted at {@code path} or above it, or null. */
+    private HttpEndpoint endpointFor(String path) {
+        for (Map.Entry<String, HttpEndpoint> e : endpoints.entrySet()) {
+            if (path.equals(e.getKey()) || path.startsWith(e.getKey() + "/")) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     @Override
@@ -55,8 +72,11 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
+            HttpEndpoint endpoint = endpointFor(path);
             if (!request.decoderResult().isSuccess()) {
                 respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain", bytes("bad request\n"));
+            } else if (endpoint != null) {
+                dispatch(ctx, request, endpoint);
             } else if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
                 respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", bytes("GET only\n"));
             } else if (path.equals("/ready")) {
@@ -78,6 +98,42 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Hands the request to a mounted endpoint; its reply is written whenever it completes, on the channel's loop. */
+    private void dispatch(ChannelHandlerContext ctx, FullHttpRequest request, HttpEndpoint endpoint) {
+        HandshakeRequest parsed;
+        try {
+            parsed = HandshakeRequest.of(request.uri(), headersOf(request), String.valueOf(ctx.channel().remoteAddress()));
+        } catch (IllegalArgumentException e) {
+            respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain", bytes("malformed request URI\n"));
+            return;
+        }
+        byte[] body = ByteBufUtil.getBytes(request.content());
+        FullHttpRequest head = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                Unpooled.EMPTY_BUFFER, request.headers().copy(), request.trailingHeaders().copy());
+        CompletionStage<HttpEndpoint.Reply> reply;
+        try {
+            reply = endpoint.handle(request.method().name(), parsed, body);
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        reply.whenComplete((r, failure) -> ctx.executor().execute(() -> {
+            if (failure != null || r == null) {
+                respond(ctx, head, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain",
+                        bytes("internal error: " + (failure == null ? "no reply" : failure) + "\n"), Map.of());
+            } else {
+                respond(ctx, head, HttpResponseStatus.valueOf(r.status()), r.contentType(), r.body(), r.headers());
+            }
+        }));
+    }
+
+    private static Map<String, List<String>> headersOf(FullHttpRequest request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, String> h : request.headers()) {
+            headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue());
+        }
+        return headers;
+    }
+
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean upgrade = request.method().equals(HttpMethod.GET)
                 && request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
@@ -85,13 +141,10 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             respondAndRelease(ctx, request, HttpResponseStatus.UPGRADE_REQUIRED, "WebSocket upgrade expected\n");
             return;
         }
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (Map.Entry<String, String> h : request.headers()) {
-            headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue());
-        }
         HandshakeRequest handshake;
         try {
-            handshake = HandshakeRequest.of(request.uri(), headers, String.valueOf(ctx.channel().remoteAddress()));
+            handshake = HandshakeRequest.of(request.uri(), headersOf(request),
+                    String.valueOf(ctx.channel().remoteAddress()));
         } catch (IllegalArgumentException e) {
             respondAndRelease(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed request URI\n");
             return;
@@ -121,6 +174,11 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
             String contentType, byte[] body) {
+        respond(ctx, request, status, contentType, body, Map.of());
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+            String contentType, byte[] body, Map<String, String> extraHeaders) {
         boolean head = request.method().equals(HttpMethod.HEAD);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
@@ -132,6 +190,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 .set("Referrer-Policy", "no-referrer")
                 .set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; "
                         + "img-src 'self' data:; style-src 'self'; frame-ancestors 'none'");
+        extraHeaders.forEach((k, v) -> response.headers().set(k, v));
         boolean keepAlive = HttpUtil.isKeepAlive(request) && status.code() < 400;
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
