@@ -189,7 +189,7 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
         }
         String sdp = new String(body, StandardCharsets.US_ASCII);
         CompletableFuture<Reply> reply = new CompletableFuture<>();
-        serial.execute(() -> peer.answer(sdp, offer, gatheringTimeoutMs).whenComplete((answer, failure) -> {
+        serial.execute(() -> answer(peer, sdp, offer).whenComplete((answer, failure) -> {
             if (failure == null) {
                 reply.complete(new Reply(201, "application/sdp", answer.getBytes(StandardCharsets.US_ASCII),
                         Map.of("Location", path + "/" + id, "ETag", "\"" + id + "\"")));
@@ -203,6 +203,16 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
                     : Reply.text(503, "the session ended while negotiating: " + cause.getMessage()));
         }));
         return reply;
+    }
+
+    /** The peer's answer; anything thrown on the way fails the stage rather than vanishing on the executor. */
+    private CompletableFuture<String> answer(RtcPeer peer, String sdp, OfferValidator.Offer offer) {
+        try {
+            return peer.answer(sdp, offer, gatheringTimeoutMs);
+        } catch (RuntimeException | Error e) {
+            log.warn("peer {}: could not answer: {}", peer.id(), e.toString());
+            return CompletableFuture.failedFuture(new IllegalStateException(e.toString(), e));
+        }
     }
 
     private CompletionStage<Reply> delete(HandshakeRequest request, String id) {

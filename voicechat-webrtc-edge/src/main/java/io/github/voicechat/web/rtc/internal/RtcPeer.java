@@ -146,29 +146,42 @@ public final class RtcPeer implements EdgeTransport {
             // Added before the offer is applied, so that the offer's audio section takes this track's transceiver.
             pc.addTrack(localTrack, List.of("voicechat"));
             // The rest runs in libwebrtc's callbacks, on its signalling thread, where calls into the peer are inline.
-            pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp), new SetObserver(answer,
-                    () -> {
+            // webrtc-java parses the SDP before the call and, when libwebrtc's parser refuses it, throws a
+            // java.lang.Error (its way of reporting any native failure) naming the reason.
+            try {
+                applyOffer(offerSdp, offer, gatheringTimeoutMs, answer);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable refused) {
+                answer.completeExceptionally(new IllegalArgumentException(refused.getMessage(), refused));
+            }
+        }
+        return answer;
+    }
+
+    private void applyOffer(String offerSdp, OfferValidator.Offer offer, long gatheringTimeoutMs,
+            CompletableFuture<String> answer) {
+        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp), new SetObserver(answer,
+                () -> {
+                    if (closing) {
+                        throw new IllegalStateException("closed while negotiating");
+                    }
+                    preferOpus(offer.audioMid());
+                    pc.createAnswer(new RTCAnswerOptions(), new CreateObserver(answer, description -> {
                         if (closing) {
                             throw new IllegalStateException("closed while negotiating");
                         }
-                        preferOpus(offer.audioMid());
-                        pc.createAnswer(new RTCAnswerOptions(), new CreateObserver(answer, description -> {
-                            if (closing) {
-                                throw new IllegalStateException("closed while negotiating");
-                            }
-                            pc.setLocalDescription(description, new SetObserver(answer, () -> {
-                                timers.schedule(() -> onSerial(() -> finishGathering(answer)), gatheringTimeoutMs,
-                                        TimeUnit.MILLISECONDS);
-                                onSerial(() -> {
-                                    if (!closing && pc.getIceGatheringState() == RTCIceGatheringState.COMPLETE) {
-                                        finishGathering(answer);
-                                    }
-                                });
-                            }));
+                        pc.setLocalDescription(description, new SetObserver(answer, () -> {
+                            timers.schedule(() -> onSerial(() -> finishGathering(answer)), gatheringTimeoutMs,
+                                    TimeUnit.MILLISECONDS);
+                            onSerial(() -> {
+                                if (!closing && pc.getIceGatheringState() == RTCIceGatheringState.COMPLETE) {
+                                    finishGathering(answer);
+                                }
+                            });
                         }));
                     }));
-        }
-        return answer;
+                }));
     }
 
     private void onSerial(Runnable task) {
