@@ -197,5 +197,37 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   }
 }
 
+// The bot's voice over WebRTC: the browser decodes and jitter-buffers it; this passes it through to the speakers and
+// counts the milliseconds of it that were audible (quanta above about -50 dBFS), which is what playedMs reports.
+class MeterProcessor extends AudioWorkletProcessor {
+  constructor() {
+    super();
+    this.playedSamples = 0;
+    this.sinceReport = 0;
+    this.playing = false;
+  }
+
+  process(inputs, outputs) {
+    const input = inputs[0] && inputs[0][0];
+    const output = outputs[0][0];
+    if (!input) {
+      output.fill(0);
+      return true;
+    }
+    output.set(input);
+    let energy = 0;
+    for (let i = 0; i < input.length; i++) energy += input[i] * input[i];
+    this.playing = energy / input.length > 1e-5;
+    if (this.playing) this.playedSamples += input.length;
+    this.sinceReport += input.length;
+    if (this.sinceReport >= sampleRate / 20) {
+      this.sinceReport = 0;
+      this.port.postMessage({ playedMs: this.playedSamples * 1000 / sampleRate, playing: this.playing });
+    }
+    return true;
+  }
+}
+
 registerProcessor('voicechat-capture', CaptureProcessor);
+registerProcessor('voicechat-meter', MeterProcessor);
 registerProcessor('voicechat-playback', PlaybackProcessor);
