@@ -23,4 +23,13 @@ public interface EdgeTransport {
 
     /** Closes the connection with a {@link CloseCodes close code} and a reason (cut to 123 bytes of UTF-8). */
     void close(int code, String reason);
+
+    /**
+     * Whether this transport wants every output frame, silence between answers included (false: only while the bot
+     * speaks). A transport with its own media clock says true: WebRTC's RTP timestamps count the samples pushed, so
+     * a gap in them would look to the client's jitter buffer like a packet seconds late, and it would grow its delay.
+     */
+    default boolean continuousAudio() {
+        return false;
+    }
 }

@@ -3,7 +3,6 @@ package io.github.voicechat.web.rtc;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceServer;
-import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 import io.github.voicechat.web.CloseCodes;
 import io.github.voicechat.web.EdgeFormats;
 import io.github.voicechat.web.EdgeSession;
@@ -13,6 +12,7 @@ import io.github.voicechat.web.VoiceBridge;
 import io.github.voicechat.web.rtc.internal.NativeLedger;
 import io.github.voicechat.web.rtc.internal.OfferValidator;
 import io.github.voicechat.web.rtc.internal.RtcPeer;
+import io.github.voicechat.web.rtc.internal.RtcRuntime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,10 +51,12 @@ import org.slf4j.LoggerFactory;
  * bridge.close();
  * }</pre>
  *
- * <p>One {@link PeerConnectionFactory} on a headless audio device module serves every peer: libwebrtc's own threads
- * (signalling, worker, network, one playout thread pulling every peer's decoded audio each 10 ms) plus one serial
- * thread of this edge ({@code voicechat-rtc}). A peer adds no thread of its own. {@link #close()} closes every peer,
- * frees every native object and ends those threads; close it before the bridge.
+ * <p>One {@link PeerConnectionFactory} on a headless audio device module serves every peer of every edge in the
+ * process: libwebrtc's own threads (signalling, worker, network, one playout thread pulling every peer's decoded
+ * audio each 10 ms), started on first use and kept for the process's life (see {@code RtcRuntime} for why webrtc-java
+ * 0.14 allows no other lifecycle), plus one serial thread of this edge ({@code voicechat-rtc}). A peer adds no thread
+ * of its own. {@link #close()} closes every peer, frees every native object the edge created and ends its thread;
+ * close it before the bridge.
  */
 public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
 
@@ -75,7 +77,6 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
     private final String path;
     private final RTCConfiguration configuration;
     private final long gatheringTimeoutMs;
-    private final HeadlessAudioDeviceModule audioModule;
     private final PeerConnectionFactory factory;
     private final ScheduledThreadPoolExecutor serial;
     private final NativeLedger ledger = new NativeLedger();
@@ -101,13 +102,7 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
             return t;
         });
         serial.setRemoveOnCancelPolicy(true);
-        this.audioModule = new HeadlessAudioDeviceModule();
-        ledger.opened("HeadlessAudioDeviceModule");
-        // Playout must run: libwebrtc decodes a remote track (and calls its sinks) only when playout pulls audio.
-        audioModule.initPlayout();
-        audioModule.startPlayout();
-        this.factory = new PeerConnectionFactory(audioModule);
-        ledger.opened("PeerConnectionFactory");
+        this.factory = RtcRuntime.factory();
     }
 
     public static Builder builder(VoiceBridge bridge) {
@@ -244,7 +239,7 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
         return peers.size();
     }
 
-    /** Native objects alive now, by kind: the factory and audio module while open, plus each open peer's. */
+    /** Native objects this edge's peers hold now, by kind (all zero once every peer is torn down). */
     public Map<String, Integer> liveNativeObjects() {
         return ledger.snapshot();
     }
@@ -294,11 +289,6 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
         for (RtcPeer p : List.copyOf(peers.values())) {
             p.teardown(); // only if the executor could not finish them
         }
-        audioModule.stopPlayout();
-        factory.dispose();
-        ledger.closed("PeerConnectionFactory");
-        audioModule.dispose();
-        ledger.closed("HeadlessAudioDeviceModule");
     }
 
     /** Configures an edge. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.voicechat.VoicePipeline;
 import io.github.voicechat.audio.WavReader;
-import io.github.voicechat.testkit.ScriptedResponder;
 import io.github.voicechat.testkit.SharedData;
 import io.github.voicechat.web.CloseCodes;
 import java.lang.management.ManagementFactory;
@@ -39,7 +38,12 @@ class RtcConversationTest {
                 .vad("silero")
                 .asr("sphinx")
                 .tts("freetts")
-                .responder(ScriptedResponder.echo())
+                // A long answer, so that the interruption lands while it plays even on a loaded machine.
+                .responder((request, reply) -> {
+                    reply.text("You said: " + request.transcript() + ". ");
+                    reply.text("Here is a long answer, so that you have time to interrupt me. One, two, three, four,"
+                            + " five, six, seven, eight, nine, ten, eleven, twelve, thirteen, fourteen, fifteen.");
+                })
                 .build();
         try (TestRtcEdge edge = new TestRtcEdge(pipeline, b -> { }, r -> { });
                 RtcTestClient.Side side = new RtcTestClient.Side()) {
@@ -100,6 +104,7 @@ class RtcConversationTest {
             cycle(edge, side);
             Map<String, Integer> baseline = threadsByName();
             int baselineCount = ManagementFactory.getThreadMXBean().getThreadCount();
+            Map<String, Integer> nativeBaseline = OsThreads.byName();
             Map<String, Integer> nativesAtBaseline = edge.rtc.liveNativeObjects();
             for (int i = 0; i < 6; i++) {
                 cycle(edge, side);
@@ -110,6 +115,11 @@ class RtcConversationTest {
                 Thread.onSpinWait();
                 Thread.yield();
             }
+            // libwebrtc's own threads are native (most never attach to the JVM): count them from the OS.
+            Map<String, Integer> nativeAfter = OsThreads.byName();
+            nativeAfter.forEach((name, count) -> assertThat(count)
+                    .as("OS threads named %s after 6 cycles (baseline %s, now %s)", name, nativeBaseline, nativeAfter)
+                    .isLessThanOrEqualTo(nativeBaseline.getOrDefault(name, 0)));
             Map<String, Integer> after = threadsByName();
             after.forEach((name, count) -> assertThat(count)
                     .as("threads named %s after 6 cycles (baseline %s, now %s)", name, baseline, after)

@@ -56,9 +56,12 @@ final class RtcTestClient implements AutoCloseable {
     static final int RATE_HZ = 48_000;
     static final int CHUNK = RATE_HZ / 100;
 
-    /** The client side's factory, audio module and pacing thread, shared by its clients. */
+    /**
+     * The client side's factory (one per process, like the server's: see RtcRuntime), its pacing thread and HTTP
+     * client, shared by its clients.
+     */
     static final class Side implements AutoCloseable {
-        final HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
+        private static PeerConnectionFactory shared;
         final PeerConnectionFactory factory;
         final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rtc-test-mic");
@@ -73,17 +76,20 @@ final class RtcTestClient implements AutoCloseable {
                 })).build();
 
         Side() {
-            adm.initPlayout();
-            adm.startPlayout();
-            factory = new PeerConnectionFactory(adm);
+            synchronized (Side.class) {
+                if (shared == null) {
+                    HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
+                    adm.initPlayout();
+                    adm.startPlayout();
+                    shared = new PeerConnectionFactory(adm);
+                }
+                factory = shared;
+            }
         }
 
         @Override
         public void close() {
             timer.shutdownNow();
-            adm.stopPlayout();
-            factory.dispose();
-            adm.dispose();
         }
     }
 
@@ -270,7 +276,7 @@ final class RtcTestClient implements AutoCloseable {
     }
 
     private void onBotAudio(byte[] data, int bits, int rateHz, int channels, int frames) {
-        if (bits != 16) {
+        if (bits != 16 || closed) {
             return;
         }
         ByteBuffer in = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder());
@@ -346,10 +352,7 @@ final class RtcTestClient implements AutoCloseable {
             queue.clear();
             closed = true;
         }
-        AudioTrack r = remote;
-        if (r != null) {
-            r.removeSink(sink);
-        }
+        // The remote track keeps its sink (see RtcPeer.teardown): pc.close() ends the calls into it.
         channel.unregisterObserver();
         channel.close();
         for (dev.onvoid.webrtc.RTCRtpSender sender : pc.getSenders()) {
