@@ -3,10 +3,15 @@ package io.github.voicechat;
 /** Where a {@link Responder} writes its answer. */
 public interface ResponseSink {
 
-    /** Appends text to the answer. Returns {@code false} once the response is cancelled (barge-in, session end). */
+    /**
+     * Appends text to the answer; it is spoken sentence by sentence as it arrives.
+     *
+     * @param chunk the next part of the answer
+     * @return {@code false} once the response is cancelled (barge-in, session end): stop writing
+     */
     boolean text(String chunk);
 
-    /** Whether the response has been cancelled. */
+    /** {@return whether the response has been cancelled} */
     boolean isCancelled();
 
     /**
@@ -22,6 +27,8 @@ public interface ResponseSink {
      * Reports a failure the responder recovered from, for example a model error answered with a spoken apology: the
      * session emits a {@link SessionEvent.EngineError} and the turn goes on with whatever text the responder writes.
      * A responder that cannot recover throws from {@link Responder#respond} instead. By default ignored.
+     *
+     * @param error what failed
      */
     default void reportError(Throwable error) {
     }

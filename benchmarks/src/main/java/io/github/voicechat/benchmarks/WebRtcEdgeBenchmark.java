@@ -110,7 +110,7 @@ public final class WebRtcEdgeBenchmark {
                 .build();
         VoiceBridge bridge = VoiceBridge.builder(pipeline).maxSessions(64).build();
         WebRtcEdge rtc = WebRtcEdge.builder(bridge).build();
-        WebServer server = WebServer.builder(bridge).port(0).endpoint(WebRtcEdge.PATH, rtc).start();
+        WebServer server = WebServer.builder(bridge).port(0).route(WebRtcEdge.PATH, rtc).start();
         System.out.printf(Locale.ROOT, "%d cores, %s, %d s per run; load average %.2f%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"), seconds,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());

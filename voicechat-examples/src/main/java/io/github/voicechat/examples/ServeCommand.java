@@ -2,7 +2,19 @@ package io.github.voicechat.examples;
 
 import io.github.voicechat.Responder;
 import io.github.voicechat.VoicePipeline;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.voicechat.micrometer.VoicechatMetrics;
+import io.github.voicechat.web.HttpEndpoint;
+import io.github.voicechat.web.HttpResponse;
 import io.github.voicechat.web.VoiceBridge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.github.voicechat.web.WebServer;
 import io.github.voicechat.web.rtc.WebRtcEdge;
 import java.io.IOException;
@@ -23,12 +35,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code voicechat serve}: the web page, the WebSocket edge and the WebRTC edge ({@code /rtc}) on the embedded server;
- * each browser tab that connects
- * gets its own session with the engines chosen here. Ctrl-C closes every connection and stops.
+ * each browser tab that connects gets its own session with the engines chosen here. {@code /ready} answers 503 while
+ * every session slot (WebSocket and WebRTC together) is in use, {@code /metrics} serves the sessions' and the JVM's
+ * meters in Prometheus' text format and {@code /health} says the server is up. Ctrl-C closes every connection and
+ * stops.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve the voicechat web page and its WebSocket edge; open the printed address in Chrome or"
-                + " Firefox, allow the microphone and talk.")
+                + " Firefox, allow the microphone and talk. /metrics serves Prometheus metrics, /health the server's"
+                + " state, /ready 200 or 503 at the session cap.")
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--host", paramLabel = "ADDRESS",
@@ -87,7 +102,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** A started server, what it serves, and the engines loaded for it. */
     record Running(WebServer server, VoiceBridge bridge, EngineSelection.Loaded engines, String vad, String asr,
-            String tts, String aec, WebRtcEdge rtc) {
+            String tts, String aec, PrometheusMeterRegistry metrics, WebRtcEdge rtc) {
         void stop() {
             server.close();
             if (rtc != null) {
@@ -95,8 +110,12 @@ final class ServeCommand implements Callable<Integer> {
             }
             bridge.close();
             engines.close(); // the preloaded engines no session took
+            metrics.close();
         }
     }
+
+    /** Prometheus' text exposition format, version 0.0.4: what every Prometheus server scrapes. */
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     /**
      * Checks every option, the model's among them, and that the address can be bound, then loads one engine of each
@@ -110,8 +129,13 @@ final class ServeCommand implements Callable<Integer> {
         EngineSelection.Loaded loaded = picked.load();
         VoiceBridge bridge = null;
         WebRtcEdge rtc = null;
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try {
-            VoicePipeline pipeline = loaded.applyTo(VoicePipeline.builder()).responder(responder).build();
+            VoicechatMetrics metrics = sessionMetrics(registry, picked, llm);
+            VoicePipeline pipeline = loaded.applyTo(VoicePipeline.builder())
+                    .tts(metrics.timeSynthesizer(loaded.tts()))
+                    .listener(metrics)
+                    .responder(responder).build();
             VoiceBridge.Builder b = VoiceBridge.builder(pipeline)
                     .maxSessions(maxSessions)
                     .idleTimeout(Duration.ofSeconds(idleTimeoutS))
@@ -121,13 +145,16 @@ final class ServeCommand implements Callable<Integer> {
             }
             bridge = b.build();
             rtc = webRtcEdge(bridge);
-            WebServer.Builder sb = WebServer.builder(bridge).host(host).port(port);
+            VoiceBridge served = bridge;
+            WebServer.Builder sb = WebServer.builder(bridge).host(host).port(port)
+                    .route("/metrics", HttpEndpoint.get(() -> HttpResponse.text(200, PROMETHEUS_TEXT, registry.scrape())))
+                    .route("/health", HttpEndpoint.get(() -> health(served)));
             if (rtc != null) {
-                sb.endpoint(WebRtcEdge.PATH, rtc);
+                sb.route(WebRtcEdge.PATH, rtc);
             }
             WebServer server = sb.start();
             Running r = new Running(server, bridge, loaded, picked.vad().id(), picked.asr().id(), picked.tts().id(),
-                    picked.aecId(), rtc);
+                    picked.aecId(), registry, rtc);
             running = r;
             return r;
         } catch (IOException e) {
@@ -135,6 +162,7 @@ final class ServeCommand implements Callable<Integer> {
                 rtc.close();
             }
             closeAll(bridge, loaded);
+            registry.close();
             // Taken between the check and the bind, or refused only by Netty: still the user's address to change.
             throw CliException.usage(e.getMessage());
         } catch (RuntimeException e) {
@@ -142,6 +170,7 @@ final class ServeCommand implements Callable<Integer> {
                 rtc.close();
             }
             closeAll(bridge, loaded);
+            registry.close();
             throw e;
         }
     }
@@ -162,6 +191,35 @@ final class ServeCommand implements Callable<Integer> {
             b.turnServer(turnServer, turnUsername, turnCredential);
         }
         return b.build();
+    }
+
+
+    /**
+     * The session meters, tagged with the engines' ids and the kind of responder, and the JVM's own: memory,
+     * threads, CPU, uptime.
+     */
+    private static VoicechatMetrics sessionMetrics(MeterRegistry registry, EngineSelection.Picked picked,
+            LlmOptions llm) {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        VoicechatMetrics.Builder b = VoicechatMetrics.builder(registry)
+                .engine("vad", picked.vad().id()).engine("asr", picked.asr().id()).engine("tts", picked.tts().id());
+        if (picked.aecId() != null && !picked.aecId().equals("off")) {
+            b.engine("aec", picked.aecId());
+        }
+        b.engine("responder", llm.enabled() ? "llm" : "echo"); // not the model's name: any text may be one
+        return b.build();
+    }
+
+    /** {@code /health}: up while the server answers, with the sessions open and the cap. */
+    private static HttpResponse health(VoiceBridge bridge) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("status", "up");
+        json.put("sessions", bridge.activeSessions());
+        json.put("maxSessions", bridge.maxSessions());
+        return HttpResponse.text(200, "application/json", json.toString() + "\n");
     }
 
     private static void closeAll(VoiceBridge bridge, EngineSelection.Loaded loaded) {

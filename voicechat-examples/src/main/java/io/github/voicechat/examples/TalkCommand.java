@@ -138,9 +138,11 @@ final class TalkCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%d turns, %d barge-ins, %d false alarms, %.1f s of audio in %.1f s%n",
                 result.turns().size(), result.bargeIns(), result.falseAlarms(), result.durationS(), wallS);
         int code = result.endReason().startsWith("failed") ? ExitCode.FAILED : ExitCode.OK;
-        String recording = describeRecording(before);
+        String recording = describeRecording(before, result);
         if (recording == null) {
-            System.err.println("error: " + out + " was not written (the session could not record)");
+            String reason = result.endReason().startsWith("failed: ") ? result.endReason().substring(8)
+                    : "the session could not record";
+            System.err.println("error: " + out + " was not written: " + reason);
             code = ExitCode.FAILED;
         } else {
             System.out.println("wrote " + out + " (" + recording + ")");
@@ -158,7 +160,11 @@ final class TalkCommand implements Callable<Integer> {
     }
 
     /** "12.3 s, 2 channels at 48000 Hz" for a recording made by this run, or null when there is none. */
-    private String describeRecording(FileTime before) {
+    private String describeRecording(FileTime before, SessionReport result) {
+        if (Files.exists(out) && !Files.isRegularFile(out) && !Files.isDirectory(out)) {
+            // A device or a pipe (--out /dev/null) is written through: it has no length or time to read back.
+            return result.endReason().startsWith("failed") ? null : "streamed to a device or pipe";
+        }
         try {
             // The recording is moved into place when the session closes; an unchanged file means it was not.
             if (!Files.isRegularFile(out) || Files.getLastModifiedTime(out).equals(before)) {

@@ -83,11 +83,43 @@ class ServeCommandTest {
             HttpResponse<String> busy = http.send(HttpRequest.newBuilder(page.resolve("/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(busy.statusCode()).isEqualTo(503);
+
+            // /metrics and /health over HTTP: one session open, no turn yet; then a typed turn, answered and played.
+            String tags = "{asr=\"" + running.asr() + "\",responder=\"echo\",tts=\"" + running.tts() + "\",vad=\""
+                    + running.vad() + "\"}";
+            HttpResponse<String> metrics = get(http, page.resolve("/metrics"));
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("content-type"))
+                    .hasValue("text/plain; version=0.0.4; charset=utf-8");
+            assertThat(metrics.body()).contains("# TYPE voicechat_sessions_active gauge",
+                    "voicechat_sessions_active" + tags + " 1.0", "voicechat_turns_total" + tags + " 0.0",
+                    "jvm_memory_used_bytes", "process_uptime_seconds");
+            HttpResponse<String> health = get(http, page.resolve("/health"));
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
+            assertThat(health.body()).isEqualTo("{\"status\":\"up\",\"sessions\":1,\"maxSessions\":1}\n");
+
+            ws.sendText("{\"type\":\"text\",\"text\":\"hello there\"}", true).join();
+            assertThat(messages.awaitType("turn").get("playedText").asText()).isEqualTo("You said: hello there.");
+            String after = get(http, page.resolve("/metrics")).body();
+            assertThat(after).contains("voicechat_turns_total" + tags + " 1.0",
+                    "voicechat_first_audio_seconds_count" + tags + " 1", "voicechat_bargeins_total" + tags + " 0.0",
+                    // Two synthesis calls: the session cuts "You said: hello there." after the colon.
+                    "voicechat_tts_first_frame_seconds_count" + tags + " 2",
+                    "voicechat_output_queued_frames" + tags);
+            assertThat(after).doesNotContain("hello there");
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+            assertThat(running.bridge().awaitNoSessions(WAIT)).isTrue();
+            assertThat(get(http, page.resolve("/metrics")).body()).contains(
+                    "voicechat_sessions_active" + tags + " 0.0", "voicechat_sessions_ended_total" + tags + " 1.0");
         } finally {
             running.stop();
         }
         assertThat(running.bridge().activeSessions()).isZero();
+    }
+
+    private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The --llm-* mixin on serve: a typed turn in a browser session is answered by the model, spoken, and traced. */
@@ -98,8 +130,10 @@ class ServeCommandTest {
                     .withTokenDelayMs(10));
             Path prompt = Files.writeString(dir.resolve("prompt.txt"), "You answer web visitors briefly.\n");
             ServeCommand serve = new ServeCommand();
-            new CommandLine(serve).parseArgs("--port", "0", "--vad", "silero", "--asr", "sphinx", "--tts", "freetts",
-                    "--llm-url", model.baseUrl(), "--llm-model", "web-1", "--system", "@" + prompt);
+            // As VoicechatCli parses it: "@FILE" is --system's own value, not one of picocli's argument files.
+            new CommandLine(serve).setExpandAtFiles(false).parseArgs("--port", "0", "--vad", "silero", "--asr",
+                    "sphinx", "--tts", "freetts", "--llm-url", model.baseUrl(), "--llm-model", "web-1", "--system",
+                    "@" + prompt);
             ServeCommand.Running running = serve.start();
             try {
                 HttpClient http = HttpClient.newHttpClient();

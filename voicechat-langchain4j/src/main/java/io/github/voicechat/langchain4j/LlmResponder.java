@@ -90,14 +90,20 @@ public final class LlmResponder implements Responder {
         this.nanoTime = b.nanoTime;
     }
 
+    /**
+     * Starts a responder that answers with {@code model}.
+     *
+     * @param model any LangChain4j streaming chat model
+     * @return a builder
+     */
     public static Builder builder(StreamingChatModel model) {
         return new Builder(model);
     }
 
     /**
-     * An HTTP client for any LangChain4j model builder that takes one ({@code .httpClientBuilder(...)}): with it this
-     * responder can close the model's connection even before the first token (with LangChain4j's own client it can
-     * only cancel from the first streamed token on).
+     * {@return an HTTP client for any LangChain4j model builder that takes one ({@code .httpClientBuilder(...)}): with
+     * it this responder can close the model's connection even before the first token (with LangChain4j's own client
+     * it can only cancel from the first streamed token on)}
      */
     public static HttpClientBuilder httpClientBuilder() {
         return AbortableHttpClient.builder();
@@ -329,25 +335,45 @@ public final class LlmResponder implements Responder {
             this.model = Objects.requireNonNull(model, "model");
         }
 
-        /** The system prompt, sent first in every request; none by default. */
+        /**
+         * The system prompt, sent first in every request; none by default.
+         *
+         * @param prompt the prompt, or null for none
+         * @return this builder
+         */
         public Builder systemPrompt(String prompt) {
             this.systemPrompt = prompt;
             return this;
         }
 
-        /** Said when the model fails, stalls or does not answer in time; empty says nothing (the event remains). */
+        /**
+         * Said when the model fails, stalls or does not answer in time; empty says nothing (the event remains).
+         *
+         * @param text what to say, or empty for nothing
+         * @return this builder
+         */
         public Builder apology(String text) {
             this.apology = Objects.requireNonNull(text, "apology").strip();
             return this;
         }
 
-        /** The longest wait from the request to the model's first token (text or tool call); 10 s by default. */
+        /**
+         * The longest wait from the request to the model's first token (text or tool call); 10 s by default.
+         *
+         * @param timeout how long
+         * @return this builder
+         */
         public Builder firstTokenTimeout(Duration timeout) {
             this.firstTokenTimeout = positive("firstTokenTimeout", timeout);
             return this;
         }
 
-        /** The longest silence of the stream after its first token; 5 s by default. */
+        /**
+         * The longest silence of the stream after its first token; 5 s by default.
+         *
+         * @param timeout how long
+         * @return this builder
+         */
         public Builder stallTimeout(Duration timeout) {
             this.stallTimeout = positive("stallTimeout", timeout);
             return this;
@@ -355,6 +381,9 @@ public final class LlmResponder implements Responder {
 
         /**
          * Tools from objects with LangChain4j {@link Tool @Tool} methods, as for LangChain4j's AI services.
+         *
+         * @param objectsWithTools objects with @Tool methods
+         * @return this builder
          */
         public Builder tools(Object... objectsWithTools) {
             for (Object o : objectsWithTools) {
@@ -372,7 +401,13 @@ public final class LlmResponder implements Responder {
             return this;
         }
 
-        /** One tool: its specification, shown to the model, and what runs it. */
+        /**
+         * One tool: its specification, shown to the model, and what runs it.
+         *
+         * @param specification the tool as the model sees it
+         * @param executor runs a call of it
+         * @return this builder
+         */
         public Builder tool(ToolSpecification specification, ToolExecutor executor) {
             Objects.requireNonNull(specification, "specification");
             Objects.requireNonNull(executor, "executor");
@@ -386,6 +421,10 @@ public final class LlmResponder implements Responder {
         /**
          * What to say once a tool has run for {@code after} (once per answer); "One moment." at once by default,
          * empty for nothing.
+         *
+         * @param text what to say, or empty for nothing
+         * @param after how long a tool runs before it
+         * @return this builder
          */
         public Builder toolFiller(String text, Duration after) {
             this.toolFiller = Objects.requireNonNull(text, "toolFiller").strip();
@@ -396,13 +435,23 @@ public final class LlmResponder implements Responder {
             return this;
         }
 
-        /** The longest a tool may run before the answer fails with the apology; 10 s by default. */
+        /**
+         * The longest a tool may run before the answer fails with the apology; 10 s by default.
+         *
+         * @param timeout how long
+         * @return this builder
+         */
         public Builder toolTimeout(Duration timeout) {
             this.toolTimeout = positive("toolTimeout", timeout);
             return this;
         }
 
-        /** How many times one answer may go back to the model with tool results; 5 by default. */
+        /**
+         * How many times one answer may go back to the model with tool results; 5 by default.
+         *
+         * @param rounds the limit
+         * @return this builder
+         */
         public Builder maxToolRounds(int rounds) {
             if (rounds < 1) {
                 throw new IllegalArgumentException("maxToolRounds must be at least 1, was " + rounds);
@@ -417,6 +466,7 @@ public final class LlmResponder implements Responder {
             return this;
         }
 
+        /** {@return the responder} */
         public LlmResponder build() {
             return new LlmResponder(this);
         }

@@ -20,12 +20,22 @@ public final class OpenAiCompatible {
      * A streaming model at {@code baseUrl} (ending in {@code /v1}).
      *
      * @param apiKey the key, or null for servers that need none (a placeholder is sent: the client insists on one)
+     * @param baseUrl the server, e.g. http://127.0.0.1:11434/v1
+     * @param modelName the model
+     * @return the model
      */
     public static StreamingChatModel streamingModel(String baseUrl, String modelName, String apiKey) {
         return builder(baseUrl, modelName, apiKey).build();
     }
 
-    /** The same, as LangChain4j's builder, to set temperature, token limits, logging and the like. */
+    /**
+     * The same, as LangChain4j's builder, to set temperature, token limits, logging and the like.
+     *
+     * @param baseUrl the server, e.g. http://127.0.0.1:11434/v1
+     * @param modelName the model
+     * @param apiKey its key, or null for a server that needs none
+     * @return LangChain4j's builder, with these set
+     */
     public static OpenAiStreamingChatModel.OpenAiStreamingChatModelBuilder builder(String baseUrl, String modelName,
             String apiKey) {
         Objects.requireNonNull(modelName, "modelName");

@@ -49,7 +49,14 @@ public final class ChatCompletionServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChatCompletionServer.class);
 
     /** How a streamed reply ended. */
-    public enum Outcome { COMPLETED, DISCONNECTED, SERVER_CLOSED }
+    public enum Outcome {
+        /** Every token was sent and the stream ended normally. */
+        COMPLETED,
+        /** The client went away before the end. */
+        DISCONNECTED,
+        /** The server was closed under the stream. */
+        SERVER_CLOSED
+    }
 
     /**
      * One request as the server saw it.
@@ -57,12 +64,13 @@ public final class ChatCompletionServer implements AutoCloseable {
      * @param body          the JSON body
      * @param authorization its Authorization header, or null
      * @param receivedNanos System.nanoTime() when it arrived
+     * @param outcome       how its stream ended, once it has
      * @param endedNanos    System.nanoTime() when its stream ended (completed, or the disconnect was noticed)
      */
     public record Request(JsonNode body, String authorization, long receivedNanos, CompletableFuture<Outcome> outcome,
             CompletableFuture<Long> endedNanos) {
 
-        /** The {@code messages} as (role, content) pairs; a tool-call message has empty content. */
+        /** {@return the {@code messages} as (role, content) pairs; a tool-call message has empty content} */
         public List<Message> messages() {
             List<Message> out = new ArrayList<>();
             for (JsonNode m : body.path("messages")) {
@@ -72,7 +80,7 @@ public final class ChatCompletionServer implements AutoCloseable {
             return out;
         }
 
-        /** The names of the tools offered to the model. */
+        /** {@return the names of the tools offered to the model} */
         public List<String> toolNames() {
             List<String> out = new ArrayList<>();
             for (JsonNode t : body.path("tools")) {
@@ -81,7 +89,7 @@ public final class ChatCompletionServer implements AutoCloseable {
             return out;
         }
 
-        /** The content of the last user message. */
+        /** {@return the content of the last user message} */
         public String lastUserText() {
             List<Message> ms = messages();
             for (int i = ms.size() - 1; i >= 0; i--) {
@@ -92,13 +100,24 @@ public final class ChatCompletionServer implements AutoCloseable {
             return "";
         }
 
-        /** Waits for the stream's end; throws if it did not end within {@code timeout}. */
+        /**
+         * Waits for the stream's end.
+         *
+         * @param timeout how long to wait
+         * @return how it ended
+         * @throws Exception a TimeoutException if it did not end within {@code timeout}
+         */
         public Outcome awaitOutcome(Duration timeout) throws Exception {
             return outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    /** A chat message of a recorded request. */
+    /**
+     * A chat message of a recorded request.
+     *
+     * @param role    system, user, assistant or tool
+     * @param content its text
+     */
     public record Message(String role, String content) {
     }
 
@@ -118,18 +137,35 @@ public final class ChatCompletionServer implements AutoCloseable {
         private Reply() {
         }
 
-        /** Streams {@code text} as tokens: each word with the space before it, punctuation on its own. */
+        /**
+         * Streams {@code text} as tokens: each word with the space before it, punctuation on its own.
+         *
+         * @param text the answer
+         * @return the reply
+         */
         public static Reply text(String text) {
             return tokens(tokenize(text));
         }
 
+        /**
+         * Streams these tokens as they are.
+         *
+         * @param tokens the answer, token by token
+         * @return the reply
+         */
         public static Reply tokens(List<String> tokens) {
             Reply r = new Reply();
             r.tokens = List.copyOf(tokens);
             return r;
         }
 
-        /** An HTTP error with an OpenAI-style error body. */
+        /**
+         * An HTTP error with an OpenAI-style error body.
+         *
+         * @param status  the HTTP status
+         * @param message the error's message
+         * @return the reply
+         */
         public static Reply status(int status, String message) {
             Reply r = new Reply();
             r.status = status;
@@ -137,19 +173,34 @@ public final class ChatCompletionServer implements AutoCloseable {
             return r;
         }
 
-        /** Sends the response headers and then nothing at all, until the client gives up or the server closes. */
+        /**
+         * Sends the response headers and then nothing at all, until the client gives up or the server closes.
+         *
+         * @return the reply
+         */
         public static Reply silentAfterHeaders() {
             return new Reply().withStallAfter(0);
         }
 
-        /** Sends not even the response headers until the server closes. */
+        /**
+         * Sends not even the response headers until the server closes.
+         *
+         * @return the reply
+         */
         public static Reply noHeaders() {
             Reply r = silentAfterHeaders();
             r.sendHeaders = false;
             return r;
         }
 
-        /** Asks for one tool call, its JSON arguments streamed in small pieces; ends with finish_reason tool_calls. */
+        /**
+         * Asks for one tool call, its JSON arguments streamed in small pieces; ends with finish_reason tool_calls.
+         *
+         * @param id            the call's id
+         * @param name          the tool's name
+         * @param argumentsJson the call's arguments as JSON
+         * @return the reply
+         */
         public static Reply toolCall(String id, String name, String argumentsJson) {
             List<String> pieces = new ArrayList<>();
             for (int i = 0; i < argumentsJson.length(); i += 6) {
@@ -161,28 +212,48 @@ public final class ChatCompletionServer implements AutoCloseable {
             return r;
         }
 
-        /** Waits this long before the first token (the model's "time to first token"). */
+        /**
+         * Waits this long before the first token (the model's "time to first token").
+         *
+         * @param ms the delay in milliseconds
+         * @return a copy of this reply with the delay
+         */
         public Reply withFirstTokenDelayMs(long ms) {
             Reply r = copy();
             r.firstTokenDelayMs = ms;
             return r;
         }
 
-        /** Waits this long between tokens (1000 / tokens per second). */
+        /**
+         * Waits this long between tokens (1000 / tokens per second).
+         *
+         * @param ms the delay in milliseconds
+         * @return a copy of this reply with the delay
+         */
         public Reply withTokenDelayMs(long ms) {
             Reply r = copy();
             r.tokenDelayMs = ms;
             return r;
         }
 
-        /** After {@code n} tokens sends a chunk that is not JSON, then the rest of the tokens. */
+        /**
+         * After {@code n} tokens sends a chunk that is not JSON, then the rest of the tokens.
+         *
+         * @param n tokens before the malformed chunk
+         * @return a copy of this reply with the malformed chunk
+         */
         public Reply withMalformedChunkAfter(int n) {
             Reply r = copy();
             r.malformedAfter = n;
             return r;
         }
 
-        /** After {@code n} tokens sends nothing more (keeping the connection open) until the client leaves. */
+        /**
+         * After {@code n} tokens sends nothing more (keeping the connection open) until the client leaves.
+         *
+         * @param n tokens before the stall
+         * @return a copy of this reply that stalls
+         */
         public Reply withStallAfter(int n) {
             Reply r = copy();
             r.stallAfter = n;
@@ -204,7 +275,7 @@ public final class ChatCompletionServer implements AutoCloseable {
             return r;
         }
 
-        /** The text the tokens spell. */
+        /** {@return the text the tokens spell} */
         public String text() {
             return String.join("", tokens);
         }
@@ -259,42 +330,72 @@ public final class ChatCompletionServer implements AutoCloseable {
         server.start();
     }
 
-    /** A server on an ephemeral port of 127.0.0.1 that notices a disconnect within about 10 ms. */
+    /**
+     * Starts a server on an ephemeral port of 127.0.0.1 that notices a disconnect within about 10 ms.
+     *
+     * @return the running server
+     * @throws IOException if it cannot listen
+     */
     public static ChatCompletionServer start() throws IOException {
         return new ChatCompletionServer(0, 5);
     }
 
+    /**
+     * Starts a server on {@code port} of 127.0.0.1.
+     *
+     * @param port the port, or 0 for an ephemeral one
+     * @return the running server
+     * @throws IOException if it cannot listen there
+     */
     public static ChatCompletionServer start(int port) throws IOException {
         return new ChatCompletionServer(port, 5);
     }
 
-    /** The OpenAI-compatible base URL, {@code http://127.0.0.1:PORT/v1}. */
+    /** {@return the OpenAI-compatible base URL, {@code http://127.0.0.1:PORT/v1}} */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
+    /** {@return the port it listens on} */
     public int port() {
         return server.getAddress().getPort();
     }
 
-    /** Queues replies, used in order by the next requests. */
+    /**
+     * Queues replies, used in order by the next requests.
+     *
+     * @param more the replies
+     * @return this server
+     */
     public ChatCompletionServer enqueue(Reply... more) {
         replies.addAll(List.of(more));
         return this;
     }
 
-    /** What to answer once the queue is empty (by default an HTTP 500). */
+    /**
+     * Sets what to answer once the queue is empty (by default an HTTP 500).
+     *
+     * @param answer the reply to a request
+     * @return this server
+     */
     public ChatCompletionServer fallback(Function<Request, Reply> answer) {
         this.fallback = Objects.requireNonNull(answer);
         return this;
     }
 
-    /** Every request so far, in arrival order. */
+    /** {@return every request so far, in arrival order} */
     public List<Request> requests() {
         return List.copyOf(requests);
     }
 
-    /** Waits for the next request not yet taken by this method; throws if none arrives within {@code timeout}. */
+    /**
+     * Waits for the next request not yet taken by this method.
+     *
+     * @param timeout how long to wait
+     * @return the request
+     * @throws InterruptedException  if the waiting thread is interrupted
+     * @throws IllegalStateException if none arrives within {@code timeout}
+     */
     public Request awaitRequest(Duration timeout) throws InterruptedException {
         Request r = arrivals.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (r == null) {
@@ -487,6 +588,9 @@ public final class ChatCompletionServer implements AutoCloseable {
     /**
      * Runs the server stand-alone until killed: {@code [--port N] [--token-ms MS] [--first-token-ms MS]}. Every
      * answer repeats the user's last words and goes on for a few sentences, so that it can be interrupted.
+     *
+     * @param args the options
+     * @throws Exception if it cannot start
      */
     public static void main(String[] args) throws Exception {
         int port = 0;
@@ -515,6 +619,9 @@ public final class ChatCompletionServer implements AutoCloseable {
     /**
      * The stand-alone server's answer, a scripted "model" for {@code talk --demo}: short answers to the weather, a
      * stop and a goodbye, a long one (to be interrupted) about the news, and otherwise the user's words.
+     *
+     * @param userText what the user said
+     * @return the answer
      */
     public static String demoAnswer(String userText) {
         String heard = userText == null || userText.isBlank() ? "nothing" : userText.strip();

@@ -73,7 +73,11 @@ public final class SystemPackages {
                 + " (with " + REQUIRE_ENV + "=1, as in CI, this is a failure)");
     }
 
-    /** The exact command that installs {@code debianPackages} on Debian or Ubuntu. */
+    /**
+     * {@return the exact command that installs {@code debianPackages} on Debian or Ubuntu}
+     *
+     * @param debianPackages package names, separated by spaces
+     */
     public static String installLine(String debianPackages) {
         String packages = debianPackages.strip().replaceAll("\\s+", " ");
         if (packages.isEmpty()) {
@@ -82,7 +86,7 @@ public final class SystemPackages {
         return "sudo apt-get install -y " + packages;
     }
 
-    /** Whether this run makes a missing library a failure. */
+    /** {@return whether this run makes a missing library a failure} */
     public static boolean strict() {
         return strict(System.getenv(REQUIRE_ENV));
     }

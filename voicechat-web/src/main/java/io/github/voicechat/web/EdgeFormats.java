@@ -17,6 +17,13 @@ public record EdgeFormats(Set<Integer> inRatesHz, Set<Integer> outRatesHz, int f
     /** WebSocket protocol v1: 16 kHz in; 16, 24 or 48 kHz out; 20 ms frames. */
     public static final EdgeFormats WEBSOCKET_V1 = new EdgeFormats(Set.of(16_000), Set.of(16_000, 24_000, 48_000), 20);
 
+    /**
+     * Checks the formats: at least one rate each way, 10 or 20 ms frames, and whole samples in a frame at every rate.
+     *
+     * @param inRatesHz  rates a client may send at
+     * @param outRatesHz rates a client may ask to receive
+     * @param frameMs    frame length in milliseconds
+     */
     public EdgeFormats {
         inRatesHz = Collections.unmodifiableSortedSet(new TreeSet<>(inRatesHz)); // sorted: error messages list them in order
         outRatesHz = Collections.unmodifiableSortedSet(new TreeSet<>(outRatesHz));
@@ -40,17 +47,22 @@ public record EdgeFormats(Set<Integer> inRatesHz, Set<Integer> outRatesHz, int f
         }
     }
 
-    /** Samples in one frame at {@code rateHz}. */
+    /**
+     * Samples in one frame at {@code rateHz}.
+     *
+     * @param rateHz the sample rate
+     * @return samples in one frame at that rate
+     */
     public int frameSamples(int rateHz) {
         return rateHz * frameMs / 1000;
     }
 
-    /** The default output rate: 48 kHz when allowed, else the highest allowed. */
+    /** {@return the default output rate: 48 kHz when allowed, else the highest allowed} */
     public int defaultOutRateHz() {
         return outRatesHz.contains(48_000) ? 48_000 : new TreeSet<>(outRatesHz).last();
     }
 
-    /** The default input rate: 16 kHz when allowed, else the lowest allowed. */
+    /** {@return the default input rate: 16 kHz when allowed, else the lowest allowed} */
     public int defaultInRateHz() {
         return inRatesHz.contains(16_000) ? 16_000 : new TreeSet<>(inRatesHz).first();
     }

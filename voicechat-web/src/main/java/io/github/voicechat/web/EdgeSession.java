@@ -73,24 +73,28 @@ public final class EdgeSession {
         }
     }
 
-    /** An id for logs and the {@code ready} message. */
+    /** {@return an id for logs and the {@code ready} message} */
     public String id() {
         return id;
     }
 
-    /** The session's last reported state ({@code IDLE} before the hello). */
+    /** {@return the session's last reported state ({@code IDLE} before the hello)} */
     public SessionState state() {
         return state;
     }
 
-    /** Whether the connection is still bridged (false once closed for any reason). */
+    /** {@return whether the connection is still bridged (false once closed for any reason)} */
     public synchronized boolean isOpen() {
         return phase != Phase.CLOSED;
     }
 
     // ------------------------------------------------------------------ from the transport
 
-    /** A text message arrived. */
+    /**
+     * A text message arrived.
+     *
+     * @param text the text message
+     */
     public void onText(String text) {
         if (!admit()) {
             return;
@@ -129,7 +133,11 @@ public final class EdgeSession {
         }
     }
 
-    /** A binary message (audio) arrived. */
+    /**
+     * A binary message (audio) arrived.
+     *
+     * @param pcm16le little-endian 16-bit mono PCM
+     */
     public void onAudio(ByteBuffer pcm16le) {
         if (!admit()) {
             return;

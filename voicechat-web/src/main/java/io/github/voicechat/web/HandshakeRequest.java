@@ -22,6 +22,14 @@ import java.util.Optional;
 public record HandshakeRequest(String path, Map<String, List<String>> query, Map<String, List<String>> headers,
         String remoteAddress) {
 
+    /**
+     * Copies the request, with header names in lower case.
+     *
+     * @param path          the request path, e.g. {@code /ws}
+     * @param query         decoded query parameters, in order
+     * @param headers       headers by name, in any case
+     * @param remoteAddress the peer, for logs (e.g. {@code 127.0.0.1:53514}); may be empty
+     */
     public HandshakeRequest {
         Map<String, List<String>> h = new LinkedHashMap<>();
         headers.forEach((k, v) -> h.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new ArrayList<>()).addAll(v));
@@ -33,7 +41,14 @@ public record HandshakeRequest(String path, Map<String, List<String>> query, Map
         remoteAddress = remoteAddress == null ? "" : remoteAddress;
     }
 
-    /** Builds one from a request URI ({@code /ws?token=x}) and its headers. */
+    /**
+     * Builds one from a request URI ({@code /ws?token=x}) and its headers.
+     *
+     * @param requestUri the request target, path and query
+     * @param headers the request headers by name (any case)
+     * @param remoteAddress who connected, for logs
+     * @return the request
+     */
     public static HandshakeRequest of(String requestUri, Map<String, List<String>> headers, String remoteAddress) {
         URI uri = URI.create(requestUri.startsWith("/") ? requestUri : "/" + requestUri);
         Map<String, List<String>> query = new LinkedHashMap<>();
@@ -53,19 +68,29 @@ public record HandshakeRequest(String path, Map<String, List<String>> query, Map
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
-    /** The first value of header {@code name} (any case). */
+    /**
+     * The first value of header {@code name} (any case).
+     *
+     * @param name its name (any case for a header)
+     * @return its first value, if present
+     */
     public Optional<String> header(String name) {
         List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
         return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
     }
 
-    /** The first value of query parameter {@code name}. */
+    /**
+     * The first value of query parameter {@code name}.
+     *
+     * @param name its name (any case for a header)
+     * @return its first value, if present
+     */
     public Optional<String> queryParameter(String name) {
         List<String> v = query.get(name);
         return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
     }
 
-    /** The {@code Origin} header a browser sends; non-browser clients usually send none. */
+    /** {@return the {@code Origin} header a browser sends; non-browser clients usually send none} */
     public Optional<String> origin() {
         return header("origin");
     }

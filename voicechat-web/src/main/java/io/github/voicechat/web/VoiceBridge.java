@@ -49,8 +49,21 @@ public final class VoiceBridge implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VoiceBridge.class);
     private static final AtomicLong CONNECTION_IDS = new AtomicLong();
 
-    /** What a connection may send. */
+    /**
+     * What a connection may send.
+     *
+     * @param maxTextMessageBytes      largest text message in bytes of UTF-8
+     * @param maxAudioFramesPerMessage most frames in one audio message
+     * @param maxMessagesPerSecond     messages a second, of any kind, averaged over a second
+     */
     public record Limits(int maxTextMessageBytes, int maxAudioFramesPerMessage, int maxMessagesPerSecond) {
+        /**
+         * Checks that the limits leave room for protocol v1.
+         *
+         * @param maxTextMessageBytes      largest text message in bytes of UTF-8, at least 256
+         * @param maxAudioFramesPerMessage most frames in one audio message, at least 1
+         * @param maxMessagesPerSecond     messages a second, at least 60 (audio alone is 50)
+         */
         public Limits {
             if (maxTextMessageBytes < 256 || maxAudioFramesPerMessage < 1 || maxMessagesPerSecond < 60) {
                 throw new IllegalArgumentException("limits too small to speak protocol v1: text " + maxTextMessageBytes
@@ -60,7 +73,13 @@ public final class VoiceBridge implements AutoCloseable {
         }
     }
 
-    /** The verdict on an upgrade request: accepted, or the HTTP status and reason to refuse it with. */
+    /**
+     * The verdict on an upgrade request: accepted, or the HTTP status and reason to refuse it with.
+     *
+     * @param accepted   whether the connection may open
+     * @param httpStatus 101 when accepted, else the status to refuse it with
+     * @param reason     why it was refused, else empty
+     */
     public record Admission(boolean accepted, int httpStatus, String reason) {
         static final Admission ACCEPTED = new Admission(true, 101, "");
     }
@@ -98,14 +117,23 @@ public final class VoiceBridge implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(this::sweepIdle, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Starts a bridge whose connections each get a session of {@code pipeline}.
+     *
+     * @param pipeline the engines and responder every session uses
+     * @return a builder
+     */
     public static Builder builder(VoicePipeline pipeline) {
         return new Builder(pipeline);
     }
 
     /**
      * Judges an upgrade request: the Origin first (a browser page of another site is refused with 403), then the
-     * authentication hook (401). The session cap is applied later, in {@link #connect}, so that a refused browser
-     * sees a close code and a reason rather than a bare failed handshake.
+     * authentication hook (401). The session cap is applied later, in {@link #connect}, so that a refused
+     * browser sees a close code and a reason rather than a bare failed handshake.
+     *
+     * @param request the upgrade request
+     * @return whether it may connect, and if not the HTTP status and why
      */
     public Admission admit(HandshakeRequest request) {
         Optional<String> origin = request.origin();
@@ -148,15 +176,27 @@ public final class VoiceBridge implements AutoCloseable {
         return o.endsWith("/") ? o.substring(0, o.length() - 1) : o;
     }
 
-    /** {@link #connect(EdgeTransport, HandshakeRequest, EdgeFormats)} for WebSocket protocol v1. */
+    /**
+     * {@link #connect(EdgeTransport, HandshakeRequest, EdgeFormats)} for WebSocket protocol v1.
+     *
+     * @param transport the open connection
+     * @param request the upgrade request
+     * @return the bridged session
+     */
     public EdgeSession connect(EdgeTransport transport, HandshakeRequest request) {
         return connect(transport, request, EdgeFormats.WEBSOCKET_V1);
     }
 
     /**
-     * Bridges a connection that is now open (the request already {@linkplain #admit admitted}). Over the session cap,
-     * or once the bridge is closed, the connection is closed at once with {@link CloseCodes#TRY_AGAIN_LATER} or
-     * {@link CloseCodes#GOING_AWAY} and the returned session ignores whatever else arrives.
+     * Bridges a connection that is now open (the request already {@linkplain #admit admitted}). Over the session
+     * cap, or once the bridge is closed, the connection is closed at once with {@link
+     * CloseCodes#TRY_AGAIN_LATER} or {@link CloseCodes#GOING_AWAY} and the returned session ignores whatever
+     * else arrives.
+     *
+     * @param transport the open connection
+     * @param request the upgrade request
+     * @param formats the audio formats the transport carries
+     * @return the bridged session
      */
     public EdgeSession connect(EdgeTransport transport, HandshakeRequest request, EdgeFormats formats) {
         Objects.requireNonNull(transport, "transport");
@@ -200,18 +240,25 @@ public final class VoiceBridge implements AutoCloseable {
         return new EdgeFormats(formats.inRatesHz(), Set.of(fixed), formats.frameMs());
     }
 
-    /** Sessions open now (counting those still closing). */
+    /** {@return sessions open now (counting those still closing)} */
     public int activeSessions() {
         synchronized (slots) {
             return activeSessions;
         }
     }
 
+    /** {@return the most sessions open at once} */
     public int maxSessions() {
         return maxSessions;
     }
 
-    /** Waits until no session is open or closing; true if that happened within {@code timeout}. */
+    /**
+     * Waits until no session is open or closing; true if that happened within {@code timeout}.
+     *
+     * @param timeout how long
+     * @throws InterruptedException if interrupted while waiting
+     * @return whether that happened within {@code timeout}
+     */
     public boolean awaitNoSessions(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (slots) {
@@ -306,8 +353,11 @@ public final class VoiceBridge implements AutoCloseable {
     }
 
     /**
-     * An authentication hook that accepts {@code Authorization: Bearer TOKEN}, or {@code ?access_token=TOKEN} (RFC
-     * 6750) for browsers, which cannot set headers on a WebSocket. Compares in constant time.
+     * An authentication hook that accepts {@code Authorization: Bearer TOKEN}, or {@code ?access_token=TOKEN}
+     * (RFC 6750) for browsers, which cannot set headers on a WebSocket. Compares in constant time.
+     *
+     * @param token the shared secret
+     * @return the authenticator
      */
     public static Predicate<HandshakeRequest> bearerToken(String token) {
         if (token == null || token.isBlank()) {
@@ -339,7 +389,12 @@ public final class VoiceBridge implements AutoCloseable {
             this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
         }
 
-        /** Concurrent sessions (4): each holds its own engines, and a recogniser wants most of a core. */
+        /**
+         * Concurrent sessions (4): each holds its own engines, and a recogniser wants most of a core.
+         *
+         * @param max how many
+         * @return this builder
+         */
         public Builder maxSessions(int max) {
             if (max < 1) {
                 throw new IllegalArgumentException("maxSessions must be at least 1, was " + max);
@@ -348,7 +403,12 @@ public final class VoiceBridge implements AutoCloseable {
             return this;
         }
 
-        /** A connection that sends nothing for this long is closed (30 s; the page streams audio all the time). */
+        /**
+         * A connection that sends nothing for this long is closed (30 s; the page streams audio all the time).
+         *
+         * @param timeout how long
+         * @return this builder
+         */
         public Builder idleTimeout(Duration timeout) {
             if (timeout.toMillis() < 100) {
                 throw new IllegalArgumentException("idleTimeout must be at least 100 ms, was " + timeout);
@@ -357,27 +417,45 @@ public final class VoiceBridge implements AutoCloseable {
             return this;
         }
 
-        /** Largest text message in bytes of UTF-8 (8 KiB). */
+        /**
+         * Largest text message in bytes of UTF-8 (8 KiB).
+         *
+         * @param bytes the limit
+         * @return this builder
+         */
         public Builder maxTextMessageBytes(int bytes) {
             this.maxTextMessageBytes = bytes;
             return this;
         }
 
-        /** Most frames in one audio message (5, i.e. 100 ms: a client may batch, but not hoard). */
+        /**
+         * Most frames in one audio message (5, i.e. 100 ms: a client may batch, but not hoard).
+         *
+         * @param frames the limit
+         * @return this builder
+         */
         public Builder maxAudioFramesPerMessage(int frames) {
             this.maxAudioFramesPerMessage = frames;
             return this;
         }
 
-        /** Messages a second, of any kind, averaged over a second (100; audio alone is 50). */
+        /**
+         * Messages a second, of any kind, averaged over a second (100; audio alone is 50).
+         *
+         * @param messages the limit
+         * @return this builder
+         */
         public Builder maxMessagesPerSecond(int messages) {
             this.maxMessagesPerSecond = messages;
             return this;
         }
 
         /**
-         * Browser origins allowed besides the server's own, e.g. {@code https://app.example.com}; {@code *} allows
-         * any. By default only pages from the same origin (and clients that send no Origin) may connect.
+         * Browser origins allowed besides the server's own, e.g. {@code https://app.example.com}; {@code *}
+         * allows any. By default only pages from the same origin (and clients that send no Origin) may connect.
+         *
+         * @param origins the origins, scheme://host[:port], or *
+         * @return this builder
          */
         public Builder allowedOrigins(String... origins) {
             for (String o : origins) {
@@ -387,22 +465,29 @@ public final class VoiceBridge implements AutoCloseable {
         }
 
         /**
-         * Judges each upgrade request after the Origin check; false refuses it with 401. For example
-         * {@link VoiceBridge#bearerToken(String)}. By default every request is accepted: fine on 127.0.0.1, not
-         * beyond.
+         * Judges each upgrade request after the Origin check; false refuses it with 401. For example {@link
+         * VoiceBridge#bearerToken(String)}. By default every request is accepted: fine on 127.0.0.1, not beyond.
+         *
+         * @param authenticator true for a request that may connect
+         * @return this builder
          */
         public Builder authenticator(Predicate<HandshakeRequest> authenticator) {
             this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
             return this;
         }
 
+        /**
+         * Builds the bridge and starts its housekeeping thread (idle timeouts); close it when done.
+         *
+         * @return the bridge
+         */
         public VoiceBridge build() {
             new Limits(maxTextMessageBytes, maxAudioFramesPerMessage, maxMessagesPerSecond); // validates
             return new VoiceBridge(this);
         }
     }
 
-    /** Allowed origins, for logs and the CLI. */
+    /** {@return allowed origins, for logs and the CLI} */
     public List<String> allowedOrigins() {
         return List.copyOf(allowedOrigins);
     }

@@ -27,12 +27,15 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded default server (Netty 4.2): the web page at {@code /}, the WebSocket edge at {@code /ws}, and
- * {@code /ready} (200, or 503 at the session cap) for a load balancer. Binds 127.0.0.1 unless told otherwise.
+ * {@code /ready} (200, or 503 at the session cap) for a load balancer, plus any {@linkplain Builder#route extra
+ * routes} the host adds (metrics, health). Binds 127.0.0.1 unless told otherwise.
  *
  * <pre>{@code
  * try (WebServer server = WebServer.builder(bridge).port(8080).start()) {
@@ -73,21 +76,27 @@ public final class WebServer implements AutoCloseable {
         this.websocketPath = websocketPath;
     }
 
+    /**
+     * Starts a server for {@code bridge}'s connections.
+     *
+     * @param bridge what each WebSocket connection is bridged to; the caller closes it
+     * @return a builder
+     */
     public static Builder builder(VoiceBridge bridge) {
         return new Builder(bridge);
     }
 
-    /** The port bound (the one asked for, or the one chosen for port 0). */
+    /** {@return the port bound (the one asked for, or the one chosen for port 0)} */
     public int port() {
         return port;
     }
 
-    /** Where a browser opens the page. */
+    /** {@return where a browser opens the page} */
     public URI pageUri() {
         return URI.create("http://" + hostForUri() + ":" + port + "/");
     }
 
-    /** Where a client connects its WebSocket. */
+    /** {@return where a client connects its WebSocket} */
     public URI websocketUri() {
         return URI.create("ws://" + hostForUri() + ":" + port + websocketPath);
     }
@@ -115,19 +124,29 @@ public final class WebServer implements AutoCloseable {
         private String websocketPath = "/ws";
         private boolean servePage = true;
         private int ioThreads = Runtime.getRuntime().availableProcessors();
-        private final java.util.Map<String, HttpEndpoint> endpoints = new java.util.LinkedHashMap<>();
+        private final Map<String, HttpEndpoint> routes = new LinkedHashMap<>();
 
         private Builder(VoiceBridge bridge) {
             this.bridge = Objects.requireNonNull(bridge, "bridge");
         }
 
-        /** Address to bind (127.0.0.1). {@code 0.0.0.0} serves every interface: put authentication first. */
+        /**
+         * Address to bind (127.0.0.1). {@code 0.0.0.0} serves every interface: put authentication first.
+         *
+         * @param host the address
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
         }
 
-        /** Port (8080); 0 picks a free one, see {@link WebServer#port()}. */
+        /**
+         * Port (8080); 0 picks a free one, see {@link WebServer#port()}.
+         *
+         * @param port the port
+         * @return this builder
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("port must be 0..65535, was " + port);
@@ -136,7 +155,12 @@ public final class WebServer implements AutoCloseable {
             return this;
         }
 
-        /** Path of the WebSocket edge ({@code /ws}). */
+        /**
+         * Path of the WebSocket edge ({@code /ws}).
+         *
+         * @param path the path
+         * @return this builder
+         */
         public Builder websocketPath(String path) {
             if (!path.startsWith("/") || path.equals("/") || path.equals("/ready")) {
                 throw new IllegalArgumentException("websocketPath must start with / and not be / or /ready, was "
@@ -147,26 +171,22 @@ public final class WebServer implements AutoCloseable {
         }
 
         /**
-         * Mounts {@code endpoint} at {@code path} and everything below it ({@code /rtc} takes {@code /rtc} and
-         * {@code /rtc/...}), e.g. the WebRTC edge's signalling.
+         * Whether to serve the built-in page at {@code /} (true).
+         *
+         * @param serve whether to serve it
+         * @return this builder
          */
-        public Builder endpoint(String path, HttpEndpoint endpoint) {
-            if (!path.startsWith("/") || path.equals("/") || path.endsWith("/") || path.equals("/ready")
-                    || path.equals(websocketPath)) {
-                throw new IllegalArgumentException("an endpoint path must start with /, not end with /, and not be "
-                        + "/, /ready or the WebSocket path, was " + path);
-            }
-            endpoints.put(path, Objects.requireNonNull(endpoint, "endpoint"));
-            return this;
-        }
-
-        /** Whether to serve the built-in page at {@code /} (true). */
         public Builder servePage(boolean serve) {
             this.servePage = serve;
             return this;
         }
 
-        /** I/O threads shared by all connections (one per core). */
+        /**
+         * I/O threads shared by all connections (one per core).
+         *
+         * @param threads how many
+         * @return this builder
+         */
         public Builder ioThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("ioThreads must be at least 1, was " + threads);
@@ -176,13 +196,42 @@ public final class WebServer implements AutoCloseable {
         }
 
         /**
+         * Mounts {@code handler} at {@code path} and every path below it ({@code /rtc} takes {@code /rtc} and
+         * {@code /rtc/...}): how a host adds {@code /metrics} or {@code /health} ({@link HttpEndpoint#get}) without a
+         * server of its own, and how another transport adds its signalling (the WebRTC edge at {@code /rtc}). The
+         * handler runs on one of the server's I/O threads and must not block; if it throws, the client gets a 500 and
+         * the server carries on.
+         *
+         * @param path    e.g. {@code /metrics}; starts with {@code /}, does not end with one, holds no query, and is
+         *                not {@code /ready}, the WebSocket path or a path given before
+         * @param handler answers the requests
+         * @return this builder
+         */
+        public Builder route(String path, HttpEndpoint handler) {
+            Objects.requireNonNull(handler, "handler");
+            if (path == null || !path.startsWith("/") || path.endsWith("/") || path.equals("/ready")
+                    || path.contains("?") || path.contains("#")) {
+                throw new IllegalArgumentException("a route's path must start with /, not end with /, not be / or"
+                        + " /ready and hold no query, was " + path);
+            }
+            if (routes.putIfAbsent(path, handler) != null) {
+                throw new IllegalArgumentException("a route for " + path + " was already given");
+            }
+            return this;
+        }
+
+        /**
          * Binds and starts serving.
          *
          * @throws IOException naming the address when it cannot be bound (in use, not local)
+         * @return the running server
          */
         public WebServer start() throws IOException {
+            if (routes.containsKey(websocketPath)) {
+                throw new IllegalStateException("the route " + websocketPath + " is the WebSocket path");
+            }
             StaticPage page = servePage ? StaticPage.load() : null;
-            java.util.Map<String, HttpEndpoint> endpoints = java.util.Map.copyOf(this.endpoints);
+            Map<String, HttpEndpoint> extra = Map.copyOf(routes);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads,
                     new DefaultThreadFactory("voicechat-web-io", true), NioIoHandler.newFactory());
             ChannelGroup channels = new DefaultChannelGroup("voicechat-web", GlobalEventExecutor.INSTANCE);
@@ -215,7 +264,7 @@ public final class WebServer implements AutoCloseable {
                             ch.pipeline().addLast(
                                     new HttpServerCodec(4096, 8192, 8192),
                                     new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES),
-                                    new HttpRouter(bridge, websocketPath, page, endpoints),
+                                    new HttpRouter(bridge, websocketPath, page, extra),
                                     new WebSocketServerProtocolHandler(ws),
                                     new WebSocketFrameAggregator(MAX_MESSAGE_BYTES),
                                     new WebSocketEdgeHandler(bridge));

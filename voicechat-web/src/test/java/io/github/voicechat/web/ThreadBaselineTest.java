@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -54,9 +55,20 @@ class ThreadBaselineTest {
         client.awaitType("ready", WAIT);
         client.await(r -> r.type().equals("state") && r.json().get("to").asText().equals("LISTENING"), WAIT);
         client.sendBinary(new byte[640 * 2]);
-        // The session really runs on its own threads (loop, recogniser, responder) while connected.
-        assertThat(threadsByName()).containsKeys("voicechat-session-#", "voicechat-session-#-asr",
+        // The session really runs while connected: ticked by a shared tick loop (a network session is paced by the
+        // clock, so it has no tick thread of its own), with its own recogniser and responder threads. The thread
+        // that opened it hands it to the loop just after LISTENING is reported, so wait (bounded) for the hand-over.
+        List<String> sessionThreads = List.of("voicechat-tick-#", "voicechat-session-#-asr",
                 "voicechat-session-#-respond");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Map<String, Integer> running = threadsByName();
+        while (!running.keySet().containsAll(sessionThreads) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            Thread.yield();
+            running = threadsByName();
+        }
+        assertThat(running).containsKeys(sessionThreads.toArray(new String[0]));
+        assertThat(running).doesNotContainKey("voicechat-session-#");
         if (i % 2 == 0) {
             client.close(); // a polite close
         } else {

@@ -11,14 +11,18 @@ final class ResponseState {
 
     final int turn;
     final long epoch;
+    /** Output samples of this response played so far; the session's thread only. */
+    long playedSamples;
     private final StringBuilder text = new StringBuilder();
     private long[] markSamples = new long[16];
     private int[] markChars = new int[16];
     private int marks;
 
     private volatile boolean cancelled;
-    private volatile boolean doneProducing;
-    private volatile long queuedSamples;
+    /** Set by the worker when it is done with this response; read by the session. */
+    volatile boolean doneProducing;
+    /** Samples queued on the output ring; written by the worker, read by the session. */
+    volatile long queuedSamples;
     private volatile boolean failed;
     /** System.nanoTime() of the model's first token and of the responder's first text; 0 until they happen. */
     private volatile long firstTokenNanos;
@@ -117,9 +121,5 @@ final class ResponseState {
 
     void addQueued(long samples) {
         queuedSamples += samples; // single writer: the response worker
-    }
-
-    long queuedSamples() {
-        return queuedSamples;
     }
 }

@@ -78,7 +78,7 @@ public final class Protocol {
                 JsonNode v = node.get("v");
                 if (v == null || !v.isInt() || v.asInt() != VERSION) {
                     throw new Violation(CloseCodes.POLICY_VIOLATION,
-                            "unsupported protocol version " + (v == null ? "(none)" : v) + "; this server speaks v"
+                            "unsupported protocol version " + (v == null ? "(none)" : clip(v.toString())) + "; this server speaks v"
                                     + VERSION);
                 }
                 int in = rate(node, "inRateHz", formats.defaultInRateHz(), formats.inRatesHz().toString());
@@ -117,8 +117,22 @@ public final class Protocol {
         return r.asInt();
     }
 
+    /**
+     * What the client sent, quoted in a close reason and a log line: at most 40 characters as shown, control
+     * characters (a newline would forge a second log line) shown as {@code \\uXXXX} and counted as such.
+     */
     private static String clip(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+        StringBuilder b = new StringBuilder(48);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String shown = Character.isISOControl(c) ? String.format(java.util.Locale.ROOT, "\\u%04x", (int) c)
+                    : String.valueOf(c);
+            if (b.length() + shown.length() > 40) {
+                return b.append("...").toString();
+            }
+            b.append(shown);
+        }
+        return b.toString();
     }
 
     // ------------------------------------------------------------------ server to client

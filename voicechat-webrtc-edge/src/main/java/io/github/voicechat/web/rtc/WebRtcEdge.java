@@ -8,6 +8,7 @@ import io.github.voicechat.web.EdgeFormats;
 import io.github.voicechat.web.EdgeSession;
 import io.github.voicechat.web.HandshakeRequest;
 import io.github.voicechat.web.HttpEndpoint;
+import io.github.voicechat.web.HttpResponse;
 import io.github.voicechat.web.VoiceBridge;
 import io.github.voicechat.web.rtc.internal.NativeLedger;
 import io.github.voicechat.web.rtc.internal.OfferValidator;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * VoiceBridge bridge = VoiceBridge.builder(pipeline).build();
  * try (WebRtcEdge rtc = WebRtcEdge.builder(bridge).build();
- *      WebServer server = WebServer.builder(bridge).endpoint(WebRtcEdge.PATH, rtc).start()) { ... }
+ *      WebServer server = WebServer.builder(bridge).route(WebRtcEdge.PATH, rtc).start()) { ... }
  * bridge.close();
  * }</pre>
  *
@@ -132,14 +133,14 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
     // ------------------------------------------------------------------ HTTP
 
     @Override
-    public CompletionStage<Reply> handle(String method, HandshakeRequest request, byte[] body) {
+    public CompletionStage<HttpResponse> handle(String method, HandshakeRequest request, byte[] body) {
         String rest = request.path().substring(Math.min(path.length(), request.path().length()));
         if (rest.isEmpty()) {
             return switch (method) {
                 case "POST" -> offer(request, body);
-                case "OPTIONS" -> done(new Reply(204, "text/plain", new byte[0],
+                case "OPTIONS" -> done(new HttpResponse(204, "text/plain", new byte[0],
                         Map.of("Accept-Post", "application/sdp", "Allow", "OPTIONS, POST")));
-                default -> done(new Reply(405, "text/plain; charset=utf-8",
+                default -> done(new HttpResponse(405, "text/plain; charset=utf-8",
                         "POST an SDP offer here\n".getBytes(StandardCharsets.UTF_8), Map.of("Allow", "OPTIONS, POST")));
             };
         }
@@ -147,29 +148,29 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
         if (method.equals("DELETE")) {
             return delete(request, id);
         }
-        return done(new Reply(405, "text/plain; charset=utf-8",
+        return done(new HttpResponse(405, "text/plain; charset=utf-8",
                 "DELETE this resource to end the session\n".getBytes(StandardCharsets.UTF_8),
                 Map.of("Allow", "DELETE")));
     }
 
-    private CompletionStage<Reply> offer(HandshakeRequest request, byte[] body) {
+    private CompletionStage<HttpResponse> offer(HandshakeRequest request, byte[] body) {
         VoiceBridge.Admission admission = bridge.admit(request);
         if (!admission.accepted()) {
-            return done(Reply.text(admission.httpStatus(), admission.reason()));
+            return done(text(admission.httpStatus(), admission.reason()));
         }
         String type = request.header("content-type").orElse("").toLowerCase(Locale.ROOT);
         if (!type.startsWith("application/sdp")) {
-            return done(Reply.text(415, "the offer must be sent as Content-Type: application/sdp, was \""
+            return done(text(415, "the offer must be sent as Content-Type: application/sdp, was \""
                     + clip(type) + "\""));
         }
         OfferValidator.Offer offer;
         try {
             offer = OfferValidator.validate(body);
         } catch (OfferValidator.Rejected e) {
-            return done(Reply.text(e.status(), e.getMessage()));
+            return done(text(e.status(), e.getMessage()));
         }
         if (closed) {
-            return done(Reply.text(503, "server shutting down"));
+            return done(text(503, "server shutting down"));
         }
         String id = "rtc" + IDS.incrementAndGet() + "-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
         RtcPeer peer = new RtcPeer(id, factory, configuration, serial, serial, ledger, p -> peers.remove(p.id()));
@@ -178,15 +179,15 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
         peer.bind(session);
         if (!session.isOpen()) {
             // Refused (cap reached, bridge closing): the bridge already called peer.close(), which frees nothing yet.
-            return done(Reply.text(503, bridge.activeSessions() >= bridge.maxSessions()
+            return done(text(503, bridge.activeSessions() >= bridge.maxSessions()
                     ? "server busy: all " + bridge.maxSessions() + " session slots are in use; try again later"
                     : "server shutting down"));
         }
         String sdp = new String(body, StandardCharsets.US_ASCII);
-        CompletableFuture<Reply> reply = new CompletableFuture<>();
+        CompletableFuture<HttpResponse> reply = new CompletableFuture<>();
         serial.execute(() -> answer(peer, sdp, offer).whenComplete((answer, failure) -> {
             if (failure == null) {
-                reply.complete(new Reply(201, "application/sdp", answer.getBytes(StandardCharsets.US_ASCII),
+                reply.complete(new HttpResponse(201, "application/sdp", answer.getBytes(StandardCharsets.US_ASCII),
                         Map.of("Location", path + "/" + id, "ETag", "\"" + id + "\"")));
                 return;
             }
@@ -194,8 +195,8 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
                     ? failure.getCause() : failure;
             peer.close(CloseCodes.POLICY_VIOLATION, "offer refused: " + cause.getMessage());
             reply.complete(cause instanceof IllegalArgumentException
-                    ? Reply.text(400, "libwebrtc refused the offer: " + cause.getMessage())
-                    : Reply.text(503, "the session ended while negotiating: " + cause.getMessage()));
+                    ? text(400, "libwebrtc refused the offer: " + cause.getMessage())
+                    : text(503, "the session ended while negotiating: " + cause.getMessage()));
         }));
         return reply;
     }
@@ -210,21 +211,26 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
         }
     }
 
-    private CompletionStage<Reply> delete(HandshakeRequest request, String id) {
+    private CompletionStage<HttpResponse> delete(HandshakeRequest request, String id) {
         VoiceBridge.Admission admission = bridge.admit(request);
         if (!admission.accepted()) {
-            return done(Reply.text(admission.httpStatus(), admission.reason()));
+            return done(text(admission.httpStatus(), admission.reason()));
         }
         RtcPeer peer = peers.get(id);
         if (peer == null) {
-            return done(Reply.text(404, "no such session"));
+            return done(text(404, "no such session"));
         }
         peer.close(CloseCodes.NORMAL, "ended by the client (DELETE)");
-        return done(Reply.text(200, "ended"));
+        return done(text(200, "ended"));
     }
 
-    private static CompletionStage<Reply> done(Reply reply) {
+    private static CompletionStage<HttpResponse> done(HttpResponse reply) {
         return CompletableFuture.completedFuture(reply);
+    }
+
+    /** A plain-text response: the reason, for a person reading the browser console or a client's log. */
+    private static HttpResponse text(int status, String text) {
+        return HttpResponse.text(status, "text/plain", text.endsWith("\n") ? text : text + "\n");
     }
 
     private static String clip(String s) {

@@ -26,7 +26,7 @@ final class TestRtcEdge implements AutoCloseable {
         WebRtcEdge.Builder r = WebRtcEdge.builder(bridge);
         rtcConfig.accept(r);
         rtc = r.build();
-        server = WebServer.builder(bridge).port(0).ioThreads(2).endpoint(WebRtcEdge.PATH, rtc).start();
+        server = WebServer.builder(bridge).port(0).ioThreads(2).route(WebRtcEdge.PATH, rtc).start();
     }
 
     static void requireNatives() {

@@ -2,6 +2,7 @@ package io.github.voicechat.web.internal.netty;
 
 import io.github.voicechat.web.HandshakeRequest;
 import io.github.voicechat.web.HttpEndpoint;
+import io.github.voicechat.web.HttpResponse;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes plain HTTP: the page's static files, {@code /ready} for load balancers, and upgrade requests on the WebSocket
@@ -36,28 +39,38 @@ import java.util.Map;
  */
 public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
     static final AttributeKey<HandshakeRequest> HANDSHAKE = AttributeKey.valueOf("voicechat.handshake");
 
     private final VoiceBridge bridge;
     private final String websocketPath;
     private final StaticPage page;
-    private final Map<String, HttpEndpoint> endpoints;
+    private final Map<String, HttpEndpoint> routes;
 
-    public HttpRouter(VoiceBridge bridge, String websocketPath, StaticPage page, Map<String, HttpEndpoint> endpoints) {
+    public HttpRouter(VoiceBridge bridge, String websocketPath, StaticPage page) {
+        this(bridge, websocketPath, page, Map.of());
+    }
+
+    /** With routes mounted by path ({@link io.github.voicechat.web.WebServer.Builder#route}). */
+    public HttpRouter(VoiceBridge bridge, String websocketPath, StaticPage page, Map<String, HttpEndpoint> routes) {
         this.bridge = bridge;
         this.websocketPath = websocketPath;
         this.page = page;
-        this.endpoints = endpoints;
+        this.routes = Map.copyOf(routes);
     }
 
-    /** The endpoint mounted at {@code path} or above it, or null. */
-    private HttpEndpoint endpointFor(String path) {
-        for (Map.Entry<String, HttpEndpoint> e : endpoints.entrySet()) {
-            if (path.equals(e.getKey()) || path.startsWith(e.getKey() + "/")) {
-                return e.getValue();
+    /** The route mounted at {@code path} or above it (the longest such), or null. */
+    private HttpEndpoint routeFor(String path) {
+        HttpEndpoint found = null;
+        int foundLength = -1;
+        for (Map.Entry<String, HttpEndpoint> e : routes.entrySet()) {
+            String mount = e.getKey();
+            if ((path.equals(mount) || path.startsWith(mount + "/")) && mount.length() > foundLength) {
+                found = e.getValue();
+                foundLength = mount.length();
             }
         }
-        return null;
+        return found;
     }
 
     @Override
@@ -72,11 +85,11 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            HttpEndpoint endpoint = endpointFor(path);
+            HttpEndpoint route = routeFor(path);
             if (!request.decoderResult().isSuccess()) {
                 respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain", bytes("bad request\n"));
-            } else if (endpoint != null) {
-                dispatch(ctx, request, endpoint);
+            } else if (route != null) {
+                dispatch(ctx, request, path, route);
             } else if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
                 respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", bytes("GET only\n"));
             } else if (path.equals("/ready")) {
@@ -98,8 +111,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Hands the request to a mounted endpoint; its reply is written whenever it completes, on the channel's loop. */
-    private void dispatch(ChannelHandlerContext ctx, FullHttpRequest request, HttpEndpoint endpoint) {
+    /** Hands the request to a route; its response is written whenever it completes, on the channel's loop. */
+    private void dispatch(ChannelHandlerContext ctx, FullHttpRequest request, String path, HttpEndpoint route) {
         HandshakeRequest parsed;
         try {
             parsed = HandshakeRequest.of(request.uri(), headersOf(request), String.valueOf(ctx.channel().remoteAddress()));
@@ -110,16 +123,16 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         byte[] body = ByteBufUtil.getBytes(request.content());
         FullHttpRequest head = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
                 Unpooled.EMPTY_BUFFER, request.headers().copy(), request.trailingHeaders().copy());
-        CompletionStage<HttpEndpoint.Reply> reply;
+        CompletionStage<HttpResponse> response;
         try {
-            reply = endpoint.handle(request.method().name(), parsed, body);
+            response = route.handle(request.method().name(), parsed, body);
         } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
+            response = CompletableFuture.failedFuture(e);
         }
-        reply.whenComplete((r, failure) -> ctx.executor().execute(() -> {
+        response.whenComplete((r, failure) -> ctx.executor().execute(() -> {
             if (failure != null || r == null) {
-                respond(ctx, head, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain",
-                        bytes("internal error: " + (failure == null ? "no reply" : failure) + "\n"), Map.of());
+                log.warn("route {} failed: {}", path, failure == null ? "no response" : failure.toString(), failure);
+                respond(ctx, head, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", bytes("internal error\n"));
             } else {
                 respond(ctx, head, HttpResponseStatus.valueOf(r.status()), r.contentType(), r.body(), r.headers());
             }
