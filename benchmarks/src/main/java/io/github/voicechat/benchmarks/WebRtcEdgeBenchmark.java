@@ -111,16 +111,22 @@ public final class WebRtcEdgeBenchmark {
         VoiceBridge bridge = VoiceBridge.builder(pipeline).maxSessions(64).build();
         WebRtcEdge rtc = WebRtcEdge.builder(bridge).build();
         WebServer server = WebServer.builder(bridge).port(0).route(WebRtcEdge.PATH, rtc).start();
-        System.out.printf(Locale.ROOT, "%d cores, %s, %d s per run; load average %.2f%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"), seconds,
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        // Printed as Markdown, to paste into voicechat-webrtc-edge/README.md as it stands.
+        System.out.printf(Locale.ROOT, "%s, %d cores, Java %s, %d s per run after 6 s of settling; load average"
+                        + " %.2f at the start%n%n", java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.version"), seconds, loadAverage());
         System.out.println("| transport | N | turns | mouth to ear p50 / p90 (ms) | jitter p50 / p99 (ms) | concealed"
-                + " | server CPU per session (% of a core) | client process CPU (% of a core) |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+                + " | server CPU per session (% of a core) | client process CPU (% of a core) | jitter p99 ≤ 20 ms |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        List<String> added = new ArrayList<>();
         try {
             for (int n : ns) {
-                for (String mode : List.of("websocket", "webrtc")) {
-                    runClient(mode, server.pageUri(), n, seconds);
+                String[] ws = runClient("websocket", server.pageUri(), n, seconds);
+                String[] webrtc = runClient("webrtc", server.pageUri(), n, seconds);
+                if (ws != null && webrtc != null) {
+                    added.add(String.format(Locale.ROOT, "- N = %d: WebRTC adds %+.0f ms to the mouth-to-ear p50"
+                            + " (%s against %s ms), and costs the server %s against %s %% of a core per session", n,
+                            p50(webrtc) - p50(ws), p50String(webrtc), p50String(ws), webrtc[7].strip(), ws[7].strip()));
                 }
             }
         } finally {
@@ -128,12 +134,29 @@ public final class WebRtcEdgeBenchmark {
             rtc.close();
             bridge.close();
         }
-        System.out.printf(Locale.ROOT, "load average at the end %.2f%n",
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.printf(Locale.ROOT, "%nLoad average %.2f at the end.%n%n", loadAverage());
+        added.forEach(System.out::println);
     }
 
-    /** Runs one client process and prints its row, with this (server) process's CPU over its measured window. */
-    private static void runClient(String mode, URI base, int n, int seconds) throws Exception {
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** The mouth-to-ear p50 of a row's cells. */
+    private static double p50(String[] cells) {
+        return Double.parseDouble(p50String(cells));
+    }
+
+    private static String p50String(String[] cells) {
+        return cells[4].split("/")[0].strip();
+    }
+
+    /**
+     * Runs one client process and prints its row, with this (server) process's CPU over its measured window.
+     *
+     * @return the row's cells (index 1 is the transport), or null when the client failed
+     */
+    private static String[] runClient(String mode, URI base, int n, int seconds) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-Dvoicechat.shared="
                 + System.getProperty("voicechat.shared", "../shared"), "-cp", System.getProperty("java.class.path"),
@@ -158,9 +181,14 @@ public final class WebRtcEdgeBenchmark {
             }
         }
         p.waitFor(60, TimeUnit.SECONDS);
-        if (row != null) {
-            System.out.println(row);
+        if (row == null) {
+            return null;
         }
+        String[] cells = row.split("\\|");
+        double jitterP99 = Double.parseDouble(cells[5].split("/")[1].strip());
+        row = row + (jitterP99 <= 20 ? " yes |" : " **no** |");
+        System.out.println(row);
+        return cells;
     }
 
     /** User + system CPU of this process, every thread (native ones too), from /proc/self/stat. */

@@ -83,6 +83,7 @@ class ServeCommandTest {
             HttpResponse<String> busy = http.send(HttpRequest.newBuilder(page.resolve("/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(busy.statusCode()).isEqualTo(503);
+            assertThat(busy.body()).isEqualTo("{\"ready\":false,\"sessions\":1,\"maxSessions\":1}\n");
 
             // /metrics and /health over HTTP: one session open, no turn yet; then a typed turn, answered and played.
             String tags = "{asr=\"" + running.asr() + "\",responder=\"echo\",tts=\"" + running.tts() + "\",vad=\""
@@ -110,6 +111,9 @@ class ServeCommandTest {
             assertThat(after).doesNotContain("hello there");
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
             assertThat(running.bridge().awaitNoSessions(WAIT)).isTrue();
+            HttpResponse<String> readyAgain = get(http, page.resolve("/ready"));
+            assertThat(readyAgain.statusCode()).isEqualTo(200);
+            assertThat(readyAgain.body()).isEqualTo("{\"ready\":true,\"sessions\":0,\"maxSessions\":1}\n");
             assertThat(get(http, page.resolve("/metrics")).body()).contains(
                     "voicechat_sessions_active" + tags + " 0.0", "voicechat_sessions_ended_total" + tags + " 1.0");
         } finally {

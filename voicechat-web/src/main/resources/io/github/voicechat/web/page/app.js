@@ -4,7 +4,8 @@
 // Contract for automated use (kept stable):
 //   ?autostart=1 starts without a click; ?transport=webrtc picks WebRTC (websocket is the default);
 //   window.voicechat = { events: [every JSON message received, in order], playedMs: <ms of bot audio actually
-//   played>, state: <last session state> }.
+//   played>, state: <last session state> }; over WebRTC also clear: { gateMs, drainMs } after a barge-in (how long
+//   bot audio could still be heard after 'clear' arrived, and how long the incoming stream took to fall quiet).
 'use strict';
 
 (function () {
@@ -40,7 +41,7 @@
     setButtons(true);
     showState('connecting', 'connecting…');
     const c = conn = { ws: null, pc: null, dc: null, resource: null, mic: null, source: null, capture: null,
-      playback: null, meter: null, gain: null, remoteAudio: null, userStopped: false, closed: false,
+      playback: null, meter: null, remoteAudio: null, userStopped: false, closed: false,
       webrtc: ui.transport.value === 'webrtc' };
     if (!window.isSecureContext || !navigator.mediaDevices || !window.AudioWorkletNode) {
       teardown(c);
@@ -134,8 +135,8 @@
   }
 
   // The remote track plays through the AudioContext, through a meter that counts audible milliseconds (playedMs) and
-  // a gain that 'clear' closes for a moment. Chrome pulls a remote WebRTC track into WebAudio only while a media
-  // element also holds it, so a muted <audio> element does.
+  // that 'clear' closes until the jitter buffer's tail has played out (worklets.js). Chrome pulls a remote WebRTC
+  // track into WebAudio only while a media element also holds it, so a muted <audio> element does.
   function playRemote(c, stream) {
     if (c.meter) return;
     c.remoteAudio = new Audio();
@@ -145,13 +146,17 @@
     c.playedBase = vc.playedMs;
     c.meter = new AudioWorkletNode(ctx, 'voicechat-meter', { numberOfInputs: 1, numberOfOutputs: 1,
       outputChannelCount: [1] });
-    c.gain = ctx.createGain();
     c.remote = ctx.createMediaStreamSource(stream);
     c.remote.connect(c.meter);
-    c.meter.connect(c.gain);
-    c.gain.connect(ctx.destination);
+    c.meter.connect(ctx.destination);
     c.meter.port.onmessage = (e) => {
       vc.playedMs = c.playedBase + e.data.playedMs;
+      if (vc.clear && e.data.clearedAt !== undefined) {
+        // How long bot audio could still be heard after clear (the message reaching the audio thread), and how long
+        // the incoming stream took to fall quiet (server stop + network + jitter buffer tail).
+        vc.clear.gateMs = (e.data.clearedAt - vc.clear.sentAt) * 1000;
+        vc.clear.drainMs = e.data.drainMs;
+      }
       ui.played.textContent = (vc.playedMs / 1000).toFixed(1) + ' s of bot audio played';
       ui.bot.style.width = e.data.playing ? '60%' : '0';
     };
@@ -219,7 +224,7 @@
     if (c.source) c.source.disconnect();
     if (c.playback) { c.playback.port.postMessage({ type: 'stop' }); c.playback.disconnect(); }
     if (c.mic) c.mic.getTracks().forEach((t) => t.stop());
-    if (c.meter) { c.remote.disconnect(); c.meter.disconnect(); c.gain.disconnect(); }
+    if (c.meter) { c.remote.disconnect(); c.meter.disconnect(); }
     if (c.remoteAudio) c.remoteAudio.srcObject = null;
     if (c.pc) c.pc.close();
     setButtons(false);
@@ -270,10 +275,10 @@
         break;
       case 'clear':
         if (c.playback) c.playback.port.postMessage({ type: 'clear' });
-        if (c.gain) {
-          // Over WebRTC only the browser's jitter buffer (tens of ms) still holds bot audio: silence it.
-          c.gain.gain.setValueAtTime(0, ctx.currentTime);
-          c.gain.gain.setValueAtTime(1, ctx.currentTime + 0.25);
+        if (c.meter) {
+          // Over WebRTC the browser's jitter buffer still holds bot audio the page cannot drop: the meter mutes it.
+          vc.clear = { sentAt: ctx.currentTime, gateMs: null, drainMs: null };
+          c.meter.port.postMessage({ type: 'clear' });
         }
         break;
       case 'speech_started':

@@ -32,6 +32,10 @@ class RtcSignallingTest {
         TestRtcEdge.requireNatives();
     }
 
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static HttpResponse<String> post(URI uri, String contentType, byte[] body, String... headers)
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(WAIT).header("Content-Type", contentType)
@@ -122,8 +126,14 @@ class RtcSignallingTest {
                 RtcTestClient.Side side = new RtcTestClient.Side()) {
             RtcTestClient first = new RtcTestClient(side);
             RtcTestClient second = new RtcTestClient(side);
+            URI ready = edge.server.pageUri().resolve("/ready");
             try {
+                assertThat(get(ready).statusCode()).isEqualTo(200);
                 assertThat(first.connect(edge.rtcUri(), WAIT)).isEqualTo(201);
+                // A WebRTC session takes a slot like a WebSocket one: the load balancer's readiness says full.
+                HttpResponse<String> full = get(ready);
+                assertThat(full.statusCode()).isEqualTo(503);
+                assertThat(full.body()).isEqualTo("{\"ready\":false,\"sessions\":1,\"maxSessions\":1}\n");
                 assertThat(second.connect(edge.rtcUri(), WAIT)).isEqualTo(503);
                 assertThat(second.answerSdp).contains("all 1 session slots are in use");
                 // The first never says hello (its audio flows, but counts for nothing before it): the idle timeout
@@ -134,6 +144,9 @@ class RtcSignallingTest {
                 assertThat(closed.json().get("reason").asText()).startsWith("idle");
                 assertThat(edge.bridge.awaitNoSessions(WAIT)).isTrue();
                 assertThat(edge.rtc.awaitNoPeers(WAIT)).isTrue();
+                HttpResponse<String> free = get(ready);
+                assertThat(free.statusCode()).isEqualTo(200);
+                assertThat(free.body()).isEqualTo("{\"ready\":true,\"sessions\":0,\"maxSessions\":1}\n");
             } finally {
                 first.close();
                 second.close();

@@ -377,13 +377,15 @@ public final class RtcPeer implements EdgeTransport {
     }
 
     /**
-     * Not yet: with every frame sent (the RTP clock never stopping), the client's jitter buffer stays small (mouth to
-     * ear 93 ms against 919 ms, module README), but in the barge-in tests bot audio then kept playing after
-     * {@code clear} under load. Until that is understood, bot audio flows only while the bot speaks.
+     * Always: every frame is sent, silence between answers included, so the RTP clock never stops. With gaps the
+     * first packet of the next answer looked seconds late to the client's jitter buffer, which then grew its delay
+     * (mouth to ear 919 ms against 93 ms with the clock running, module README). A barge-in is then heard to stop
+     * because the server sends silence from the pause on and the client mutes its jitter buffer's tail on
+     * {@code clear} until that silence arrives (the page's meter worklet).
      */
     @Override
     public boolean continuousAudio() {
-        return Boolean.getBoolean("voicechat.rtc.continuousAudio");
+        return true;
     }
 
     /** One 20 ms frame of 48 kHz PCM16LE, pushed as two 10 ms chunks (all libwebrtc's audio path takes). */
