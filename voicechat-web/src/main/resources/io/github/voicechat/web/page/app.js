@@ -151,10 +151,11 @@
     c.meter.connect(ctx.destination);
     c.meter.port.onmessage = (e) => {
       vc.playedMs = c.playedBase + e.data.playedMs;
-      if (vc.clear && e.data.clearedAt !== undefined) {
-        // How long bot audio could still be heard after clear (the message reaching the audio thread), and how long
-        // the incoming stream took to fall quiet (server stop + network + jitter buffer tail).
-        vc.clear.gateMs = (e.data.clearedAt - vc.clear.sentAt) * 1000;
+      if (vc.clear && e.data.clearSeq === vc.clear.seq) {
+        // How long bot audio could still be heard after clear (the message reaching the audio thread; both clocks are
+        // the context's, counted in render quanta, hence the floor at 0), and how long the incoming stream took to
+        // fall quiet (server stop + network + jitter buffer tail).
+        vc.clear.gateMs = Math.max(0, (e.data.clearedAt - vc.clear.sentAt) * 1000);
         vc.clear.drainMs = e.data.drainMs;
       }
       ui.played.textContent = (vc.playedMs / 1000).toFixed(1) + ' s of bot audio played';
@@ -277,8 +278,8 @@
         if (c.playback) c.playback.port.postMessage({ type: 'clear' });
         if (c.meter) {
           // Over WebRTC the browser's jitter buffer still holds bot audio the page cannot drop: the meter mutes it.
-          vc.clear = { sentAt: ctx.currentTime, gateMs: null, drainMs: null };
-          c.meter.port.postMessage({ type: 'clear' });
+          vc.clear = { seq: (vc.clear ? vc.clear.seq : 0) + 1, sentAt: ctx.currentTime, gateMs: null, drainMs: null };
+          c.meter.port.postMessage({ type: 'clear', seq: vc.clear.seq });
         }
         break;
       case 'speech_started':

@@ -216,6 +216,7 @@ class MeterProcessor extends AudioWorkletProcessor {
     this.mutedSamples = 0;
     this.port.onmessage = (e) => {
       if (e.data.type === 'clear') {
+        this.clearSeq = e.data.seq;
         this.muted = true;
         this.quietSamples = 0;
         this.mutedSamples = 0;
@@ -256,7 +257,7 @@ class MeterProcessor extends AudioWorkletProcessor {
     if (this.sinceReport >= sampleRate / 20) {
       this.sinceReport = 0;
       this.port.postMessage({ playedMs: this.playedSamples * 1000 / sampleRate, playing: this.playing,
-        muted: this.muted, clearedAt: this.clearedAt, drainMs: this.drainMs });
+        muted: this.muted, clearSeq: this.clearSeq, clearedAt: this.clearedAt, drainMs: this.drainMs });
     }
     return true;
   }
