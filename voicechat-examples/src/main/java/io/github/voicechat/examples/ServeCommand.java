@@ -5,6 +5,7 @@ import io.github.voicechat.VoicePipeline;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.voicechat.micrometer.VoicechatMetrics;
+import io.github.voicechat.web.HttpEndpoint;
 import io.github.voicechat.web.HttpResponse;
 import io.github.voicechat.web.VoiceBridge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.github.voicechat.web.WebServer;
+import io.github.voicechat.web.rtc.WebRtcEdge;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,9 +34,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code voicechat serve}: the web page and the WebSocket edge on the embedded server; each browser tab that connects
- * gets its own session with the engines chosen here. {@code /metrics} serves the sessions' and the JVM's meters in
- * Prometheus' text format and {@code /health} says the server is up. Ctrl-C closes every connection and stops.
+ * {@code voicechat serve}: the web page, the WebSocket edge and the WebRTC edge ({@code /rtc}) on the embedded server;
+ * each browser tab that connects gets its own session with the engines chosen here. {@code /ready} answers 503 while
+ * every session slot (WebSocket and WebRTC together) is in use, {@code /metrics} serves the sessions' and the JVM's
+ * meters in Prometheus' text format and {@code /health} says the server is up. Ctrl-C closes every connection and
+ * stops.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve the voicechat web page and its WebSocket edge; open the printed address in Chrome or"
@@ -67,6 +71,26 @@ final class ServeCommand implements Callable<Integer> {
             description = "Close a connection that sends nothing for this long (default: 30).")
     int idleTimeoutS = 30;
 
+    @Option(names = "--no-webrtc",
+            description = "Do not offer the WebRTC transport at /rtc (it is on by default, where webrtc-java's native"
+                    + " library loads).")
+    boolean noWebrtc;
+
+    @Option(names = "--stun", paramLabel = "URL",
+            description = "A STUN server for WebRTC behind NAT, e.g. stun:stun.example.com:3478 (repeatable).")
+    List<String> stunServers = new ArrayList<>();
+
+    @Option(names = "--turn", paramLabel = "URL",
+            description = "A TURN server for WebRTC, e.g. turn:turn.example.com:3478 (needs --turn-username and"
+                    + " --turn-credential).")
+    String turnServer;
+
+    @Option(names = "--turn-username", paramLabel = "NAME", description = "The TURN server's username.")
+    String turnUsername;
+
+    @Option(names = "--turn-credential", paramLabel = "SECRET", description = "The TURN server's credential.")
+    String turnCredential;
+
     @Mixin
     EngineSelection engines = new EngineSelection();
 
@@ -78,9 +102,12 @@ final class ServeCommand implements Callable<Integer> {
 
     /** A started server, what it serves, and the engines loaded for it. */
     record Running(WebServer server, VoiceBridge bridge, EngineSelection.Loaded engines, String vad, String asr,
-            String tts, String aec, PrometheusMeterRegistry metrics) {
+            String tts, String aec, PrometheusMeterRegistry metrics, WebRtcEdge rtc) {
         void stop() {
             server.close();
+            if (rtc != null) {
+                rtc.close();
+            }
             bridge.close();
             engines.close(); // the preloaded engines no session took
             metrics.close();
@@ -101,6 +128,7 @@ final class ServeCommand implements Callable<Integer> {
         requireBindable();
         EngineSelection.Loaded loaded = picked.load();
         VoiceBridge bridge = null;
+        WebRtcEdge rtc = null;
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try {
             VoicechatMetrics metrics = sessionMetrics(registry, picked, llm);
@@ -116,26 +144,55 @@ final class ServeCommand implements Callable<Integer> {
                 b.authenticator(VoiceBridge.bearerToken(token));
             }
             bridge = b.build();
+            rtc = webRtcEdge(bridge);
             VoiceBridge served = bridge;
-            WebServer server = WebServer.builder(bridge).host(host).port(port)
-                    .route("/metrics", () -> HttpResponse.text(200, PROMETHEUS_TEXT, registry.scrape()))
-                    .route("/health", () -> health(served))
-                    .start();
+            WebServer.Builder sb = WebServer.builder(bridge).host(host).port(port)
+                    .route("/metrics", HttpEndpoint.get(() -> HttpResponse.text(200, PROMETHEUS_TEXT, registry.scrape())))
+                    .route("/health", HttpEndpoint.get(() -> health(served)));
+            if (rtc != null) {
+                sb.route(WebRtcEdge.PATH, rtc);
+            }
+            WebServer server = sb.start();
             Running r = new Running(server, bridge, loaded, picked.vad().id(), picked.asr().id(), picked.tts().id(),
-                    picked.aecId(), registry);
+                    picked.aecId(), registry, rtc);
             running = r;
             return r;
         } catch (IOException e) {
+            if (rtc != null) {
+                rtc.close();
+            }
             closeAll(bridge, loaded);
             registry.close();
             // Taken between the check and the bind, or refused only by Netty: still the user's address to change.
             throw CliException.usage(e.getMessage());
         } catch (RuntimeException e) {
+            if (rtc != null) {
+                rtc.close();
+            }
             closeAll(bridge, loaded);
             registry.close();
             throw e;
         }
     }
+
+    /** The WebRTC edge, or null when switched off or when webrtc-java's natives cannot load here (said on stderr). */
+    private WebRtcEdge webRtcEdge(VoiceBridge bridge) {
+        if (noWebrtc) {
+            return null;
+        }
+        java.util.Optional<String> unavailable = WebRtcEdge.unavailableReason();
+        if (unavailable.isPresent()) {
+            System.err.println("warning: WebRTC is off: " + unavailable.get());
+            return null;
+        }
+        WebRtcEdge.Builder b = WebRtcEdge.builder(bridge);
+        stunServers.forEach(b::stunServer);
+        if (turnServer != null) {
+            b.turnServer(turnServer, turnUsername, turnCredential);
+        }
+        return b.build();
+    }
+
 
     /**
      * The session meters, tagged with the engines' ids and the kind of responder, and the JVM's own: memory,
@@ -189,8 +246,27 @@ final class ServeCommand implements Callable<Integer> {
         for (String origin : allowedOrigins) {
             checkOrigin(origin);
         }
+        checkIceServers();
         // Off by default: the browser cancels the echo of what it plays (getUserMedia echoCancellation).
         return engines.pick(false);
+    }
+
+    /** STUN and TURN options are checked as the WebRTC edge would, before any engine loads. */
+    private void checkIceServers() {
+        if (turnServer != null && (turnUsername == null || turnCredential == null)) {
+            throw CliException.usage("--turn " + turnServer + ": needs --turn-username and --turn-credential");
+        }
+        if (turnServer == null && (turnUsername != null || turnCredential != null)) {
+            throw CliException.usage("--turn-username/--turn-credential: given without --turn");
+        }
+        for (String url : stunServers) {
+            if (!url.matches("(?i)stuns?:[^\\s]{1,250}")) {
+                throw CliException.usage("--stun " + url + ": expected stun:host[:port]");
+            }
+        }
+        if (turnServer != null && !turnServer.matches("(?i)turns?:[^\\s]{1,250}")) {
+            throw CliException.usage("--turn " + turnServer + ": expected turn:host[:port] or turns:host[:port]");
+        }
     }
 
     /**
@@ -244,8 +320,9 @@ final class ServeCommand implements Callable<Integer> {
             r.stop();
             stopped.countDown();
         })) {
-            System.out.printf(Locale.ROOT, "engines: vad=%s asr=%s tts=%s aec=%s; responder=%s; up to %d sessions%n",
-                    r.vad(), r.asr(), r.tts(), r.aec(), llm.describe(), maxSessions);
+            System.out.printf(Locale.ROOT, "engines: vad=%s asr=%s tts=%s aec=%s; responder=%s; up to %d sessions;"
+                    + " transports: WebSocket%s%n", r.vad(), r.asr(), r.tts(), r.aec(), llm.describe(), maxSessions,
+                    r.rtc() == null ? "" : ", WebRTC");
             if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1") && token == null) {
                 System.err.println("warning: serving " + host + " without --token: anyone who can reach this port can"
                         + " talk to it");

@@ -57,6 +57,23 @@ class ServeCommandTest {
             HttpResponse<String> ready = http.send(HttpRequest.newBuilder(page.resolve("/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.body()).contains("\"ready\":true").contains("\"maxSessions\":1");
+            // The WebRTC edge is mounted beside the WebSocket (webrtc-java's natives are a test dependency here too):
+            // WHIP's OPTIONS answers, and an offer without the token is refused like a WebSocket upgrade.
+            if (io.github.voicechat.web.rtc.WebRtcEdge.unavailableReason().isPresent()) {
+                // Without webrtc-java's system libraries serve still runs, over WebSocket only (and says so).
+                assertThat(running.rtc()).isNull();
+            } else {
+                assertThat(running.rtc()).isNotNull();
+                HttpResponse<String> options = http.send(HttpRequest.newBuilder(page.resolve("/rtc"))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(options.statusCode()).isEqualTo(204);
+                assertThat(options.headers().firstValue("accept-post")).hasValue("application/sdp");
+                assertThat(http.send(HttpRequest.newBuilder(page.resolve("/rtc"))
+                        .header("Content-Type", "application/sdp")
+                        .POST(HttpRequest.BodyPublishers.ofString("v=0\r\n")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            }
 
             Messages messages = new Messages();
             WebSocket ws = http.newWebSocketBuilder().header("Authorization", "Bearer s3cret")
@@ -66,6 +83,7 @@ class ServeCommandTest {
             HttpResponse<String> busy = http.send(HttpRequest.newBuilder(page.resolve("/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(busy.statusCode()).isEqualTo(503);
+            assertThat(busy.body()).isEqualTo("{\"ready\":false,\"sessions\":1,\"maxSessions\":1}\n");
 
             // /metrics and /health over HTTP: one session open, no turn yet; then a typed turn, answered and played.
             String tags = "{asr=\"" + running.asr() + "\",responder=\"echo\",tts=\"" + running.tts() + "\",vad=\""
@@ -93,6 +111,9 @@ class ServeCommandTest {
             assertThat(after).doesNotContain("hello there");
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
             assertThat(running.bridge().awaitNoSessions(WAIT)).isTrue();
+            HttpResponse<String> readyAgain = get(http, page.resolve("/ready"));
+            assertThat(readyAgain.statusCode()).isEqualTo(200);
+            assertThat(readyAgain.body()).isEqualTo("{\"ready\":true,\"sessions\":0,\"maxSessions\":1}\n");
             assertThat(get(http, page.resolve("/metrics")).body()).contains(
                     "voicechat_sessions_active" + tags + " 0.0", "voicechat_sessions_ended_total" + tags + " 1.0");
         } finally {
@@ -150,6 +171,10 @@ class ServeCommandTest {
         refused("--port 70000: port must be 0..65535, was 70000", "--port", "70000");
         refused("--max-sessions 0: must be at least 1", "--max-sessions", "0");
         refused("--idle-timeout 0: must be at least 1 second", "--idle-timeout", "0");
+        refused("--stun http://x: expected stun:host[:port]", "--stun", "http://x");
+        refused("--turn turn:t.example.com:3478: needs --turn-username and --turn-credential", "--turn",
+                "turn:t.example.com:3478");
+        refused("--turn-username/--turn-credential: given without --turn", "--turn-username", "u");
         refused("--allow-origin app.example.com: expected scheme://host[:port]", "--allow-origin", "app.example.com");
         refused("--allow-origin https://app.example.com/page: expected", "--allow-origin",
                 "https://app.example.com/page");

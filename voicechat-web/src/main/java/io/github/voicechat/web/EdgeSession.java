@@ -283,12 +283,12 @@ public final class EdgeSession {
     private final class AudioChannel implements OutboundAudio.Channel {
         @Override
         public boolean speaking() {
-            return state == SessionState.SPEAKING;
+            return state == SessionState.SPEAKING || transport.continuousAudio();
         }
 
         @Override
         public boolean send(ByteBuffer pcm16le) {
-            audioSinceClear = true;
+            audioSinceClear |= state == SessionState.SPEAKING || !silent(pcm16le);
             return transport.sendAudio(pcm16le);
         }
 
@@ -297,6 +297,15 @@ public final class EdgeSession {
             violation(CloseCodes.POLICY_VIOLATION, "the client read no audio for " + frames * formats.frameMs()
                     + " ms");
         }
+    }
+
+    private static boolean silent(ByteBuffer pcm16le) {
+        for (int i = pcm16le.position(); i < pcm16le.limit(); i++) {
+            if (pcm16le.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------ ending

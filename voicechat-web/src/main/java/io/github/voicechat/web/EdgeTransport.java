@@ -33,4 +33,13 @@ public interface EdgeTransport {
      * @param reason why, for the other side
      */
     void close(int code, String reason);
+
+    /**
+     * Whether this transport wants every output frame, silence between answers included (false: only while the bot
+     * speaks). A transport with its own media clock says true: WebRTC's RTP timestamps count the samples pushed, so
+     * a gap in them would look to the client's jitter buffer like a packet seconds late, and it would grow its delay.
+     */
+    default boolean continuousAudio() {
+        return false;
+    }
 }

@@ -1,17 +1,19 @@
 package io.github.voicechat.web;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * What an extra route of the {@link WebServer} answers ({@link WebServer.Builder#route}): a status, a content type
- * and the whole body.
+ * What an {@link HttpEndpoint} answers: a status, a content type, the whole body and any extra headers.
  *
  * @param status      the HTTP status, 200 to 599
  * @param contentType the body's media type, e.g. {@code text/plain; charset=utf-8}
  * @param body        the body (not copied: do not change it afterwards)
+ * @param headers     extra response headers by name, e.g. {@code Location} (copied)
  */
-public record HttpResponse(int status, String contentType, byte[] body) {
+public record HttpResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
 
     /**
      * Checks the response.
@@ -19,6 +21,7 @@ public record HttpResponse(int status, String contentType, byte[] body) {
      * @param status      the HTTP status, 200 to 599
      * @param contentType the body's media type
      * @param body        the body
+     * @param headers     extra response headers by name
      */
     public HttpResponse {
         if (status < 200 || status > 599) {
@@ -26,6 +29,18 @@ public record HttpResponse(int status, String contentType, byte[] body) {
         }
         Objects.requireNonNull(contentType, "contentType");
         Objects.requireNonNull(body, "body");
+        headers = Map.copyOf(headers);
+    }
+
+    /**
+     * A response with no extra headers.
+     *
+     * @param status      the HTTP status, 200 to 599
+     * @param contentType the body's media type
+     * @param body        the body (not copied)
+     */
+    public HttpResponse(int status, String contentType, byte[] body) {
+        this(status, contentType, body, Map.of());
     }
 
     /**
@@ -37,7 +52,7 @@ public record HttpResponse(int status, String contentType, byte[] body) {
      * @return the response
      */
     public static HttpResponse text(int status, String contentType, String text) {
-        String type = contentType.toLowerCase(java.util.Locale.ROOT).contains("charset=") ? contentType
+        String type = contentType.toLowerCase(Locale.ROOT).contains("charset=") ? contentType
                 : contentType + "; charset=utf-8";
         return new HttpResponse(status, type, text.getBytes(StandardCharsets.UTF_8));
     }

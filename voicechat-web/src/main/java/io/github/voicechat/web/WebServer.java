@@ -30,7 +30,6 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +55,9 @@ public final class WebServer implements AutoCloseable {
      * The bridge's caps (8 KiB of text, five audio frames) are far below, so they answer first, with 1008.
      */
     static final int MAX_MESSAGE_BYTES = 64 * 1024;
+
+    /** The largest HTTP request body any route accepts (an {@link HttpEndpoint}'s, e.g. an SDP offer); above: 413. */
+    public static final int MAX_REQUEST_BODY_BYTES = 16 * 1024;
 
     private final EventLoopGroup group;
     private final Channel serverChannel;
@@ -122,7 +124,7 @@ public final class WebServer implements AutoCloseable {
         private String websocketPath = "/ws";
         private boolean servePage = true;
         private int ioThreads = Runtime.getRuntime().availableProcessors();
-        private final Map<String, Supplier<HttpResponse>> routes = new LinkedHashMap<>();
+        private final Map<String, HttpEndpoint> routes = new LinkedHashMap<>();
 
         private Builder(VoiceBridge bridge) {
             this.bridge = Objects.requireNonNull(bridge, "bridge");
@@ -194,22 +196,23 @@ public final class WebServer implements AutoCloseable {
         }
 
         /**
-         * Serves {@code GET} (and {@code HEAD}) of {@code path} with {@code handler}: how a host adds
-         * {@code /metrics} or {@code /health} without a server of its own. The handler runs on one of the server's
-         * I/O threads for each request, so it must return quickly and never block; if it throws, the client gets a
-         * 500 and the server carries on. Query strings are ignored. Other methods get 405.
+         * Mounts {@code handler} at {@code path} and every path below it ({@code /rtc} takes {@code /rtc} and
+         * {@code /rtc/...}): how a host adds {@code /metrics} or {@code /health} ({@link HttpEndpoint#get}) without a
+         * server of its own, and how another transport adds its signalling (the WebRTC edge at {@code /rtc}). The
+         * handler runs on one of the server's I/O threads and must not block; if it throws, the client gets a 500 and
+         * the server carries on.
          *
-         * @param path    the exact path, e.g. {@code /metrics}; not {@code /}, {@code /ready}, the WebSocket path or a
-         *                path given before
-         * @param handler makes the response
+         * @param path    e.g. {@code /metrics}; starts with {@code /}, does not end with one, holds no query, and is
+         *                not {@code /ready}, the WebSocket path or a path given before
+         * @param handler answers the requests
          * @return this builder
          */
-        public Builder route(String path, Supplier<HttpResponse> handler) {
+        public Builder route(String path, HttpEndpoint handler) {
             Objects.requireNonNull(handler, "handler");
-            if (path == null || !path.startsWith("/") || path.equals("/") || path.equals("/ready")
+            if (path == null || !path.startsWith("/") || path.endsWith("/") || path.equals("/ready")
                     || path.contains("?") || path.contains("#")) {
-                throw new IllegalArgumentException("a route's path must start with / and not be / or /ready or"
-                        + " hold a query, was " + path);
+                throw new IllegalArgumentException("a route's path must start with /, not end with /, not be / or"
+                        + " /ready and hold no query, was " + path);
             }
             if (routes.putIfAbsent(path, handler) != null) {
                 throw new IllegalArgumentException("a route for " + path + " was already given");
@@ -228,7 +231,7 @@ public final class WebServer implements AutoCloseable {
                 throw new IllegalStateException("the route " + websocketPath + " is the WebSocket path");
             }
             StaticPage page = servePage ? StaticPage.load() : null;
-            Map<String, Supplier<HttpResponse>> extra = Map.copyOf(routes);
+            Map<String, HttpEndpoint> extra = Map.copyOf(routes);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads,
                     new DefaultThreadFactory("voicechat-web-io", true), NioIoHandler.newFactory());
             ChannelGroup channels = new DefaultChannelGroup("voicechat-web", GlobalEventExecutor.INSTANCE);
@@ -260,7 +263,7 @@ public final class WebServer implements AutoCloseable {
                             channels.add(ch);
                             ch.pipeline().addLast(
                                     new HttpServerCodec(4096, 8192, 8192),
-                                    new HttpObjectAggregator(16 * 1024),
+                                    new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES),
                                     new HttpRouter(bridge, websocketPath, page, extra),
                                     new WebSocketServerProtocolHandler(ws),
                                     new WebSocketFrameAggregator(MAX_MESSAGE_BYTES),

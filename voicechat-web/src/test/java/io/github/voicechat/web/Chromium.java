@@ -18,16 +18,16 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * with the exact install line; under {@code VOICECHAT_REQUIRE_SYSTEM_PACKAGES=1} (CI) it fails instead
  * ({@link SystemPackages}, whose {@link SystemPackages#CHROMIUM} list {@code .ci/run} installs).
  */
-final class Chromium {
+public final class Chromium {
 
-    static final Path BROWSER = Path.of("/usr/bin/chromium");
-    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    public static final Path BROWSER = Path.of("/usr/bin/chromium");
+    public static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
     private Chromium() {
     }
 
     /** Skips (or, in CI, fails) the calling test unless Chromium and ChromeDriver are installed. */
-    static void require() {
+    public static void require() {
         List<String> missing = new ArrayList<>();
         for (Path p : List.of(BROWSER, DRIVER)) {
             if (!Files.isExecutable(p)) {
@@ -42,7 +42,7 @@ final class Chromium {
      * Starts headless Chromium with {@code microphoneWav} as its microphone (it loops), sound allowed without a
      * click, nothing fetched from the network, and a fresh profile in {@code profile}.
      */
-    static ChromeDriver start(Path profile, Path microphoneWav) {
+    public static ChromeDriver start(Path profile, Path microphoneWav) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BROWSER.toFile());
         options.addArguments(
@@ -66,7 +66,7 @@ final class Chromium {
      * Waits inside the page (polling every 20 ms in the browser, no sleeping here) until {@code body}, a function body
      * over {@code vc} (= {@code window.voicechat}), returns something other than null, undefined or false.
      */
-    static Object waitInPage(ChromeDriver driver, String body) {
+    public static Object waitInPage(ChromeDriver driver, String body) {
         String script = "const done = arguments[arguments.length - 1];\n"
                 + "const check = (vc) => { " + body + " };\n"
                 + "(function poll() {\n"

@@ -197,5 +197,72 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   }
 }
 
+// The bot's voice over WebRTC: the browser decodes and jitter-buffers it; this passes it through to the speakers and
+// counts the milliseconds of it that were audible (quanta above about -50 dBFS), which is what playedMs reports.
+// 'clear' (a barge-in) closes it at once: the browser's jitter buffer still holds bot audio that the page cannot
+// drop, so the output stays silent until that tail has played out, i.e. until the incoming stream has been quiet
+// for QUIET_MS (the server sends silence from the barge-in on), or MAX_MUTED_MS at most.
+const QUIET_MS = 60;
+const MAX_MUTED_MS = 3000;
+
+class MeterProcessor extends AudioWorkletProcessor {
+  constructor() {
+    super();
+    this.playedSamples = 0;
+    this.sinceReport = 0;
+    this.playing = false;
+    this.muted = false;
+    this.quietSamples = 0;
+    this.mutedSamples = 0;
+    this.port.onmessage = (e) => {
+      if (e.data.type === 'clear') {
+        this.clearSeq = e.data.seq;
+        this.muted = true;
+        this.quietSamples = 0;
+        this.mutedSamples = 0;
+        this.clearedAt = currentTime;
+        this.audibleAfterClearMs = 0;
+        this.drainMs = null;
+      }
+    };
+  }
+
+  process(inputs, outputs) {
+    const input = inputs[0] && inputs[0][0];
+    const output = outputs[0][0];
+    if (!input) {
+      output.fill(0);
+      return true;
+    }
+    let energy = 0;
+    for (let i = 0; i < input.length; i++) energy += input[i] * input[i];
+    const audible = energy / input.length > 1e-5;
+    if (this.muted) {
+      this.quietSamples = audible ? 0 : this.quietSamples + input.length;
+      this.mutedSamples += input.length;
+      if (this.quietSamples >= sampleRate * QUIET_MS / 1000 || this.mutedSamples >= sampleRate * MAX_MUTED_MS / 1000) {
+        this.muted = false;
+        this.drainMs = (currentTime - this.clearedAt) * 1000 - QUIET_MS;
+      }
+    }
+    if (this.muted) {
+      output.fill(0);
+      this.playing = false;
+    } else {
+      output.set(input);
+      this.playing = audible;
+    }
+    if (this.playing) this.playedSamples += input.length;
+    this.sinceReport += input.length;
+    if (this.sinceReport >= sampleRate / 20) {
+      this.sinceReport = 0;
+      this.port.postMessage({ playedMs: this.playedSamples * 1000 / sampleRate, playing: this.playing,
+        muted: this.muted, clearSeq: this.clearSeq, clearedAt: this.clearedAt, drainMs: this.drainMs });
+    }
+    return true;
+  }
+}
+
 registerProcessor('voicechat-capture', CaptureProcessor);
+registerProcessor('voicechat-meter', MeterProcessor);
 registerProcessor('voicechat-playback', PlaybackProcessor);

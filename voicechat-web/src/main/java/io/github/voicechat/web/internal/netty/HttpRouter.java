@@ -1,7 +1,12 @@
 package io.github.voicechat.web.internal.netty;
 
 import io.github.voicechat.web.HandshakeRequest;
+import io.github.voicechat.web.HttpEndpoint;
 import io.github.voicechat.web.HttpResponse;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import io.github.voicechat.web.VoiceBridge;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -24,7 +29,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,19 +45,32 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     private final VoiceBridge bridge;
     private final String websocketPath;
     private final StaticPage page;
-    private final Map<String, Supplier<HttpResponse>> routes;
+    private final Map<String, HttpEndpoint> routes;
 
     public HttpRouter(VoiceBridge bridge, String websocketPath, StaticPage page) {
         this(bridge, websocketPath, page, Map.of());
     }
 
-    /** With extra GET routes by exact path ({@link io.github.voicechat.web.WebServer.Builder#route}). */
-    public HttpRouter(VoiceBridge bridge, String websocketPath, StaticPage page,
-            Map<String, Supplier<HttpResponse>> routes) {
+    /** With routes mounted by path ({@link io.github.voicechat.web.WebServer.Builder#route}). */
+    public HttpRouter(VoiceBridge bridge, String websocketPath, StaticPage page, Map<String, HttpEndpoint> routes) {
         this.bridge = bridge;
         this.websocketPath = websocketPath;
         this.page = page;
         this.routes = Map.copyOf(routes);
+    }
+
+    /** The route mounted at {@code path} or above it (the longest such), or null. */
+    private HttpEndpoint routeFor(String path) {
+        HttpEndpoint found = null;
+        int foundLength = -1;
+        for (Map.Entry<String, HttpEndpoint> e : routes.entrySet()) {
+            String mount = e.getKey();
+            if ((path.equals(mount) || path.startsWith(mount + "/")) && mount.length() > foundLength) {
+                found = e.getValue();
+                foundLength = mount.length();
+            }
+        }
+        return found;
     }
 
     @Override
@@ -68,8 +85,11 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
+            HttpEndpoint route = routeFor(path);
             if (!request.decoderResult().isSuccess()) {
                 respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain", bytes("bad request\n"));
+            } else if (route != null) {
+                dispatch(ctx, request, path, route);
             } else if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
                 respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", bytes("GET only\n"));
             } else if (path.equals("/ready")) {
@@ -78,8 +98,6 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                         + bridge.maxSessions() + "}\n";
                 respond(ctx, request, ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                         "application/json", bytes(json));
-            } else if (routes.containsKey(path)) {
-                route(ctx, request, path);
             } else {
                 StaticPage.File file = page == null ? null : page.find(path);
                 if (file == null) {
@@ -93,17 +111,40 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** An extra route: what its handler answers, or 500 (logged) when it throws. */
-    private void route(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
-        HttpResponse r;
+    /** Hands the request to a route; its response is written whenever it completes, on the channel's loop. */
+    private void dispatch(ChannelHandlerContext ctx, FullHttpRequest request, String path, HttpEndpoint route) {
+        HandshakeRequest parsed;
         try {
-            r = routes.get(path).get();
-        } catch (RuntimeException e) {
-            log.warn("route {} failed: {}", path, e.toString(), e);
-            respond(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", bytes("internal error\n"));
+            parsed = HandshakeRequest.of(request.uri(), headersOf(request), String.valueOf(ctx.channel().remoteAddress()));
+        } catch (IllegalArgumentException e) {
+            respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain", bytes("malformed request URI\n"));
             return;
         }
-        respond(ctx, request, HttpResponseStatus.valueOf(r.status()), r.contentType(), r.body());
+        byte[] body = ByteBufUtil.getBytes(request.content());
+        FullHttpRequest head = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                Unpooled.EMPTY_BUFFER, request.headers().copy(), request.trailingHeaders().copy());
+        CompletionStage<HttpResponse> response;
+        try {
+            response = route.handle(request.method().name(), parsed, body);
+        } catch (RuntimeException e) {
+            response = CompletableFuture.failedFuture(e);
+        }
+        response.whenComplete((r, failure) -> ctx.executor().execute(() -> {
+            if (failure != null || r == null) {
+                log.warn("route {} failed: {}", path, failure == null ? "no response" : failure.toString(), failure);
+                respond(ctx, head, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain", bytes("internal error\n"));
+            } else {
+                respond(ctx, head, HttpResponseStatus.valueOf(r.status()), r.contentType(), r.body(), r.headers());
+            }
+        }));
+    }
+
+    private static Map<String, List<String>> headersOf(FullHttpRequest request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, String> h : request.headers()) {
+            headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue());
+        }
+        return headers;
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -113,13 +154,10 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             respondAndRelease(ctx, request, HttpResponseStatus.UPGRADE_REQUIRED, "WebSocket upgrade expected\n");
             return;
         }
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (Map.Entry<String, String> h : request.headers()) {
-            headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue());
-        }
         HandshakeRequest handshake;
         try {
-            handshake = HandshakeRequest.of(request.uri(), headers, String.valueOf(ctx.channel().remoteAddress()));
+            handshake = HandshakeRequest.of(request.uri(), headersOf(request),
+                    String.valueOf(ctx.channel().remoteAddress()));
         } catch (IllegalArgumentException e) {
             respondAndRelease(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed request URI\n");
             return;
@@ -149,6 +187,11 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
             String contentType, byte[] body) {
+        respond(ctx, request, status, contentType, body, Map.of());
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+            String contentType, byte[] body, Map<String, String> extraHeaders) {
         boolean head = request.method().equals(HttpMethod.HEAD);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
@@ -160,6 +203,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                 .set("Referrer-Policy", "no-referrer")
                 .set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; "
                         + "img-src 'self' data:; style-src 'self'; frame-ancestors 'none'");
+        extraHeaders.forEach((k, v) -> response.headers().set(k, v));
         boolean keepAlive = HttpUtil.isKeepAlive(request) && status.code() < 400;
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
