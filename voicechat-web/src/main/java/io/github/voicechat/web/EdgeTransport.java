@@ -38,6 +38,8 @@ public interface EdgeTransport {
      * Whether this transport wants every output frame, silence between answers included (false: only while the bot
      * speaks). A transport with its own media clock says true: WebRTC's RTP timestamps count the samples pushed, so
      * a gap in them would look to the client's jitter buffer like a packet seconds late, and it would grow its delay.
+     *
+     * @return true to be sent every output frame, silence included
      */
     default boolean continuousAudio() {
         return false;

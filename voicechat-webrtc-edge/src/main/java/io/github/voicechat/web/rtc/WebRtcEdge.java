@@ -106,6 +106,12 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
         this.factory = RtcRuntime.factory();
     }
 
+    /**
+     * A WebRTC edge for {@code bridge}'s sessions.
+     *
+     * @param bridge what each peer's session is bridged to; the caller closes it
+     * @return a builder
+     */
     public static Builder builder(VoiceBridge bridge) {
         return new Builder(bridge);
     }
@@ -113,6 +119,8 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
     /**
      * Why webrtc-java's native library cannot be used here (with the line that installs what it needs), or empty.
      * Probing loads the library once and never aborts the JVM.
+     *
+     * @return the reason, or empty where the edge can run
      */
     public static Optional<String> unavailableReason() {
         return UNAVAILABLE;
@@ -240,17 +248,23 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
 
     // ------------------------------------------------------------------ state
 
-    /** Peers open now (including those negotiating or closing). */
+    /** {@return peers open now (including those negotiating or closing)} */
     public int activePeers() {
         return peers.size();
     }
 
-    /** Native objects this edge's peers hold now, by kind (all zero once every peer is torn down). */
+    /** {@return native objects this edge's peers hold now, by kind (all zero once every peer is torn down)} */
     public Map<String, Integer> liveNativeObjects() {
         return ledger.snapshot();
     }
 
-    /** Waits until every peer is torn down; true if that happened within {@code timeout}. */
+    /**
+     * Waits until every peer is torn down.
+     *
+     * @param timeout how long to wait at most
+     * @return true if that happened within {@code timeout}
+     * @throws InterruptedException if interrupted while waiting
+     */
     public boolean awaitNoPeers(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!peers.isEmpty()) {
@@ -313,12 +327,22 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
         /**
          * Adds a STUN server ({@code stun:host:port}), for a server behind NAT whose public address the client must
          * learn. None by default: on a LAN or loopback the host candidates suffice.
+         *
+         * @param url e.g. {@code stun:stun.example.com:3478}
+         * @return this builder
          */
         public Builder stunServer(String url) {
             return iceServer(url, null, null);
         }
 
-        /** Adds a TURN server ({@code turn:host:port?transport=udp}, or {@code turns:}) with its credentials. */
+        /**
+         * Adds a TURN server ({@code turn:host:port?transport=udp}, or {@code turns:}) with its credentials.
+         *
+         * @param url        the server's URL
+         * @param username   its username
+         * @param credential its credential
+         * @return this builder
+         */
         public Builder turnServer(String url, String username, String credential) {
             if (username == null || credential == null) {
                 throw new IllegalArgumentException("a TURN server needs a username and a credential");
@@ -340,7 +364,12 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
             return this;
         }
 
-        /** The path the edge is mounted at ({@value WebRtcEdge#PATH}); resources are {@code <path>/<id>}. */
+        /**
+         * The path the edge is mounted at ({@value WebRtcEdge#PATH}); resources are {@code <path>/<id>}.
+         *
+         * @param path starts with {@code /}, does not end with one
+         * @return this builder
+         */
         public Builder path(String path) {
             if (!path.startsWith("/") || path.endsWith("/")) {
                 throw new IllegalArgumentException("path must start with / and not end with /, was " + path);
@@ -352,6 +381,9 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
         /**
          * How long an offer waits for ICE gathering to complete before the answer goes out with the candidates found
          * so far (3 s): host candidates take milliseconds; an unreachable STUN server would take far longer.
+         *
+         * @param timeout within (0, 60 s]
+         * @return this builder
          */
         public Builder gatheringTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero() || timeout.toSeconds() > 60) {
@@ -361,7 +393,13 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
             return this;
         }
 
-        /** UDP ports for media (a firewall's opening); any by default. */
+        /**
+         * UDP ports for media (a firewall's opening); any by default.
+         *
+         * @param min the lowest port, at least 1024
+         * @param max the highest port, at most 65535
+         * @return this builder
+         */
         public Builder portRange(int min, int max) {
             if (min < 1024 || max > 65_535 || max < min) {
                 throw new IllegalArgumentException("port range must be within 1024..65535, was " + min + ".." + max);
@@ -374,6 +412,7 @@ public final class WebRtcEdge implements HttpEndpoint, AutoCloseable {
         /**
          * Starts the factory and its threads.
          *
+         * @return the edge, to mount with {@code WebServer.Builder.route(WebRtcEdge.PATH, edge)}
          * @throws IllegalStateException when webrtc-java's native library cannot load here (the message says what
          *                               to install)
          */

@@ -152,7 +152,7 @@ class RtcConversationTest {
             client.awaitType("ready", WAIT);
             client.startStreaming();
             client.await(m -> m.type().equals("state") && m.json().get("to").asText().equals("LISTENING"), WAIT);
-            assertThat(threadsByName()).containsKey("voicechat-session-#");
+            assertThat(threadsByName()).containsKey("voicechat-tick-#"); // the session runs on a shared tick loop
             assertThat(client.delete()).isEqualTo(200);
             RtcTestClient.Message closed = client.awaitType("closed", WAIT);
             assertThat(closed.json().get("code").asInt()).isEqualTo(CloseCodes.NORMAL);
