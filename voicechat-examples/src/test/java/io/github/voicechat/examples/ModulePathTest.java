@@ -156,9 +156,10 @@ class ModulePathTest {
         // JVM resolves them all at start-up (--dry-run stops before main) or refuses to start.
         List<String> named = List.of("io.github.voicechat.core", "io.github.voicechat.models",
                 "io.github.voicechat.onnx", "io.github.voicechat.silero", "io.github.voicechat.webrtc",
-                "io.github.voicechat.piper", "io.github.voicechat.web", "io.github.voicechat.micrometer");
+                "io.github.voicechat.piper", "io.github.voicechat.web", "io.github.voicechat.web.rtc",
+                "io.github.voicechat.micrometer");
         List<String> artifacts = List.of("voicechat-core", "voicechat-models", "voicechat-onnx", "voicechat-silero",
-                "voicechat-webrtc", "voicechat-piper", "voicechat-web", "voicechat-micrometer", "slf4j-api-",
+                "voicechat-webrtc", "voicechat-piper", "voicechat-web", "voicechat-webrtc-edge", "voicechat-micrometer", "slf4j-api-",
                 "jackson-core-", "jackson-databind-", "jackson-annotations-", "commons-compress-", "commons-io-",
                 "commons-codec-", "commons-lang3-", "netty-", "onnxruntime-", "jna-", "webrtc-java-", "micrometer-core-",
                 "micrometer-commons-", "micrometer-observation-", "HdrHistogram-", "LatencyUtils-");

@@ -1,5 +1,6 @@
 package io.github.voicechat.web;
 
+import io.github.voicechat.web.browser.Chromium;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.voicechat.audio.WavWriter;

@@ -7,7 +7,7 @@ import io.github.voicechat.audio.WavReader;
 import io.github.voicechat.audio.WavWriter;
 import io.github.voicechat.testkit.Scenario;
 import io.github.voicechat.testkit.SharedData;
-import io.github.voicechat.web.Chromium;
+import io.github.voicechat.web.browser.Chromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

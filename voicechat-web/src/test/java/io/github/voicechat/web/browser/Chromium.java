@@ -1,4 +1,4 @@
-package io.github.voicechat.web;
+package io.github.voicechat.web.browser;
 
 import io.github.voicechat.testkit.SystemPackages;
 import java.io.File;
