@@ -1,6 +1,8 @@
 package io.github.voicechat;
 
+import io.github.voicechat.internal.session.EndOfTurnRules;
 import io.github.voicechat.internal.session.TurnDetector;
+import io.github.voicechat.spi.EndOfTurnDetector;
 import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.vad.SpeechSegmenter;
@@ -38,6 +40,7 @@ public final class TurnPolicy {
     private final int preRollMs;
     private final float activationThreshold;
     private final float deactivationThreshold;
+    private final EndOfTurnDetector endOfTurn;
 
     private TurnPolicy(Builder b) {
         this.minSpeechMs = b.minSpeechMs;
@@ -46,6 +49,7 @@ public final class TurnPolicy {
         this.preRollMs = b.preRollMs;
         this.activationThreshold = b.activationThreshold;
         this.deactivationThreshold = b.deactivationThreshold;
+        this.endOfTurn = b.endOfTurn != null ? b.endOfTurn : new EndOfTurnRules(b.minSilenceMs);
     }
 
     /**
@@ -64,7 +68,8 @@ public final class TurnPolicy {
     /** {@return a builder holding this policy's settings, for a variant} */
     public Builder toBuilder() {
         return new Builder().minSpeechMs(minSpeechMs).minSilenceMs(minSilenceMs).maxUtteranceMs(maxUtteranceMs)
-                .preRollMs(preRollMs).thresholds(activationThreshold, deactivationThreshold);
+                .preRollMs(preRollMs).thresholds(activationThreshold, deactivationThreshold)
+                .endOfTurn(endOfTurn instanceof EndOfTurnRules ? null : endOfTurn);
     }
 
     /** {@return the continuous speech, in milliseconds, needed before a user turn starts} Shorter sounds are ignored. */
@@ -72,9 +77,17 @@ public final class TurnPolicy {
         return minSpeechMs;
     }
 
-    /** {@return the silence, in milliseconds, that ends a user turn} */
+    /**
+     * {@return the silence, in milliseconds, that ends a user turn when the end-of-turn rules cannot tell} With
+     * {@link Builder#endOfTurn a detector of the host's}, what it answers.
+     */
     public int minSilenceMs() {
         return minSilenceMs;
+    }
+
+    /** {@return what decides the silence that ends a turn: the one set, or the default rules} */
+    public EndOfTurnDetector endOfTurn() {
+        return endOfTurn;
     }
 
     /** {@return the longest user turn, in milliseconds} A longer one is ended (and transcribed) anyway. */
@@ -104,7 +117,7 @@ public final class TurnPolicy {
     public String toString() {
         return "TurnPolicy[minSpeechMs=" + minSpeechMs + ", minSilenceMs=" + minSilenceMs + ", maxUtteranceMs="
                 + maxUtteranceMs + ", preRollMs=" + preRollMs + ", thresholds=" + activationThreshold + "/"
-                + deactivationThreshold + "]";
+                + deactivationThreshold + ", endOfTurn=" + endOfTurn + "]";
     }
 
     /** Settings of a {@link TurnPolicy}. */
@@ -115,8 +128,23 @@ public final class TurnPolicy {
         private int preRollMs = PRE_ROLL_MS.defaultValue().orElseThrow();
         private float activationThreshold = 0.5f;
         private float deactivationThreshold = 0.35f;
+        private EndOfTurnDetector endOfTurn;
 
         private Builder() {
+        }
+
+        /**
+         * Sets what decides the silence that ends a user turn. By default, rules on the recogniser's partial words and
+         * the voice's pitch: 250 ms after words that read complete in a falling voice, 800 ms after a filler, a
+         * conjunction, an article or a rising voice, {@link #minSilenceMs} otherwise (and always with a recogniser
+         * that gives no partial words). {@code cue -> 500} restores a fixed silence.
+         *
+         * @param detector the detector, or null for the default rules
+         * @return this builder
+         */
+        public Builder endOfTurn(EndOfTurnDetector detector) {
+            this.endOfTurn = detector;
+            return this;
         }
 
         /**

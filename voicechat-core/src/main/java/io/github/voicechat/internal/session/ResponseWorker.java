@@ -52,7 +52,7 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
      * (DESIGN.md), and a listener waits through all of it.
      */
     static final float AUDIBLE_LEVEL = 0.01f;
-    /** What is kept of the quiet start, just before the first audible sample, so an onset does not start with a click. */
+    /** What is kept of the quiet start, just before the first audible sample, so an onset starts without a click. */
     static final int LEAD_MS = 10;
     /** Ends the worker's wait for a job without being one. */
     private static final Job WAKE_UP = new Job(null, null, null);

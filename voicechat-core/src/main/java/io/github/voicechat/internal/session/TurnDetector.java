@@ -2,6 +2,9 @@ package io.github.voicechat.internal.session;
 
 import io.github.voicechat.BargeInPolicy;
 import io.github.voicechat.TurnPolicy;
+import io.github.voicechat.spi.EndOfTurnDetector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turn-taking and barge-in decisions from per-frame VAD probabilities, in audio time (samples at the input rate).
@@ -41,6 +44,31 @@ public final class TurnDetector {
         CONFIRM
     }
 
+    /** What the end-of-turn decision is told besides the silence: the session's recogniser and pitch tracker. */
+    interface Hints {
+        /** {@return the recogniser's words so far in this turn; empty if none} */
+        String hypothesis();
+
+        /** {@return the voice's pitch trend before the silence, semitones per second; NaN if unknown} */
+        double pitchSlopeSemitonesPerS();
+    }
+
+    /** No words and no pitch: the end-of-turn rules fall back to the policy's fixed silence. */
+    static final Hints NO_HINTS = new Hints() {
+        @Override
+        public String hypothesis() {
+            return "";
+        }
+
+        @Override
+        public double pitchSlopeSemitonesPerS() {
+            return Double.NaN;
+        }
+    };
+
+    private static final Logger log = LoggerFactory.getLogger(TurnDetector.class);
+
+    private final int sampleRateHz;
     private final long minSpeechSamples;
     private final long minSilenceSamples;
     private final long maxUtteranceSamples;
@@ -48,6 +76,13 @@ public final class TurnDetector {
     private final long releaseSamples;
     private final Hysteresis hysteresis;
     private final boolean bargeInEnabled;
+    private final EndOfTurnDetector endOfTurn;
+    private final Hints hints;
+    /** The cue the end-of-turn detector last answered for this silence, and its answer in samples. */
+    private String cueHypothesis;
+    private double cueSlope;
+    private long endSilenceSamples;
+    private boolean detectorFailed;
 
     /** The mode the counters below were counted in; a call in another mode starts them afresh. */
     private Mode countedIn = Mode.IDLE;
@@ -59,6 +94,16 @@ public final class TurnDetector {
     private long eventSample;
 
     public TurnDetector(int sampleRateHz, TurnPolicy turn, BargeInPolicy bargeIn) {
+        this(sampleRateHz, turn, bargeIn, NO_HINTS);
+    }
+
+    /**
+     * @param hints what the policy's end-of-turn detector is told, read on silent frames of a user turn
+     */
+    TurnDetector(int sampleRateHz, TurnPolicy turn, BargeInPolicy bargeIn, Hints hints) {
+        this.sampleRateHz = sampleRateHz;
+        this.endOfTurn = turn.endOfTurn();
+        this.hints = hints;
         this.minSpeechSamples = samples(sampleRateHz, turn.minSpeechMs());
         this.minSilenceSamples = samples(sampleRateHz, turn.minSilenceMs());
         this.maxUtteranceSamples = samples(sampleRateHz, turn.maxUtteranceMs());
@@ -124,9 +169,10 @@ public final class TurnDetector {
                 } else {
                     if (silenceRun == 0) {
                         silenceStart = startSample;
+                        cueHypothesis = null; // a new silence: ask afresh
                     }
                     silenceRun += lengthSamples;
-                    if (silenceRun >= minSilenceSamples) {
+                    if (silenceRun >= endSilenceSamples()) {
                         eventSample = silenceStart;
                         return Event.USER_END;
                     }
@@ -165,6 +211,41 @@ public final class TurnDetector {
             default:
                 throw new AssertionError(mode);
         }
+    }
+
+    /**
+     * The silence that ends the turn, as the end-of-turn detector decides it for what is known now. It is asked
+     * again only when that changes (other words, another pitch trend), so a
+     * silence costs one call or a few, not one per frame. A detector that throws or answers below 10 ms is not
+     * trusted again: the policy's fixed silence serves from then on, and a warning says why.
+     */
+    private long endSilenceSamples() {
+        if (detectorFailed) {
+            return minSilenceSamples;
+        }
+        String hypothesis = hints.hypothesis();
+        double slope = hints.pitchSlopeSemitonesPerS();
+        if (hypothesis.equals(cueHypothesis) && Double.compare(slope, cueSlope) == 0) {
+            return endSilenceSamples;
+        }
+        cueHypothesis = hypothesis;
+        cueSlope = slope;
+        int ms;
+        try {
+            ms = endOfTurn.silenceToEndMs(new EndOfTurnDetector.Cue(hypothesis, slope));
+        } catch (RuntimeException e) {
+            log.warn("end-of-turn detector {} failed; using a fixed silence from now on", endOfTurn, e);
+            detectorFailed = true;
+            return minSilenceSamples;
+        }
+        if (ms < 10) {
+            log.warn("end-of-turn detector {} answered {} ms (at least 10 expected); using a fixed silence from now on",
+                    endOfTurn, ms);
+            detectorFailed = true;
+            return minSilenceSamples;
+        }
+        endSilenceSamples = samples(sampleRateHz, ms);
+        return endSilenceSamples;
     }
 
     /**
