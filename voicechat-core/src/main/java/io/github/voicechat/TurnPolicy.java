@@ -41,6 +41,7 @@ public final class TurnPolicy {
     private final float activationThreshold;
     private final float deactivationThreshold;
     private final EndOfTurnDetector endOfTurn;
+    private final int speculateAfterMs;
 
     private TurnPolicy(Builder b) {
         this.minSpeechMs = b.minSpeechMs;
@@ -50,6 +51,7 @@ public final class TurnPolicy {
         this.activationThreshold = b.activationThreshold;
         this.deactivationThreshold = b.deactivationThreshold;
         this.endOfTurn = b.endOfTurn != null ? b.endOfTurn : new EndOfTurnRules(b.minSilenceMs);
+        this.speculateAfterMs = b.speculateAfterMs;
     }
 
     /**
@@ -69,7 +71,8 @@ public final class TurnPolicy {
     public Builder toBuilder() {
         return new Builder().minSpeechMs(minSpeechMs).minSilenceMs(minSilenceMs).maxUtteranceMs(maxUtteranceMs)
                 .preRollMs(preRollMs).thresholds(activationThreshold, deactivationThreshold)
-                .endOfTurn(endOfTurn instanceof EndOfTurnRules ? null : endOfTurn);
+                .endOfTurn(endOfTurn instanceof EndOfTurnRules ? null : endOfTurn)
+                .speculateAfterMs(speculateAfterMs);
     }
 
     /** {@return the continuous speech, in milliseconds, needed before a user turn starts} Shorter sounds are ignored. */
@@ -83,6 +86,16 @@ public final class TurnPolicy {
      */
     public int minSilenceMs() {
         return minSilenceMs;
+    }
+
+    /**
+     * {@return the pause, in milliseconds, after which a response is started speculatively; 0 for never} The
+     * responder and synthesis start on the recogniser's words so far while the end of the turn is not yet
+     * confirmed; the audio is held until it is, and discarded unheard if the user goes on or the final transcript
+     * differs. Needs a recogniser with partial words.
+     */
+    public int speculateAfterMs() {
+        return speculateAfterMs;
     }
 
     /** {@return what decides the silence that ends a turn: the one set, or the default rules} */
@@ -117,7 +130,7 @@ public final class TurnPolicy {
     public String toString() {
         return "TurnPolicy[minSpeechMs=" + minSpeechMs + ", minSilenceMs=" + minSilenceMs + ", maxUtteranceMs="
                 + maxUtteranceMs + ", preRollMs=" + preRollMs + ", thresholds=" + activationThreshold + "/"
-                + deactivationThreshold + ", endOfTurn=" + endOfTurn + "]";
+                + deactivationThreshold + ", endOfTurn=" + endOfTurn + ", speculateAfterMs=" + speculateAfterMs + "]";
     }
 
     /** Settings of a {@link TurnPolicy}. */
@@ -129,8 +142,21 @@ public final class TurnPolicy {
         private float activationThreshold = 0.5f;
         private float deactivationThreshold = 0.35f;
         private EndOfTurnDetector endOfTurn;
+        private int speculateAfterMs = 250;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the pause after which a response is started speculatively (see {@link TurnPolicy#speculateAfterMs()});
+         * default 250 ms.
+         *
+         * @param ms 0 (never) to 10000 milliseconds
+         * @return this builder
+         */
+        public Builder speculateAfterMs(int ms) {
+            this.speculateAfterMs = requireRange("speculateAfterMs", ms, 0, 10_000);
+            return this;
         }
 
         /**

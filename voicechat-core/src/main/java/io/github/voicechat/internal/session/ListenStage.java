@@ -139,6 +139,13 @@ final class ListenStage implements TurnDetector.Hints {
             case USER_END:
                 input = Conversation.Input.SPEECH_ENDED;
                 break;
+            case USER_PAUSE:
+                conversation.wordsAtPause = hypothesis;
+                input = Conversation.Input.SPEECH_PAUSED;
+                break;
+            case USER_RESUME:
+                input = Conversation.Input.SPEECH_RESUMED;
+                break;
             case PAUSE:
                 input = Conversation.Input.SPEECH_OVER_BOT;
                 break;

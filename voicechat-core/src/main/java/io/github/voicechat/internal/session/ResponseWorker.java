@@ -184,6 +184,11 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
             }
 
             @Override
+            public boolean isDiscarded() {
+                return response.isDiscarded();
+            }
+
+            @Override
             public void firstToken() {
                 response.markFirstToken();
             }

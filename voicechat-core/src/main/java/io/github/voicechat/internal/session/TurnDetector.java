@@ -36,6 +36,14 @@ public final class TurnDetector {
         USER_START,
         /** The user's turn ended at {@link #eventSample()} (the start of the silence that ended it). Mode USER. */
         USER_END,
+        /**
+         * The user paused long enough to start a response speculatively, but not yet long enough to end the turn;
+         * the pause began at {@link #eventSample()}. Mode USER; at most once per pause, and only while the
+         * recogniser has words to answer.
+         */
+        USER_PAUSE,
+        /** The user went on speaking after a {@link #USER_PAUSE}, at {@link #eventSample()}. Mode USER. */
+        USER_RESUME,
         /** Possible speech over the bot: pause output now. Onset at {@link #eventSample()}. Mode BOT. */
         PAUSE,
         /** The sound over the bot stopped before confirmation: resume output. Mode CANDIDATE. */
@@ -76,6 +84,9 @@ public final class TurnDetector {
     private final long releaseSamples;
     private final Hysteresis hysteresis;
     private final boolean bargeInEnabled;
+    private final long speculateSamples;
+    /** Whether the current silence of a user turn has been reported as a {@link Event#USER_PAUSE}. */
+    private boolean pauseReported;
     private final EndOfTurnDetector endOfTurn;
     private final Hints hints;
     /** The cue the end-of-turn detector last answered for this silence, and its answer in samples. */
@@ -111,6 +122,7 @@ public final class TurnDetector {
         this.releaseSamples = samples(sampleRateHz, bargeIn.releaseMs());
         this.hysteresis = new Hysteresis(turn.activationThreshold(), turn.deactivationThreshold());
         this.bargeInEnabled = bargeIn.enabled();
+        this.speculateSamples = samples(sampleRateHz, turn.speculateAfterMs());
     }
 
     private static long samples(int rateHz, int ms) {
@@ -166,6 +178,11 @@ public final class TurnDetector {
             case USER:
                 if (speech) {
                     silenceRun = 0;
+                    if (pauseReported) {
+                        pauseReported = false;
+                        eventSample = startSample;
+                        return Event.USER_RESUME;
+                    }
                 } else {
                     if (silenceRun == 0) {
                         silenceStart = startSample;
@@ -173,11 +190,20 @@ public final class TurnDetector {
                     }
                     silenceRun += lengthSamples;
                     if (silenceRun >= endSilenceSamples()) {
+                        pauseReported = false;
                         eventSample = silenceStart;
                         return Event.USER_END;
                     }
+                    // Only words can be answered early: without a hypothesis a pause is just silence.
+                    if (!pauseReported && speculateSamples > 0 && silenceRun >= speculateSamples
+                            && !hints.hypothesis().isBlank()) {
+                        pauseReported = true;
+                        eventSample = silenceStart;
+                        return Event.USER_PAUSE;
+                    }
                 }
                 if (end - turnStart >= maxUtteranceSamples) {
+                    pauseReported = false;
                     eventSample = end;
                     return Event.USER_END;
                 }
@@ -259,6 +285,7 @@ public final class TurnDetector {
         boolean candidateGoesOn = countedIn == Mode.BOT && mode == Mode.CANDIDATE;
         countedIn = mode;
         silenceRun = 0;
+        pauseReported = false;
         if (!candidateGoesOn) {
             speechRun = 0;
         }

@@ -204,4 +204,49 @@ class EndOfTurnTest {
         TurnPolicy zero = TurnPolicy.builder().minSilenceMs(300).endOfTurn(cue -> 0).build();
         assertThat(endFrame(detector(zero, h), () -> { })).isEqualTo(129);
     }
+
+    @Test
+    void aPauseWithWordsIsReportedOnceAt250MsAndTheResumeOnTheFirstSpeechFrame() {
+        SetHints h = new SetHints();
+        h.words = "turn on the light";
+        h.slope = 0; // flat: the turn ends after 500 ms, so a 300 ms pause is only a pause
+        TurnDetector d = detector(TurnPolicy.defaults(), h);
+        TurnDetector.Mode mode = TurnDetector.Mode.IDLE;
+        List<String> seen = new ArrayList<>();
+        // speech 0-99, silence 100-129 (300 ms), speech 130-199, silence from 200
+        for (int f = 0; f < 300; f++) {
+            boolean speech = f < 100 || (f >= 130 && f < 200);
+            TurnDetector.Event e = d.accept(mode, speech ? 0.9f : 0.1f, (long) f * FRAME, FRAME);
+            if (e != TurnDetector.Event.NONE) {
+                seen.add(f + " " + e + " @" + d.eventSample() / FRAME);
+            }
+            if (e == TurnDetector.Event.USER_START) {
+                mode = TurnDetector.Mode.USER;
+            } else if (e == TurnDetector.Event.USER_END) {
+                mode = TurnDetector.Mode.IDLE;
+            }
+        }
+        assertThat(seen).containsExactly("9 USER_START @0", "124 USER_PAUSE @100", "130 USER_RESUME @130",
+                "224 USER_PAUSE @200", "249 USER_END @200");
+        // Without words, or with speculation off, a pause is not reported.
+        SetHints none = new SetHints();
+        TurnDetector quiet = detector(TurnPolicy.defaults(), none);
+        TurnDetector off = detector(TurnPolicy.builder().speculateAfterMs(0).build(), h);
+        for (TurnDetector x : List.of(quiet, off)) {
+            TurnDetector.Mode m = TurnDetector.Mode.IDLE;
+            List<TurnDetector.Event> events = new ArrayList<>();
+            for (int f = 0; f < 300; f++) {
+                TurnDetector.Event e = x.accept(m, f < 100 ? 0.9f : 0.1f, (long) f * FRAME, FRAME);
+                if (e != TurnDetector.Event.NONE) {
+                    events.add(e);
+                }
+                if (e == TurnDetector.Event.USER_START) {
+                    m = TurnDetector.Mode.USER;
+                } else if (e == TurnDetector.Event.USER_END) {
+                    m = TurnDetector.Mode.IDLE;
+                }
+            }
+            assertThat(events).containsExactly(TurnDetector.Event.USER_START, TurnDetector.Event.USER_END);
+        }
+    }
 }
