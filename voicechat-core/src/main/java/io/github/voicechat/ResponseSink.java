@@ -15,6 +15,16 @@ public interface ResponseSink {
     boolean isCancelled();
 
     /**
+     * {@return whether this response was started speculatively, at a pause in the user's speech, and discarded
+     * because the user went on speaking} Nothing of it was heard and nothing of it enters the history; a responder
+     * with side effects (a paid model call, an action) can undo or ignore them. Implies {@link #isCancelled()}.
+     * By default false.
+     */
+    default boolean isDiscarded() {
+        return false;
+    }
+
+    /**
      * Marks that the model behind this responder produced its first token, for the latency trace
      * ({@link TurnReport#modelFirstTokenMs()}); the time of the first text written is recorded without being asked.
      * Only the first call counts, and it may come from any thread (a model client's callback). Responders that do

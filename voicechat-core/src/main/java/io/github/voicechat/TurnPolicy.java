@@ -1,6 +1,8 @@
 package io.github.voicechat;
 
+import io.github.voicechat.internal.session.EndOfTurnRules;
 import io.github.voicechat.internal.session.TurnDetector;
+import io.github.voicechat.spi.EndOfTurnDetector;
 import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.vad.SpeechSegmenter;
@@ -38,6 +40,8 @@ public final class TurnPolicy {
     private final int preRollMs;
     private final float activationThreshold;
     private final float deactivationThreshold;
+    private final EndOfTurnDetector endOfTurn;
+    private final int speculateAfterMs;
 
     private TurnPolicy(Builder b) {
         this.minSpeechMs = b.minSpeechMs;
@@ -46,6 +50,8 @@ public final class TurnPolicy {
         this.preRollMs = b.preRollMs;
         this.activationThreshold = b.activationThreshold;
         this.deactivationThreshold = b.deactivationThreshold;
+        this.endOfTurn = b.endOfTurn != null ? b.endOfTurn : new EndOfTurnRules(b.minSilenceMs);
+        this.speculateAfterMs = b.speculateAfterMs;
     }
 
     /**
@@ -64,7 +70,9 @@ public final class TurnPolicy {
     /** {@return a builder holding this policy's settings, for a variant} */
     public Builder toBuilder() {
         return new Builder().minSpeechMs(minSpeechMs).minSilenceMs(minSilenceMs).maxUtteranceMs(maxUtteranceMs)
-                .preRollMs(preRollMs).thresholds(activationThreshold, deactivationThreshold);
+                .preRollMs(preRollMs).thresholds(activationThreshold, deactivationThreshold)
+                .endOfTurn(endOfTurn instanceof EndOfTurnRules ? null : endOfTurn)
+                .speculateAfterMs(speculateAfterMs);
     }
 
     /** {@return the continuous speech, in milliseconds, needed before a user turn starts} Shorter sounds are ignored. */
@@ -72,9 +80,27 @@ public final class TurnPolicy {
         return minSpeechMs;
     }
 
-    /** {@return the silence, in milliseconds, that ends a user turn} */
+    /**
+     * {@return the silence, in milliseconds, that ends a user turn when the end-of-turn rules cannot tell} With
+     * {@link Builder#endOfTurn a detector of the host's}, what it answers.
+     */
     public int minSilenceMs() {
         return minSilenceMs;
+    }
+
+    /**
+     * {@return the pause, in milliseconds, after which a response is started speculatively; 0 for never} The
+     * responder and synthesis start on the recogniser's words so far while the end of the turn is not yet
+     * confirmed; the audio is held until it is, and discarded unheard if the user goes on or the final transcript
+     * differs. Needs a recogniser with partial words.
+     */
+    public int speculateAfterMs() {
+        return speculateAfterMs;
+    }
+
+    /** {@return what decides the silence that ends a turn: the one set, or the default rules} */
+    public EndOfTurnDetector endOfTurn() {
+        return endOfTurn;
     }
 
     /** {@return the longest user turn, in milliseconds} A longer one is ended (and transcribed) anyway. */
@@ -104,7 +130,7 @@ public final class TurnPolicy {
     public String toString() {
         return "TurnPolicy[minSpeechMs=" + minSpeechMs + ", minSilenceMs=" + minSilenceMs + ", maxUtteranceMs="
                 + maxUtteranceMs + ", preRollMs=" + preRollMs + ", thresholds=" + activationThreshold + "/"
-                + deactivationThreshold + "]";
+                + deactivationThreshold + ", endOfTurn=" + endOfTurn + ", speculateAfterMs=" + speculateAfterMs + "]";
     }
 
     /** Settings of a {@link TurnPolicy}. */
@@ -115,8 +141,36 @@ public final class TurnPolicy {
         private int preRollMs = PRE_ROLL_MS.defaultValue().orElseThrow();
         private float activationThreshold = 0.5f;
         private float deactivationThreshold = 0.35f;
+        private EndOfTurnDetector endOfTurn;
+        private int speculateAfterMs = 250;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the pause after which a response is started speculatively (see {@link TurnPolicy#speculateAfterMs()});
+         * default 250 ms.
+         *
+         * @param ms 0 (never) to 10000 milliseconds
+         * @return this builder
+         */
+        public Builder speculateAfterMs(int ms) {
+            this.speculateAfterMs = requireRange("speculateAfterMs", ms, 0, 10_000);
+            return this;
+        }
+
+        /**
+         * Sets what decides the silence that ends a user turn. By default, rules on the recogniser's partial words and
+         * the voice's pitch: 250 ms after words that read complete in a falling voice, 800 ms after a filler, a
+         * conjunction, an article or a rising voice, {@link #minSilenceMs} otherwise (and always with a recogniser
+         * that gives no partial words). {@code cue -> 500} restores a fixed silence.
+         *
+         * @param detector the detector, or null for the default rules
+         * @return this builder
+         */
+        public Builder endOfTurn(EndOfTurnDetector detector) {
+            this.endOfTurn = detector;
+            return this;
         }
 
         /**

@@ -1,9 +1,11 @@
 package io.github.voicechat.sphinx;
 
 import edu.cmu.sphinx.api.Configuration;
+import edu.cmu.sphinx.decoder.ResultListener;
 import edu.cmu.sphinx.recognizer.Recognizer;
 import edu.cmu.sphinx.result.Result;
 import edu.cmu.sphinx.result.WordResult;
+import edu.cmu.sphinx.util.props.PropertySheet;
 import io.github.voicechat.audio.Pcm;
 import io.github.voicechat.sphinx.internal.SphinxLogging;
 import io.github.voicechat.sphinx.internal.TunedRecognizer;
@@ -30,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,6 +110,10 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     private Future<Transcript> pending;
     private byte[] scratch = new byte[0];
     private boolean closed;
+    /** The words of the current utterance so far: its finished segments and the current one's best path. */
+    private volatile String partial = "";
+    /** The finished segments' words (decoder thread only). */
+    private String committed = "";
 
     private SphinxRecognizer(EngineOptions options) {
         int beam = BEAM.get(options);
@@ -146,6 +153,49 @@ public final class SphinxRecognizer implements SpeechRecognizer {
             throw new EngineException("Sphinx4 could not load: " + e.getCause(), e.getCause());
         }
         this.recognizer = engine.recognizer();
+        // Every 100 ms of audio decoded (featureBlockSize in the configuration), on the decoder thread.
+        recognizer.addResultListener(new ResultListener() {
+            @Override
+            public void newResult(Result result) {
+                if (!result.isFinal()) {
+                    partial = join(committed, bestWords(result));
+                }
+            }
+
+            @Override
+            public void newProperties(PropertySheet ps) {
+                // configured in code, not from the XML
+            }
+        });
+    }
+
+    private static String join(String a, String b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + ' ' + b;
+    }
+
+    /** The best path's words, fillers left out; empty if Sphinx cannot say (it can fail building a result). */
+    private static String bestWords(Result result) {
+        try {
+            String hyp = result.getBestResultNoFiller();
+            return hyp == null ? "" : hyp.strip();
+        } catch (RuntimeException e) {
+            LOG.debug("no interim hypothesis", e);
+            return "";
+        }
+    }
+
+    /**
+     * {@return true} Sphinx4 reports the best path every 100 ms of audio it has decoded, so the words lag the audio
+     * by the decoder's backlog (none when it keeps up).
+     */
+    @Override
+    public boolean supportsPartials() {
+        return true;
+    }
+
+    @Override
+    public String partialText() {
+        return partial;
     }
 
     /** {@return a recognizer with the tuned defaults} Loading takes 2-5 s. */
@@ -317,7 +367,18 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         if (current == null) {
             UtteranceStream stream = new UtteranceStream();
             current = stream;
-            pending = decoder.submit(() -> decode(engine, stream));
+            partial = "";
+            pending = decoder.submit(() -> {
+                committed = "";
+                try {
+                    return decode(engine, stream, words -> {
+                        committed = words;
+                        partial = words;
+                    });
+                } finally {
+                    committed = "";
+                }
+            });
         }
         byte[] bytes = new byte[2 * length];
         Pcm.floatToPcm16Le(samples, offset, bytes, 0, length);
@@ -336,6 +397,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         } finally {
             current = null;
             pending = null;
+            partial = "";
         }
     }
 
@@ -353,6 +415,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         } finally {
             current = null;
             pending = null;
+            partial = "";
         }
     }
 
@@ -369,6 +432,11 @@ public final class SphinxRecognizer implements SpeechRecognizer {
 
     /** Runs on the decoder thread: decodes one utterance until its stream ends. */
     private static Transcript decode(TunedRecognizer engine, InputStream stream) {
+        return decode(engine, stream, words -> { });
+    }
+
+    /** The same, telling {@code segmentDone} the utterance's words after each segment Sphinx finishes. */
+    private static Transcript decode(TunedRecognizer engine, InputStream stream, Consumer<String> segmentDone) {
         engine.dataSource().setInputStream(stream);
         StringBuilder text = new StringBuilder();
         List<WordTiming> words = new ArrayList<>();
@@ -382,6 +450,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
                 text.append(hyp.strip());
             }
             addTimes(result, words);
+            segmentDone.accept(text.toString());
         }
         return new Transcript(text.toString(), words, Float.NaN);
     }

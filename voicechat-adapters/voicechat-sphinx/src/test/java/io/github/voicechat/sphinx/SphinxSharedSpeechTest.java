@@ -63,6 +63,41 @@ class SphinxSharedSpeechTest {
                 .isEqualTo(transcribeAll(clips, EngineOptions.EMPTY.with("warmup", "false")));
     }
 
+    /**
+     * Partial words: while the utterance is still open (the decoder has all of the clip's audio but not its end),
+     * the best path so far is reported, and it holds the words of the final transcript (the last segment may still
+     * change when the end comes, so only the words before it are compared); after {@code finish()} it is empty
+     * again. The wait is for the decoder thread to reach the end of the audio it was given, bounded at 120 s.
+     */
+    @Test
+    void partialWordsGrowToTheTranscriptBeforeTheEnd() {
+        SharedData.SpeechClip clip = SharedData.speechClips().get(0);
+        float[] audio = Audio.read(clip.wav());
+        try (SphinxRecognizer r = SphinxRecognizer.create()) {
+            assertThat(r.supportsPartials()).isTrue();
+            assertThat(r.partialText()).isEmpty();
+            Audio.feed(r, audio);
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            int words = 0;
+            String seen = "";
+            // Every 100 ms of audio decoded the partial is replaced; wait until it holds most of the clip's words.
+            while (System.nanoTime() < deadline && words < WordErrorRate.words(clip.transcript()).size() / 2) {
+                seen = r.partialText();
+                words = WordErrorRate.words(seen).size();
+                Thread.onSpinWait();
+            }
+            assertThat(words).as("partial words after the clip's audio: '%s'", seen)
+                    .isGreaterThanOrEqualTo(WordErrorRate.words(clip.transcript()).size() / 2);
+            Transcript t = r.finish();
+            List<String> partialWords = WordErrorRate.words(seen);
+            List<String> finalWords = WordErrorRate.words(t.text());
+            // All but the partial's last two words are settled: they begin the final transcript.
+            List<String> settled = partialWords.subList(0, Math.max(0, partialWords.size() - 2));
+            assertThat(finalWords.subList(0, Math.min(finalWords.size(), settled.size()))).isEqualTo(settled);
+            assertThat(r.partialText()).isEmpty();
+        }
+    }
+
     private static List<Transcript> transcribeAll(List<SharedData.SpeechClip> clips, EngineOptions options) {
         List<Transcript> out = new ArrayList<>();
         try (SphinxRecognizer r = SphinxRecognizer.create(options)) {

@@ -8,6 +8,7 @@ import io.github.voicechat.spi.Transcript;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -61,6 +62,10 @@ final class Conversation {
         SPEECH_STARTED,
         /** The detector found its end. */
         SPEECH_ENDED,
+        /** The user paused long enough for a speculative response, not yet long enough to end the turn. */
+        SPEECH_PAUSED,
+        /** The user went on after such a pause. */
+        SPEECH_RESUMED,
         /** Possible speech over the bot. */
         SPEECH_OVER_BOT,
         /** The sound over the bot stopped before it was confirmed. */
@@ -104,6 +109,8 @@ final class Conversation {
         on(Phase.RESPONDING, Input.SPEECH_STARTED, Phase.USER_TURN, Conversation::supersede,
                 Conversation::listenToUser);
         on(Phase.USER_TURN, Input.SPEECH_ENDED, Phase.TRANSCRIBING, Conversation::endUserTurn, NOTHING);
+        on(Phase.USER_TURN, Input.SPEECH_PAUSED, Phase.USER_TURN, Conversation::speculate, NOTHING);
+        on(Phase.USER_TURN, Input.SPEECH_RESUMED, Phase.USER_TURN, Conversation::discardSpeculation, NOTHING);
         on(Phase.TRANSCRIBING, Input.TRANSCRIPT, Phase.RESPONDING, Conversation::respond, NOTHING);
         on(Phase.TRANSCRIBING, Input.NOTHING_HEARD, Phase.LISTENING, Conversation::completeUnanswered, NOTHING);
         on(Phase.RESPONDING, Input.FIRST_AUDIO_PLAYED, Phase.SPEAKING, Conversation::firstAudio, NOTHING);
@@ -157,6 +164,17 @@ final class Conversation {
     private Turn userTurn;        // USER_TURN: the user turn in progress
     private Turn botTurn;         // TRANSCRIBING..PAUSED: the turn being answered
     private double pauseLatencyMs = Double.NaN;
+    /**
+     * A response started at a pause of the user turn (USER_TURN, TRANSCRIBING), its audio held since the phase
+     * does not play; adopted as {@link #response} if the final transcript is what it answered, else discarded.
+     */
+    private ResponseState speculation;
+    private String speculationText;
+    /**
+     * The recogniser's words as the listen stage read them at the start of the tick, set before
+     * {@link Input#SPEECH_PAUSED}: the same words the detector decided on, whatever the recogniser did since.
+     */
+    String wordsAtPause = "";
     /** The text of the typed turn being applied ({@link #onTyped}), else null. */
     private String typedText;
 
@@ -224,6 +242,7 @@ final class Conversation {
 
     /** Ends the conversation: stops a response, completes every open turn, and reports TERMINATED. */
     void end() {
+        discardSpeculation(0);
         if (response != null) {
             stopResponse(false);
         }
@@ -274,6 +293,7 @@ final class Conversation {
      * keep what was said.
      */
     private void supersede(long at) {
+        discardSpeculation(at);
         if (response != null) {
             stopResponse(true);
             return;
@@ -283,13 +303,58 @@ final class Conversation {
         botTurn = null;
     }
 
+    /**
+     * At a pause of the user turn: the responder and synthesis start on the recogniser's words so far. Their audio
+     * waits in the output ring (nothing plays in USER_TURN or TRANSCRIBING) until the turn's end is confirmed and
+     * its transcript matches; a recogniser without partial words gives nothing to answer, so no speculation.
+     */
+    private void speculate(long at) {
+        String words = wordsAtPause;
+        if (words.isBlank() || speculation != null) {
+            return;
+        }
+        speculation = new ResponseState(userTurn.number, ring.epoch());
+        speculationText = words;
+        userTurn.speculativeStarts++;
+        workers.respond(new ResponseWorker.Job(speculation, words, log.history()));
+    }
+
+    /**
+     * Drops a speculative response unheard: the responder is cancelled and told it was discarded, its held audio is
+     * dropped from the ring, and no turn is completed (so the history never sees it).
+     */
+    private void discardSpeculation(long at) {
+        if (speculation == null) {
+            return;
+        }
+        speculation.discard();
+        ring.cancel();
+        speculation = null;
+        speculationText = null;
+    }
+
+    private static String normalized(String text) {
+        return text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}']+", " ").strip();
+    }
+
     private void respond(long at) {
+        if (speculation != null && botTurn.transcript != null
+                && normalized(speculationText).equals(normalized(botTurn.transcript))) {
+            // The speculative answer answered exactly this: it plays from its first sample, held until now.
+            response = speculation;
+            botTurn.speculativeKept = true;
+            speculation = null;
+            speculationText = null;
+            return;
+        }
+        discardSpeculation(at);
         response = new ResponseState(botTurn.number, ring.epoch());
         List<ConversationTurn> snapshot = log.history();
         workers.respond(new ResponseWorker.Job(response, botTurn.transcript, snapshot));
     }
 
     private void completeUnanswered(long at) {
+        discardSpeculation(at);
         Turn t = botTurn;
         botTurn = null;
         log.completeTurn(t, ticks.nowMs());

@@ -4,6 +4,7 @@ import io.github.voicechat.audio.Resampler;
 import io.github.voicechat.internal.bus.FrameRing;
 import io.github.voicechat.spi.EngineException;
 import io.github.voicechat.spi.VoiceActivityDetector;
+import java.util.function.Function;
 
 /**
  * Stage 3, VAD and turn decision: hands each clean input frame to the recogniser (on the input bus, read on its own
@@ -11,10 +12,13 @@ import io.github.voicechat.spi.VoiceActivityDetector;
  * conversation's table. The detector's mode is read off the conversation's phase at every VAD frame, never kept
  * here. Owns the VAD, its resampler (none when the VAD runs at the input rate) and its framing; session thread only.
  */
-final class ListenStage {
+final class ListenStage implements TurnDetector.Hints {
 
     private final VoiceActivityDetector vad;
     private final TurnDetector detector;
+    private final PitchTracker pitch;
+    /** The recogniser's words as of the end of the last tick, in a user turn (see {@link #run}); else empty. */
+    private String hypothesis = "";
     private final Conversation conversation;
     private final Workers workers;
     private final FrameRing inputRing;
@@ -30,10 +34,15 @@ final class ListenStage {
     private int pendingLength;
     private long vadPosition;
 
-    ListenStage(VoiceActivityDetector vad, TurnDetector detector, Conversation conversation, Workers workers,
-            FrameRing inputRing, int inRateHz, int inFrameSamples, boolean confirmOnWords) {
+    /**
+     * @param detector makes the turn decisions; this stage gives it its {@link TurnDetector.Hints}
+     */
+    ListenStage(VoiceActivityDetector vad, Function<TurnDetector.Hints, TurnDetector> detector,
+            Conversation conversation, Workers workers, FrameRing inputRing, int inRateHz, int inFrameSamples,
+            boolean confirmOnWords) {
         this.vad = vad;
-        this.detector = detector;
+        this.detector = detector.apply(this);
+        this.pitch = new PitchTracker(vad.sampleRateHz());
         this.conversation = conversation;
         this.workers = workers;
         this.inputRing = inputRing;
@@ -54,6 +63,8 @@ final class ListenStage {
         // Only a paused barge-in needs them; otherwise the recogniser is not in an utterance begun over the bot.
         String words = confirmOnWords && conversation.phase == Conversation.Phase.PAUSED
                 ? workers.partialWords() : "";
+        // The same for the end of a user turn, which the words help decide.
+        hypothesis = conversation.phase == Conversation.Phase.USER_TURN ? workers.partialWords() : "";
         inputRing.publish(clean, 0, inFrameSamples, inRateHz, startSample);
         if (vadResampler == null) {
             frame(clean, 0, inFrameSamples);
@@ -68,8 +79,19 @@ final class ListenStage {
         }
     }
 
+    @Override
+    public String hypothesis() {
+        return hypothesis;
+    }
+
+    @Override
+    public double pitchSlopeSemitonesPerS() {
+        return pitch.slopeSemitonesPerS();
+    }
+
     /** Cuts the VAD's input into its frames, in place where it can, and judges each one. */
     private void frame(float[] src, int offset, int length) {
+        pitch.accept(src, offset, length);
         int frameSamples = pending.length;
         int i = offset;
         int end = offset + length;
@@ -116,6 +138,13 @@ final class ListenStage {
                 break;
             case USER_END:
                 input = Conversation.Input.SPEECH_ENDED;
+                break;
+            case USER_PAUSE:
+                conversation.wordsAtPause = hypothesis;
+                input = Conversation.Input.SPEECH_PAUSED;
+                break;
+            case USER_RESUME:
+                input = Conversation.Input.SPEECH_RESUMED;
                 break;
             case PAUSE:
                 input = Conversation.Input.SPEECH_OVER_BOT;

@@ -19,6 +19,7 @@ final class ResponseState {
     private int marks;
 
     private volatile boolean cancelled;
+    private volatile boolean discarded;
     /** Set by the worker when it is done with this response; read by the session. */
     volatile boolean doneProducing;
     /** Samples queued on the output ring; written by the worker, read by the session. */
@@ -100,6 +101,16 @@ final class ResponseState {
 
     void cancel() {
         cancelled = true;
+    }
+
+    /** Cancels a speculative response because the user went on: its responder can tell ({@code isDiscarded}). */
+    void discard() {
+        discarded = true;
+        cancelled = true;
+    }
+
+    boolean isDiscarded() {
+        return discarded;
     }
 
     boolean isCancelled() {

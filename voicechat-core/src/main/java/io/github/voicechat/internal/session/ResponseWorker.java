@@ -46,6 +46,14 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
     private final long offerTimeoutMs;
     private final Runnable wakeSession;
     private final Progress progressListener;
+    /**
+     * The level a listener hears, −40 dBFS: an answer's samples before the first one this loud are dropped.
+     * FreeTTS starts each answer with ~100 ms of zeros and a quiet onset, ~220 ms before this level in all
+     * (DESIGN.md), and a listener waits through all of it.
+     */
+    static final float AUDIBLE_LEVEL = 0.01f;
+    /** What is kept of the quiet start, just before the first audible sample, so an onset starts without a click. */
+    static final int LEAD_MS = 10;
     /** Ends the worker's wait for a job without being one. */
     private static final Job WAKE_UP = new Job(null, null, null);
 
@@ -62,6 +70,13 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
     private Resampler resampler;
     private float[] resampled;
     private long ttsSamples;
+    /** Synthesised samples before the answer's first audible one that were dropped (see {@link #LEAD_MS}). */
+    private long trimmedSamples;
+    /** Whether the current answer has reached its first audible sample; until then its quiet start is held back. */
+    private boolean audible;
+    /** The last {@link #LEAD_MS} of the quiet start, played just before the first audible sample. */
+    private float[] lead;
+    private int leadLength;
     private long ttsBusyNanos;
     private long offerWaitNanos;
     private boolean offerFailed;
@@ -122,6 +137,7 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
         SpeechSynthesizer tts = engine;
         resampler = Resampler.create(tts.sampleRateHz(), outRateHz);
         resampled = new float[resampler.maxOutputSamples(8192) + resampler.delaySamples() + 16];
+        lead = new float[Math.max(1, tts.sampleRateHz() * LEAD_MS / 1000)];
         while (running) {
             Job job = jobs.take(); // a job, or the wake-up that stop() sends
             if (job != WAKE_UP) {
@@ -136,6 +152,9 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
     private void runJob(SpeechSynthesizer tts, Job job) {
         ResponseState response = job.response(); // also for the sink's methods that other threads may call
         ttsSamples = 0;
+        trimmedSamples = 0;
+        audible = false;
+        leadLength = 0;
         ttsBusyNanos = 0;
         offerWaitNanos = 0;
         offerFailed = false;
@@ -162,6 +181,11 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
             @Override
             public boolean isCancelled() {
                 return response.isCancelled() || offerFailed || !running || abandoned;
+            }
+
+            @Override
+            public boolean isDiscarded() {
+                return response.isDiscarded();
             }
 
             @Override
@@ -235,15 +259,10 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
                 FiniteAudio.require("TTS", samples, Math.max(0, offset),
                         Math.max(0, Math.min(offset + length, samples.length) - Math.max(0, offset)));
                 ttsSamples += length;
-                int i = offset;
+                int i = audible ? offset : skipQuietStart(samples, offset, length);
                 while (i < offset + length) {
                     int n = Math.min(8192, offset + length - i);
-                    int produced = resampler.process(samples, i, n, resampled, 0);
-                    // A synthesizer that clips wildly is heard at full scale, never beyond what a speaker takes.
-                    for (int k = 0; k < produced; k++) {
-                        resampled[k] = Math.max(-1f, Math.min(1f, resampled[k]));
-                    }
-                    queue(response, resampled, produced);
+                    queueTts(samples, i, n);
                     i += n;
                 }
                 return !isCancelled();
@@ -252,7 +271,7 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
             @Override
             public void textMark(int endChar) {
                 // Output sample where the marked text is complete: TTS position scaled, plus the resampler's delay.
-                long outPos = Math.round(ttsSamples * (double) outRateHz / tts.sampleRateHz())
+                long outPos = Math.round((ttsSamples - trimmedSamples) * (double) outRateHz / tts.sampleRateHz())
                         + resampler.delaySamples();
                 response.addMark(outPos, baseChar + endChar);
             }
@@ -272,9 +291,54 @@ final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
         // Text with no marks of its own counts as spoken once all its audio has played; a synthesis cut short
         // produced only part of that audio, so its end would falsely mark the whole sentence as spoken.
         if (!response.isCancelled() && !offerFailed && !abandoned) {
-            long outPos = Math.round(ttsSamples * (double) outRateHz / tts.sampleRateHz()) + resampler.delaySamples();
+            long outPos = Math.round((ttsSamples - trimmedSamples) * (double) outRateHz / tts.sampleRateHz())
+                    + resampler.delaySamples();
             response.addMark(outPos, baseChar + sentence.length());
         }
+    }
+
+    /**
+     * Holds back an answer's quiet start: samples below {@link #AUDIBLE_LEVEL} before its first audible one are
+     * dropped, except the last {@link #LEAD_MS}, which are queued just before it. Only the answer's start is
+     * trimmed; pauses between its sentences are part of the speech. An answer that never becomes audible is dropped
+     * whole (nothing of it could be heard).
+     *
+     * @return the index in {@code samples} from which to queue as usual ({@code offset + length} if all was quiet)
+     */
+    private int skipQuietStart(float[] samples, int offset, int length) {
+        int end = offset + length;
+        int first = offset;
+        while (first < end && Math.abs(samples[first]) < AUDIBLE_LEVEL) {
+            first++;
+        }
+        int quiet = first - offset;
+        int keepHere = Math.min(quiet, lead.length);
+        if (first == end) {
+            // All quiet: slide the lead window over these samples.
+            int keepOld = Math.min(leadLength, lead.length - keepHere);
+            System.arraycopy(lead, leadLength - keepOld, lead, 0, keepOld);
+            System.arraycopy(samples, first - keepHere, lead, keepOld, keepHere);
+            trimmedSamples += leadLength - keepOld + quiet - keepHere;
+            leadLength = keepOld + keepHere;
+            return end;
+        }
+        audible = true;
+        int keepOld = Math.min(leadLength, lead.length - keepHere);
+        trimmedSamples += leadLength - keepOld + quiet - keepHere;
+        queueTts(lead, leadLength - keepOld, keepOld);
+        leadLength = 0;
+        return first - keepHere;
+    }
+
+    /** Resamples up to 8192 synthesised samples to the output rate and queues them. */
+    private void queueTts(float[] samples, int offset, int length) {
+        ResponseState response = current;
+        int produced = resampler.process(samples, offset, length, resampled, 0);
+        // A synthesizer that clips wildly is heard at full scale, never beyond what a speaker takes.
+        for (int k = 0; k < produced; k++) {
+            resampled[k] = Math.max(-1f, Math.min(1f, resampled[k]));
+        }
+        queue(response, resampled, produced);
     }
 
     private void drainTail(ResponseState response) {

@@ -156,7 +156,8 @@ final class SessionStages {
         this.recorder = recordingPath == null ? null
                 : new StereoRecorder(recordingPath, t.inRateHz, t.inFrameSamples, outRateHz, outFrameSamples);
         this.playout = new PlayoutStage(sink, outputRing, conversation, log, outFrameSamples);
-        this.listen = new ListenStage(vad, new TurnDetector(t.inRateHz, config.turnPolicy(), config.bargeInPolicy()),
+        this.listen = new ListenStage(vad,
+                hints -> new TurnDetector(t.inRateHz, config.turnPolicy(), config.bargeInPolicy(), hints),
                 conversation, workers, inputRing, t.inRateHz, t.inFrameSamples,
                 config.bargeInPolicy().confirmOnPartialWords());
         workers.start(conversation, asrEngine, ttsEngine); // the workers own these engines from here on

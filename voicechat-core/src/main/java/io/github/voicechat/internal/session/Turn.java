@@ -18,6 +18,8 @@ final class Turn {
     long endDecisionNanos;
     double modelFirstTokenMs = Double.NaN;
     double modelFirstClauseMs = Double.NaN;
+    int speculativeStarts;
+    boolean speculativeKept;
 
     Turn(int number) {
         this.number = number;
@@ -26,7 +28,7 @@ final class Turn {
     TurnReport freeze() {
         return new TurnReport(number, userStartS, userEndS, transcript, responseText, playedText,
                 firstAudioLatencyMs, bargedIn, bargeInLatencyMs, falseAlarms, modelFirstTokenMs,
-                modelFirstClauseMs);
+                modelFirstClauseMs, speculativeStarts, speculativeKept);
     }
 
     /** Takes the model latency trace (wall clock) from the response that answered this turn. */

@@ -2,6 +2,9 @@ package io.github.voicechat.internal.session;
 
 import io.github.voicechat.BargeInPolicy;
 import io.github.voicechat.TurnPolicy;
+import io.github.voicechat.spi.EndOfTurnDetector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turn-taking and barge-in decisions from per-frame VAD probabilities, in audio time (samples at the input rate).
@@ -33,6 +36,14 @@ public final class TurnDetector {
         USER_START,
         /** The user's turn ended at {@link #eventSample()} (the start of the silence that ended it). Mode USER. */
         USER_END,
+        /**
+         * The user paused long enough to start a response speculatively, but not yet long enough to end the turn;
+         * the pause began at {@link #eventSample()}. Mode USER; at most once per pause, and only while the
+         * recogniser has words to answer.
+         */
+        USER_PAUSE,
+        /** The user went on speaking after a {@link #USER_PAUSE}, at {@link #eventSample()}. Mode USER. */
+        USER_RESUME,
         /** Possible speech over the bot: pause output now. Onset at {@link #eventSample()}. Mode BOT. */
         PAUSE,
         /** The sound over the bot stopped before confirmation: resume output. Mode CANDIDATE. */
@@ -41,6 +52,31 @@ public final class TurnDetector {
         CONFIRM
     }
 
+    /** What the end-of-turn decision is told besides the silence: the session's recogniser and pitch tracker. */
+    interface Hints {
+        /** {@return the recogniser's words so far in this turn; empty if none} */
+        String hypothesis();
+
+        /** {@return the voice's pitch trend before the silence, semitones per second; NaN if unknown} */
+        double pitchSlopeSemitonesPerS();
+    }
+
+    /** No words and no pitch: the end-of-turn rules fall back to the policy's fixed silence. */
+    static final Hints NO_HINTS = new Hints() {
+        @Override
+        public String hypothesis() {
+            return "";
+        }
+
+        @Override
+        public double pitchSlopeSemitonesPerS() {
+            return Double.NaN;
+        }
+    };
+
+    private static final Logger log = LoggerFactory.getLogger(TurnDetector.class);
+
+    private final int sampleRateHz;
     private final long minSpeechSamples;
     private final long minSilenceSamples;
     private final long maxUtteranceSamples;
@@ -48,6 +84,16 @@ public final class TurnDetector {
     private final long releaseSamples;
     private final Hysteresis hysteresis;
     private final boolean bargeInEnabled;
+    private final long speculateSamples;
+    /** Whether the current silence of a user turn has been reported as a {@link Event#USER_PAUSE}. */
+    private boolean pauseReported;
+    private final EndOfTurnDetector endOfTurn;
+    private final Hints hints;
+    /** The cue the end-of-turn detector last answered for this silence, and its answer in samples. */
+    private String cueHypothesis;
+    private double cueSlope;
+    private long endSilenceSamples;
+    private boolean detectorFailed;
 
     /** The mode the counters below were counted in; a call in another mode starts them afresh. */
     private Mode countedIn = Mode.IDLE;
@@ -59,6 +105,16 @@ public final class TurnDetector {
     private long eventSample;
 
     public TurnDetector(int sampleRateHz, TurnPolicy turn, BargeInPolicy bargeIn) {
+        this(sampleRateHz, turn, bargeIn, NO_HINTS);
+    }
+
+    /**
+     * @param hints what the policy's end-of-turn detector is told, read on silent frames of a user turn
+     */
+    TurnDetector(int sampleRateHz, TurnPolicy turn, BargeInPolicy bargeIn, Hints hints) {
+        this.sampleRateHz = sampleRateHz;
+        this.endOfTurn = turn.endOfTurn();
+        this.hints = hints;
         this.minSpeechSamples = samples(sampleRateHz, turn.minSpeechMs());
         this.minSilenceSamples = samples(sampleRateHz, turn.minSilenceMs());
         this.maxUtteranceSamples = samples(sampleRateHz, turn.maxUtteranceMs());
@@ -66,6 +122,7 @@ public final class TurnDetector {
         this.releaseSamples = samples(sampleRateHz, bargeIn.releaseMs());
         this.hysteresis = new Hysteresis(turn.activationThreshold(), turn.deactivationThreshold());
         this.bargeInEnabled = bargeIn.enabled();
+        this.speculateSamples = samples(sampleRateHz, turn.speculateAfterMs());
     }
 
     private static long samples(int rateHz, int ms) {
@@ -121,17 +178,32 @@ public final class TurnDetector {
             case USER:
                 if (speech) {
                     silenceRun = 0;
+                    if (pauseReported) {
+                        pauseReported = false;
+                        eventSample = startSample;
+                        return Event.USER_RESUME;
+                    }
                 } else {
                     if (silenceRun == 0) {
                         silenceStart = startSample;
+                        cueHypothesis = null; // a new silence: ask afresh
                     }
                     silenceRun += lengthSamples;
-                    if (silenceRun >= minSilenceSamples) {
+                    if (silenceRun >= endSilenceSamples()) {
+                        pauseReported = false;
                         eventSample = silenceStart;
                         return Event.USER_END;
                     }
+                    // Only words can be answered early: without a hypothesis a pause is just silence.
+                    if (!pauseReported && speculateSamples > 0 && silenceRun >= speculateSamples
+                            && !hints.hypothesis().isBlank()) {
+                        pauseReported = true;
+                        eventSample = silenceStart;
+                        return Event.USER_PAUSE;
+                    }
                 }
                 if (end - turnStart >= maxUtteranceSamples) {
+                    pauseReported = false;
                     eventSample = end;
                     return Event.USER_END;
                 }
@@ -168,6 +240,41 @@ public final class TurnDetector {
     }
 
     /**
+     * The silence that ends the turn, as the end-of-turn detector decides it for what is known now. It is asked
+     * again only when that changes (other words, another pitch trend), so a
+     * silence costs one call or a few, not one per frame. A detector that throws or answers below 10 ms is not
+     * trusted again: the policy's fixed silence serves from then on, and a warning says why.
+     */
+    private long endSilenceSamples() {
+        if (detectorFailed) {
+            return minSilenceSamples;
+        }
+        String hypothesis = hints.hypothesis();
+        double slope = hints.pitchSlopeSemitonesPerS();
+        if (hypothesis.equals(cueHypothesis) && Double.compare(slope, cueSlope) == 0) {
+            return endSilenceSamples;
+        }
+        cueHypothesis = hypothesis;
+        cueSlope = slope;
+        int ms;
+        try {
+            ms = endOfTurn.silenceToEndMs(new EndOfTurnDetector.Cue(hypothesis, slope));
+        } catch (RuntimeException e) {
+            log.warn("end-of-turn detector {} failed; using a fixed silence from now on", endOfTurn, e);
+            detectorFailed = true;
+            return minSilenceSamples;
+        }
+        if (ms < 10) {
+            log.warn("end-of-turn detector {} answered {} ms (at least 10 expected); using a fixed silence from now on",
+                    endOfTurn, ms);
+            detectorFailed = true;
+            return minSilenceSamples;
+        }
+        endSilenceSamples = samples(sampleRateHz, ms);
+        return endSilenceSamples;
+    }
+
+    /**
      * A candidate carries its onset and speech into CANDIDATE (it is one barge-in seen from two modes); any other
      * change of mode starts the counters afresh.
      */
@@ -178,6 +285,7 @@ public final class TurnDetector {
         boolean candidateGoesOn = countedIn == Mode.BOT && mode == Mode.CANDIDATE;
         countedIn = mode;
         silenceRun = 0;
+        pauseReported = false;
         if (!candidateGoesOn) {
             speechRun = 0;
         }

@@ -34,7 +34,10 @@
  * <pre>
  * LISTENING    + SPEECH_STARTED     → USER_TURN      start the turn, the recogniser from the pre-roll
  * USER_TURN    + SPEECH_ENDED       → TRANSCRIBING   end the turn, finish the utterance
- * TRANSCRIBING + TRANSCRIPT         → RESPONDING     submit the response
+ * USER_TURN    + SPEECH_PAUSED      → USER_TURN      start a speculative response on the words so far, held
+ * USER_TURN    + SPEECH_RESUMED     → USER_TURN      discard it unheard (the responder is told), no turn completed
+ * TRANSCRIBING + TRANSCRIPT         → RESPONDING     adopt the speculative response if it answered this
+ *                                                    transcript, else discard it and submit the response
  * TRANSCRIBING + NOTHING_HEARD      → LISTENING      complete the turn unanswered
  * TRANSCRIBING,
  * RESPONDING   + SPEECH_STARTED     → USER_TURN      the user spoke again: supersede the pending turn
@@ -56,6 +59,9 @@
  * PAUSED       + TEXT_TYPED         → LISTENING      supersede what was pending or playing (a paused candidate is
  *                                                    dropped), then answer the text from LISTENING
  * </pre>
+ * The one piece of state beside the phase is the speculative response of the turn in progress (USER_TURN,
+ * TRANSCRIBING): it is not the conversation's response until adopted, and every way out of those phases other than
+ * adopting it discards it.
  * An input with no rule in the current phase changes nothing. {@code ConversationTableTest} pins the table and
  * checks that every move it makes is one the public state table allows. The detector and the offline
  * {@link io.github.voicechat.vad.SpeechSegmenter} share one hysteresis rule ({@code TurnDetector.Hysteresis}).

@@ -22,6 +22,8 @@ class ConversationTableTest {
                 "LISTENING + SPEECH_STARTED -> USER_TURN",
                 "LISTENING + TEXT_TYPED -> RESPONDING",
                 "USER_TURN + SPEECH_ENDED -> TRANSCRIBING",
+                "USER_TURN + SPEECH_PAUSED -> USER_TURN",
+                "USER_TURN + SPEECH_RESUMED -> USER_TURN",
                 "USER_TURN + TEXT_TYPED -> USER_TURN",
                 "TRANSCRIBING + SPEECH_STARTED -> USER_TURN",
                 "TRANSCRIBING + TRANSCRIPT -> RESPONDING",

@@ -318,11 +318,13 @@ class TurnDetectorTest {
         assertThat(p.activationThreshold()).isEqualTo(0.5f);
         assertThat(p.deactivationThreshold()).isEqualTo(0.35f);
         assertThat(p).hasToString("TurnPolicy[minSpeechMs=100, minSilenceMs=500, maxUtteranceMs=30000, "
-                + "preRollMs=300, thresholds=0.5/0.35]");
+                + "preRollMs=300, thresholds=0.5/0.35, "
+                + "endOfTurn=EndOfTurnRules[short=250ms, normal=500ms, long=800ms], speculateAfterMs=250]");
         TurnPolicy q = p.toBuilder().minSpeechMs(0).minSilenceMs(10).maxUtteranceMs(3_600_000).preRollMs(2_000)
                 .thresholds(1f, 1f).build();
         assertThat(q).hasToString("TurnPolicy[minSpeechMs=0, minSilenceMs=10, maxUtteranceMs=3600000, "
-                + "preRollMs=2000, thresholds=1.0/1.0]");
+                + "preRollMs=2000, thresholds=1.0/1.0, endOfTurn=EndOfTurnRules[short=10ms, normal=10ms, long=800ms], "
+                + "speculateAfterMs=250]");
         assertThat(q.toBuilder().build()).hasToString(q.toString());
 
         TurnPolicy.Builder b = TurnPolicy.builder();
