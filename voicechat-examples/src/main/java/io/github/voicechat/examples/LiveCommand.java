@@ -56,14 +56,69 @@ final class LiveCommand implements Callable<Integer> {
         if (aec != null) {
             b.echoCanceller(() -> aec.create(engines.aecOptions()));
         }
-        VoiceSession session = b.build().openSession(mic, speaker);
+        String ready = "listening (echo cancellation " + (aec == null ? "off" : aec.id())
+                + "); speak, and press Ctrl-C to end";
+        VoiceSession session = b.build().openSession(new AnnouncingSource(mic, ready), speaker);
         try (CliExit.Registration onExit = CliExit.onExit(session::close)) {
-            System.out.println("listening (echo cancellation " + (aec == null ? "off" : aec.id())
-                    + "); speak, and press Ctrl-C to end");
+            System.out.println("loading engines ...");
             session.start();
             session.awaitTermination(Duration.ofDays(1));
         }
         session.close();
+        String reason = session.report().endReason();
+        if (reason.startsWith("failed")) {
+            // A device that went away (or an engine that failed) ends the session; say so, and not with exit 0.
+            System.err.println("error: the session " + reason);
+            return 3;
+        }
         return 0;
+    }
+
+    /**
+     * The microphone, announcing once that half a second of audio has flowed: only then is the session listening (the
+     * engines load first, and a sound server may take a second to start its streams, during which what is heard
+     * cannot be kept), so that is when to invite the user to speak.
+     */
+    private static final class AnnouncingSource implements AudioSource {
+        private final AudioSource mic;
+        private final String line;
+        private long samplesBeforeAnnouncing;
+        private boolean announced;
+
+        AnnouncingSource(AudioSource mic, String line) {
+            this.mic = mic;
+            this.line = line;
+            this.samplesBeforeAnnouncing = mic.sampleRateHz() / 2;
+        }
+
+        @Override
+        public int sampleRateHz() {
+            return mic.sampleRateHz();
+        }
+
+        @Override
+        public int read(float[] buffer, int offset, int length) throws IOException {
+            int n = mic.read(buffer, offset, length);
+            if (!announced && n > 0 && (samplesBeforeAnnouncing -= n) <= 0) {
+                announced = true;
+                System.out.println(line);
+            }
+            return n;
+        }
+
+        @Override
+        public boolean isRealtime() {
+            return mic.isRealtime();
+        }
+
+        @Override
+        public int captureDelaySamples() {
+            return mic.captureDelaySamples();
+        }
+
+        @Override
+        public void close() throws IOException {
+            mic.close();
+        }
     }
 }

@@ -12,6 +12,7 @@ import io.github.voicechat.audio.AudioSink;
 import io.github.voicechat.audio.AudioSource;
 import io.github.voicechat.audio.Framer;
 import io.github.voicechat.audio.Resampler;
+import io.github.voicechat.audio.internal.SpeakerPath;
 import io.github.voicechat.internal.bus.FrameRing;
 import io.github.voicechat.internal.bus.OutputRing;
 import io.github.voicechat.internal.bus.PlaybackCommand;
@@ -109,6 +110,9 @@ public final class SessionRunner implements Runnable {
     private float[] vadBuffer;
     private AudioFrame playFrame;
     private float[] silence;
+    // [device] What the speaker really plays and when: writes go through it, the echo canceller's far end comes
+    // from it (delayed by the device's queues), and barge-in cuts the device's queue through it (issue #16).
+    private SpeakerPath speakerPath;
 
     private long tick;
     private String partialAtTickEnd = "";
@@ -270,6 +274,7 @@ public final class SessionRunner implements Runnable {
         cleanFrame = new float[inFrameSamples];
         silence = new float[outFrameSamples];
         playFrame = new AudioFrame(outFrameSamples);
+        speakerPath = new SpeakerPath(sink, source, outFrameSamples); // [device]
 
         int preRollFrames = config.turnPolicy().preRollMs() / TICK_MS;
         int historyFrames = preRollFrames + config.turnPolicy().minSpeechMs() / TICK_MS
@@ -383,11 +388,11 @@ public final class SessionRunner implements Runnable {
         }
         float[] out = played ? playFrame.samples() : silence;
         int n = outFrameSamples;
-        sink.write(out, 0, n);
+        speakerPath.write(out, n, played); // [device]
         if (recorder != null) {
             recorder.played(out, 0, n);
         }
-        feedFarEnd(out, n);
+        feedFarEnd(speakerPath.farEnd(), n); // [device] what sounds while the next input frame is heard
         if (played) {
             responsePlayedSamples += n;
             if (!responseAudible) {
@@ -533,6 +538,7 @@ public final class SessionRunner implements Runnable {
                 return;
             case PAUSE:
                 outputRing.send(PlaybackCommand.PAUSE, responsePlayedSamples);
+                responsePlayedSamples -= cutDeviceQueue(); // [device] silent at the speaker now, not a queue later
                 candidateOnsetSample = at;
                 // Output is silent from the next frame boundary: the next tick's playout reads the control lane first.
                 pauseLatencyMs = (tick + 1) * TICK_MS - ms(at);
@@ -551,12 +557,14 @@ public final class SessionRunner implements Runnable {
                 stateMachine.moveTo(SessionState.SPEAKING, inSample());
                 emit(new SessionEvent.BargeInResumed(botTurn == null ? 0 : botTurn.number, responsePlayedSamples,
                         nowMs()));
+                responsePlayedSamples += speakerPath.replay(); // [device] the cut samples play again first
                 return;
             case CONFIRM:
                 boolean wasPaused = stateMachine.state() == SessionState.BARGED_IN;
                 if (!wasPaused) {
                     // Confirmed on its first frame: no PAUSE was sent, silence starts at the next boundary all the same.
                     pauseLatencyMs = (tick + 1) * TICK_MS - ms(at);
+                    responsePlayedSamples -= cutDeviceQueue(); // [device] before the played text is taken
                     asrWorker.start(Math.max(0, at - preRollSamples()));
                 }
                 Turn interrupted = botTurn;
@@ -572,6 +580,20 @@ public final class SessionRunner implements Runnable {
                 return;
             default:
                 throw new AssertionError(event);
+        }
+    }
+
+    /** [device] Drops the speaker's unplayed queue; returns the response samples in it (never heard). */
+    private int cutDeviceQueue() {
+        if (speakerPath == null) {
+            return 0;
+        }
+        try {
+            return speakerPath.cut();
+        } catch (IOException e) {
+            // The next write reports a device that is gone; a cut that failed only means the queue plays out.
+            log.debug("session {}: dropping the speaker's queue failed: {}", name, e.toString());
+            return 0;
         }
     }
 
@@ -607,6 +629,10 @@ public final class SessionRunner implements Runnable {
         if (r != null) {
             r.cancel();
             outputRing.send(PlaybackCommand.STOP, responsePlayedSamples);
+            responsePlayedSamples -= cutDeviceQueue(); // [device]
+            if (speakerPath != null) {
+                speakerPath.forgetCut(); // [device]
+            }
             // A stopped response may have been paused; the next one must start unpaused.
             outputRing.send(PlaybackCommand.RESUME, 0);
         }
