@@ -49,7 +49,7 @@ import java.util.function.Predicate;
  *
  * <pre>
  * ./mvnw -B -o -DskipTests package
- * java -cp benchmarks/target/benchmarks.jar io.github.voicechat.benchmarks.LiveDeviceHarness [BOT_SPEECH_S=300] [BARGE_INS=5] [aec|noaec]
+ * java -cp benchmarks/target/benchmarks.jar io.github.voicechat.benchmarks.LiveDeviceHarness [BOT_SPEECH_S=300] [BARGE_INS=5] [aec|noaec] [PHASES=123]
  * </pre>
  * Needs {@code pulseaudio pulseaudio-utils libasound2-plugins}, webrtc-java's libraries and {@code ../shared}.
  */
@@ -77,6 +77,7 @@ public final class LiveDeviceHarness {
         double botSpeechTargetS = args.length > 0 ? Double.parseDouble(args[0]) : 300;
         int bargeIns = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         boolean aec = args.length <= 2 || !args[2].equals("noaec");
+        String phases = args.length > 3 ? args[3] : "123";
         PulseAudio.unavailableReason().ifPresent(r -> {
             throw new IllegalStateException("PulseAudio: " + r);
         });
@@ -84,9 +85,15 @@ public final class LiveDeviceHarness {
         Path dir = Files.createTempDirectory("live-device-harness");
         System.out.println("uptime: " + uptime());
         try (PulseAudio pulse = PulseAudio.start(dir)) {
-            outputLatency(pulse);
-            loop(pulse, speech, botSpeechTargetS, aec);
-            bargeIn(pulse, speech, bargeIns, aec);
+            if (phases.contains("1")) {
+                outputLatency(pulse);
+            }
+            if (phases.contains("2")) {
+                loop(pulse, speech, botSpeechTargetS, aec);
+            }
+            if (phases.contains("3")) {
+                bargeIn(pulse, speech, bargeIns, aec);
+            }
         }
         System.out.println("uptime: " + uptime());
     }
@@ -94,7 +101,7 @@ public final class LiveDeviceHarness {
     // ------------------------------------------------------------------ 1. output latency
 
     private static void outputLatency(PulseAudio pulse) throws Exception {
-        try (PulseAudio.Recording spk = pulse.record(PulseAudio.SPEAKER, 48_000)) {
+        try (PulseAudio.Recording spk = pulse.record(PulseAudio.SPEAKER_MONITOR, 48_000)) {
             Child c = Child.start(pulse, "clicks");
             List<long[]> clicks = new ArrayList<>(); // write nanos, reported queue samples
             String line;
@@ -127,7 +134,7 @@ public final class LiveDeviceHarness {
     // ------------------------------------------------------------------ 2. self-interruptions on the loop
 
     private static void loop(PulseAudio pulse, Path speech, double targetS, boolean aec) throws Exception {
-        int module = pulse.loadModule("module-loopback", "source=" + PulseAudio.SPEAKER + ".monitor",
+        int module = pulse.loadModule("module-loopback", "source=" + PulseAudio.SPEAKER_MONITOR,
                 "sink=" + PulseAudio.MIC_SINK, "latency_msec=60");
         Child c = Child.start(pulse, "session", aec ? "aec" : "noaec");
         c.await(l -> l.equals("LISTENING"), Duration.ofMinutes(5));
@@ -195,7 +202,7 @@ public final class LiveDeviceHarness {
     private static void bargeIn(PulseAudio pulse, Path speech, int trials, boolean aec) throws Exception {
         List<Double> deviceMs = new ArrayList<>();
         List<Double> reportedMs = new ArrayList<>();
-        try (PulseAudio.Recording spk = pulse.record(PulseAudio.SPEAKER, 48_000);
+        try (PulseAudio.Recording spk = pulse.record(PulseAudio.SPEAKER_MONITOR, 48_000);
                 PulseAudio.Recording mic = pulse.record(PulseAudio.MIC, 16_000)) {
             Child c = Child.start(pulse, "session", aec ? "aec" : "noaec");
             c.await(l -> l.equals("LISTENING"), Duration.ofMinutes(5));
@@ -259,7 +266,8 @@ public final class LiveDeviceHarness {
             EngineProvider<EchoCanceller> canceller = Engines.find(EchoCanceller.class, "webrtc-aec");
             b.echoCanceller(() -> canceller.create(EngineOptions.EMPTY));
         }
-        VoiceSession session = b.build().openSession(AudioSources.microphone(16_000), AudioSinks.speaker(48_000));
+        GapCountingSink speaker = new GapCountingSink(AudioSinks.speaker(48_000));
+        VoiceSession session = b.build().openSession(AudioSources.microphone(16_000), speaker);
         session.start();
         // The parent closes stdin to end the session.
         while (System.in.read() >= 0) {
@@ -267,6 +275,61 @@ public final class LiveDeviceHarness {
         }
         session.close();
         System.out.println("ENDED " + session.report().endReason());
+        System.err.printf(Locale.ROOT, "child: %d speaker writes; gaps between writes over 60 ms (a 60 ms queue"
+                + " runs dry): %d, over 100 ms: %d, longest %.0f ms%n", speaker.writes, speaker.over60, speaker.over100,
+                speaker.longestGapNanos / 1e6);
+    }
+
+    /** The speaker, counting the gaps between writes that are long enough to empty its queue. */
+    private static final class GapCountingSink implements AudioSink {
+        private final AudioSink speaker;
+        long writes;
+        long over60;
+        long over100;
+        long longestGapNanos;
+        private long lastNanos;
+
+        GapCountingSink(AudioSink speaker) {
+            this.speaker = speaker;
+        }
+
+        @Override
+        public int sampleRateHz() {
+            return speaker.sampleRateHz();
+        }
+
+        @Override
+        public void write(float[] samples, int offset, int length) throws IOException {
+            long now = System.nanoTime();
+            if (writes++ > 100) { // after start-up
+                long gap = now - lastNanos;
+                longestGapNanos = Math.max(longestGapNanos, gap);
+                over60 += gap > 60_000_000L ? 1 : 0;
+                over100 += gap > 100_000_000L ? 1 : 0;
+            }
+            speaker.write(samples, offset, length);
+            lastNanos = System.nanoTime();
+        }
+
+        @Override
+        public boolean isRealtime() {
+            return true;
+        }
+
+        @Override
+        public int playbackDelaySamples() {
+            return speaker.playbackDelaySamples();
+        }
+
+        @Override
+        public int discardQueued() throws IOException {
+            return speaker.discardQueued();
+        }
+
+        @Override
+        public void close() throws IOException {
+            speaker.close();
+        }
     }
 
     private static void print(SessionEvent e) {
@@ -309,8 +372,12 @@ public final class LiveDeviceHarness {
 
         static Child start(PulseAudio pulse, String... args) throws IOException {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-XX:+UseParallelGC", "-Xmx768m", "-cp", System.getProperty("java.class.path"),
-                    LiveDeviceHarness.class.getName(), "child"));
+                    .toString(), "-XX:+UseParallelGC", "-Xmx768m", "-cp", System.getProperty("java.class.path")));
+            // Logging settings given to the harness (-Dorg.slf4j.simpleLogger.log.io.github.voicechat.audio=debug).
+            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("org.slf4j."))
+                    .forEach(k -> cmd.add(2, "-D" + k + "=" + System.getProperty(k)));
+            cmd.add(LiveDeviceHarness.class.getName());
+            cmd.add("child");
             cmd.addAll(Arrays.asList(args));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
             pb.environment().putAll(pulse.clientEnvironment());

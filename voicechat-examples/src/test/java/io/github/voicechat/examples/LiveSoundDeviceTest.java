@@ -72,7 +72,7 @@ class LiveSoundDeviceTest {
 
     @Test
     void hearsTwoRecordingsAnswersBothAloudAndEndsCleanlyOnSigint() throws Exception {
-        try (PulseAudio.Recording speaker = pulse.record(PulseAudio.SPEAKER, 48_000)) {
+        try (PulseAudio.Recording speaker = pulse.record(PulseAudio.SPEAKER_MONITOR, 48_000)) {
             live = Live.start(pulse);
             live.await(l -> l.startsWith("listening (echo cancellation webrtc-aec)"), START);
             List<Answer> answers = new ArrayList<>();
@@ -106,7 +106,7 @@ class LiveSoundDeviceTest {
     @Test
     void speakerphoneLoopWithTheEchoCancellerOnNeverHearsItselfAndSigtermEndsIt() throws Exception {
         // The bot's voice comes back into the microphone 60 ms later at 0 dB, as on a laptop without headphones.
-        pulse.loadModule("module-loopback", "source=" + PulseAudio.SPEAKER + ".monitor", "sink=" + PulseAudio.MIC_SINK,
+        pulse.loadModule("module-loopback", "source=" + PulseAudio.SPEAKER_MONITOR, "sink=" + PulseAudio.MIC_SINK,
                 "latency_msec=60");
         try (PulseAudio.Recording heard = pulse.record(PulseAudio.MIC, 16_000)) {
             live = Live.start(pulse);

@@ -35,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 public final class PulseAudio implements AutoCloseable {
 
     public static final String SPEAKER = "spk";
+    /** The source that records what is played on {@value #SPEAKER}: what the user hears. */
+    public static final String SPEAKER_MONITOR = SPEAKER + ".monitor";
     public static final String MIC_SINK = "micsink";
     public static final String MIC = "mic";
     /** ALSA's own top-level configuration, which {@code ALSA_CONFIG_PATH} must still name first. */

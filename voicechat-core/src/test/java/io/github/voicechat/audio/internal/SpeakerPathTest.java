@@ -1,0 +1,166 @@
+package io.github.voicechat.audio.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.voicechat.audio.AudioSink;
+import io.github.voicechat.audio.AudioSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The far end follows the devices' queues; a cut drops the unplayed queue and a replay plays it again. */
+class SpeakerPathTest {
+
+    private static final int FRAME = 960; // 20 ms at 48 kHz
+
+    /** A speaker whose queue the test sets, remembering every sample it is given, in order. */
+    static final class FakeSpeaker implements AudioSink {
+        final List<Float> received = new ArrayList<>();
+        int queued;
+
+        @Override
+        public int sampleRateHz() {
+            return 48_000;
+        }
+
+        @Override
+        public void write(float[] samples, int offset, int length) {
+            for (int i = 0; i < length; i++) {
+                received.add(samples[offset + i]);
+            }
+        }
+
+        @Override
+        public int playbackDelaySamples() {
+            return queued;
+        }
+
+        @Override
+        public int discardQueued() {
+            int dropped = queued;
+            for (int i = 0; i < dropped; i++) {
+                received.remove(received.size() - 1);
+            }
+            queued = 0;
+            return dropped;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static final class FakeMicrophone implements AudioSource {
+        int backlog; // at 16 kHz
+
+        @Override
+        public int sampleRateHz() {
+            return 16_000;
+        }
+
+        @Override
+        public int read(float[] buffer, int offset, int length) {
+            return length;
+        }
+
+        @Override
+        public int captureDelaySamples() {
+            return backlog;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static float[] frame(float value) {
+        float[] f = new float[FRAME];
+        Arrays.fill(f, value);
+        return f;
+    }
+
+    @Test
+    void withoutDeviceDelaysTheFarEndIsTheFrameJustWritten() throws Exception {
+        SpeakerPath path = new SpeakerPath(new FakeSpeaker(), new FakeMicrophone(), FRAME);
+        for (int i = 1; i <= 5; i++) {
+            path.write(frame(i), FRAME, true);
+            assertThat(path.farEnd()).containsOnly((float) i);
+        }
+        assertThat(path.appliedLagSamples()).isZero();
+    }
+
+    @Test
+    void theFarEndIsDelayedByTheSpeakersQueuePlusTheMicrophonesBacklog() throws Exception {
+        FakeSpeaker speaker = new FakeSpeaker();
+        FakeMicrophone mic = new FakeMicrophone();
+        speaker.queued = 2 * FRAME; // 40 ms queued at the speaker
+        mic.backlog = 320;          // 20 ms waiting at the microphone (16 kHz)
+        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
+        for (int i = 1; i <= 20; i++) {
+            path.write(frame(i), FRAME, true);
+            if (i > 3) {
+                // Sounding while the next microphone frame was heard: written 60 ms (3 frames) before this one.
+                assertThat(path.farEnd()).as("far end after frame %d", i).containsOnly((float) (i - 3));
+            }
+        }
+        assertThat(path.appliedLagSamples()).isEqualTo(3 * FRAME);
+    }
+
+    @Test
+    void aDelayThatJittersWithinTheToleranceDoesNotMoveTheFarEnd() throws Exception {
+        FakeSpeaker speaker = new FakeSpeaker();
+        SpeakerPath path = new SpeakerPath(speaker, new FakeMicrophone(), FRAME);
+        speaker.queued = 2 * FRAME;
+        for (int i = 1; i <= 10; i++) {
+            path.write(frame(i), FRAME, true);
+        }
+        int lag = path.appliedLagSamples();
+        for (int i = 11; i <= 40; i++) {
+            speaker.queued = 2 * FRAME + (i % 2 == 0 ? 400 : -400); // ±8 ms
+            path.write(frame(i), FRAME, true);
+            assertThat(path.appliedLagSamples()).isEqualTo(lag);
+        }
+    }
+
+    @Test
+    void aCutDropsTheUnplayedQueueAndAReplayPlaysItAgainBeforeTheNextFrame() throws Exception {
+        FakeSpeaker speaker = new FakeSpeaker();
+        SpeakerPath path = new SpeakerPath(speaker, new FakeMicrophone(), FRAME);
+        path.write(frame(0), FRAME, false); // silence before the answer
+        for (int i = 1; i <= 4; i++) {
+            path.write(frame(i), FRAME, true);
+        }
+        speaker.queued = 3 * FRAME; // frames 2, 3, 4 not yet played
+        assertThat(path.cut()).as("response samples never heard").isEqualTo(3 * FRAME);
+        path.write(frame(0), FRAME, false); // paused: silence
+        assertThat(path.replay()).isEqualTo(3 * FRAME);
+        path.write(frame(5), FRAME, true);
+        float[] expected = new float[7 * FRAME];
+        float[] values = {0, 1, 0, 2, 3, 4, 5};
+        for (int f = 0; f < values.length; f++) {
+            Arrays.fill(expected, f * FRAME, (f + 1) * FRAME, values[f]);
+        }
+        float[] got = new float[speaker.received.size()];
+        for (int i = 0; i < got.length; i++) {
+            got[i] = speaker.received.get(i);
+        }
+        assertThat(got).as("what the device played: nothing lost, nothing twice").containsExactly(expected);
+    }
+
+    @Test
+    void aCutOfPreAnswerSilenceCountsNoResponseAndAForgottenCutIsNeverReplayed() throws Exception {
+        FakeSpeaker speaker = new FakeSpeaker();
+        SpeakerPath path = new SpeakerPath(speaker, new FakeMicrophone(), FRAME);
+        path.write(frame(0), FRAME, false);
+        path.write(frame(0), FRAME, false);
+        path.write(frame(1), FRAME, true);
+        speaker.queued = 2 * FRAME; // one silent frame and the first answer frame
+        assertThat(path.cut()).isEqualTo(FRAME);
+        path.forgetCut();
+        assertThat(path.replay()).isZero();
+        path.write(frame(7), FRAME, true);
+        assertThat(speaker.received).hasSize(2 * FRAME);
+        assertThat(speaker.received.get(FRAME)).isEqualTo(7f);
+    }
+}
