@@ -266,7 +266,8 @@ public final class LiveDeviceHarness {
             EngineProvider<EchoCanceller> canceller = Engines.find(EchoCanceller.class, "webrtc-aec");
             b.echoCanceller(() -> canceller.create(EngineOptions.EMPTY));
         }
-        GapCountingSink speaker = new GapCountingSink(AudioSinks.speaker(48_000));
+        int speakerMs = Integer.getInteger("voicechat.harness.speakerMs", AudioSinks.SPEAKER_BUFFER_MS);
+        GapCountingSink speaker = new GapCountingSink(AudioSinks.speaker(48_000, speakerMs));
         VoiceSession session = b.build().openSession(AudioSources.microphone(16_000), speaker);
         session.start();
         // The parent closes stdin to end the session.
@@ -374,7 +375,7 @@ public final class LiveDeviceHarness {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-XX:+UseParallelGC", "-Xmx768m", "-cp", System.getProperty("java.class.path")));
             // Logging settings given to the harness (-Dorg.slf4j.simpleLogger.log.io.github.voicechat.audio=debug).
-            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("org.slf4j."))
+            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("org.slf4j.") || k.startsWith("voicechat."))
                     .forEach(k -> cmd.add(2, "-D" + k + "=" + System.getProperty(k)));
             cmd.add(LiveDeviceHarness.class.getName());
             cmd.add("child");

@@ -109,6 +109,8 @@ public final class PulseAudio implements AutoCloseable {
             pulse.awaitReady();
             pulse.pactl("set-default-sink", SPEAKER);
             pulse.pactl("set-default-source", MIC);
+            pulse.keepAwake(SPEAKER);
+            pulse.keepAwake(MIC_SINK);
         } catch (IOException | RuntimeException | InterruptedException e) {
             pulse.close();
             throw e;
@@ -132,6 +134,23 @@ public final class PulseAudio implements AutoCloseable {
             daemon.waitFor(100, TimeUnit.MILLISECONDS); // polls the server's start, not a latency under test
         }
         throw new IOException("pulseaudio did not answer within 30 s: " + log(), last);
+    }
+
+    /**
+     * Plays silence into {@code sink} through a stream that asks for 10 ms of latency, for as long as the server runs.
+     *
+     * <p>Why: a null sink renders in blocks of the lowest latency any of its streams asks for, and of 2 s when none
+     * asks. javax.sound's streams (ALSA's pulse plugin) ask for none, so after any underrun the null sink slept up to
+     * 2 s: a speaker write blocked 1.7–1.9 s, a microphone read up to 1 s (measured with a bare write-then-read loop:
+     * 9 % slower than real time at a load of 8, 0–2 % with this stream). A sound card does not sleep like that; the
+     * silence mixes in as nothing.
+     */
+    private void keepAwake(String sink) throws IOException {
+        Process p = child(List.of("pacat", "--playback", "--raw", "--format=s16le", "--channels=1", "--rate=16000",
+                "--device=" + sink, "--latency-msec=10", "/dev/zero"));
+        if (!p.isAlive()) {
+            throw new IOException("could not keep " + sink + " awake (pacat exited " + p.exitValue() + ")");
+        }
     }
 
     /** Environment variables that make a child process's javax.sound (and pactl, pacat) use this server. */

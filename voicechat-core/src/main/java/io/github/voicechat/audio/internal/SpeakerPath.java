@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * the one written {@code queue + backlog} earlier, which this class keeps in a history of what was written. The two
  * delays are sampled every frame; the delay applied follows their median over {@value #MEDIAN_FRAMES} frames and
  * moves only when it is more than {@value #TOLERANCE_MS} ms off, because every move of the reference is an echo-path
- * change the canceller must re-learn, and javax.sound reports the speaker's queue in steps of a device period. The
+ * change the canceller must re-learn, and javax.sound reports the speaker's queue in steps of a device period (20 ms
+ * on PulseAudio): with a 10 ms tolerance and 7 frames the reference moved several times a second under load, each
+ * move a burst of echo (measured, {@code benchmarks/LIVE-DEVICE.md}). The
  * few tens of milliseconds left (the room, the device's own converter latency) are what the echo canceller's delay
  * estimator is for. With sinks and sources that report no delay (files, memory, the virtual clock) the far end is
  * exactly the frame just written, as before.
@@ -32,8 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class SpeakerPath {
 
     private static final Logger log = LoggerFactory.getLogger(SpeakerPath.class);
-    static final int MEDIAN_FRAMES = 7;
-    static final int TOLERANCE_MS = 10;
+    static final int MEDIAN_FRAMES = 25;
+    static final int TOLERANCE_MS = 30;
 
     private final AudioSink sink;
     private final AudioSource source;

@@ -117,7 +117,7 @@ class SpeakerPathTest {
         }
         int lag = path.appliedLagSamples();
         for (int i = 11; i <= 40; i++) {
-            speaker.queued = 2 * FRAME + (i % 2 == 0 ? 400 : -400); // ±8 ms
+            speaker.queued = 2 * FRAME + (i % 2 == 0 ? FRAME : -FRAME); // 20 or 60 ms: one device period either way
             path.write(frame(i), FRAME, true);
             assertThat(path.appliedLagSamples()).isEqualTo(lag);
         }
