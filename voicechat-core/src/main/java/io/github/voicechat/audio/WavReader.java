@@ -34,6 +34,9 @@ public final class WavReader implements AutoCloseable {
     private final long dataBytes; // -1 when unknown
     /** Whether dataBytes was checked against a known file length (a stream's header is only a promise). */
     private final boolean lengthVerified;
+    /** Byte offset of the first audio byte in the file. */
+    private final long dataStart;
+    private final java.util.List<String> warnings = new java.util.ArrayList<>();
     private long dataBytesRead;
     private byte[] scratch = new byte[0];
 
@@ -108,8 +111,17 @@ public final class WavReader implements AutoCloseable {
             }
         }
         this.format = fmt;
-        if (data == SIZE_UNKNOWN || (data == 0 && knownLength < 0)) {
-            // Streaming writers leave the size unknown; 0 with an unknown length is read to the end too.
+        this.dataStart = position;
+        if (data == 0 && knownLength > position) {
+            // A writer killed before it fixed its header (or a streaming one) leaves 0 with the audio after it.
+            // Dropping that audio would give an empty result with no error; read it to the end and say so.
+            long follow = knownLength - position;
+            warnings.add(name + ": the header says the audio is 0 bytes long but " + follow + " bytes ("
+                    + String.format(java.util.Locale.ROOT, "%.3f", fmt.millisFor(follow / fmt.bytesPerFrame()) / 1000)
+                    + " s) follow; reading them to the end of the file");
+        }
+        if (data == SIZE_UNKNOWN || (data == 0 && knownLength != position)) {
+            // Streaming writers leave the size unknown (0xFFFFFFFF, or 0): read to the end.
             this.dataBytes = -1;
         } else {
             if (data % fmt.bytesPerFrame() != 0) {
@@ -156,6 +168,14 @@ public final class WavReader implements AutoCloseable {
         return format;
     }
 
+    /**
+     * What was odd but readable about the file, one sentence each naming the file: a data size of 0 with audio after
+     * it, which is read to the end of the file. Empty for a well-formed file.
+     */
+    public java.util.List<String> warnings() {
+        return java.util.List.copyOf(warnings);
+    }
+
     /** Samples per channel promised by the header, or -1 if the header leaves it open. */
     public long lengthSamples() {
         return dataBytes < 0 ? -1 : dataBytes / format.bytesPerFrame();
@@ -193,8 +213,8 @@ public final class WavReader implements AutoCloseable {
                 return -1;
             }
         }
-        dataBytesRead += (long) frames * frameBytes;
         decodeMono(scratch, frames, channels, dst, offset);
+        dataBytesRead += (long) frames * frameBytes;
         return frames;
     }
 
@@ -234,7 +254,7 @@ public final class WavReader implements AutoCloseable {
             }
             for (int i = 0; i < frames; i++) {
                 for (int c = 0; c < channels; c++) {
-                    out[c][n + i] = decode(buf, (i * channels + c) * format.encoding().bytesPerSample());
+                    out[c][n + i] = decode(buf, i, c);
                 }
             }
             n += frames;
@@ -256,11 +276,10 @@ public final class WavReader implements AutoCloseable {
         in.close();
     }
 
-    private void decodeMono(byte[] src, int frames, int channels, float[] dst, int offset) {
-        int bps = format.encoding().bytesPerSample();
+    private void decodeMono(byte[] src, int frames, int channels, float[] dst, int offset) throws WavFormatException {
         if (channels == 1) {
             for (int i = 0; i < frames; i++) {
-                dst[offset + i] = decode(src, i * bps);
+                dst[offset + i] = decode(src, i, 0);
             }
             return;
         }
@@ -268,17 +287,32 @@ public final class WavReader implements AutoCloseable {
         for (int i = 0; i < frames; i++) {
             float sum = 0;
             for (int c = 0; c < channels; c++) {
-                sum += decode(src, (i * channels + c) * bps);
+                sum += decode(src, i, c);
             }
             dst[offset + i] = sum * inv;
         }
     }
 
-    private float decode(byte[] b, int i) {
+    /**
+     * Sample {@code channel} of frame {@code frame} in {@code b}, which holds the frames that follow
+     * {@link #dataBytesRead}. A float that is NaN or infinite is refused with its place in the file, since every
+     * engine would otherwise refuse it later with an index into some chunk.
+     */
+    private float decode(byte[] b, int frame, int channel) throws WavFormatException {
+        int bps = format.encoding().bytesPerSample();
+        int i = (frame * format.channels() + channel) * bps;
         if (format.encoding() == SampleEncoding.PCM16) {
             return (short) ((b[i] & 0xff) | (b[i + 1] << 8)) / 32768f;
         }
-        return Float.intBitsToFloat((int) le32(b, i));
+        float v = Float.intBitsToFloat((int) le32(b, i));
+        if (!Float.isFinite(v)) {
+            long sample = dataBytesRead / format.bytesPerFrame() + frame;
+            throw new WavFormatException(name + ": sample " + sample + (format.channels() > 1 ? " of channel "
+                    + (channel + 1) : "") + " (at " + String.format(java.util.Locale.ROOT, "%.3f",
+                    format.millisFor(sample) / 1000) + " s, byte " + (dataStart + dataBytesRead + i) + ") is " + v
+                    + "; audio samples must be finite");
+        }
+        return v;
     }
 
     private AudioFormat parseFmt(byte[] f) throws WavFormatException {

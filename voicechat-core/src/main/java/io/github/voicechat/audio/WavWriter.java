@@ -4,50 +4,107 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Writes a RIFF/WAVE file incrementally (PCM16 or float32, mono or stereo) and fixes the sizes in the header on
- * {@link #close()}, so a session can be recorded while it runs.
+ * Writes a RIFF/WAVE file incrementally (PCM16 or float32, mono or stereo), so a session can be recorded while it
+ * runs, without ever destroying what was there.
+ *
+ * <ul>
+ *   <li>The audio goes to a partial file beside the target ({@code NAME.RANDOM.part}, same folder, so the final move
+ *       is a rename on one file system); {@link #close()} completes it, forces it to disk and moves it over the target
+ *       atomically. A process killed before that leaves the old target untouched.</li>
+ *   <li>The header's sizes are rewritten every time buffered audio reaches the file (every 64 KiB, about 0.34 s of
+ *       48 kHz stereo), so a killed recording's partial file is a valid WAV of everything but its last buffer.</li>
+ *   <li>{@link #discard()} drops the partial file and leaves the target as it was; so does a failed {@code close}.</li>
+ * </ul>
  */
 public final class WavWriter implements AutoCloseable {
 
     private static final int HEADER_BYTES = 44;
     /** RIFF sizes are 32-bit; stop before the header would lie. */
     private static final long MAX_DATA_BYTES = 0xFFFF_FFFFL - 36;
+    /** Audio is buffered this much before it reaches the file (and the header is updated). */
+    private static final int BUFFER_BYTES = 1 << 16;
 
+    private final Path target;
+    private final Path partial;
     private final FileChannel channel;
     private final AudioFormat format;
     private final ByteBuffer buffer;
+    /** Bytes of audio accepted, buffered ones included. */
     private long dataBytes;
+    /** Bytes of audio in the file, which the header on disk describes. */
+    private long dataBytesInFile;
     private boolean closed;
 
-    private WavWriter(FileChannel channel, AudioFormat format) throws IOException {
+    private WavWriter(Path target, Path partial, FileChannel channel, AudioFormat format) throws IOException {
+        this.target = target;
+        this.partial = partial;
         this.channel = channel;
         this.format = format;
-        this.buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        this.buffer = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         channel.write(header(0), 0);
         channel.position(HEADER_BYTES);
     }
 
-    /** Creates (or truncates) {@code path} for audio in {@code format}. */
+    /**
+     * Starts writing audio in {@code format} that {@link #close()} will move to {@code path}, replacing any file
+     * there; until then {@code path} is not touched.
+     *
+     * @throws IOException naming the path when it is a directory or its folder does not exist or is not writable
+     */
     public static WavWriter create(Path path, AudioFormat format) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        Path partial = partialFor(path);
+        FileChannel ch = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
-            return new WavWriter(ch, format);
+            return new WavWriter(path, partial, ch, format);
         } catch (IOException | RuntimeException e) {
             ch.close();
+            Files.deleteIfExists(partial);
             throw e;
+        }
+    }
+
+    /** Checks {@code path} as an output file and picks a fresh partial file name beside it. */
+    private static Path partialFor(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new IOException(path + ": is a directory, not a file to write");
+        }
+        Path folder = path.toAbsolutePath().getParent();
+        if (folder == null || !Files.isDirectory(folder)) {
+            throw new NoSuchFileException(path.toString(), null, "its folder " + folder + " does not exist");
+        }
+        if (!Files.isWritable(folder)) {
+            throw new IOException(path + ": cannot write in " + folder + " (permission denied)");
+        }
+        String name = path.getFileName().toString();
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = folder.resolve(name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16)
+                    + ".part");
+            if (!Files.exists(candidate) || attempt > 100) {
+                return candidate;
+            }
         }
     }
 
     /** Writes a whole clip in its own format. */
     public static void write(Path path, AudioData data) throws IOException {
-        try (WavWriter w = create(path, data.format())) {
+        WavWriter w = create(path, data.format());
+        try {
             w.writeChannels(data.channels(), 0, data.lengthSamples());
+        } catch (IOException | RuntimeException | Error e) {
+            w.discard();
+            throw e;
         }
+        w.close();
     }
 
     /** Writes mono float samples as PCM16. */
@@ -57,6 +114,16 @@ public final class WavWriter implements AutoCloseable {
 
     public AudioFormat format() {
         return format;
+    }
+
+    /** Where {@link #close()} puts the file. */
+    public Path path() {
+        return target;
+    }
+
+    /** Where the audio is until {@link #close()}: a valid WAV of what reached the file so far. */
+    public Path partialPath() {
+        return partial;
     }
 
     /** Samples per channel written so far. */
@@ -114,12 +181,20 @@ public final class WavWriter implements AutoCloseable {
         }
     }
 
+    /** Writes the buffered audio to the file, then the header that describes it. */
     private void drain() throws IOException {
+        if (buffer.position() == 0) {
+            return;
+        }
         buffer.flip();
+        long bytes = buffer.remaining();
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }
         buffer.clear();
+        dataBytesInFile += bytes;
+        // A drain can fall inside a sample frame (samples go in 2 or 4 bytes at a time); the header covers whole ones.
+        channel.write(header(dataBytesInFile - dataBytesInFile % format.bytesPerFrame()), 0);
     }
 
     private ByteBuffer header(long data) {
@@ -137,11 +212,18 @@ public final class WavWriter implements AutoCloseable {
         return h;
     }
 
-    /** Flushes buffered samples; the header is fixed only at close. */
+    /** Writes buffered samples and the header that covers them to the partial file. */
     public void flush() throws IOException {
+        if (closed) {
+            throw new IOException("WAV writer for " + target + " is closed");
+        }
         drain();
     }
 
+    /**
+     * Completes the file and moves it over the target atomically. If that fails, the partial file is deleted, the
+     * target is left as it was, and the exception names the target.
+     */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -150,9 +232,41 @@ public final class WavWriter implements AutoCloseable {
         closed = true;
         try {
             drain();
-            channel.write(header(dataBytes), 0);
-        } finally {
+            channel.write(header(dataBytesInFile), 0);
+            channel.force(true);
             channel.close();
+            moveIntoPlace();
+        } catch (IOException e) {
+            discard();
+            throw String.valueOf(e.getMessage()).contains(target.toString()) ? e
+                    : new IOException(target + ": could not be written: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            discard();
+            throw e;
+        }
+    }
+
+    /** Stops writing and deletes the partial file; the target keeps what it had. */
+    public void discard() throws IOException {
+        closed = true;
+        closeQuietly();
+        Files.deleteIfExists(partial);
+    }
+
+    private void moveIntoPlace() throws IOException {
+        try {
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
+            // Same folder, so this is only reached on file systems without an atomic rename (some network mounts).
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // already failing or discarding: the partial file is deleted next
         }
     }
 }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -368,8 +369,20 @@ class WavTest {
             assertThat(r.lengthSamples()).isEqualTo(-1);
             assertThat(r.readAll().channels()[0]).containsExactly(x);
         }
-        // With a known file length, a size of 0 is taken at its word.
-        assertThat(WavReader.read(file(bytes)).lengthSamples()).isZero();
+        // With a known file length too (a writer killed before it fixed its header): the audio after it is read, and
+        // the reader says so. It used to be taken at its word, giving an empty clip and no error.
+        Path p = file(bytes);
+        try (WavReader r = WavReader.open(p)) {
+            assertThat(r.readAll().channels()[0]).containsExactly(x);
+            assertThat(r.warnings()).containsExactly(p + ": the header says the audio is 0 bytes long but 12 bytes"
+                    + " (0.000 s) follow; reading them to the end of the file");
+        }
+        // A size of 0 with nothing after it is an empty clip, and nothing odd.
+        byte[] empty = new Riff().chunk("fmt ", fmt(SampleEncoding.PCM16, 1, 16_000)).chunk("data", new byte[0]).bytes();
+        try (WavReader r = WavReader.open(file(empty))) {
+            assertThat(r.readAll().lengthSamples()).isZero();
+            assertThat(r.warnings()).isEmpty();
+        }
     }
 
     // ---------------------------------------------------------------- refused headers
@@ -548,5 +561,116 @@ class WavTest {
         assertHeaderRejected(new Riff().chunk("fmt ", fmt(SampleEncoding.PCM16, 1, 8000))
                 .chunk("LIST", 100, new byte[4], false).bytes(),
                 "truncated: chunk 'LIST' declares 100 bytes but only 4 follow");
+    }
+
+    @Test
+    void aNonFiniteFloatIsRefusedWithItsPlaceInTheFile() throws IOException {
+        float[] x = new float[2 * 70_000];
+        x[2 * 69_999 + 1] = Float.NaN; // channel 2 of the last frame, in the 18th read of 4096 frames
+        byte[] bytes = new Riff().chunk("fmt ", fmt(SampleEncoding.FLOAT32, 2, 16_000))
+                .chunk("data", samples(SampleEncoding.FLOAT32, x)).bytes();
+        Path p = file(bytes);
+        String where = "sample 69999 of channel 2 (at 4.375 s, byte " + (44 + 8 * 69_999 + 4) + ") is NaN; audio"
+                + " samples must be finite";
+        assertThatThrownBy(() -> WavReader.read(p)).isInstanceOf(WavFormatException.class).hasMessage(p + ": " + where);
+        try (WavReader r = WavReader.open(p)) {
+            float[] mono = new float[1000];
+            assertThatThrownBy(() -> {
+                while (r.readMono(mono, 0, 1000) > 0) {
+                    // read on until the bad sample
+                }
+            }).isInstanceOf(WavFormatException.class).hasMessage(p + ": " + where);
+        }
+        float[] inf = {0f, Float.NEGATIVE_INFINITY};
+        Path q = file(new Riff().chunk("fmt ", fmt(SampleEncoding.FLOAT32, 1, 8_000))
+                .chunk("data", samples(SampleEncoding.FLOAT32, inf)).bytes());
+        assertThatThrownBy(() -> WavReader.read(q)).hasMessage(q + ": sample 1 (at 0.000 s, byte 48) is -Infinity;"
+                + " audio samples must be finite");
+    }
+
+    // ---------------------------------------------------------------- crash-safe writing
+
+    private List<Path> partials() throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.filter(f -> f.getFileName().toString().endsWith(".part")).toList();
+        }
+    }
+
+    @Test
+    void theTargetIsUntouchedUntilCloseMovesTheFinishedFileIntoPlace() throws IOException {
+        Path target = dir.resolve("out.wav");
+        Files.writeString(target, "the previous recording");
+        float[] x = random(new Random(5), 48_000);
+        WavWriter w = WavWriter.create(target, AudioFormat.monoPcm16(16_000));
+        w.writeMono(x, 0, x.length);
+        w.flush();
+        // A process killed here leaves the old file as it was, and a readable partial recording beside it.
+        assertThat(Files.readString(target)).isEqualTo("the previous recording");
+        assertThat(partials()).containsExactly(w.partialPath());
+        assertThat(w.partialPath().getFileName().toString()).startsWith("out.wav.").endsWith(".part");
+        try (WavReader r = WavReader.open(w.partialPath())) {
+            assertThat(r.lengthSamples()).isEqualTo(48_000);
+            assertThat(r.warnings()).isEmpty();
+        }
+        w.close();
+        assertThat(partials()).isEmpty();
+        assertThat(WavReader.read(target).lengthSamples()).isEqualTo(48_000);
+    }
+
+    @Test
+    void theHeaderFollowsTheAudioWhileStreamingWithoutFlush() throws IOException {
+        Path target = dir.resolve("long.wav");
+        AudioFormat stereoFloat = new AudioFormat(48_000, 2, SampleEncoding.FLOAT32);
+        float[] x = random(new Random(6), 2 * 30_001);
+        WavWriter w = WavWriter.create(target, stereoFloat);
+        w.writeInterleaved(x, 0, 30_001); // 240 008 bytes: three 64 KiB buffers reached the file, the rest is buffered
+        try (WavReader r = WavReader.open(w.partialPath())) {
+            long frames = r.lengthSamples();
+            assertThat(frames).isEqualTo(3L * 65_536 / 8);
+            float[][] ch = r.readAll().channels();
+            for (int i = 0; i < frames; i++) {
+                assertThat(ch[0][i]).isEqualTo(x[2 * i]);
+                assertThat(ch[1][i]).isEqualTo(x[2 * i + 1]);
+            }
+        }
+        w.close();
+        assertThat(WavReader.read(target).lengthSamples()).isEqualTo(30_001);
+    }
+
+    @Test
+    void aHalfWrittenFrameIsLeftOutOfTheHeader() throws IOException {
+        // PCM16 samples go into the 64 KiB buffer 2 bytes at a time and it is written out when fewer than 4 bytes are
+        // left: at 65 534 bytes, inside the 16 384th stereo frame. The header covers the 16 383 whole ones.
+        AudioFormat stereo = new AudioFormat(8_000, 2, SampleEncoding.PCM16);
+        WavWriter w = WavWriter.create(dir.resolve("odd.wav"), stereo);
+        w.writeChannels(new float[][] {random(new Random(8), 16_384), random(new Random(9), 16_384)}, 0, 16_384);
+        try (WavReader r = WavReader.open(w.partialPath())) {
+            assertThat(r.lengthSamples()).isEqualTo(16_383);
+        }
+        w.discard();
+    }
+
+    @Test
+    void discardKeepsTheTargetAndRemovesThePartialFile() throws IOException {
+        Path target = dir.resolve("keep.wav");
+        WavWriter.writeMono(target, 8_000, new float[] {0.5f});
+        byte[] before = Files.readAllBytes(target);
+        WavWriter w = WavWriter.create(target, AudioFormat.monoPcm16(8_000));
+        w.writeMono(new float[100], 0, 100);
+        w.discard();
+        assertThat(Files.readAllBytes(target)).isEqualTo(before);
+        assertThat(partials()).isEmpty();
+    }
+
+    @Test
+    void badOutputPathsAreNamedWithTheirProblem() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("a-folder"));
+        assertThatThrownBy(() -> WavWriter.create(folder, AudioFormat.monoPcm16(8_000)))
+                .isInstanceOf(IOException.class).hasMessage(folder + ": is a directory, not a file to write");
+        Path missing = dir.resolve("no/such/folder/x.wav");
+        assertThatThrownBy(() -> WavWriter.create(missing, AudioFormat.monoPcm16(8_000)))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class)
+                .hasMessage(missing + ": its folder " + dir.resolve("no/such/folder") + " does not exist");
+        assertThat(partials()).isEmpty();
     }
 }

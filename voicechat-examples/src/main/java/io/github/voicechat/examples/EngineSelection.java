@@ -1,8 +1,8 @@
 package io.github.voicechat.examples;
 
 import io.github.voicechat.TurnPolicy;
+import io.github.voicechat.VoicePipeline;
 import io.github.voicechat.spi.EchoCanceller;
-import io.github.voicechat.spi.EngineException;
 import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.EngineProvider;
@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Engine choice shared by the commands: by id or id prefix, else the best engine present. */
+/** Engine choice for the commands that run a whole session (talk, live): by id or id prefix, else the best present. */
 public final class EngineSelection {
 
     @Option(names = "--vad", paramLabel = "ID", description = "Voice activity detector (e.g. silero, webrtc).")
@@ -49,13 +49,12 @@ public final class EngineSelection {
 
     /** The {@code --vad-option}s that {@code vad} declares; the others are the turn policy's. */
     EngineOptions vadOptions(EngineProvider<VoiceActivityDetector> vad) {
-        return EngineOptions.parse(vadOptions).only(vad.options());
+        return vadOptions().only(vad.options());
     }
 
     /** The default turn policy with the {@code --vad-option}s it declares ({@link TurnPolicy#OPTIONS}). */
     TurnPolicy turnPolicy() {
-        return TurnPolicy.defaults().toBuilder().options(EngineOptions.parse(vadOptions).only(TurnPolicy.OPTIONS))
-                .build();
+        return TurnPolicy.defaults().toBuilder().options(vadOptions().only(TurnPolicy.OPTIONS)).build();
     }
 
     /**
@@ -64,19 +63,28 @@ public final class EngineSelection {
      * seconds of loading. A {@code --vad-option} is the VAD engine's or the turn policy's.
      *
      * @param aec null when echo cancellation is off
-     * @throws IllegalArgumentException naming the option, the engine and what it accepts
+     * @return the turn policy the {@code --vad-option}s describe
+     * @throws CliException a usage error naming the option, the engine and what it accepts
      */
-    void checkOptions(EngineProvider<VoiceActivityDetector> vad, EngineProvider<SpeechRecognizer> asr,
+    TurnPolicy checkOptions(EngineProvider<VoiceActivityDetector> vad, EngineProvider<SpeechRecognizer> asr,
             EngineProvider<SpeechSynthesizer> tts, EngineProvider<EchoCanceller> aec) {
-        checkSplit(EngineOptions.parse(vadOptions), vad, "the turn policy", TurnPolicy.OPTIONS);
-        turnPolicy(); // values each fine alone may still not fit together (neg_threshold above threshold)
-        EngineOptions.parse(asrOptions).check(asr.id(), asr.options());
-        EngineOptions.parse(ttsOptions).check(tts.id(), tts.options());
-        EngineOptions aecGiven = EngineOptions.parse(aecOptions);
-        if (aec != null) {
-            aecGiven.check(aec.id(), aec.options());
-        } else if (!aecGiven.isEmpty()) {
-            throw new IllegalArgumentException("--aec-option " + aecGiven + " given, but echo cancellation is off");
+        EngineOptions aecGiven = aecOptions();
+        if (aec == null && !aecGiven.isEmpty()) {
+            throw CliException.usage("--aec-option " + aecGiven + " given, but echo cancellation is off (add --aec"
+                    + " webrtc-aec)");
+        }
+        try {
+            checkSplit(vadOptions(), vad, "the turn policy", TurnPolicy.OPTIONS);
+            // Values each fine alone may still not fit together (neg_threshold above threshold): build it now.
+            TurnPolicy policy = turnPolicy();
+            asrOptions().check(asr.id(), asr.options());
+            ttsOptions().check(tts.id(), tts.options());
+            if (aec != null) {
+                aecGiven.check(aec.id(), aec.options());
+            }
+            return policy;
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         }
     }
 
@@ -96,28 +104,32 @@ public final class EngineSelection {
         given.check(engine.id() + " or " + otherName, List.copyOf(byKey.values()));
     }
 
+    EngineOptions vadOptions() {
+        return EngineChoice.parse("--vad-option", vadOptions);
+    }
+
     EngineOptions asrOptions() {
-        return EngineOptions.parse(asrOptions);
+        return EngineChoice.parse("--asr-option", asrOptions);
     }
 
     EngineOptions ttsOptions() {
-        return EngineOptions.parse(ttsOptions);
+        return EngineChoice.parse("--tts-option", ttsOptions);
     }
 
     EngineOptions aecOptions() {
-        return EngineOptions.parse(aecOptions);
+        return EngineChoice.parse("--aec-option", aecOptions);
     }
 
     EngineProvider<VoiceActivityDetector> vadProvider() {
-        return choose(VoiceActivityDetector.class, vad);
+        return EngineChoice.select(VoiceActivityDetector.class, vad);
     }
 
     EngineProvider<SpeechRecognizer> asrProvider() {
-        return choose(SpeechRecognizer.class, asr);
+        return EngineChoice.select(SpeechRecognizer.class, asr);
     }
 
     EngineProvider<SpeechSynthesizer> ttsProvider() {
-        return choose(SpeechSynthesizer.class, tts);
+        return EngineChoice.select(SpeechSynthesizer.class, tts);
     }
 
     /** The echo canceller asked for, the best one when {@code defaultOn}, or null. */
@@ -128,14 +140,84 @@ public final class EngineSelection {
         if (aec == null) {
             return Engines.best(EchoCanceller.class, c -> true).orElse(null);
         }
-        return Engines.find(EchoCanceller.class, aec);
+        return EngineChoice.select(EchoCanceller.class, aec);
     }
 
-    static <E extends AutoCloseable> EngineProvider<E> choose(Class<E> type, String id) {
-        if (id != null) {
-            return Engines.find(type, id);
+    /**
+     * Options parsed and checked against what the chosen engines and the turn policy declare, providers chosen,
+     * nothing loaded: what a command checks before it waits for anything.
+     */
+    Picked pick(boolean aecDefaultOn) {
+        EngineOptions vadOpts = vadOptions();
+        EngineOptions asrOpts = asrOptions();
+        EngineOptions ttsOpts = ttsOptions();
+        EngineOptions aecOpts = aecOptions();
+        EngineProvider<EchoCanceller> aecProvider = aecProvider(aecDefaultOn);
+        EngineProvider<VoiceActivityDetector> vadProvider = vadProvider();
+        EngineProvider<SpeechRecognizer> asrProvider = asrProvider();
+        EngineProvider<SpeechSynthesizer> ttsProvider = ttsProvider();
+        TurnPolicy policy = checkOptions(vadProvider, asrProvider, ttsProvider, aecProvider);
+        return new Picked(vadProvider, asrProvider, ttsProvider, aecProvider, vadOpts.only(vadProvider.options()),
+                asrOpts, ttsOpts, aecOpts, policy);
+    }
+
+    /**
+     * The engines a session will use, with their options ({@code vadOptions} only the VAD engine's share of
+     * {@code --vad-option}, the rest being the {@code turnPolicy}'s); {@code aec} is null when echo cancellation is
+     * off.
+     */
+    record Picked(EngineProvider<VoiceActivityDetector> vad, EngineProvider<SpeechRecognizer> asr,
+            EngineProvider<SpeechSynthesizer> tts, EngineProvider<EchoCanceller> aec, EngineOptions vadOptions,
+            EngineOptions asrOptions, EngineOptions ttsOptions, EngineOptions aecOptions, TurnPolicy turnPolicy) {
+
+        String aecId() {
+            return aec == null ? "off" : aec.id();
         }
-        return Engines.best(type, c -> true).orElseThrow(() -> new EngineException("no " + type.getSimpleName()
-                + " engine is available; `voicechat engines` lists what is installed"));
+
+        /** Loads one engine of each kind, with progress lines; a bad option value fails here, before any session. */
+        Loaded load() {
+            List<Preloaded<?>> loaded = new ArrayList<>();
+            try {
+                Preloaded<VoiceActivityDetector> v = add(loaded, vad, vadOptions, "--vad-option");
+                Preloaded<SpeechRecognizer> a = add(loaded, asr, asrOptions, "--asr-option");
+                Preloaded<SpeechSynthesizer> t = add(loaded, tts, ttsOptions, "--tts-option");
+                Preloaded<EchoCanceller> e = aec == null ? null : add(loaded, aec, aecOptions, "--aec-option");
+                return new Loaded(v, a, t, e, turnPolicy, loaded);
+            } catch (RuntimeException ex) {
+                new Loaded(null, null, null, null, turnPolicy, loaded).close();
+                throw ex;
+            }
+        }
+
+        private static <E extends AutoCloseable> Preloaded<E> add(List<Preloaded<?>> loaded, EngineProvider<E> p,
+                EngineOptions options, String flag) {
+            Preloaded<E> engine = new Preloaded<>(EngineChoice.load(p, options, flag), () -> p.create(options));
+            loaded.add(engine);
+            return engine;
+        }
+    }
+
+    /** Loaded engines and the turn policy for one pipeline; closing closes the engines the pipeline never took. */
+    record Loaded(Preloaded<VoiceActivityDetector> vad, Preloaded<SpeechRecognizer> asr, Preloaded<SpeechSynthesizer> tts,
+            Preloaded<EchoCanceller> aec, TurnPolicy turnPolicy, List<Preloaded<?>> all) implements AutoCloseable {
+
+        VoicePipeline.Builder applyTo(VoicePipeline.Builder b) {
+            b.vad(vad).asr(asr).tts(tts).turnPolicy(turnPolicy);
+            if (aec != null) {
+                b.echoCanceller(aec);
+            }
+            return b;
+        }
+
+        @Override
+        public void close() {
+            for (Preloaded<?> p : all) {
+                try {
+                    p.closeIfUnused();
+                } catch (Exception e) {
+                    System.err.println("warning: closing an unused engine failed: " + e);
+                }
+            }
+        }
     }
 }

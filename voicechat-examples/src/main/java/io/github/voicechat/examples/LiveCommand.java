@@ -6,9 +6,6 @@ import io.github.voicechat.audio.AudioSink;
 import io.github.voicechat.audio.AudioSinks;
 import io.github.voicechat.audio.AudioSource;
 import io.github.voicechat.audio.AudioSources;
-import io.github.voicechat.spi.EchoCanceller;
-import io.github.voicechat.spi.EngineProvider;
-import io.github.voicechat.spi.SpeechRecognizer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -29,96 +26,148 @@ final class LiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EngineProvider<SpeechRecognizer> asr = engines.asrProvider();
-        EngineProvider<EchoCanceller> aec = engines.aecProvider(true);
-        var vad = engines.vadProvider();
-        var tts = engines.ttsProvider();
-        engines.checkOptions(vad, asr, tts, aec);
+        EngineSelection.Picked picked = engines.pick(true);
         AudioSource mic;
         AudioSink speaker;
         try {
-            mic = AudioSources.microphone(asr.capabilities().sampleRateHz());
+            mic = AudioSources.microphone(picked.asr().capabilities().sampleRateHz());
         } catch (IOException e) {
-            System.err.println("error: " + e.getMessage());
-            return 3;
+            throw new CliException(ExitCode.UNAVAILABLE, e.getMessage(), e);
         }
         try {
             speaker = AudioSinks.speaker(outputRateHz);
         } catch (IOException e) {
             mic.close();
-            System.err.println("error: " + e.getMessage());
-            return 3;
+            throw new CliException(ExitCode.UNAVAILABLE, e.getMessage(), e);
         }
-        VoicePipeline.Builder b = VoicePipeline.builder()
-                .vad(() -> vad.create(engines.vadOptions(vad))).asr(() -> asr.create(engines.asrOptions()))
-                .tts(() -> tts.create(engines.ttsOptions())).turnPolicy(engines.turnPolicy())
-                .responder(Responders.echo()).listener(new Timeline(System.out));
-        if (aec != null) {
-            b.echoCanceller(() -> aec.create(engines.aecOptions()));
+        EngineSelection.Loaded started;
+        try {
+            started = picked.load();
+        } catch (RuntimeException e) {
+            mic.close();
+            speaker.close();
+            throw e;
         }
-        String ready = "listening (echo cancellation " + (aec == null ? "off" : aec.id())
-                + "); speak, and press Ctrl-C to end";
-        VoiceSession session = b.build().openSession(new AnnouncingSource(mic, ready), speaker);
-        try (CliExit.Registration onExit = CliExit.onExit(session::close)) {
-            System.out.println("loading engines ...");
-            session.start();
-            session.awaitTermination(Duration.ofDays(1));
+        DeviceWatch devices = new DeviceWatch(mic, speaker);
+        try (EngineSelection.Loaded loaded = started) {
+            VoiceSession session = loaded.applyTo(VoicePipeline.builder())
+                    .responder(Responders.echo()).listener(new Timeline(System.out))
+                    .build().openSession(devices.microphone("listening (echo cancellation " + picked.aecId()
+                            + "); speak, and press Ctrl-C to end"), devices.speaker());
+            // Ctrl-C runs the exit hook, which closes the session: it ends cleanly and the process exits with 130.
+            try (CliExit.Registration onExit = CliExit.onExit(session::close)) {
+                session.start();
+                session.awaitTermination(Duration.ofDays(1));
+            }
+            session.close();
+            String reason = session.report().endReason();
+            if (reason.startsWith("failed")) {
+                // A device that went away (or an engine that failed) ends the session: say so, and not with exit 0.
+                throw new CliException(devices.failed() ? ExitCode.UNAVAILABLE : ExitCode.FAILED,
+                        "the session " + reason);
+            }
         }
-        session.close();
-        String reason = session.report().endReason();
-        if (reason.startsWith("failed")) {
-            // A device that went away (or an engine that failed) ends the session; say so, and not with exit 0.
-            System.err.println("error: the session " + reason);
-            return 3;
-        }
-        return 0;
+        return ExitCode.OK;
     }
 
     /**
-     * The microphone, announcing once that half a second of audio has flowed: only then is the session listening (the
-     * engines load first, and a sound server may take a second to start its streams, during which what is heard
-     * cannot be kept), so that is when to invite the user to speak.
+     * The devices as the session sees them, noting whether either failed (a device that went away is exit 3, an
+     * engine that failed exit 1), and announcing once that half a second of microphone audio has flowed: only then is
+     * the session listening (a sound server may take a moment to start its streams, and what was captured before the
+     * first read is discarded), so that is when to invite the user to speak.
      */
-    private static final class AnnouncingSource implements AudioSource {
+    private static final class DeviceWatch {
         private final AudioSource mic;
-        private final String line;
-        private long samplesBeforeAnnouncing;
-        private boolean announced;
+        private final AudioSink speaker;
+        private volatile boolean failed;
 
-        AnnouncingSource(AudioSource mic, String line) {
+        DeviceWatch(AudioSource mic, AudioSink speaker) {
             this.mic = mic;
-            this.line = line;
-            this.samplesBeforeAnnouncing = mic.sampleRateHz() / 2;
+            this.speaker = speaker;
         }
 
-        @Override
-        public int sampleRateHz() {
-            return mic.sampleRateHz();
+        boolean failed() {
+            return failed;
         }
 
-        @Override
-        public int read(float[] buffer, int offset, int length) throws IOException {
-            int n = mic.read(buffer, offset, length);
-            if (!announced && n > 0 && (samplesBeforeAnnouncing -= n) <= 0) {
-                announced = true;
-                System.out.println(line);
-            }
-            return n;
+        AudioSource microphone(String announcement) {
+            return new AudioSource() {
+                private long samplesBeforeAnnouncing = mic.sampleRateHz() / 2;
+
+                @Override
+                public int sampleRateHz() {
+                    return mic.sampleRateHz();
+                }
+
+                @Override
+                public int read(float[] buffer, int offset, int length) throws IOException {
+                    int n;
+                    try {
+                        n = mic.read(buffer, offset, length);
+                    } catch (IOException e) {
+                        failed = true;
+                        throw e;
+                    }
+                    if (samplesBeforeAnnouncing > 0 && n > 0 && (samplesBeforeAnnouncing -= n) <= 0) {
+                        System.out.println(announcement);
+                    }
+                    return n;
+                }
+
+                @Override
+                public boolean isRealtime() {
+                    return mic.isRealtime();
+                }
+
+                @Override
+                public int captureDelaySamples() {
+                    return mic.captureDelaySamples();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    mic.close();
+                }
+            };
         }
 
-        @Override
-        public boolean isRealtime() {
-            return mic.isRealtime();
-        }
+        AudioSink speaker() {
+            return new AudioSink() {
+                @Override
+                public int sampleRateHz() {
+                    return speaker.sampleRateHz();
+                }
 
-        @Override
-        public int captureDelaySamples() {
-            return mic.captureDelaySamples();
-        }
+                @Override
+                public void write(float[] samples, int offset, int length) throws IOException {
+                    try {
+                        speaker.write(samples, offset, length);
+                    } catch (IOException e) {
+                        failed = true;
+                        throw e;
+                    }
+                }
 
-        @Override
-        public void close() throws IOException {
-            mic.close();
+                @Override
+                public boolean isRealtime() {
+                    return speaker.isRealtime();
+                }
+
+                @Override
+                public int playbackDelaySamples() {
+                    return speaker.playbackDelaySamples();
+                }
+
+                @Override
+                public int discardQueued() throws IOException {
+                    return speaker.discardQueued();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    speaker.close();
+                }
+            };
         }
     }
 }

@@ -1,13 +1,16 @@
 package io.github.voicechat.examples;
 
 import io.github.voicechat.models.ModelCatalog;
+import io.github.voicechat.models.ModelDownloadException;
 import io.github.voicechat.models.ModelEntry;
 import io.github.voicechat.models.ModelException;
 import io.github.voicechat.models.ModelFile;
+import io.github.voicechat.models.ModelNotInstalledException;
 import io.github.voicechat.models.ModelStore;
 import io.github.voicechat.models.PullResult;
 import io.github.voicechat.models.ResolvedModel;
 import io.github.voicechat.models.StoreListener;
+import io.github.voicechat.models.UnknownModelException;
 import io.github.voicechat.models.VerifyReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,11 +22,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /** {@code voicechat models list | pull ID | verify [ID] | path ID | rm ID}. */
 @Command(name = "models", mixinStandardHelpOptions = true,
@@ -51,6 +57,12 @@ public class ModelsCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "Never download.")
     boolean offline;
 
+    /** Last adjustments to the store; tests put it on a virtual clock so retries do not wait. */
+    UnaryOperator<ModelStore.Builder> storeSettings = UnaryOperator.identity();
+
+    /** The clock the progress line measures its rate with. */
+    LongSupplier progressNanos = System::nanoTime;
+
     public ModelsCommand() {
     }
 
@@ -72,7 +84,7 @@ public class ModelsCommand implements Callable<Integer> {
             b.mirror(mirror);
         }
         offlineDirs.forEach(b::offlineDir);
-        return b.build();
+        return storeSettings.apply(b).build();
     }
 
     PrintWriter out() {
@@ -83,15 +95,30 @@ public class ModelsCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    /** Runs an action, turning model errors into one line on stderr and exit code 1. */
+    /** Runs an action, turning model errors into one line on stderr and an exit code ({@link #exitCode}). */
     int run(Action a) {
         try {
             return a.run();
         } catch (ModelException | IOException | IllegalArgumentException e) {
-            err().println("error: " + e.getMessage());
+            err().println("error: " + (e instanceof IOException io ? CliFiles.describe(io) : e.getMessage()));
             err().flush();
-            return 1;
+            return exitCode(e);
         }
+    }
+
+    /**
+     * The documented exit code for a failure of a models command: an id the catalog does not hold is a usage error
+     * (2), as are a bad argument or catalog file; a model that is not installed and cannot be fetched now (offline,
+     * no URL) is not available here (3); a download or verification that failed is 1.
+     */
+    static int exitCode(Exception e) {
+        if (e instanceof UnknownModelException) {
+            return ExitCode.USAGE;
+        }
+        if (e instanceof ModelNotInstalledException) {
+            return ExitCode.UNAVAILABLE;
+        }
+        return e instanceof ModelException ? ExitCode.FAILED : VoicechatCli.exitCode(e);
     }
 
     interface Action {
@@ -107,7 +134,7 @@ public class ModelsCommand implements Callable<Integer> {
                 : String.format(Locale.ROOT, "%.1f MiB", mib);
     }
 
-    @Command(name = "list", description = "Print the catalog and where each model is.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Print the catalog and where each model is.")
     static final class ListCmd implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -136,7 +163,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "pull", description = "Download a model, verify its published digest and install it.")
+    @Command(name = "pull", mixinStandardHelpOptions = true, description = "Download a model, verify its published digest and install it.")
     static final class Pull implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -149,9 +176,15 @@ public class ModelsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            ProgressBar bar = new ProgressBar(parent.err(), parent.progressNanos);
             return parent.run(() -> {
-                ProgressBar bar = new ProgressBar(parent.err());
-                PullResult r = parent.store(bar).pull(id, allowUnverified);
+                PullResult r;
+                try {
+                    r = parent.store(bar).pull(id, allowUnverified);
+                } finally {
+                    // An error message must not continue the progress line.
+                    bar.endLine();
+                }
                 PrintWriter out = parent.out();
                 if (r.downloaded().isEmpty()) {
                     out.println(id + " is already available (" + r.model().location().name().toLowerCase(Locale.ROOT)
@@ -166,7 +199,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "verify", description = "Re-hash the files of one model, or of every available model.")
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Re-hash the files of one model, or of every available model.")
     static final class Verify implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -207,7 +240,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "path", description = "Print where a model's files are.")
+    @Command(name = "path", mixinStandardHelpOptions = true, description = "Print where a model's files are.")
     static final class PathCmd implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -233,7 +266,7 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "rm", description = "Delete a pulled model from the model home.")
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a pulled model from the model home.")
     static final class Rm implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -254,43 +287,121 @@ public class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    /** A one-line progress bar on stderr, redrawn at most once per percent. */
+    /**
+     * The download progress on stderr: one line, redrawn in place at most every 200 ms, with the bytes so far, the
+     * rate since this attempt began and, when the size is known, a bar and the time left. Retries, waits for another
+     * pull and verification get lines of their own.
+     */
     static final class ProgressBar implements StoreListener {
         private static final int WIDTH = 30;
+        private static final long REDRAW_NANOS = 200_000_000L;
         private final PrintWriter err;
-        private long lastPercent = -1;
+        private final LongSupplier nanos;
+        private long startNanos;
+        private long startBytes;
+        private long lastDrawNanos;
+        private int lastLength;
+        private boolean lineOpen;
 
-        ProgressBar(PrintWriter err) {
+        ProgressBar(PrintWriter err, LongSupplier nanos) {
             this.err = err;
+            this.nanos = nanos;
         }
 
         @Override
         public synchronized void downloadStarted(String modelId, ModelFile file, URI url, long resumeFromBytes) {
-            lastPercent = -1;
-            err.println((resumeFromBytes > 0 ? "resuming " + file.path() + " at " + resumeFromBytes + " bytes"
+            endLine();
+            startNanos = nanos.getAsLong();
+            startBytes = resumeFromBytes;
+            lastDrawNanos = Long.MIN_VALUE;
+            err.println((resumeFromBytes > 0 ? "resuming " + file.path() + " at " + bytes(resumeFromBytes)
                     : "downloading " + file.path()) + " from " + url);
             err.flush();
         }
 
         @Override
         public synchronized void downloadProgress(String modelId, ModelFile file, long done, long total) {
-            long pct = total > 0 ? done * 100 / total : -1;
-            if (pct == lastPercent && total > 0) {
+            long now = nanos.getAsLong();
+            boolean finished = total > 0 && done >= total;
+            if (!finished && lastDrawNanos != Long.MIN_VALUE && now - lastDrawNanos < REDRAW_NANOS) {
                 return;
             }
-            lastPercent = pct;
-            int filled = total > 0 ? (int) (done * WIDTH / total) : 0;
-            err.printf(Locale.ROOT, "\r[%s%s] %s %s", "#".repeat(filled), ".".repeat(WIDTH - filled),
-                    total > 0 ? String.format(Locale.ROOT, "%3d%%", pct) : "   ?",
-                    size(Optional.of(done)) + (total > 0 ? " / " + size(Optional.of(total)) : ""));
+            lastDrawNanos = now;
+            String line = line(done, total, now - startNanos);
+            err.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
             err.flush();
+            lastLength = line.length();
+            lineOpen = true;
+        }
+
+        /** {@code [#####.....]  45% 12.3 MiB / 27.0 MiB  3.4 MiB/s  ETA 0:04}, or without bar and ETA. */
+        String line(long done, long total, long elapsedNanos) {
+            long fresh = Math.max(0, done - startBytes);
+            double rate = elapsedNanos > 0 ? fresh * 1e9 / elapsedNanos : 0;
+            String speed = elapsedNanos > 0 && fresh > 0 ? bytes(Math.round(rate)) + "/s" : "-- B/s";
+            if (total <= 0) {
+                return bytes(done) + "  " + speed;
+            }
+            int filled = (int) Math.min(WIDTH, done * WIDTH / total);
+            String eta = rate > 0 ? clock(Math.round((total - done) / rate)) : "--:--";
+            return String.format(Locale.ROOT, "[%s%s] %3d%% %s / %s  %s  ETA %s", "#".repeat(filled),
+                    ".".repeat(WIDTH - filled), Math.min(100, done * 100 / total), bytes(done), bytes(total), speed,
+                    eta);
         }
 
         @Override
         public synchronized void downloadFinished(String modelId, ModelFile file, io.github.voicechat.models.Digest d) {
-            err.println();
+            endLine();
             err.println("verified " + file.path() + (d == null ? " (no published digest: UNVERIFIED)" : " " + d));
             err.flush();
+        }
+
+        @Override
+        public synchronized void downloadRetrying(String modelId, ModelFile file, int failedAttempt, int maxAttempts,
+                                                  Duration delay, ModelDownloadException cause) {
+            endLine();
+            String what = cause.reason() == ModelDownloadException.Reason.HTTP_STATUS
+                    ? "HTTP " + cause.httpStatus() : cause.reason().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+            err.printf(Locale.ROOT, "attempt %d of %d failed (%s); retrying in %.1f s%n", failedAttempt, maxAttempts,
+                    what, delay.toMillis() / 1000.0);
+            err.flush();
+        }
+
+        @Override
+        public synchronized void waitingForOtherPull(String modelId, Path lockFile) {
+            endLine();
+            err.println("another pull of " + modelId + " is in progress (it holds " + lockFile + "); waiting for it");
+            err.flush();
+        }
+
+        /** Ends an open progress line, so that what follows starts on a line of its own. */
+        synchronized void endLine() {
+            if (lineOpen) {
+                err.println();
+                err.flush();
+                lineOpen = false;
+                lastLength = 0;
+            }
+        }
+
+        static String bytes(long n) {
+            if (n < 1024) {
+                return n + " B";
+            }
+            String[] units = {"KiB", "MiB", "GiB", "TiB"};
+            double v = n;
+            int u = -1;
+            while (v >= 1024 && u < units.length - 1) {
+                v /= 1024;
+                u++;
+            }
+            return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        }
+
+        static String clock(long seconds) {
+            return seconds >= 3600
+                    ? String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+                    : String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.github.voicechat.examples;
 
 import io.github.voicechat.SessionReport;
 import io.github.voicechat.TurnReport;
-import io.github.voicechat.TurnPolicy;
 import io.github.voicechat.VoicePipeline;
 import io.github.voicechat.VoiceSession;
 import io.github.voicechat.audio.AudioData;
@@ -10,18 +9,12 @@ import io.github.voicechat.audio.AudioSinks;
 import io.github.voicechat.audio.AudioSource;
 import io.github.voicechat.audio.AudioSources;
 import io.github.voicechat.audio.WavReader;
-import io.github.voicechat.audio.WavWriter;
-import io.github.voicechat.spi.EchoCanceller;
-import io.github.voicechat.spi.EngineProvider;
-import io.github.voicechat.spi.SpeechRecognizer;
-import io.github.voicechat.spi.SpeechSynthesizer;
-import io.github.voicechat.spi.VoiceActivityDetector;
 import io.github.voicechat.time.Clock;
 import io.github.voicechat.time.VirtualClock;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,67 +70,136 @@ final class TalkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EngineProvider<VoiceActivityDetector> vad = engines.vadProvider();
-        EngineProvider<SpeechRecognizer> asr = engines.asrProvider();
-        EngineProvider<SpeechSynthesizer> tts = engines.ttsProvider();
-        EngineProvider<EchoCanceller> aec = engines.aecProvider(false);
-        engines.checkOptions(vad, asr, tts, aec);
-        TurnPolicy turnPolicy = engines.turnPolicy();
-        System.out.printf(Locale.ROOT, "engines: vad=%s asr=%s tts=%s aec=%s; clock=%s%n", vad.id(), asr.id(),
-                tts.id(), aec == null ? "off" : aec.id(), realtime ? "real" : "virtual");
+        // Everything that can be checked without loading an engine comes first: a mistake costs no waiting.
+        EngineSelection.Picked picked = validate();
+        System.out.printf(Locale.ROOT, "engines: vad=%s asr=%s tts=%s aec=%s; clock=%s%n", picked.vad().id(),
+                picked.asr().id(), picked.tts().id(), picked.aecId(), realtime ? "real" : "virtual");
+        System.out.flush();
+        try (EngineSelection.Loaded loaded = picked.load()) {
+            return converse(picked, loaded);
+        }
+    }
 
-        AudioData user;
-        Path userWav;
+    private int converse(EngineSelection.Picked picked, EngineSelection.Loaded loaded) throws Exception {
+        AudioSource source;
         if (input.demo) {
-            System.out.println("synthesising the demo user's side with " + tts.id() + " ...");
-            DemoScript script = DemoScript.synthesize(tts, turnPolicy);
-            user = script.audio();
-            userWav = null;
+            DemoScript script = Progress.step("synthesising the demo user's side with " + picked.tts().id(),
+                    () -> DemoScript.synthesize(picked.tts(), picked.turnPolicy()));
+            AudioData user = script.audio();
+            source = AudioSources.memory(user.sampleRateHz(), user.mono());
         } else {
-            userWav = input.in;
-            user = null;
+            source = AudioSources.wav(input.in);
         }
         Clock clock = realtime ? Clock.system() : new VirtualClock();
-        VoicePipeline.Builder builder = VoicePipeline.builder()
-                .vad(() -> vad.create(engines.vadOptions(vad)))
-                .asr(() -> asr.create(engines.asrOptions()))
-                .tts(() -> tts.create(engines.ttsOptions()))
-                .turnPolicy(turnPolicy)
+        VoicePipeline.Builder builder = loaded.applyTo(VoicePipeline.builder())
                 .responder(Responders.echo())
                 .clock(clock)
                 .outputSampleRateHz(outputRateHz);
-        if (aec != null) {
-            builder.echoCanceller(() -> aec.create(engines.aecOptions()));
-        }
         if (!quiet) {
             builder.listener(new Timeline(System.out));
         }
         VoicePipeline pipeline = builder.build();
-        AudioSource source;
-        if (user != null) {
-            source = AudioSources.memory(user.sampleRateHz(), user.mono());
-        } else {
-            try (WavReader probe = WavReader.open(userWav)) {
-                probe.format(); // header errors surface here, before any engine loads
-            }
-            source = AudioSources.wav(userWav);
-        }
         long started = System.nanoTime();
-        SessionReport result;
-        try (VoiceSession session = pipeline.openSession(source, AudioSinks.discard(outputRateHz), out)) {
+        FileTime before = Files.exists(out) ? Files.getLastModifiedTime(out) : null;
+        AtomicBoolean interrupted = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        VoiceSession session = pipeline.openSession(source, AudioSinks.discard(outputRateHz), out);
+        // Ctrl-C (or SIGTERM) ends the session as if the input had ended: the recording and the report are completed
+        // and written, then the process exits with 130. The hook waits for that, up to a limit.
+        try (CliExit.Registration onExit = CliExit.onExit(() -> {
+            interrupted.set(true);
+            session.close();
+            awaitQuietly(finished, Duration.ofSeconds(30));
+        })) {
             session.start();
             session.awaitTermination(Duration.ofHours(24));
-            result = session.report();
+            session.close();
+            return finish(picked, session.report(), started, before, interrupted.get());
+        } finally {
+            finished.countDown();
         }
-        double wallS = (System.nanoTime() - started) / 1e9;
-        Files.writeString(report, Json.write(toJson(result, vad.id(), asr.id(), tts.id(),
-                aec == null ? "off" : aec.id(), realtime, wallS)), StandardCharsets.UTF_8);
-        System.out.printf(Locale.ROOT, "%d turns, %d barge-ins, %d false alarms, %.1f s of audio in %.1f s;"
-                + " wrote %s and %s%n", result.turns().size(), result.bargeIns(), result.falseAlarms(),
-                result.durationS(), wallS, out, report);
-        return result.endReason().startsWith("failed") ? 1 : 0;
     }
 
+    /** Writes the report and says what was written; only what was. */
+    private int finish(EngineSelection.Picked v, SessionReport result, long started, FileTime before,
+            boolean interrupted) {
+        double wallS = (System.nanoTime() - started) / 1e9;
+        System.out.flush();
+        if (interrupted) {
+            System.err.println("interrupted: the session was ended early; writing what it has");
+        }
+        System.out.printf(Locale.ROOT, "%d turns, %d barge-ins, %d false alarms, %.1f s of audio in %.1f s%n",
+                result.turns().size(), result.bargeIns(), result.falseAlarms(), result.durationS(), wallS);
+        int code = result.endReason().startsWith("failed") ? ExitCode.FAILED : ExitCode.OK;
+        String recording = describeRecording(before);
+        if (recording == null) {
+            System.err.println("error: " + out + " was not written (the session could not record)");
+            code = ExitCode.FAILED;
+        } else {
+            System.out.println("wrote " + out + " (" + recording + ")");
+        }
+        try {
+            CliFiles.writeAtomically(report, CliJson.write(toJson(result, v.vad().id(), v.asr().id(), v.tts().id(),
+                    v.aecId(), realtime, wallS)));
+            System.out.println("wrote " + report);
+        } catch (IOException e) {
+            System.err.println("error: " + report + " was not written: " + CliFiles.describe(e));
+            code = ExitCode.FAILED;
+        }
+        System.out.flush();
+        return interrupted ? ExitCode.INTERRUPTED : code;
+    }
+
+    /** "12.3 s, 2 channels at 48000 Hz" for a recording made by this run, or null when there is none. */
+    private String describeRecording(FileTime before) {
+        try {
+            // The recording is moved into place when the session closes; an unchanged file means it was not.
+            if (!Files.isRegularFile(out) || Files.getLastModifiedTime(out).equals(before)) {
+                return null;
+            }
+            try (WavReader r = WavReader.open(out)) {
+                return String.format(Locale.ROOT, "%.1f s, %d channels at %d Hz",
+                        r.format().millisFor(r.lengthSamples()) / 1000, r.format().channels(), r.format().sampleRateHz());
+            }
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
+        try {
+            latch.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Checks every argument and path, and picks the engines without loading them. */
+    private EngineSelection.Picked validate() {
+        SpeakCommand.requireRate("--rate", outputRateHz);
+        if (!input.demo) {
+            InputAudio.probe(input.in, System.err);
+        }
+        CliFiles.requireOutput(out, "--out");
+        CliFiles.requireOutput(report, "--report");
+        if (out.toAbsolutePath().normalize().equals(report.toAbsolutePath().normalize())) {
+            throw CliException.usage("--out and --report are the same file: " + out);
+        }
+        if (!input.demo && out.toAbsolutePath().normalize().equals(input.in.toAbsolutePath().normalize())) {
+            throw CliException.usage("--out " + out + " is the input file; the recording would replace it");
+        }
+        EngineSelection.Picked picked = engines.pick(false);
+        int ttsRate = picked.tts().capabilities().sampleRateHz();
+        try {
+            io.github.voicechat.audio.Resampler.create(ttsRate, outputRateHz);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--rate " + outputRateHz + ": cannot convert " + picked.tts().id() + "'s "
+                    + ttsRate + " Hz to it: " + e.getMessage());
+        }
+        return picked;
+    }
+
+    /** The report's shape (documented in the README): engines, clock, one entry per turn, totals. */
     static Map<String, Object> toJson(SessionReport r, String vad, String asr, String tts, String aec,
             boolean realtime, double wallS) {
         Map<String, Object> root = new LinkedHashMap<>();
@@ -152,14 +216,14 @@ final class TalkCommand implements Callable<Integer> {
         for (TurnReport t : r.turns()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("turn", t.turn());
-            m.put("user_start_s", t.userStartS());
-            m.put("user_end_s", t.userEndS());
+            m.put("user_start_s", CliJson.num(t.userStartS()));
+            m.put("user_end_s", CliJson.num(t.userEndS()));
             m.put("transcript", t.transcript());
             m.put("response_text", t.responseText());
             m.put("played_text", t.playedText());
-            m.put("first_audio_latency_ms", t.firstAudioLatencyMs());
+            m.put("first_audio_latency_ms", CliJson.num(t.firstAudioLatencyMs()));
             m.put("barged_in", t.bargedIn());
-            m.put("barge_in_latency_ms", t.bargeInLatencyMs());
+            m.put("barge_in_latency_ms", CliJson.num(t.bargeInLatencyMs()));
             m.put("false_alarms", t.falseAlarms());
             turns.add(m);
             if (!Double.isNaN(t.firstAudioLatencyMs())) {
@@ -172,14 +236,14 @@ final class TalkCommand implements Callable<Integer> {
         totals.put("turns", r.turns().size());
         totals.put("barge_ins", r.bargeIns());
         totals.put("false_alarms", r.falseAlarms());
-        totals.put("mean_first_audio_latency_ms", latencyCount == 0 ? Double.NaN : latencySum / latencyCount);
-        totals.put("duration_s", r.durationS());
-        totals.put("wall_clock_s", wallS);
-        totals.put("asr_rtf", r.asrRealTimeFactor());
+        totals.put("mean_first_audio_latency_ms", CliJson.num(latencyCount == 0 ? Double.NaN : latencySum / latencyCount));
+        totals.put("duration_s", CliJson.num(r.durationS()));
+        totals.put("wall_clock_s", CliJson.num(wallS));
+        totals.put("asr_rtf", CliJson.num(r.asrRealTimeFactor()));
         totals.put("frames_dropped", r.framesDropped());
         totals.put("underrun_frames", r.underrunFrames());
-        totals.put("playout_jitter_p50_ms", r.playoutJitterP50Ms());
-        totals.put("playout_jitter_p99_ms", r.playoutJitterP99Ms());
+        totals.put("playout_jitter_p50_ms", CliJson.num(r.playoutJitterP50Ms()));
+        totals.put("playout_jitter_p99_ms", CliJson.num(r.playoutJitterP99Ms()));
         totals.put("end_reason", r.endReason());
         root.put("totals", totals);
         return root;

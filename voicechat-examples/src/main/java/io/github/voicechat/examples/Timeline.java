@@ -9,6 +9,8 @@ import java.util.Locale;
 final class Timeline implements SessionListener {
 
     private final PrintStream out;
+    /** The latest time printed: lines never go back in time. */
+    private double lastMs;
 
     Timeline(PrintStream out) {
         this.out = out;
@@ -43,6 +45,14 @@ final class Timeline implements SessionListener {
         } else {
             return;
         }
-        out.printf(Locale.ROOT, "[%7.2f s] %s%n", e.atMs() / 1000, line);
+        // Some events are dated before they are known: a barge-in's user turn starts at the sound's onset but is only
+        // confirmed 200 ms later, after the bot's lines in between. Print each line when it became known, in time
+        // order, and give the earlier time it refers to.
+        double atMs = e.atMs();
+        if (atMs < lastMs) {
+            line += String.format(Locale.ROOT, ", from %.2f s", atMs / 1000);
+        }
+        lastMs = Math.max(lastMs, atMs);
+        out.printf(Locale.ROOT, "[%7.2f s] %s%n", lastMs / 1000, line);
     }
 }

@@ -2,19 +2,16 @@ package io.github.voicechat.examples;
 
 import io.github.voicechat.audio.AudioData;
 import io.github.voicechat.audio.Resampler;
-import io.github.voicechat.audio.WavReader;
+import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.EngineProvider;
 import io.github.voicechat.spi.SpeechRecognizer;
 import io.github.voicechat.spi.Transcript;
 import io.github.voicechat.spi.WordTiming;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,27 +22,38 @@ final class TranscribeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN.wav", description = "Any PCM16 or float WAV, mono or stereo.")
     Path in;
 
-    @Option(names = "--engine", paramLabel = "ID", description = "Recognizer id (default: the best available).")
+    @Option(names = {"--engine", "--asr"}, paramLabel = "ID",
+            description = "Recognizer id or family, e.g. sphinx, whisper-base.en (default: the best available).")
     String engine;
 
-    @Option(names = "--json", description = "Print JSON with words, times and the real-time factor.")
+    @Option(names = {"--asr-option", "-o"}, paramLabel = "KEY=VALUE",
+            description = "Option for the recognizer (e.g. beam=20000); repeatable.")
+    List<String> options = new ArrayList<>();
+
+    @Option(names = "--json", description = "Print one JSON object (shape in the README) with words, times and the"
+            + " real-time factor.")
     boolean json;
 
-    @Mixin
-    EngineSelection engines = new EngineSelection();
+    /** The {@code --json} output. */
+    record Result(String file, String engine, String text, Double confidence, List<Word> words, Double audioS,
+            Double processingS, Double rtf) {
+    }
+
+    /** A recognised word, in seconds from the start of the file. */
+    record Word(String word, Double startS, Double endS) {
+    }
 
     @Override
     public Integer call() throws Exception {
-        AudioData data = WavReader.read(in); // header and length problems surface before the engine loads
-        EngineProvider<SpeechRecognizer> provider = EngineSelection.choose(SpeechRecognizer.class,
-                engine != null ? engine : engines.asr);
+        // Everything that can be wrong with the input or the options is reported before the engine loads.
+        AudioData data = InputAudio.read(in, System.err);
+        EngineOptions asrOptions = EngineChoice.parse("--asr-option", options);
+        EngineProvider<SpeechRecognizer> provider = EngineChoice.select(SpeechRecognizer.class, engine);
         float[] mono = data.mono();
         Transcript t;
         double processingS;
-        int rate;
-        try (SpeechRecognizer asr = provider.create(engines.asrOptions())) {
-            rate = asr.sampleRateHz();
-            Resampler r = Resampler.create(data.sampleRateHz(), rate);
+        try (SpeechRecognizer asr = EngineChoice.load(provider, asrOptions, "--asr-option")) {
+            Resampler r = Resampler.create(data.sampleRateHz(), asr.sampleRateHz());
             float[] buf = new float[r.maxOutputSamples(320 * 8) + r.delaySamples() + 16];
             long t0 = System.nanoTime();
             int chunk = Math.max(1, data.sampleRateHz() / 50);
@@ -68,27 +76,15 @@ final class TranscribeCommand implements Callable<Integer> {
         }
         double audioS = data.durationMs() / 1000;
         if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("file", in.toString());
-            m.put("engine", provider.id());
-            m.put("text", t.text());
-            m.put("confidence", (double) t.confidence());
-            List<Object> words = new ArrayList<>();
+            List<Word> words = new ArrayList<>();
             for (WordTiming w : t.words()) {
-                Map<String, Object> wm = new LinkedHashMap<>();
-                wm.put("word", w.word());
-                wm.put("start_s", w.startMs() / 1000);
-                wm.put("end_s", w.endMs() / 1000);
-                words.add(wm);
+                words.add(new Word(w.word(), CliJson.num(w.startMs() / 1000), CliJson.num(w.endMs() / 1000)));
             }
-            m.put("words", words);
-            m.put("audio_s", audioS);
-            m.put("processing_s", processingS);
-            m.put("rtf", audioS > 0 ? processingS / audioS : Double.NaN);
-            System.out.print(Json.write(m));
+            CliJson.print(System.out, new Result(in.toString(), provider.id(), t.text(), CliJson.num(t.confidence()),
+                    words, CliJson.num(audioS), CliJson.num(processingS), CliJson.num(processingS / audioS)));
         } else {
             System.out.println(t.text());
         }
-        return 0;
+        return ExitCode.OK;
     }
 }

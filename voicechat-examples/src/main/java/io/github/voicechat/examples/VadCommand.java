@@ -2,17 +2,12 @@ package io.github.voicechat.examples;
 
 import io.github.voicechat.audio.AudioData;
 import io.github.voicechat.audio.Resampler;
-import io.github.voicechat.audio.WavReader;
 import io.github.voicechat.spi.EngineException;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.EngineProvider;
-import io.github.voicechat.spi.Engines;
 import io.github.voicechat.spi.VoiceActivityDetector;
 import io.github.voicechat.vad.SpeechSegmenter;
 import io.github.voicechat.vad.SpeechSegmenter.Segment;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,20 +16,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code voicechat vad IN.wav [--engine silero|webrtc|<id>] [--json]}: prints the speech segments of a recording. */
 @Command(name = "vad", mixinStandardHelpOptions = true,
         description = "Print the speech segments (start_s, end_s) of a WAV file.")
 public final class VadCommand implements Callable<Integer> {
-
-    /** Exit code for a file that is missing, unreadable or not a WAV we read; also for bad options. */
-    public static final int EXIT_BAD_INPUT = 2;
-    /** Exit code when the engine cannot be found, created or run. */
-    public static final int EXIT_ENGINE = 3;
 
     /**
      * Segmenter settings that suit an engine better than the defaults, applied unless given with {@code -o}: Silero v6
@@ -50,7 +38,8 @@ public final class VadCommand implements Callable<Integer> {
             description = "VAD engine id or family: silero, webrtc, silero-vad-v5, ... (default: ${DEFAULT-VALUE})")
     String engine;
 
-    @Option(names = "--json", description = "Print JSON instead of one 'start_s<TAB>end_s' line per segment")
+    @Option(names = "--json", description = "Print one JSON object (shape in the README) instead of one"
+            + " 'start_s<TAB>end_s' line per segment")
     boolean json;
 
     @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE",
@@ -58,41 +47,22 @@ public final class VadCommand implements Callable<Integer> {
                     + " `voicechat engines --options` lists the engines' options")
     List<String> options = new ArrayList<>();
 
-    @Spec
-    CommandSpec spec;
+    /** The {@code --json} output. */
+    record Result(String file, String engine, int sampleRateHz, Double durationS, List<Span> segments) {
+    }
+
+    /** One speech segment, in seconds from the start of the file. */
+    record Span(Double startS, Double endS) {
+    }
 
     public VadCommand() {
     }
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isRegularFile(input)) {
-            err.println("vad: no such file: " + input);
-            return EXIT_BAD_INPUT;
-        }
-        AudioData audio;
-        try {
-            audio = WavReader.read(input);
-        } catch (IOException | IllegalArgumentException e) {
-            err.println("vad: cannot read " + input + ": " + e.getMessage());
-            return EXIT_BAD_INPUT;
-        }
-        EngineOptions engineOptions;
-        try {
-            engineOptions = EngineOptions.parse(options);
-        } catch (IllegalArgumentException e) {
-            err.println("vad: " + e.getMessage());
-            return EXIT_BAD_INPUT;
-        }
-        EngineProvider<VoiceActivityDetector> provider;
-        try {
-            provider = Engines.find(VoiceActivityDetector.class, engine);
-        } catch (EngineException e) {
-            err.println("vad: " + e.getMessage());
-            return EXIT_ENGINE;
-        }
+    public Integer call() throws Exception {
+        AudioData audio = InputAudio.read(input, System.err);
+        EngineOptions engineOptions = EngineChoice.parse("--option", options);
+        EngineProvider<VoiceActivityDetector> provider = EngineChoice.select(VoiceActivityDetector.class, engine);
         for (Map.Entry<String, String> d : ENGINE_SEGMENTER_DEFAULTS.getOrDefault(provider.id(), Map.of()).entrySet()) {
             if (engineOptions.get(d.getKey()).isEmpty()) {
                 engineOptions = engineOptions.with(d.getKey(), d.getValue());
@@ -102,31 +72,34 @@ public final class VadCommand implements Callable<Integer> {
             // Each key is the engine's or the segmenter's; one that is neither is refused, naming both lists.
             EngineSelection.checkSplit(engineOptions, provider, "the speech segmenter", SpeechSegmenter.OPTIONS);
         } catch (IllegalArgumentException e) {
-            err.println("vad: " + e.getMessage());
-            return EXIT_BAD_INPUT;
+            throw CliException.usage("--option: " + e.getMessage());
         }
-        try (VoiceActivityDetector vad = provider.create(engineOptions.only(provider.options()))) {
+        SpeechSegmenter.Builder segmenterBuilder;
+        try (VoiceActivityDetector vad = EngineChoice.load(provider, engineOptions.only(provider.options()),
+                "--option")) {
             int vadRate = vad.sampleRateHz();
             float[] samples;
             try {
                 samples = resample(audio.mono(), audio.sampleRateHz(), vadRate);
             } catch (IllegalArgumentException e) {
-                err.println("vad: " + input + " is at " + audio.sampleRateHz() + " Hz, which cannot be converted to "
-                        + vadRate + " Hz: " + e.getMessage());
-                return EXIT_BAD_INPUT;
+                throw CliException.usage(input + " is at " + audio.sampleRateHz() + " Hz, which cannot be converted"
+                        + " to " + vadRate + " Hz: " + e.getMessage());
             }
-            SpeechSegmenter segmenter = SpeechSegmenter.builder(vadRate)
-                    .options(engineOptions.only(SpeechSegmenter.OPTIONS)).build();
-            List<Segment> segments = SpeechSegmenter.detect(vad, samples, segmenter);
-            print(out, provider.id(), audio, segments);
-            out.flush();
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println("vad: " + e.getMessage());
-            return EXIT_BAD_INPUT;
-        } catch (EngineException e) {
-            err.println("vad: engine " + provider.id() + " failed: " + e.getMessage());
-            return EXIT_ENGINE;
+            try {
+                segmenterBuilder = SpeechSegmenter.builder(vadRate)
+                        .options(engineOptions.only(SpeechSegmenter.OPTIONS));
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("--option: " + e.getMessage());
+            }
+            List<Segment> segments;
+            try {
+                segments = SpeechSegmenter.detect(vad, samples, segmenterBuilder.build());
+            } catch (IllegalArgumentException | EngineException e) {
+                throw new CliException(ExitCode.FAILED, "engine " + provider.id() + " failed on " + input + ": "
+                        + e.getMessage(), e);
+            }
+            print(provider.id(), audio, segments);
+            return ExitCode.OK;
         }
     }
 
@@ -142,25 +115,17 @@ public final class VadCommand implements Callable<Integer> {
         return Arrays.copyOfRange(out, r.delaySamples(), n);
     }
 
-    private void print(PrintWriter out, String engineId, AudioData audio, List<Segment> segments) {
+    private void print(String engineId, AudioData audio, List<Segment> segments) {
         if (!json) {
-            for (Segment s : segments) {
-                out.printf(Locale.ROOT, "%.3f\t%.3f%n", s.startS(), s.endS());
+            for (Segment seg : segments) {
+                System.out.printf(Locale.ROOT, "%.3f\t%.3f%n", seg.startS(), seg.endS());
             }
+            System.out.flush();
             return;
         }
-        StringBuilder sb = new StringBuilder();
-        sb.append("{\"file\":").append(Json.quote(input.toString()))
-                .append(",\"engine\":").append(Json.quote(engineId))
-                .append(",\"sample_rate_hz\":").append(audio.sampleRateHz())
-                .append(String.format(Locale.ROOT, ",\"duration_s\":%.3f", audio.durationMs() / 1000))
-                .append(",\"segments\":[");
-        for (int i = 0; i < segments.size(); i++) {
-            Segment s = segments.get(i);
-            sb.append(i == 0 ? "" : ",")
-                    .append(String.format(Locale.ROOT, "{\"start_s\":%.3f,\"end_s\":%.3f}", s.startS(), s.endS()));
-        }
-        sb.append("]}");
-        out.println(sb);
+        List<Span> spans = segments.stream().map(seg -> new Span(CliJson.num(seg.startS()), CliJson.num(seg.endS())))
+                .toList();
+        CliJson.print(System.out, new Result(input.toString(), engineId, audio.sampleRateHz(),
+                CliJson.num(audio.durationMs() / 1000), spans));
     }
 }

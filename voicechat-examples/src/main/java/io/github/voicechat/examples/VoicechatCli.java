@@ -34,10 +34,39 @@ public final class VoicechatCli implements Runnable {
             }
         }
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + ex.getMessage());
-            return 2;
+            System.out.flush();
+            commandLine.getErr().println("error: " + message(ex));
+            commandLine.getErr().flush();
+            return exitCode(ex);
         });
+        footer(cli);
         return cli;
+    }
+
+    /** Every command's help ends with the exit codes. */
+    private static void footer(CommandLine cli) {
+        cli.getCommandSpec().usageMessage().footer(ExitCode.HELP);
+        cli.getSubcommands().values().forEach(VoicechatCli::footer);
+    }
+
+    /** The exit code for what a command threw (see {@link ExitCode}). */
+    static int exitCode(Exception ex) {
+        if (ex instanceof CliException c) {
+            return c.exitCode();
+        }
+        if (ex instanceof io.github.voicechat.audio.WavFormatException || ex instanceof java.nio.file.NoSuchFileException
+                || ex instanceof java.nio.file.AccessDeniedException || ex instanceof IllegalArgumentException) {
+            return ExitCode.USAGE;
+        }
+        return ExitCode.FAILED;
+    }
+
+    /** One line naming the file or engine and the problem; the exception type only when there is no message. */
+    static String message(Exception ex) {
+        if (ex instanceof java.io.IOException io) {
+            return CliFiles.describe(io);
+        }
+        return ex.getMessage() != null ? ex.getMessage() : ex.toString();
     }
 
     /** Commands contributed by other parts of the build (models, vad), if present. */

@@ -35,6 +35,12 @@ class CleanStdoutTest {
     private static final ObjectReader STRICT_JSON =
             new ObjectMapper().readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /** Each command's top-level keys, as the README documents them. */
+    private static final Map<String, List<String>> SHAPES = Map.of(
+            "vad", List.of("file", "engine", "sample_rate_hz", "duration_s", "segments"),
+            "transcribe", List.of("file", "engine", "text", "confidence", "words", "audio_s", "processing_s", "rtf"),
+            "engines", List.of("engines", "turn_policy_options", "segmenter_options"));
+
     @TempDir
     Path dir;
 
@@ -44,6 +50,7 @@ class CleanStdoutTest {
         runs.put("vad", List.of(List.of("vad", "--json", wav.toString()),
                 List.of("vad", "--engine", "webrtc", "--json", wav.toString())));
         runs.put("transcribe", List.of(List.of("transcribe", "--json", wav.toString())));
+        runs.put("engines", List.of(List.of("engines", "--json")));
         return runs;
     }
 
@@ -80,6 +87,9 @@ class CleanStdoutTest {
         assertThat(r.code()).as("exit code; stderr: %s", r.err()).isZero();
         JsonNode json = STRICT_JSON.readValue(r.out());
         assertThat(json.isObject()).as(r.out()).isTrue();
+        List<String> keys = new ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).as("the documented shape of %s", args.get(0)).containsExactlyElementsOf(SHAPES.get(args.get(0)));
         assertThat(r.out().strip()).startsWith("{").endsWith("}");
     }
 

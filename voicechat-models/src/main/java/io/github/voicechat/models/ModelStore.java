@@ -1,9 +1,15 @@
 package io.github.voicechat.models;
 
+import io.github.voicechat.models.ModelDownloadException.Reason;
 import io.github.voicechat.models.internal.Archives;
+import io.github.voicechat.models.internal.Backoff;
+import io.github.voicechat.models.internal.DownloadFailure;
 import io.github.voicechat.models.internal.Hashing;
 import io.github.voicechat.models.internal.HttpDownloader;
+import io.github.voicechat.models.internal.PullLock;
 import io.github.voicechat.models.internal.StoreManifest;
+import io.github.voicechat.time.Clock;
+import io.github.voicechat.time.VirtualClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +40,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Finds, fetches and verifies model files.
@@ -44,7 +52,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * digest and the size, and only then moves it atomically into {@code <home>/<id>/}; a file that fails is moved to
  * {@code <home>/.rejected/<id>/} and never used. After a verified install the store records each file's SHA-256,
  * size and modification time; a later {@link #resolve} re-hashes a file whose time changed and refuses one whose
- * size changed. Concurrent pulls of one model are coalesced into one download.
+ * size changed.
+ *
+ * <p>Concurrent pulls of one model in this store are coalesced into one download. Pulls of one model from other
+ * stores or other processes on the same home take turns through a lock file ({@code <home>/.locks/<id>.lock}): the
+ * second waits, then finds the model installed, or resumes what a killed first pull left.
+ *
+ * <p>A download never writes more bytes than the catalog (or, for a file the catalog gives no size, the server)
+ * says the file has; it checks free space before writing; it gives up on a transfer that stalls or trickles below
+ * {@link Builder#minTransferRate}; and it retries only what can succeed (timeouts, refused or dropped connections,
+ * 408/429/5xx), with exponential backoff and jitter. Every failure names its cause
+ * ({@link ModelDownloadException#reason()}). A download that fails verification is kept aside in
+ * {@code <home>/.rejected/<id>/} for inspection: only the latest rejection of each model, removed by
+ * {@link #remove}.
  *
  * <p>Thread safe. Each pull uses a fresh {@link HttpClient} (Java 17's client cannot be closed; dropping it lets its
  * selector thread end), so an idle store holds no threads.
@@ -61,6 +81,9 @@ public final class ModelStore {
     private static final String PARTIAL = ".partial";
     private static final String REJECTED = ".rejected";
     private static final String CLASSPATH_CACHE = ".classpath-cache";
+    private static final String LOCKS = ".locks";
+    /** Cap for a file whose size neither the catalog nor the server states (the largest Whisper model is ~3 GB). */
+    private static final long MAX_UNKNOWN_SIZE_BYTES = 16L << 30;
 
     private final ModelCatalog catalog;
     private final Path home;
@@ -71,6 +94,10 @@ public final class ModelStore {
     private final Duration connectTimeout;
     private final Duration idleTimeout;
     private final int maxAttempts;
+    private final Backoff backoff;
+    private final long minBytesPerSecond;
+    private final Duration rateWindow;
+    private final Clock clock;
     private final StoreListener listener;
     private final ConcurrentHashMap<String, CompletableFuture<PullResult>> inFlight = new ConcurrentHashMap<>();
 
@@ -86,6 +113,11 @@ public final class ModelStore {
         this.connectTimeout = b.connectTimeout;
         this.idleTimeout = b.idleTimeout;
         this.maxAttempts = b.maxAttempts;
+        this.backoff = new Backoff(b.backoffInitial, b.backoffMax,
+                bound -> bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound + 1));
+        this.minBytesPerSecond = b.minBytesPerSecond;
+        this.rateWindow = b.rateWindow;
+        this.clock = b.clock;
         this.listener = b.listener;
     }
 
@@ -296,13 +328,26 @@ public final class ModelStore {
                 updated |= checkRecord(e.id(), dir, r.getKey(), r.getValue(), m);
             }
             if (updated) {
-                m.write(dir);
+                writeRefreshedRecord(m, dir);
             }
             Map<String, Path> paths = new LinkedHashMap<>();
             e.files().forEach(f -> paths.put(f.path(), dir.resolve(f.path())));
             return new ResolvedModel(e, ResolvedModel.Location.HOME, dir, paths, Map.of(), cacheDir());
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot read installed model " + e.id() + " in " + dir, ex);
+        }
+    }
+
+    /**
+     * Saves a record whose times were refreshed. Best effort: the files were just verified, so a read-only or full
+     * model home must not stop them from being used; the next resolve re-hashes them again.
+     */
+    private static void writeRefreshedRecord(StoreManifest m, Path dir) {
+        try {
+            m.write(dir);
+        } catch (IOException ex) {
+            LOG.warn("cannot update the store record in {} ({}); the files were verified and are used anyway", dir,
+                    DownloadFailure.fileSystem(ex, dir).getMessage());
         }
     }
 
@@ -387,7 +432,7 @@ public final class ModelStore {
             }
         }
         try {
-            PullResult r = download(e, allowUnverified);
+            PullResult r = lockedDownload(e);
             mine.complete(r);
             return r;
         } catch (RuntimeException ex) {
@@ -398,7 +443,33 @@ public final class ModelStore {
         }
     }
 
-    private PullResult download(ModelEntry e, boolean allowUnverified) {
+    private Path lockFile(String id) {
+        return home.resolve(LOCKS).resolve(id + ".lock");
+    }
+
+    /**
+     * Downloads under the model's lock, so that another process (or another store on this home) pulling the same
+     * model waits instead of writing the same partial file. The waiter then finds the files installed and
+     * downloads nothing, or resumes what a killed holder left.
+     */
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
+    private PullResult lockedDownload(ModelEntry e) {
+        boolean[] waited = {false};
+        try (PullLock ignored = PullLock.acquire(lockFile(e.id()), () -> {
+            waited[0] = true;
+            LOG.info("another pull of {} holds {}; waiting for it", e.id(), lockFile(e.id()));
+            listener.waitingForOtherPull(e.id(), lockFile(e.id()));
+        })) {
+            PullResult r = download(e);
+            return waited[0] && r.downloaded().isEmpty() ? new PullResult(r.model(), List.of(), true) : r;
+        } catch (IOException ex) {
+            DownloadFailure f = DownloadFailure.classify(ex, null, connectTimeout);
+            throw new ModelDownloadException(e.id(), null, f.reason(), -1, 0, "cannot pull " + e.id()
+                    + ": cannot take the lock " + lockFile(e.id()) + " in the model home: " + f.getMessage(), ex);
+        }
+    }
+
+    private PullResult download(ModelEntry e) {
         Path dir = home.resolve(e.id());
         Path partialDir = home.resolve(PARTIAL).resolve(e.id());
         List<String> downloaded = new ArrayList<>();
@@ -408,7 +479,8 @@ public final class ModelStore {
             StoreManifest m = StoreManifest.read(dir, e.id());
             HttpClient client = HttpClient.newBuilder().connectTimeout(connectTimeout)
                     .followRedirects(HttpClient.Redirect.NORMAL).build();
-            HttpDownloader http = new HttpDownloader(client, idleTimeout);
+            HttpDownloader http = new HttpDownloader(client, new HttpDownloader.Limits(idleTimeout, minBytesPerSecond,
+                    rateWindow, MAX_UNKNOWN_SIZE_BYTES), clock);
             for (ModelFile f : e.files()) {
                 if (m.complete().contains(f.path()) && intact(e.id(), dir, f, m)) {
                     continue;
@@ -419,10 +491,12 @@ public final class ModelStore {
                 m.write(dir);
                 downloaded.add(f.path());
             }
-            deleteEmptyDirs(partialDir, home.resolve(PARTIAL));
+            // Only this model's folder: ".partial" itself may be in use by a pull of another model.
+            deleteEmptyDirs(partialDir, home.resolve(PARTIAL).resolve(e.id()));
         } catch (IOException ex) {
-            throw new ModelDownloadException(e.id(), null, -1, "cannot install " + e.id() + " into " + dir + ": "
-                    + describe(ex, dir), ex);
+            DownloadFailure f = DownloadFailure.fileSystem(ex, home);
+            throw new ModelDownloadException(e.id(), null, f.reason(), -1, 0, "cannot install " + e.id() + " into "
+                    + dir + ": " + f.getMessage(), ex);
         }
         return new PullResult(resolve(e), downloaded, false);
     }
@@ -446,60 +520,66 @@ public final class ModelStore {
         URI url = downloadUrl(f);
         Path part = partialDir.resolve(f.path() + ".part");
         Files.createDirectories(part.getParent());
+        String what = e.id() + "/" + f.path();
+        HttpDownloader.SpaceCheck space = bytes -> {
+            long free = Files.getFileStore(partialDir).getUsableSpace();
+            if (bytes > free) {
+                throw DownloadFailure.of(Reason.DISK_FULL, "not enough disk space: " + what + " needs " + bytes
+                        + " more bytes but only " + free + " are free in " + partialDir, null);
+            }
+        };
+        long expected = f.sizeBytes() == null ? -1L : f.sizeBytes();
         for (int attempt = 1; ; attempt++) {
             long have = Files.exists(part) ? Files.size(part) : 0L;
-            if (f.sizeBytes() != null) {
-                long free = Files.getFileStore(partialDir).getUsableSpace();
-                long need = f.sizeBytes() - have;
-                if (need > free) {
-                    throw new ModelDownloadException(e.id(), url, -1, "disk full: " + e.id() + "/" + f.path()
-                            + " needs " + need + " more bytes but only " + free + " are free in " + partialDir,
-                            new IOException("insufficient space: need " + need + " bytes, have " + free));
+            if (expected >= 0) {
+                try {
+                    space.require(Math.max(0, expected - have));
+                } catch (DownloadFailure df) {
+                    throw new ModelDownloadException(e.id(), url, df.reason(), -1, attempt - 1, df.getMessage(), df);
                 }
             }
             listener.downloadStarted(e.id(), f, url, have);
             try {
-                http.fetch(url, part, (done, total) -> listener.downloadProgress(e.id(), f, done, total));
+                http.fetch(url, part, expected, space, (done, total) -> listener.downloadProgress(e.id(), f, done,
+                        total));
                 break;
-            } catch (HttpDownloader.HttpStatusException ex) {
-                boolean transientStatus = ex.status() >= 500 || ex.status() == 429;
-                if (!transientStatus || attempt >= maxAttempts) {
-                    throw new ModelDownloadException(e.id(), url, ex.status(), "download of " + e.id() + "/" + f.path()
-                            + " failed: HTTP " + ex.status() + " from " + url, ex);
+            } catch (DownloadFailure df) {
+                if (df.integrity()) {
+                    Files.deleteIfExists(part);
+                    throw new ModelIntegrityException(e.id(), "download of " + what + ": " + df.getMessage());
                 }
-                LOG.warn("HTTP {} from {}; attempt {} of {}", ex.status(), url, attempt, maxAttempts);
-            } catch (IOException ex) {
-                if (isDiskFull(ex)) {
-                    throw new ModelDownloadException(e.id(), url, -1, "disk full while writing " + part + ": "
-                            + describe(ex, partialDir), ex);
+                ModelDownloadException failed = new ModelDownloadException(e.id(), url, df.reason(), df.status(),
+                        attempt, "download of " + what + " from " + url + " failed after " + attempt
+                        + (attempt == 1 ? " attempt: " : " attempts: ") + df.getMessage(), df);
+                if (!df.retryable() || attempt >= maxAttempts) {
+                    throw failed;
                 }
-                if (ex instanceof java.io.InterruptedIOException || attempt >= maxAttempts) {
-                    throw new ModelDownloadException(e.id(), url, -1, "download of " + e.id() + "/" + f.path()
-                            + " from " + url + " failed after " + attempt + " attempt(s): " + ex.getMessage(), ex);
-                }
-                LOG.warn("download of {} interrupted ({}); resuming, attempt {} of {}", url, ex.getMessage(),
-                        attempt + 1, maxAttempts);
+                Duration delay = backoff.delay(attempt, df.retryAfter());
+                LOG.warn("attempt {} of {} to download {} failed: {}; retrying in {} ms", attempt, maxAttempts, what,
+                        df.getMessage(), delay.toMillis());
+                listener.downloadRetrying(e.id(), f, attempt, maxAttempts, delay, failed);
+                pause(delay, e.id(), url, attempt);
             }
         }
-        Optional<Digest> expected = f.strongestDigest();
+        Optional<Digest> expectedDigest = f.strongestDigest();
         Set<DigestAlgorithm> algs = EnumSet.of(DigestAlgorithm.SHA256);
-        expected.ifPresent(d -> algs.add(d.algorithm()));
+        expectedDigest.ifPresent(d -> algs.add(d.algorithm()));
         Map<DigestAlgorithm, Digest> actual = Hashing.digest(part, algs);
-        if (expected.isPresent() && !actual.get(expected.get().algorithm()).equals(expected.get())) {
+        if (expectedDigest.isPresent() && !actual.get(expectedDigest.get().algorithm()).equals(expectedDigest.get())) {
             Path kept = keepAside(e.id(), f, part);
-            throw new ChecksumMismatchException(e.id(), f.path(), expected.get(),
-                    actual.get(expected.get().algorithm()), kept);
+            throw new ChecksumMismatchException(e.id(), f.path(), expectedDigest.get(),
+                    actual.get(expectedDigest.get().algorithm()), kept);
         }
         long size = Files.size(part);
         if (f.sizeBytes() != null && size != f.sizeBytes()) {
             Path kept = keepAside(e.id(), f, part);
-            throw new ModelIntegrityException(e.id(), "download of " + e.id() + "/" + f.path() + " has " + size
+            throw new ModelIntegrityException(e.id(), "download of " + what + " has " + size
                     + " bytes but the catalog says " + f.sizeBytes() + "; kept aside at " + kept + " and not used");
         }
-        String verifiedWith = expected.map(d -> d.algorithm().catalogName()).orElse("unverified");
-        if (expected.isEmpty()) {
-            LOG.warn("{}/{} installed without a published digest (allowed by the caller); its SHA-256 is {}",
-                    e.id(), f.path(), actual.get(DigestAlgorithm.SHA256).hex());
+        String verifiedWith = expectedDigest.map(d -> d.algorithm().catalogName()).orElse("unverified");
+        if (expectedDigest.isEmpty()) {
+            LOG.warn("{} installed without a published digest (allowed by the caller); its SHA-256 is {}",
+                    what, actual.get(DigestAlgorithm.SHA256).hex());
         }
         m.files().keySet().removeIf(k -> k.equals(f.path()) || k.startsWith(f.path() + "/"));
         if (f.archive() != null) {
@@ -533,38 +613,35 @@ public final class ModelStore {
             m.files().put(f.path(), new StoreManifest.FileRecord(actual.get(DigestAlgorithm.SHA256).hex(), size,
                     Files.getLastModifiedTime(dest).toMillis(), verifiedWith));
         }
-        listener.downloadFinished(e.id(), f, expected.orElse(null));
+        listener.downloadFinished(e.id(), f, expectedDigest.orElse(null));
     }
 
+    /** Waits before the next attempt: on a {@link VirtualClock} by advancing it, so tests never sleep. */
+    private void pause(Duration delay, String id, URI url, int attempts) {
+        try {
+            if (clock instanceof VirtualClock v) {
+                v.advance(delay);
+            } else {
+                TimeUnit.NANOSECONDS.sleep(delay.toNanos());
+            }
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new ModelDownloadException(id, url, Reason.INTERRUPTED, -1, attempts, "download of " + id
+                    + " interrupted while waiting to retry; the partial file is kept for resuming", ex);
+        }
+    }
+
+    /**
+     * Moves a download that failed verification to {@code .rejected/<id>/}, for inspection. Only the latest rejection
+     * of a model is kept, so repeated failing pulls cannot fill the disk; {@link #remove} deletes it.
+     */
     private Path keepAside(String id, ModelFile f, Path part) throws IOException {
-        Path kept = home.resolve(REJECTED).resolve(id).resolve(f.path());
+        Path modelRejects = home.resolve(REJECTED).resolve(id);
+        deleteRecursively(modelRejects);
+        Path kept = modelRejects.resolve(f.path());
         Files.createDirectories(kept.getParent());
         Files.move(part, kept, StandardCopyOption.REPLACE_EXISTING);
         return kept;
-    }
-
-    private static boolean isDiskFull(IOException ex) {
-        for (Throwable t = ex; t != null; t = t.getCause()) {
-            String msg = t.getMessage();
-            if (msg != null && (msg.contains("No space left on device") || msg.contains("Disk quota exceeded")
-                    || msg.contains("There is not enough space on the disk"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String describe(IOException ex, Path dir) {
-        String msg = ex.getClass().getSimpleName() + ": " + ex.getMessage();
-        if (isDiskFull(ex)) {
-            try {
-                msg = "disk full (" + ex.getMessage() + "); " + Files.getFileStore(dir).getUsableSpace()
-                        + " bytes free in " + dir;
-            } catch (IOException ignored) {
-                msg = "disk full (" + ex.getMessage() + ")";
-            }
-        }
-        return msg;
     }
 
     /**
@@ -636,7 +713,7 @@ public final class ModelStore {
             }
         }
         if (updated) {
-            m.write(dir);
+            writeRefreshedRecord(m, dir);
         }
     }
 
@@ -648,26 +725,36 @@ public final class ModelStore {
     }
 
     /**
-     * Deletes a pulled model from the model home (with any partial download). Classpath and offline copies are not
-     * the store's to delete.
+     * Deletes a pulled model from the model home, with any partial download and any rejected download kept aside.
+     * Classpath and offline copies are not the store's to delete.
      *
      * @return whether anything was deleted
+     * @throws ModelException when a pull of the model is in progress (in this or another process)
      */
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
     public boolean remove(String id) {
         ModelEntry e = catalog.get(id);
-        boolean any = false;
-        try {
-            for (Path p : List.of(home.resolve(e.id()), home.resolve(PARTIAL).resolve(e.id()),
-                    cacheDir().resolve(e.id()))) {
+        List<Path> targets = List.of(home.resolve(e.id()), home.resolve(PARTIAL).resolve(e.id()),
+                home.resolve(REJECTED).resolve(e.id()), cacheDir().resolve(e.id()));
+        if (targets.stream().noneMatch(Files::exists)) {
+            return false;
+        }
+        try (PullLock ignored = PullLock.tryAcquire(lockFile(e.id())).orElseThrow(() -> new ModelException(e.id(),
+                "cannot remove " + e.id() + ": a pull of it is in progress (it holds " + lockFile(e.id())
+                        + "); try again when it ends"))) {
+            boolean any = false;
+            for (Path p : targets) {
                 if (Files.exists(p)) {
                     deleteRecursively(p);
                     any = true;
                 }
             }
+            return any;
         } catch (IOException ex) {
-            throw new UncheckedIOException("cannot remove " + id + " from " + home, ex);
+            DownloadFailure f = DownloadFailure.fileSystem(ex, home);
+            throw new ModelDownloadException(e.id(), null, f.reason(), -1, 0, "cannot remove " + e.id() + " from "
+                    + home + ": " + f.getMessage(), ex);
         }
-        return any;
     }
 
     static void deleteRecursively(Path p) throws IOException {
@@ -714,6 +801,11 @@ public final class ModelStore {
         private Duration connectTimeout = Duration.ofSeconds(20);
         private Duration idleTimeout = Duration.ofSeconds(60);
         private int maxAttempts = 4;
+        private Duration backoffInitial = Duration.ofSeconds(1);
+        private Duration backoffMax = Duration.ofSeconds(30);
+        private long minBytesPerSecond = 1024;
+        private Duration rateWindow = Duration.ofSeconds(30);
+        private Clock clock = Clock.system();
         private StoreListener listener = StoreListener.NONE;
 
         private Builder() {
@@ -769,12 +861,56 @@ public final class ModelStore {
             return this;
         }
 
-        /** Attempts per file, resuming where the last one stopped; default 4. */
+        /**
+         * Attempts per file, resuming where the last one stopped; default 4. Failures that another attempt cannot
+         * cure (unknown host, TLS, HTTP 4xx other than 408/429, a full or read-only disk, a wrong checksum) are not
+         * retried.
+         */
         public Builder maxAttempts(int attempts) {
-            if (attempts < 1) {
-                throw new IllegalArgumentException("max attempts must be >= 1, was " + attempts);
+            if (attempts < 1 || attempts > 100) {
+                throw new IllegalArgumentException("max attempts must be 1..100, was " + attempts);
             }
             this.maxAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * Wait between attempts: after the n-th failure about {@code initial * 2^(n-1)}, capped at {@code max}, of
+         * which the upper half is random (jitter); a longer {@code Retry-After} from the server is honoured up to
+         * {@code max}. Default 1 s and 30 s.
+         */
+        public Builder retryBackoff(Duration initial, Duration max) {
+            positive(initial, "initial backoff");
+            positive(max, "maximum backoff");
+            if (max.compareTo(initial) < 0 || max.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("maximum backoff must be between the initial one (" + initial
+                        + ") and 1 h, was " + max);
+            }
+            this.backoffInitial = initial;
+            this.backoffMax = max;
+            return this;
+        }
+
+        /**
+         * The slowest acceptable transfer: a download averaging fewer than {@code bytesPerSecond} over
+         * {@code window} is abandoned (and resumed by the next attempt), so a server trickling a byte every few
+         * seconds cannot hold a pull forever. Default 1024 B/s over 30 s; 0 turns the check off.
+         */
+        public Builder minTransferRate(long bytesPerSecond, Duration window) {
+            if (bytesPerSecond < 0) {
+                throw new IllegalArgumentException("minimum transfer rate must be >= 0 B/s, was " + bytesPerSecond);
+            }
+            this.minBytesPerSecond = bytesPerSecond;
+            this.rateWindow = positive(window, "transfer rate window");
+            return this;
+        }
+
+        /**
+         * The clock for download timeouts, the transfer rate and retry waits; default the system clock. On a
+         * {@link VirtualClock} a retry wait advances the clock instead of sleeping, so tests run without waiting.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
             return this;
         }
 

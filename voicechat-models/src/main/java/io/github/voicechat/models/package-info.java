@@ -5,8 +5,10 @@
  *   <li>{@link io.github.voicechat.models.ModelCatalog}: ids, engines, files, URLs and the digests their publishers
  *   state ({@code models/catalog.json}, shipped in this jar).</li>
  *   <li>{@link io.github.voicechat.models.ModelStore}: finds model files (offline folders, the model home, the
- *   classpath), downloads them with the JDK {@code HttpClient} (Range resume, coalesced concurrent pulls), verifies
- *   the strongest published digest before an atomic move into place, records SHA-256/size/time, re-verifies.</li>
+ *   classpath), downloads them with the JDK {@code HttpClient} (Range resume, coalesced concurrent pulls, a lock file
+ *   per model between processes, a byte cap at the published size, stall and minimum-rate limits, retries with
+ *   backoff only for what can succeed), verifies the strongest published digest before an atomic move into place,
+ *   records SHA-256/size/time, re-verifies.</li>
  *   <li>{@link io.github.voicechat.models.ModelManager}: reference-counted handles, load-once, warm-up, parallel-load
  *   cap, idle-TTL and LRU eviction by count and bytes, events.</li>
  * </ul>
@@ -25,6 +27,12 @@
  *
  * <h2>Archives</h2>
  * zip, tar and tar.gz are read with the JDK (a small tar reader in {@code internal}); tar.bz2 uses
- * {@code org.apache.commons:commons-compress}, an optional dependency, so core stays at SLF4J and Jackson.
+ * {@code org.apache.commons:commons-compress}, an optional dependency, so this module needs only core, SLF4J and
+ * Jackson.
+ *
+ * <h2>Why a module of its own</h2>
+ * Most applications never download a model (Silero, Sphinx and FreeTTS ship theirs in their jars), so the catalog,
+ * the downloader and Jackson live here rather than in {@code voicechat-core}, which depends on the SLF4J API alone.
+ * The adapters whose engines load model files (Whisper, Piper) depend on this module.
  */
 package io.github.voicechat.models;

@@ -1,6 +1,8 @@
 package io.github.voicechat.models;
 
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 
 /** Download progress and events of a {@link ModelStore}; called on the pulling thread or the HTTP client's threads. */
 public interface StoreListener {
@@ -21,5 +23,20 @@ public interface StoreListener {
 
     /** This pull joined one already in progress for the same model, instead of downloading again. */
     default void pullJoined(String modelId) {
+    }
+
+    /**
+     * Another pull of the same model, in another process or through another store on the same home, holds the
+     * model's lock ({@code lockFile}); this pull waits for it to end and then uses or resumes what it left.
+     */
+    default void waitingForOtherPull(String modelId, Path lockFile) {
+    }
+
+    /**
+     * Attempt {@code failedAttempt} of {@code maxAttempts} failed with {@code cause} (which names it and says what
+     * kind of failure it was); the next attempt resumes after {@code delay}.
+     */
+    default void downloadRetrying(String modelId, ModelFile file, int failedAttempt, int maxAttempts, Duration delay,
+                                  ModelDownloadException cause) {
     }
 }

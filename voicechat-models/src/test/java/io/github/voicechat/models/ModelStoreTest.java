@@ -93,7 +93,7 @@ class ModelStoreTest {
         assertThat(rec.sizeBytes()).isEqualTo(data.length);
         assertThat(rec.modifiedMillis()).isEqualTo(Files.getLastModifiedTime(installed).toMillis());
         assertThat(rec.verifiedWith()).isEqualTo("sha256");
-        assertThat(home.resolve(".partial")).doesNotExist();
+        assertThat(home.resolve(".partial/fake-voice")).doesNotExist();
         // Pulling again downloads nothing.
         assertThat(store.pull("fake-voice").downloaded()).isEmpty();
         assertThat(server.requestsTo("/m/voice.onnx")).isEqualTo(1);
@@ -154,55 +154,6 @@ class ModelStoreTest {
             return hex(alg, b);
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    @Test
-    void httpErrorNamesTheStatusAndUrlWithoutRetryingA404() throws Exception {
-        server.status("/missing.bin", 404);
-        ModelStore store = store(entry("fake-404", served("m.bin", data, "/missing.bin")), StoreListener.NONE);
-
-        assertThatThrownBy(() -> store.pull("fake-404")).isInstanceOfSatisfying(ModelDownloadException.class, ex -> {
-            assertThat(ex.httpStatus()).isEqualTo(404);
-            assertThat(ex.url()).isEqualTo(server.uri("/missing.bin"));
-            assertThat(ex.getMessage()).contains("HTTP 404 from " + server.uri("/missing.bin"));
-        });
-        assertThat(server.requestsTo("/missing.bin")).isEqualTo(1);
-    }
-
-    @Test
-    void slowServerTimesOutBeforeHeadersAndWhileStalledMidBody() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        server.route("/slow-headers.bin", ex -> await(release));
-        server.route("/slow-body.bin", ex -> {
-            ex.sendResponseHeaders(200, data.length);
-            ex.getResponseBody().write(data, 0, 1000);
-            ex.getResponseBody().flush();
-            await(release);
-        });
-        ModelEntry a = entry("fake-slow-a", served("a.bin", data, "/slow-headers.bin"));
-        ModelEntry b = entry("fake-slow-b", served("b.bin", data, "/slow-body.bin"));
-        ModelStore store = ModelStore.builder().catalog(ModelCatalog.of(List.of(a, b))).home(home)
-                .idleTimeout(Duration.ofMillis(400)).maxAttempts(1).build();
-        try {
-            long t0 = System.nanoTime();
-            assertThatThrownBy(() -> store.pull("fake-slow-a")).isInstanceOf(ModelDownloadException.class)
-                    .hasMessageContaining("400 ms");
-            assertThatThrownBy(() -> store.pull("fake-slow-b")).isInstanceOf(ModelDownloadException.class)
-                    .hasMessageContaining("no data from " + server.uri("/slow-body.bin") + " for 400 ms after 1000 bytes");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
-            // The partial bytes stay for a later resume.
-            assertThat(Files.size(home.resolve(".partial/fake-slow-b/b.bin.part"))).isEqualTo(1000);
-        } finally {
-            release.countDown();
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -326,6 +277,53 @@ class ModelStoreTest {
         }
     }
 
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void twoStoresOnOneHomeTakeTurnsThroughTheModelLock() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch waiting = new CountDownLatch(1);
+        server.route("/locked.bin", ex -> {
+            arrived.countDown();
+            await(release);
+            LocalServer.sendRange(ex, data);
+        });
+        ModelEntry e = entry("fake-locked", served("l.bin", data, "/locked.bin"));
+        ModelStore one = store(e, StoreListener.NONE);
+        ModelStore two = store(e, new StoreListener() {
+            @Override
+            public void waitingForOtherPull(String modelId, Path lockFile) {
+                assertThat(lockFile).isEqualTo(home.resolve(".locks/fake-locked.lock"));
+                waiting.countDown();
+            }
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<PullResult> first = pool.submit(() -> one.pull("fake-locked"));
+            assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<PullResult> second = pool.submit(() -> two.pull("fake-locked"));
+            assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> two.remove("fake-locked")).isInstanceOf(ModelException.class)
+                    .hasMessageContaining("a pull of it is in progress");
+            release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS).downloaded()).containsExactly("l.bin");
+            PullResult b = second.get(10, TimeUnit.SECONDS);
+            assertThat(b.joined()).isTrue();
+            assertThat(b.downloaded()).isEmpty();
+            assertThat(server.requestsTo("/locked.bin")).isEqualTo(1);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void fileWithoutDigestNeedsAllowUnverified() throws Exception {
         server.file("/u.bin", data);
@@ -399,9 +397,11 @@ class ModelStoreTest {
         ModelFile f = ModelFile.download("huge.bin", server.uri("/huge.bin"), Long.MAX_VALUE / 2,
                 new Digest(DigestAlgorithm.SHA256, "0".repeat(64)));
         ModelStore store = store(entry("fake-huge", f), StoreListener.NONE);
-        assertThatThrownBy(() -> store.pull("fake-huge")).isInstanceOf(ModelDownloadException.class)
-                .hasMessageContaining("disk full: fake-huge/huge.bin needs " + (Long.MAX_VALUE / 2) + " more bytes")
-                .hasRootCauseInstanceOf(IOException.class);
+        assertThatThrownBy(() -> store.pull("fake-huge")).isInstanceOfSatisfying(ModelDownloadException.class, ex -> {
+            assertThat(ex.reason()).isEqualTo(ModelDownloadException.Reason.DISK_FULL);
+            assertThat(ex.attempts()).isZero();
+        }).hasMessageStartingWith("not enough disk space: fake-huge/huge.bin needs " + (Long.MAX_VALUE / 2)
+                + " more bytes but only ");
         assertThat(server.requests).isEmpty();
     }
 

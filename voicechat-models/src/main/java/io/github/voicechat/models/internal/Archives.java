@@ -46,7 +46,7 @@ public final class Archives {
                     Archives.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             throw new IOException("tar.bz2 archives need org.apache.commons:commons-compress on the classpath"
-                    + " (an optional dependency of voicechat-core); add it, or use a zip/tar.gz mirror", e);
+                    + " (an optional dependency of voicechat-models); add it, or use a zip/tar.gz mirror", e);
         }
         return Bzip2.open(raw);
     }
