@@ -138,63 +138,80 @@ public final class LiveDeviceHarness {
                 "sink=" + PulseAudio.MIC_SINK, "latency_msec=60");
         Child c = Child.start(pulse, "session", aec ? "aec" : "noaec");
         c.await(l -> l.equals("LISTENING"), Duration.ofMinutes(5));
-        double botS = 0;
-        int turns = 0;
-        int pauses = 0;
-        int confirms = 0;
-        int phantomTurns = 0;
-        double firstAudioAt = Double.NaN;
-        while (botS < targetS) {
-            play(pulse, speech.resolve(CLIPS[turns % CLIPS.length]));
-            turns++;
-            int userTurnsThisRound = 0;
+        Tally t = new Tally();
+        while (t.botS < targetS) {
+            play(pulse, speech.resolve(CLIPS[t.rounds % CLIPS.length]));
+            t.rounds++;
+            t.userTurnsThisRound = 0;
+            int answers = t.answers;
             String line;
-            boolean done = false;
-            while (!done && (line = c.next(Duration.ofMinutes(4))) != null) {
-                String[] f = line.split(" ");
-                switch (f[0]) {
-                    case "UserSpeechStarted" -> {
-                        if (++userTurnsThisRound > 1) {
-                            phantomTurns++;
-                        }
-                    }
-                    case "BargeInPaused" -> pauses++;
-                    case "BargeInConfirmed" -> confirms++;
-                    case "FirstAudioPlayed" -> firstAudioAt = Double.parseDouble(f[f.length - 1]);
-                    case "TurnCompleted" -> {
-                        double at = Double.parseDouble(f[f.length - 1]);
-                        if (!Double.isNaN(firstAudioAt)) {
-                            botS += (at - firstAudioAt) / 1000;
-                            firstAudioAt = Double.NaN;
-                            done = true;
-                        }
-                    }
-                    default -> {
-                    }
-                }
+            while (t.answers == answers && (line = c.next(Duration.ofMinutes(4))) != null) {
+                t.accept(line);
             }
-            if (!done) {
-                throw new IllegalStateException("no answer to turn " + turns);
+            if (t.answers == answers) {
+                throw new IllegalStateException("no answer to round " + t.rounds);
             }
-            // A phantom turn came 1.2–1.7 s after an answer: keep listening 4 s before the next recording.
-            String late;
-            while ((late = c.next(Duration.ofSeconds(4))) != null) {
-                if (late.startsWith("UserSpeechStarted")) {
-                    phantomTurns++;
-                } else if (late.startsWith("BargeInPaused")) {
-                    pauses++;
-                }
+            // The next recording only once the session has been quiet for 4 s (a phantom turn came 1.2–1.7 s after
+            // an answer): playing it over the bot's answer to a phantom turn would be a real barge-in, not a
+            // self-interruption, and would count as one.
+            while ((line = c.next(Duration.ofSeconds(4))) != null) {
+                t.accept(line);
             }
-            System.out.printf(Locale.ROOT, "  loop: %d turns, %.0f s of bot speech, pauses %d, interruptions %d,"
-                    + " phantom user turns %d%n", turns, botS, pauses, confirms, phantomTurns);
+            System.out.printf(Locale.ROOT, "  loop: %d rounds, %.0f s of bot speech, pauses %d, interruptions %d,"
+                    + " phantom user turns %d%n", t.rounds, t.botS, t.pauses, t.confirms, t.phantomTurns);
         }
         c.stop();
         pulse.pactl("unload-module", String.valueOf(module));
-        int self = pauses + phantomTurns;
+        int self = t.pauses + t.phantomTurns;
+        System.out.printf(Locale.ROOT, "  pauses came at (s into the answer): %s%n", t.pauseOffsetsS.stream()
+                .map(v -> String.format(Locale.ROOT, "%.1f", v)).toList());
         System.out.printf(Locale.ROOT, "speakerphone loop (60 ms, 0 dB), echo canceller %s: %.0f s of bot speech in"
-                + " %d answers; self-interruptions %d (pauses %d, of which confirmed %d; phantom user turns %d) ="
-                + " %.2f per minute%n", aec ? "on" : "off", botS, turns, self, pauses, confirms, phantomTurns,
-                self / (botS / 60));
+                + " %d answers to %d recordings; self-interruptions %d (pauses %d, of which confirmed %d; phantom user"
+                + " turns %d) = %.2f per minute%n", aec ? "on" : "off", t.botS, t.answers, t.rounds, self, t.pauses,
+                t.confirms, t.phantomTurns, self / (t.botS / 60));
+    }
+
+    /** The loop's counts, from the child's event lines. Nobody speaks while the bot does: every pause is its own. */
+    private static final class Tally {
+        int rounds;
+        int answers;
+        int userTurnsThisRound;
+        int pauses;
+        int confirms;
+        int phantomTurns;
+        double botS;
+        double firstAudioAt = Double.NaN;
+        /**
+         * Where in its answer each pause came (s after the answer's first audio): early in every answer the canceller
+         * works with what it learnt in the last one; later, stalls move the echo path.
+         */
+        final List<Double> pauseOffsetsS = new ArrayList<>();
+
+        void accept(String line) {
+            String[] f = line.split(" ");
+            switch (f[0]) {
+                case "UserSpeechStarted" -> {
+                    if (++userTurnsThisRound > 1) {
+                        phantomTurns++;
+                    }
+                }
+                case "BargeInPaused" -> {
+                    pauses++;
+                    pauseOffsetsS.add((Double.parseDouble(f[2]) - firstAudioAt) / 1000);
+                }
+                case "BargeInConfirmed" -> confirms++;
+                case "FirstAudioPlayed" -> firstAudioAt = Double.parseDouble(f[f.length - 1]);
+                case "TurnCompleted" -> {
+                    if (!Double.isNaN(firstAudioAt)) {
+                        botS += (Double.parseDouble(f[f.length - 1]) - firstAudioAt) / 1000;
+                        firstAudioAt = Double.NaN;
+                        answers++;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ 3. barge-in at the device
@@ -268,7 +285,12 @@ public final class LiveDeviceHarness {
         }
         int speakerMs = Integer.getInteger("voicechat.harness.speakerMs", AudioSinks.SPEAKER_BUFFER_MS);
         GapCountingSink speaker = new GapCountingSink(AudioSinks.speaker(48_000, speakerMs));
-        VoiceSession session = b.build().openSession(AudioSources.microphone(16_000), speaker);
+        // -Dvoicechat.harness.recording=X.wav: the session's own stereo recording (microphone left, written right),
+        // to find the echo path's true delay offline.
+        String recording = System.getProperty("voicechat.harness.recording");
+        VoiceSession session = recording == null
+                ? b.build().openSession(AudioSources.microphone(16_000), speaker)
+                : b.build().openSession(AudioSources.microphone(16_000), speaker, Path.of(recording));
         session.start();
         // The parent closes stdin to end the session.
         while (System.in.read() >= 0) {
@@ -372,11 +394,15 @@ public final class LiveDeviceHarness {
         }
 
         static Child start(PulseAudio pulse, String... args) throws IOException {
+            // The child's collector (-Dvoicechat.harness.jvm="-XX:+UseParallelGC" to compare): its pauses are stalls of
+            // the session thread, and each one longer than the speaker's queue is a gap and an echo-path change.
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-XX:+UseParallelGC", "-Xmx768m", "-cp", System.getProperty("java.class.path")));
+                    .toString()));
+            cmd.addAll(Arrays.asList(System.getProperty("voicechat.harness.jvm", "-XX:+UseZGC").split(" ")));
+            cmd.addAll(List.of("-Xmx768m", "-cp", System.getProperty("java.class.path")));
             // Logging settings given to the harness (-Dorg.slf4j.simpleLogger.log.io.github.voicechat.audio=debug).
             System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("org.slf4j.") || k.startsWith("voicechat."))
-                    .forEach(k -> cmd.add(2, "-D" + k + "=" + System.getProperty(k)));
+                    .forEach(k -> cmd.add(1, "-D" + k + "=" + System.getProperty(k)));
             cmd.add(LiveDeviceHarness.class.getName());
             cmd.add("child");
             cmd.addAll(Arrays.asList(args));

@@ -40,6 +40,10 @@ final class LiveCommand implements Callable<Integer> {
             mic.close();
             throw new CliException(ExitCode.UNAVAILABLE, e.getMessage(), e);
         }
+        stopTheWorldCollector().ifPresent(gc -> System.err.println("note: this JVM's garbage collector (" + gc
+                + ") stops every thread while it runs; on a sound device each long stop is a gap in the speaker"
+                + " and an echo the canceller must learn again. Run live with a concurrent collector: java"
+                + " -XX:+UseZGC -jar voicechat.jar live"));
         EngineSelection.Loaded started;
         try {
             started = picked.load();
@@ -68,6 +72,25 @@ final class LiveCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * The running collector when it pauses the application for each young collection (Parallel, Serial, G1): measured
+     * on a speakerphone loop (benchmarks/LIVE-DEVICE.md), Sphinx4 allocates about 120 MB/s, so the Parallel collector
+     * stopped the session every 2 s, for 10 ms on a quiet machine and for hundreds under load, and the bot interrupted
+     * itself dozens of times a minute; with ZGC at an even higher load, about once in 76 s.
+     */
+    static java.util.Optional<String> stopTheWorldCollector() {
+        for (java.lang.management.GarbageCollectorMXBean gc
+                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            String name = gc.getName();
+            if (name.startsWith("ZGC") || name.startsWith("Shenandoah")) {
+                return java.util.Optional.empty();
+            }
+        }
+        var names = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName).toList();
+        return names.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join(", ", names));
     }
 
     /**

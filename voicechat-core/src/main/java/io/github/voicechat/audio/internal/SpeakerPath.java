@@ -14,15 +14,20 @@ import org.slf4j.LoggerFactory;
  * <p><b>The far end.</b> On a real device a sample written now sounds only after the speaker's queue
  * ({@link AudioSink#playbackDelaySamples()}), and the microphone frame read next was heard some time ago (its
  * {@link AudioSource#captureDelaySamples()}). The far end for that frame is therefore not the frame just written but
- * the one written {@code queue + backlog} earlier, which this class keeps in a history of what was written. The two
- * delays are sampled every frame; the delay applied follows their median over {@value #MEDIAN_FRAMES} frames and
- * moves only when it is more than {@value #TOLERANCE_MS} ms off, because every move of the reference is an echo-path
- * change the canceller must re-learn, and javax.sound reports the speaker's queue in steps of a device period (20 ms
- * on PulseAudio): with a 10 ms tolerance and 7 frames the reference moved several times a second under load, each
- * move a burst of echo (measured, {@code benchmarks/LIVE-DEVICE.md}). The
- * few tens of milliseconds left (the room, the device's own converter latency) are what the echo canceller's delay
- * estimator is for. With sinks and sources that report no delay (files, memory, the virtual clock) the far end is
- * exactly the frame just written, as before.
+ * the one written {@code queue + backlog} earlier, which this class keeps in a history of what was written.
+ *
+ * <p>The position of that far end moves on the device's clock: each session tick reads one frame of microphone audio,
+ * so between two ticks the device played exactly one frame, however many frames the session wrote in the tick (a
+ * replay writes more, a cut takes some back). So the far end advances by exactly one frame per tick, and the two
+ * device delays serve only to check it. They are noisy (javax.sound reports the speaker's queue in steps of a device
+ * period, 20 ms on PulseAudio, and misreports it for a few writes after a flush), so the position is corrected only
+ * when {@value #CONFIRM_FRAMES} measurements in a row put it more than {@value #TOLERANCE_MS} ms off on the same side:
+ * a stall that ran the speaker dry, or a microphone that dropped its backlog. Every correction is an echo-path change
+ * the canceller must re-learn; earlier versions smoothed the measured delay itself (a median over 7, then 25 frames),
+ * which turned every replay, cut and dropped backlog into one or two wrong moves and followed real ones late
+ * (measured, {@code benchmarks/LIVE-DEVICE.md}). What is left (the room, the device's own converter latency) is what
+ * the echo canceller's delay estimator is for. With sinks and sources that report no delay (files, memory, the
+ * virtual clock) the far end is exactly the frame just written, as before.
  *
  * <p><b>Cutting the queue.</b> {@link #cut()} drops what the device has queued but not played, so a barge-in is
  * silent at the device at once rather than a queue later; those samples are kept and {@link #replay() replayed} if
@@ -34,8 +39,11 @@ import org.slf4j.LoggerFactory;
 public final class SpeakerPath {
 
     private static final Logger log = LoggerFactory.getLogger(SpeakerPath.class);
-    static final int MEDIAN_FRAMES = 25;
+    /** Measurements in a row, all off by more than the tolerance on the same side, that move the far end. */
+    static final int CONFIRM_FRAMES = 5;
     static final int TOLERANCE_MS = 30;
+    /** After a cut or a replay the device re-primes its stream and reports nonsense for a few writes. */
+    static final int HOLD_FRAMES = 5;
 
     private final AudioSink sink;
     private final AudioSource source;
@@ -44,15 +52,18 @@ public final class SpeakerPath {
     private final int toleranceSamples;
     private final float[] history;
     private final float[] farFrame;
-    private final int[] recentLags = new int[MEDIAN_FRAMES];
-    private final int[] sortedLags = new int[MEDIAN_FRAMES];
-    private int recentCount;
-    private int recentNext;
+    /** How far the measurements put the far end off, in the current run of measurements off on one side. */
+    private final long[] offsets = new long[CONFIRM_FRAMES];
+    private final long[] sortedOffsets = new long[CONFIRM_FRAMES];
+    private int offCount;
+    private int offSign;
+    private int hold;
+    private boolean started;
 
     /** Samples written to the sink (or counted as written) since the start; history holds the last ones. */
     private long written;
-    /** How far behind {@link #written} the far end's next frame ends, in output samples. */
-    private int appliedLag;
+    /** Where the far end of the next microphone frame ends, in written samples. */
+    private long heardEnd;
     /** Consecutive samples of response audio at the end of what was written. */
     private int responseRun;
 
@@ -119,9 +130,9 @@ public final class SpeakerPath {
         cutResponse = Math.min(dropped, responseRun);
         written -= dropped;
         responseRun -= cutResponse;
-        // The device position did not move: what it plays next is what is written next.
-        appliedLag = Math.max(0, appliedLag - dropped);
-        resetMedian();
+        // What was in flight beyond the cut is gone; the device re-primes its stream (see HOLD_FRAMES).
+        heardEnd = Math.min(heardEnd, written);
+        holdCorrections();
         return cutResponse;
     }
 
@@ -136,6 +147,7 @@ public final class SpeakerPath {
             return 0;
         }
         replayPending = true;
+        holdCorrections();
         return cutResponse;
     }
 
@@ -151,8 +163,7 @@ public final class SpeakerPath {
      * sounding while it was heard (zeros before the first write). The array is reused.
      */
     public float[] farEnd() {
-        long end = written - appliedLag;
-        long start = end - frameSamples;
+        long start = heardEnd - frameSamples;
         for (int i = 0; i < frameSamples; i++) {
             long at = start + i;
             farFrame[i] = at < 0 || at < written - history.length ? 0f : history[index(at)];
@@ -162,7 +173,7 @@ public final class SpeakerPath {
 
     /** The delay applied to the far end now, in samples at the sink's rate (for logs and harnesses). */
     public int appliedLagSamples() {
-        return appliedLag;
+        return (int) (written - heardEnd);
     }
 
     private void append(float[] samples, int length) {
@@ -176,31 +187,51 @@ public final class SpeakerPath {
         return (int) Math.floorMod(position, (long) history.length);
     }
 
-    /** Samples the device delays now and moves the applied lag when their median is more than the tolerance off. */
+    /**
+     * Advances the far end by the one frame the device played during this tick, and corrects it when the device's own
+     * delays have put it more than the tolerance off, on the same side, {@value #CONFIRM_FRAMES} times in a row.
+     */
     private void track() {
         long captureInOutSamples = (long) source.captureDelaySamples() * outRateHz / Math.max(1, source.sampleRateHz());
-        int lag = (int) Math.min(history.length - frameSamples, sink.playbackDelaySamples() + captureInOutSamples);
-        recentLags[recentNext] = lag;
-        recentNext = (recentNext + 1) % MEDIAN_FRAMES;
-        recentCount = Math.min(MEDIAN_FRAMES, recentCount + 1);
-        int median = median();
-        if (Math.abs(median - appliedLag) > toleranceSamples) {
+        long lag = Math.min(history.length - frameSamples, sink.playbackDelaySamples() + captureInOutSamples);
+        long measured = written - lag;
+        if (!started) {
+            started = true;
+            heardEnd = measured;
+            return;
+        }
+        // Nothing beyond what was written can sound: a speaker that ran dry waits for the next write.
+        heardEnd = Math.min(heardEnd + frameSamples, written);
+        if (hold > 0) {
+            hold--;
+            return;
+        }
+        long off = measured - heardEnd;
+        int sign = off > toleranceSamples ? 1 : off < -toleranceSamples ? -1 : 0;
+        if (sign == 0 || sign != offSign) {
+            offCount = 0;
+        }
+        offSign = sign;
+        if (sign == 0) {
+            return;
+        }
+        offsets[offCount++] = off;
+        if (offCount == CONFIRM_FRAMES) {
+            System.arraycopy(offsets, 0, sortedOffsets, 0, CONFIRM_FRAMES);
+            Arrays.sort(sortedOffsets);
+            long moved = sortedOffsets[CONFIRM_FRAMES / 2];
+            heardEnd += moved;
+            offCount = 0;
             if (log.isDebugEnabled()) {
-                log.debug("echo reference now {} ms behind what is written (speaker queue + microphone backlog)",
-                        median * 1000L / outRateHz);
+                log.debug("echo reference moved {} ms: now {} ms behind what is written (speaker queue + microphone"
+                        + " backlog)", moved * 1000 / outRateHz, (written - heardEnd) * 1000 / outRateHz);
             }
-            appliedLag = median;
         }
     }
 
-    private int median() {
-        System.arraycopy(recentLags, 0, sortedLags, 0, recentCount);
-        Arrays.sort(sortedLags, 0, recentCount);
-        return sortedLags[recentCount / 2];
-    }
-
-    private void resetMedian() {
-        recentCount = 0;
-        recentNext = 0;
+    /** The device reports nonsense while it re-primes after a cut or a replay: no corrections for a few frames. */
+    private void holdCorrections() {
+        hold = HOLD_FRAMES;
+        offCount = 0;
     }
 }

@@ -9,7 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The far end follows the devices' queues; a cut drops the unplayed queue and a replay plays it again. */
+/**
+ * The far end moves on the device's clock and follows the devices' queues only when they change for good; a cut drops
+ * the unplayed queue and a replay plays it again.
+ */
 class SpeakerPathTest {
 
     private static final int FRAME = 960; // 20 ms at 48 kHz
@@ -162,5 +165,61 @@ class SpeakerPathTest {
         path.write(frame(7), FRAME, true);
         assertThat(speaker.received).hasSize(2 * FRAME);
         assertThat(speaker.received.get(FRAME)).isEqualTo(7f);
+    }
+
+    @Test
+    void aLastingChangeOfTheDelayMovesTheFarEndAfterConfirmFramesAndAShortOneDoesNot() throws Exception {
+        FakeSpeaker speaker = new FakeSpeaker();
+        FakeMicrophone mic = new FakeMicrophone();
+        speaker.queued = 3 * FRAME;
+        mic.backlog = 5 * 320; // 100 ms behind
+        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
+        int i = 0;
+        while (++i <= 20) {
+            path.write(frame(i), FRAME, true);
+        }
+        assertThat(path.appliedLagSamples()).isEqualTo(8 * FRAME);
+        // A measurement off for fewer frames than it takes to confirm (javax.sound after a flush, a stall caught up).
+        mic.backlog = 0;
+        for (int k = 1; k < SpeakerPath.CONFIRM_FRAMES; k++, i++) {
+            path.write(frame(i), FRAME, true);
+            assertThat(path.appliedLagSamples()).isEqualTo(8 * FRAME);
+        }
+        mic.backlog = 5 * 320;
+        path.write(frame(i++), FRAME, true);
+        // The microphone drops its backlog for good: the far end follows after CONFIRM_FRAMES measurements.
+        mic.backlog = 0;
+        for (int k = 1; k < SpeakerPath.CONFIRM_FRAMES; k++, i++) {
+            path.write(frame(i), FRAME, true);
+            assertThat(path.appliedLagSamples()).isEqualTo(8 * FRAME);
+        }
+        path.write(frame(i), FRAME, true);
+        assertThat(path.appliedLagSamples()).isEqualTo(3 * FRAME);
+        assertThat(path.farEnd()).containsOnly((float) (i - 3));
+    }
+
+    @Test
+    void aCutAndAReplayKeepTheFarEndOnTheDevicesClock() throws Exception {
+        FakeSpeaker speaker = new FakeSpeaker();
+        SpeakerPath path = new SpeakerPath(speaker, new FakeMicrophone(), FRAME);
+        speaker.queued = 3 * FRAME;
+        for (int i = 1; i <= 10; i++) {
+            path.write(frame(i), FRAME, true);
+        }
+        assertThat(path.farEnd()).containsOnly(7f); // frames 8, 9, 10 queued
+        path.cut(); // drops 8, 9, 10; the fake then reports an empty queue, as javax.sound does after a flush
+        for (int i = 1; i <= 3; i++) {
+            path.write(frame(0), FRAME, false);
+            // Frames 8, 9, 10 never sounded: the far end holds what did (frame 7) or the silence written since.
+            assertThat(path.farEnd()).as("tick %d after the cut", i).containsOnly(0f);
+            speaker.queued = Math.min(3 * FRAME, i * FRAME);
+        }
+        path.replay();
+        path.write(frame(11), FRAME, true); // 8, 9, 10 again, then 11: the queue is full again
+        assertThat(path.appliedLagSamples()).as("behind what is written after the replay").isEqualTo(3 * FRAME);
+        for (int i = 12; i <= 20; i++) {
+            path.write(frame(i), FRAME, true);
+        }
+        assertThat(path.farEnd()).as("the far end stayed 3 frames behind").containsOnly(17f);
     }
 }
