@@ -219,6 +219,7 @@ public final class LiveDeviceHarness {
     private static void bargeIn(PulseAudio pulse, Path speech, int trials, boolean aec) throws Exception {
         List<Double> deviceMs = new ArrayList<>();
         List<Double> reportedMs = new ArrayList<>();
+        int missed = 0;
         try (PulseAudio.Recording spk = pulse.record(PulseAudio.SPEAKER_MONITOR, 48_000);
                 PulseAudio.Recording mic = pulse.record(PulseAudio.MIC, 16_000)) {
             Child c = Child.start(pulse, "session", aec ? "aec" : "noaec");
@@ -231,9 +232,19 @@ public final class LiveDeviceHarness {
                 Path clip = speech.resolve(CLIPS[1 + i % (CLIPS.length - 1)]);
                 long playNanos = System.nanoTime();
                 play(pulse, clip);
-                String paused = c.await(l -> l.startsWith("BargeInPaused"), Duration.ofMinutes(1));
+                // Speech confirmed on its first frame stops the bot with no pause event.
+                String paused = c.await(l -> l.startsWith("BargeInPaused") || l.startsWith("BargeInConfirmed"),
+                        Duration.ofMinutes(1));
+                if (paused == null) {
+                    System.out.printf(Locale.ROOT, "  barge-in %d: the session never stopped for %s%n", i + 1,
+                            clip.getFileName());
+                    missed++;
+                    continue;
+                }
                 String[] f = paused.split(" ");
-                reportedMs.add(Double.parseDouble(f[3]));
+                if (f[0].equals("BargeInPaused")) {
+                    reportedMs.add(Double.parseDouble(f[3]));
+                }
                 float[] m = mic.samples();
                 int userOnset = firstAbove(m, index(mic, playNanos), 0.01f);
                 float[] s = spk.samples();
@@ -241,13 +252,15 @@ public final class LiveDeviceHarness {
                         4_800);
                 if (userOnset >= 0 && silent >= 0) {
                     deviceMs.add((spk.nanosOf(silent) - mic.nanosOf(userOnset)) / 1e6);
+                    System.out.printf(Locale.ROOT, "  barge-in %d: silent at the speaker %.0f ms after the user's first"
+                            + " sound%n", i + 1, deviceMs.get(deviceMs.size() - 1));
                 }
             }
             c.stop();
         }
         System.out.printf(Locale.ROOT, "barge-in, user's first sound at the microphone -> silence at the speaker,"
-                + " %d trials: %s ms (the session's own figure, detected onset -> silence written: %s ms)%n",
-                deviceMs.size(), summary(deviceMs), summary(reportedMs));
+                + " %d trials (%d never stopped the bot): %s ms (the session's own figure, detected onset -> silence"
+                + " written: %s ms)%n", deviceMs.size(), missed, summary(deviceMs), summary(reportedMs));
     }
 
     // ------------------------------------------------------------------ child JVM

@@ -1,9 +1,6 @@
 package io.github.voicechat.audio;
 
 import java.io.IOException;
-import javax.sound.sampled.AudioSystem;
-import javax.sound.sampled.DataLine;
-import javax.sound.sampled.LineUnavailableException;
 import javax.sound.sampled.TargetDataLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,24 +41,12 @@ final class MicrophoneSource implements AudioSource {
     }
 
     static MicrophoneSource open(int sampleRateHz, int bufferMs, int maxBacklogMs) throws IOException {
-        new AudioFormat(sampleRateHz, 1, SampleEncoding.PCM16); // validates the rate
         if (maxBacklogMs < 20 || maxBacklogMs >= bufferMs) {
             throw new IllegalArgumentException("the microphone's backlog bound must be 20 ms or more and below its "
                     + bufferMs + " ms buffer, was " + maxBacklogMs + " ms");
         }
-        javax.sound.sampled.AudioFormat fmt = new javax.sound.sampled.AudioFormat(sampleRateHz, 16, 1, true, false);
-        DataLine.Info info = new DataLine.Info(TargetDataLine.class, fmt);
-        TargetDataLine line;
-        try {
-            if (!AudioSystem.isLineSupported(info)) {
-                throw new IOException("no microphone: no audio capture device supports 16-bit mono at "
-                        + sampleRateHz + " Hz (is a sound card present and allowed?)");
-            }
-            line = (TargetDataLine) AudioSystem.getLine(info);
-            line.open(fmt, (int) ((long) sampleRateHz * bufferMs / 1000) * 2);
-        } catch (LineUnavailableException | IllegalArgumentException | SecurityException e) {
-            throw new IOException("no microphone: " + e.getMessage(), e);
-        }
+        TargetDataLine line = SoundLines.open(TargetDataLine.class, TargetDataLine::open, sampleRateHz, bufferMs,
+                "microphone", "capture");
         return new MicrophoneSource(line, sampleRateHz, maxBacklogMs);
     }
 

@@ -1,9 +1,6 @@
 package io.github.voicechat.audio;
 
 import java.io.IOException;
-import javax.sound.sampled.AudioSystem;
-import javax.sound.sampled.DataLine;
-import javax.sound.sampled.LineUnavailableException;
 import javax.sound.sampled.SourceDataLine;
 
 /**
@@ -34,23 +31,11 @@ final class SpeakerSink implements AudioSink {
     }
 
     static SpeakerSink open(int sampleRateHz, int bufferMs) throws IOException {
-        new AudioFormat(sampleRateHz, 1, SampleEncoding.PCM16); // validates the rate
         if (bufferMs < 10 || bufferMs > 1000) {
             throw new IllegalArgumentException("speaker buffer must be 10..1000 ms, was " + bufferMs + " ms");
         }
-        javax.sound.sampled.AudioFormat fmt = new javax.sound.sampled.AudioFormat(sampleRateHz, 16, 1, true, false);
-        DataLine.Info info = new DataLine.Info(SourceDataLine.class, fmt);
-        SourceDataLine line;
-        try {
-            if (!AudioSystem.isLineSupported(info)) {
-                throw new IOException("no speaker: no audio playback device supports 16-bit mono at "
-                        + sampleRateHz + " Hz (is a sound card present and allowed?)");
-            }
-            line = (SourceDataLine) AudioSystem.getLine(info);
-            line.open(fmt, (int) ((long) sampleRateHz * bufferMs / 1000) * 2);
-        } catch (LineUnavailableException | IllegalArgumentException | SecurityException e) {
-            throw new IOException("no speaker: " + e.getMessage(), e);
-        }
+        SourceDataLine line = SoundLines.open(SourceDataLine.class, SourceDataLine::open, sampleRateHz, bufferMs,
+                "speaker", "playback");
         line.start();
         return new SpeakerSink(line, sampleRateHz);
     }

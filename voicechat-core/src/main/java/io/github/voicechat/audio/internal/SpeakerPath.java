@@ -42,7 +42,7 @@ public final class SpeakerPath {
     /** Measurements in a row, all off by more than the tolerance on the same side, that move the far end. */
     static final int CONFIRM_FRAMES = 5;
     static final int TOLERANCE_MS = 30;
-    /** After a cut or a replay the device re-primes its stream and reports nonsense for a few writes. */
+    /** After a cut, a replay or a dry speaker the device re-primes its stream and reports nonsense for a few writes. */
     static final int HOLD_FRAMES = 5;
 
     private final AudioSink sink;
@@ -193,7 +193,8 @@ public final class SpeakerPath {
      */
     private void track() {
         long captureInOutSamples = (long) source.captureDelaySamples() * outRateHz / Math.max(1, source.sampleRateHz());
-        long lag = Math.min(history.length - frameSamples, sink.playbackDelaySamples() + captureInOutSamples);
+        int queued = sink.playbackDelaySamples();
+        long lag = Math.min(history.length - frameSamples, queued + captureInOutSamples);
         long measured = written - lag;
         if (!started) {
             started = true;
@@ -202,6 +203,12 @@ public final class SpeakerPath {
         }
         // Nothing beyond what was written can sound: a speaker that ran dry waits for the next write.
         heardEnd = Math.min(heardEnd + frameSamples, written);
+        if (queued < frameSamples) {
+            // Less queued than the frame just written: the speaker ran dry (a stall) and javax.sound restarted it,
+            // which it reports as it does after a flush (measured: 0, -40, -20, 0, 20, 40, 60 ms). Following that
+            // moved the far end by 50-80 ms and back again a few frames later, two echo-path changes for nothing.
+            holdCorrections();
+        }
         if (hold > 0) {
             hold--;
             return;
@@ -229,7 +236,7 @@ public final class SpeakerPath {
         }
     }
 
-    /** The device reports nonsense while it re-primes after a cut or a replay: no corrections for a few frames. */
+    /** The device reports nonsense while it re-primes: no corrections for a few frames. */
     private void holdCorrections() {
         hold = HOLD_FRAMES;
         offCount = 0;

@@ -222,4 +222,30 @@ class SpeakerPathTest {
         }
         assertThat(path.farEnd()).as("the far end stayed 3 frames behind").containsOnly(17f);
     }
+
+    @Test
+    void aSpeakerThatRanDryHoldsCorrectionsWhileItReportsNonsense() throws Exception {
+        FakeSpeaker speaker = new FakeSpeaker();
+        FakeMicrophone mic = new FakeMicrophone();
+        speaker.queued = 3 * FRAME;
+        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
+        int i = 0;
+        while (++i <= 10) {
+            path.write(frame(i), FRAME, true);
+        }
+        // After a stall javax.sound reports an empty queue, then refills it, as after a flush (0, 0, 0, 0, 20, 40 ms),
+        // while the microphone's backlog makes the sum look 80 ms off for longer than it takes to confirm a move.
+        int[] queuedMs = {0, 0, 0, 0, 20, 40};
+        for (int q : queuedMs) {
+            speaker.queued = q * 48;
+            mic.backlog = 0;
+            path.write(frame(i++), FRAME, true);
+            assertThat(path.appliedLagSamples()).isEqualTo(3 * FRAME);
+        }
+        speaker.queued = 3 * FRAME;
+        for (int k = 0; k < 10; k++) {
+            path.write(frame(i++), FRAME, true);
+        }
+        assertThat(path.appliedLagSamples()).as("never moved").isEqualTo(3 * FRAME);
+    }
 }
