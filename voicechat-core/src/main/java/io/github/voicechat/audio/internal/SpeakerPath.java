@@ -18,8 +18,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The position of that far end moves on the device's clock: each session tick reads one frame of microphone audio,
  * so between two ticks the device played exactly one frame, however many frames the session wrote in the tick (a
- * replay writes more, a cut takes some back). So the far end advances by exactly one frame per tick, and the two
- * device delays serve only to check it. They are noisy (javax.sound reports the speaker's queue in steps of a device
+ * replay writes more, a cut takes some back). So the far end advances by exactly one frame per tick. Two events
+ * move it, and both show at once in the microphone's backlog, which between ticks grows by what the gap lasted beyond
+ * one frame and shrinks by at most the one frame read: a stall (the speaker played its queue and then nothing for the
+ * rest of the gap, so the far end falls back by that rest) and a dropped backlog (the next frame read is that much
+ * later). Under load these came every few seconds, walking the echo path 80 → 220 ms and back (measured,
+ * {@code benchmarks/LIVE-DEVICE.md}). The two device delays serve only to check the result. They are noisy (javax.sound reports the speaker's queue in steps of a device
  * period, 20 ms on PulseAudio, and misreports it for a few writes after a flush), so the position is corrected only
  * when {@value #CONFIRM_FRAMES} measurements in a row put it more than {@value #TOLERANCE_MS} ms off on the same side:
  * a stall that ran the speaker dry, or a microphone that dropped its backlog. Every correction is an echo-path change
@@ -59,6 +63,8 @@ public final class SpeakerPath {
     private int offSign;
     private int hold;
     private boolean started;
+    private long lastBacklog;
+    private int lastQueued;
 
     /** Samples written to the sink (or counted as written) since the start; history holds the last ones. */
     private long written;
@@ -196,13 +202,28 @@ public final class SpeakerPath {
         int queued = sink.playbackDelaySamples();
         long lag = Math.min(history.length - frameSamples, queued + captureInOutSamples);
         long measured = written - lag;
+        long backlogStep = captureInOutSamples - lastBacklog;
+        int queuedBefore = lastQueued;
+        lastBacklog = captureInOutSamples;
+        lastQueued = queued;
         if (!started) {
             started = true;
             heardEnd = measured;
             return;
         }
+        heardEnd += frameSamples;
+        // Between two ticks the microphone's backlog grows by what the gap lasted beyond one frame, and shrinks by at
+        // most the one frame read: more either way is a stall or a dropped backlog, whose effect on the far end is
+        // known now rather than confirmed measurements later (each frame late is a frame of echo the canceller misses).
+        if (backlogStep > 2L * frameSamples) {
+            // A stall: the speaker played its queue, then nothing (not history) for the rest of the gap.
+            heardEnd -= Math.max(0, backlogStep + frameSamples - queuedBefore);
+        } else if (backlogStep < -2L * frameSamples) {
+            // The microphone dropped backlog: the next frame read was heard that much later.
+            heardEnd -= backlogStep;
+        }
         // Nothing beyond what was written can sound: a speaker that ran dry waits for the next write.
-        heardEnd = Math.min(heardEnd + frameSamples, written);
+        heardEnd = Math.min(heardEnd, written);
         if (queued < frameSamples) {
             // Less queued than the frame just written: the speaker ran dry (a stall) and javax.sound restarted it,
             // which it reports as it does after a flush (measured: 0, -40, -20, 0, 20, 40, 60 ms). Following that

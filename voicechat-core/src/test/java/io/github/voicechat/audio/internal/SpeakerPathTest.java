@@ -168,27 +168,25 @@ class SpeakerPathTest {
     }
 
     @Test
-    void aLastingChangeOfTheDelayMovesTheFarEndAfterConfirmFramesAndAShortOneDoesNot() throws Exception {
+    void aLastingChangeOfTheReportedQueueMovesTheFarEndAfterConfirmFramesAndAShortOneDoesNot() throws Exception {
         FakeSpeaker speaker = new FakeSpeaker();
-        FakeMicrophone mic = new FakeMicrophone();
-        speaker.queued = 3 * FRAME;
-        mic.backlog = 5 * 320; // 100 ms behind
-        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
+        speaker.queued = 8 * FRAME;
+        SpeakerPath path = new SpeakerPath(speaker, new FakeMicrophone(), FRAME);
         int i = 0;
         while (++i <= 20) {
             path.write(frame(i), FRAME, true);
         }
         assertThat(path.appliedLagSamples()).isEqualTo(8 * FRAME);
-        // A measurement off for fewer frames than it takes to confirm (javax.sound after a flush, a stall caught up).
-        mic.backlog = 0;
+        // A report off for fewer frames than it takes to confirm (javax.sound's estimate of the queue).
+        speaker.queued = 3 * FRAME;
         for (int k = 1; k < SpeakerPath.CONFIRM_FRAMES; k++, i++) {
             path.write(frame(i), FRAME, true);
             assertThat(path.appliedLagSamples()).isEqualTo(8 * FRAME);
         }
-        mic.backlog = 5 * 320;
+        speaker.queued = 8 * FRAME;
         path.write(frame(i++), FRAME, true);
-        // The microphone drops its backlog for good: the far end follows after CONFIRM_FRAMES measurements.
-        mic.backlog = 0;
+        // The queue is shorter for good: the far end follows after CONFIRM_FRAMES measurements.
+        speaker.queued = 3 * FRAME;
         for (int k = 1; k < SpeakerPath.CONFIRM_FRAMES; k++, i++) {
             path.write(frame(i), FRAME, true);
             assertThat(path.appliedLagSamples()).isEqualTo(8 * FRAME);
@@ -247,5 +245,34 @@ class SpeakerPathTest {
             path.write(frame(i++), FRAME, true);
         }
         assertThat(path.appliedLagSamples()).as("never moved").isEqualTo(3 * FRAME);
+    }
+
+    @Test
+    void aStallAndADroppedBacklogMoveTheFarEndAtOnceByWhatTheDeviceDid() throws Exception {
+        FakeSpeaker speaker = new FakeSpeaker();
+        FakeMicrophone mic = new FakeMicrophone();
+        speaker.queued = 3 * FRAME;
+        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
+        int i = 0;
+        while (++i <= 10) {
+            path.write(frame(i), FRAME, true);
+        }
+        assertThat(path.appliedLagSamples()).isEqualTo(3 * FRAME);
+        // The session stalls 240 ms: the microphone gains 11 frames of backlog, the speaker played its 3 queued frames
+        // and then nothing for 9. After it the session catches up, one frame per tick, while the speaker refills.
+        for (int k = 0; k < 3; k++, i++) {
+            mic.backlog = (11 - k) * 320;
+            speaker.queued = (k + 1) * FRAME;
+            path.write(frame(i), FRAME, true);
+            assertThat(path.appliedLagSamples()).as("catch-up tick %d", k).isEqualTo(12 * FRAME);
+        }
+        // More than the bound waits: the microphone drops 8 frames of it.
+        mic.backlog = 320;
+        path.write(frame(i++), FRAME, true);
+        assertThat(path.appliedLagSamples()).isEqualTo(4 * FRAME);
+        for (int k = 0; k < 10; k++, i++) {
+            path.write(frame(i), FRAME, true);
+            assertThat(path.appliedLagSamples()).as("no correction needed").isEqualTo(4 * FRAME);
+        }
     }
 }
