@@ -75,10 +75,10 @@ final class LiveCommand implements Callable<Integer> {
     }
 
     /**
-     * The running collector when it pauses the application for each young collection (Parallel, Serial, G1): measured
-     * on a speakerphone loop (benchmarks/LIVE-DEVICE.md), Sphinx4 allocates about 120 MB/s, so the Parallel collector
-     * stopped the session every 2 s, for 10 ms on a quiet machine and for hundreds under load, and the bot interrupted
-     * itself dozens of times a minute; with ZGC at an even higher load, about once in 76 s.
+     * The running collector when it pauses the application for each young collection (Parallel, Serial, G1). Sphinx4
+     * allocates about 120 MB/s while it listens, so the Parallel collector stopped the session every 2 s, for 10-40 ms
+     * on a quiet machine and 150-400 ms under load: each stop longer than the speaker's queue is a gap at the speaker
+     * and a jump of the echo path (measured, benchmarks/LIVE-DEVICE.md).
      */
     static java.util.Optional<String> stopTheWorldCollector() {
         for (java.lang.management.GarbageCollectorMXBean gc
