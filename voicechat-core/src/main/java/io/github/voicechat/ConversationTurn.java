@@ -1,6 +1,17 @@
 package io.github.voicechat;
 
-/** One entry of the conversation history. For the assistant, {@code text} is what was played, not what was planned. */
+/**
+ * One entry of the conversation history.
+ *
+ * @param role who spoke
+ * @param text what the user said, or for the assistant what was played (not what was planned)
+ */
 public record ConversationTurn(Role role, String text) {
-    public enum Role { USER, ASSISTANT }
+    /** Who spoke. */
+    public enum Role {
+        /** The person talking to the application. */
+        USER,
+        /** The application, through its {@link Responder}. */
+        ASSISTANT
+    }
 }

@@ -13,6 +13,8 @@ public interface Responder {
     /**
      * Answers one user turn.
      *
+     * @param request the user's transcript and the conversation so far
+     * @param sink    where the answer goes, chunk by chunk
      * @throws Exception any failure; the pipeline logs it, reports it to listeners and goes back to listening
      */
     void respond(ResponderRequest request, ResponseSink sink) throws Exception;

@@ -7,7 +7,7 @@ package io.github.voicechat;
  */
 public sealed interface SessionEvent {
 
-    /** Audio time of the event in milliseconds since the session started. */
+    /** {@return the audio time of the event in milliseconds since the session started} */
     double atMs();
 
     /** The session moved between states. */
@@ -62,7 +62,34 @@ public sealed interface SessionEvent {
     record EngineError(String engine, String message, double atMs) implements SessionEvent {
     }
 
-    /** The session ended. */
-    record SessionEnded(String reason, double atMs) implements SessionEvent {
+    /**
+     * A worker thread the session gave up on (its engine was stuck or ignored an interrupt) is still running: its
+     * engine was replaced and the session goes on, but the thread is left behind.
+     *
+     * @param thread the thread's name
+     * @param engine {@code asr}, {@code tts} or {@code responder}
+     * @param atMs   the audio time it was given up on
+     */
+    record ThreadLeaked(String thread, String engine, double atMs) implements SessionEvent {
+    }
+
+    /**
+     * The session ended.
+     *
+     * @param reason why (source ended, idle timeout, max duration, closed, failed: ...)
+     * @param atMs   the audio time it ended
+     * @param report its final report (underruns and dropped frames included), or null where the session could not
+     *               give one
+     */
+    record SessionEnded(String reason, double atMs, SessionReport report) implements SessionEvent {
+        /**
+         * An end without a report.
+         *
+         * @param reason why
+         * @param atMs   the audio time it ended
+         */
+        public SessionEnded(String reason, double atMs) {
+            this(reason, atMs, null);
+        }
     }
 }

@@ -20,11 +20,17 @@ import java.util.Set;
  * possible user speech, awaiting confirmation.
  */
 public enum SessionState {
+    /** Opened, not started. */
     IDLE,
+    /** Waiting for, or hearing, the user's turn. */
     LISTENING,
+    /** The user's turn ended: transcribing and answering, no bot audio yet. */
     THINKING,
+    /** Playing the answer. */
     SPEAKING,
+    /** Output paused on possible user speech, awaiting confirmation. */
     BARGED_IN,
+    /** Ended; no state follows. */
     TERMINATED;
 
     private Set<SessionState> next;
@@ -38,12 +44,16 @@ public enum SessionState {
         TERMINATED.next = EnumSet.noneOf(SessionState.class);
     }
 
-    /** Whether the transition table allows moving from this state to {@code to}. */
+    /**
+     * {@return whether the transition table allows moving from this state to {@code to}}
+     *
+     * @param to the next state
+     */
     public boolean canMoveTo(SessionState to) {
         return next.contains(to);
     }
 
-    /** The states reachable in one step. */
+    /** {@return the states reachable in one step} */
     public Set<SessionState> successors() {
         return EnumSet.copyOf(next.isEmpty() ? EnumSet.noneOf(SessionState.class) : next);
     }

@@ -1,5 +1,6 @@
 package io.github.voicechat;
 
+import io.github.voicechat.internal.session.TurnDetector;
 import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.vad.SpeechSegmenter;
@@ -9,13 +10,17 @@ import java.util.List;
  * When a user turn starts and ends, in audio time.
  *
  * <p>A frame counts as speech when its VAD probability reaches {@code activationThreshold}; once speech has started it
- * continues while the probability stays at or above {@code deactivationThreshold} (hysteresis keeps one quiet frame
- * from ending a word). Build with {@link #builder()}; the defaults are the predecessor's, tuned on real speech.
+ * continues while the probability stays at or above {@code deactivationThreshold}, and once it has fallen below,
+ * only the activation threshold counts as speech again (a Schmitt trigger, the same rule as the offline
+ * {@link io.github.voicechat.vad.SpeechSegmenter}: one quiet frame does not end a word, one murmur does not end a
+ * silence). Build with {@link #builder()}; the defaults are the predecessor's, tuned on real speech.
  */
 public final class TurnPolicy {
 
+    /** {@code max_utterance_ms}: see {@link #maxUtteranceMs()}. */
     public static final EngineOption<Integer> MAX_UTTERANCE_MS = EngineOption.integer("max_utterance_ms", 30_000,
             100, 3_600_000, "a user turn longer than this is ended and transcribed anyway");
+    /** {@code pre_roll_ms}: see {@link #preRollMs()}. */
     public static final EngineOption<Integer> PRE_ROLL_MS = EngineOption.integer("pre_roll_ms", 300, 0, 2_000,
             "audio from before the detected start that the recogniser also gets");
     /**
@@ -43,43 +48,54 @@ public final class TurnPolicy {
         this.deactivationThreshold = b.deactivationThreshold;
     }
 
+    /**
+     * {@return the default policy} 100 ms of speech starts a turn, 500 ms of silence ends it, 30 s at most, 300 ms
+     * pre-roll, thresholds 0.5 / 0.35.
+     */
     public static TurnPolicy defaults() {
         return builder().build();
     }
 
+    /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** {@return a builder holding this policy's settings, for a variant} */
     public Builder toBuilder() {
         return new Builder().minSpeechMs(minSpeechMs).minSilenceMs(minSilenceMs).maxUtteranceMs(maxUtteranceMs)
                 .preRollMs(preRollMs).thresholds(activationThreshold, deactivationThreshold);
     }
 
-    /** Continuous speech needed before a user turn starts (shorter sounds are ignored). */
+    /** {@return the continuous speech, in milliseconds, needed before a user turn starts} Shorter sounds are ignored. */
     public int minSpeechMs() {
         return minSpeechMs;
     }
 
-    /** Silence that ends a user turn. */
+    /** {@return the silence, in milliseconds, that ends a user turn} */
     public int minSilenceMs() {
         return minSilenceMs;
     }
 
-    /** A turn longer than this is ended (and transcribed) anyway. */
+    /** {@return the longest user turn, in milliseconds} A longer one is ended (and transcribed) anyway. */
     public int maxUtteranceMs() {
         return maxUtteranceMs;
     }
 
-    /** Audio from before the detected start that the recogniser also gets, so the first phoneme is not cut. */
+    /**
+     * {@return the audio, in milliseconds, from before the detected start that the recogniser also gets} So the first
+     * phoneme is not cut.
+     */
     public int preRollMs() {
         return preRollMs;
     }
 
+    /** {@return the speech probability at which a turn's speech starts} */
     public float activationThreshold() {
         return activationThreshold;
     }
 
+    /** {@return the speech probability below which silence starts, once speaking} */
     public float deactivationThreshold() {
         return deactivationThreshold;
     }
@@ -91,6 +107,7 @@ public final class TurnPolicy {
                 + deactivationThreshold + "]";
     }
 
+    /** Settings of a {@link TurnPolicy}. */
     public static final class Builder {
         private int minSpeechMs = 100;
         private int minSilenceMs = 500;
@@ -106,6 +123,8 @@ public final class TurnPolicy {
          * Applies {@link #OPTIONS}; a {@code threshold} without {@code neg_threshold} brings
          * {@link SpeechSegmenter#deactivationFor its deactivation}, as in the offline segmenter.
          *
+         * @param options options by key
+         * @return this builder
          * @throws IllegalArgumentException on any other key (naming the valid ones) or a bad value
          */
         public Builder options(EngineOptions options) {
@@ -122,37 +141,66 @@ public final class TurnPolicy {
             return this;
         }
 
+        /**
+         * Sets the continuous speech needed before a user turn starts; default 100 ms.
+         *
+         * @param ms 0 to 10000 milliseconds
+         * @return this builder
+         */
         public Builder minSpeechMs(int ms) {
             this.minSpeechMs = requireRange("minSpeechMs", ms, 0, 10_000);
             return this;
         }
 
+        /**
+         * Sets the silence that ends a user turn; default 500 ms.
+         *
+         * @param ms 10 to 10000 milliseconds
+         * @return this builder
+         */
         public Builder minSilenceMs(int ms) {
             this.minSilenceMs = requireRange("minSilenceMs", ms, 10, 10_000);
             return this;
         }
 
+        /**
+         * Sets the longest user turn; default 30 s.
+         *
+         * @param ms 100 to 3600000 milliseconds
+         * @return this builder
+         */
         public Builder maxUtteranceMs(int ms) {
             this.maxUtteranceMs = requireRange("maxUtteranceMs", ms, 100, 3_600_000);
             return this;
         }
 
+        /**
+         * Sets the audio from before the detected start that the recogniser also gets; default 300 ms.
+         *
+         * @param ms 0 to 2000 milliseconds
+         * @return this builder
+         */
         public Builder preRollMs(int ms) {
             this.preRollMs = requireRange("preRollMs", ms, 0, 2_000);
             return this;
         }
 
-        /** Speech starts at {@code activation} and continues while at or above {@code deactivation}. */
+        /**
+         * Speech starts at {@code activation} and continues while at or above {@code deactivation}; default 0.5 /
+         * 0.35.
+         *
+         * @param activation   in (0, 1]
+         * @param deactivation in (0, activation]
+         * @return this builder
+         */
         public Builder thresholds(float activation, float deactivation) {
-            if (!(activation > 0 && activation <= 1) || !(deactivation > 0 && deactivation <= activation)) {
-                throw new IllegalArgumentException("thresholds must satisfy 0 < deactivation <= activation <= 1, were "
-                        + activation + " / " + deactivation);
-            }
+            new TurnDetector.Hysteresis(activation, deactivation); // the rule's own check, with its message
             this.activationThreshold = activation;
             this.deactivationThreshold = deactivation;
             return this;
         }
 
+        /** {@return the policy} */
         public TurnPolicy build() {
             return new TurnPolicy(this);
         }

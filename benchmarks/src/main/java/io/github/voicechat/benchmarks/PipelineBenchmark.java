@@ -12,6 +12,7 @@ import io.github.voicechat.testkit.EnergyVad;
 import io.github.voicechat.testkit.Scenario;
 import io.github.voicechat.testkit.ScriptedRecognizer;
 import io.github.voicechat.testkit.ScriptedResponder;
+import io.github.voicechat.testkit.SharedData;
 import io.github.voicechat.testkit.SineSynthesizer;
 import io.github.voicechat.time.Clock;
 import io.github.voicechat.time.VirtualClock;
@@ -53,8 +54,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * a paced 11 s run any more precise (its timing is set by the 20 ms pacing, not by the code being measured). The
  * harness warms the JIT with virtual-clock runs first, starts all N sessions at once (the worst case: every session
  * wakes on the same 20 ms grid), and also times every sink write itself as an independent check of the session's
- * own jitter accounting. Run:
- * {@code java -cp benchmarks/target/benchmarks.jar io.github.voicechat.benchmarks.PipelineBenchmark 3 20}.
+ * own jitter accounting. The sessions share the library's tick threads (one per core, see {@code TickLoop}); the
+ * harness also reads every thread's CPU time, so the cost per session is known even on a loaded machine. Run:
+ * {@code java -cp benchmarks/target/benchmarks.jar io.github.voicechat.benchmarks.PipelineBenchmark 3 20}, or
+ * with Silero as the VAD on real speech: {@code ... PipelineBenchmark --vad silero 64 128}.
+ *
+ * <p><b>Silero script.</b> The same timings, with real speech cut at word boundaries from
+ * {@code ../shared/speech/pocketsphinx_librivox-0870.wav} instead of the synthetic bursts (Silero does not take a
+ * buzz for speech). Its turn boundaries are Silero's, so the run is checked against a virtual-clock run of the same
+ * script: every real-clock session must give the same turns, barge-ins and played texts.
  *
  * <p><b>Virtual clock: JMH</b> ({@link #virtualClockConversation}), one op = one whole conversation in lockstep.
  * Seconds of conversation per wall second = session audio time (11.54 s, or 31.54 s with 20 s extra) / score.
@@ -221,8 +229,90 @@ public class PipelineBenchmark {
             double[] wallFirstAudioMs, List<SessionEvent> events) {
     }
 
+    /** What a real-clock run plays: the user's side, the pipeline, and how to tell a session that went off-script. */
+    record Script(String name, float[] user, java.util.function.BiFunction<Clock, List<SessionEvent>, VoicePipeline>
+            pipeline, java.util.function.Predicate<SessionReport> onScript) {
+    }
+
+    static Script energyScript() {
+        return new Script("energy VAD, synthetic speech", script(0).samples(), PipelineBenchmark::pipeline, r -> {
+            try {
+                check(r, "session");
+                return true;
+            } catch (IllegalStateException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Real speech, cut at word boundaries (alignments.tsv), in the synthetic script's places. */
+    static Script sileroScript() throws Exception {
+        Path wav = SharedData.requireSpeech().resolve("pocketsphinx_librivox-0870.wav");
+        float[] clip = io.github.voicechat.audio.WavReader.read(wav).mono();
+        float[] user = Scenario.at(IN_RATE)
+                .silence(500).clip("u1", slice(clip, 0.20, 1.58))      // "and mister john dashwood"
+                .silence(1100).clip("u2", slice(clip, 2.25, 3.44))     // "leisure to consider", over answer 1
+                .silence(1900).clip("u3", slice(clip, 4.00, 5.56))     // "much there might be prudently in"
+                .silence(4000).samples();
+        java.util.function.BiFunction<Clock, List<SessionEvent>, VoicePipeline> pipeline = (clock, events) -> {
+            VoicePipeline.Builder b = VoicePipeline.builder()
+                    .vad("silero")
+                    .asr(() -> new ScriptedRecognizer(IN_RATE, -1, TRANSCRIPTS))
+                    .tts(SineSynthesizer::new)
+                    .responder(ScriptedResponder.of(ANSWER_1, ANSWER_2, ANSWER_3))
+                    .clock(clock);
+            if (events != null) {
+                b.listener(events::add);
+            }
+            return b.build();
+        };
+        SessionReport reference = runVirtual(pipeline, user);
+        System.out.println("Silero script on the virtual clock (the reference): " + reference.turns());
+        if (reference.turns().size() != 3 || reference.bargeIns() != 1) {
+            throw new IllegalStateException("the Silero script no longer gives 3 turns and 1 barge-in: " + reference);
+        }
+        List<TurnReport> expected = reference.turns().stream().map(PipelineBenchmark::withoutLatency).toList();
+        return new Script("Silero VAD v6, real speech", user, pipeline,
+                r -> r.turns().stream().map(PipelineBenchmark::withoutLatency).toList().equals(expected)
+                        && r.endReason().equals(reference.endReason()));
+    }
+
+    /**
+     * A turn without its first-audio latency: on the real clock a transcript may come back a tick or two later than
+     * in lockstep (the recogniser's thread runs beside the tick), which moves the answer but not the conversation.
+     */
+    static TurnReport withoutLatency(TurnReport t) {
+        return new TurnReport(t.turn(), t.userStartS(), t.userEndS(), t.transcript(), t.responseText(),
+                t.playedText(), Double.NaN, t.bargedIn(), t.bargeInLatencyMs(), t.falseAlarms());
+    }
+
+    static float[] slice(float[] clip, double fromS, double toS) {
+        return Arrays.copyOfRange(clip, (int) Math.round(fromS * IN_RATE), (int) Math.round(toS * IN_RATE));
+    }
+
+    static SessionReport runVirtual(java.util.function.BiFunction<Clock, List<SessionEvent>, VoicePipeline> pipeline,
+            float[] user) throws InterruptedException {
+        try (VoiceSession s = pipeline.apply(new VirtualClock(), null).openSession(AudioSources.memory(IN_RATE, user),
+                AudioSinks.discard(OUT_RATE))) {
+            s.start();
+            if (!s.awaitTermination(Duration.ofSeconds(120))) {
+                throw new IllegalStateException("virtual-clock session did not end within 120 s");
+            }
+            return s.report();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        int[] counts = args.length == 0 ? new int[] {3, 20} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        List<String> rest = new ArrayList<>(List.of(args));
+        boolean silero = false;
+        if (rest.size() >= 2 && rest.get(0).equals("--vad")) {
+            silero = rest.get(1).equals("silero");
+            if (!silero && !rest.get(1).equals("energy")) {
+                throw new IllegalArgumentException("--vad must be energy or silero, was " + rest.get(1));
+            }
+            rest = rest.subList(2, rest.size());
+        }
+        int[] counts = rest.isEmpty() ? new int[] {3, 20} : rest.stream().mapToInt(Integer::parseInt).toArray();
         System.out.printf(Locale.ROOT, "java %s, %d cpus, load average %s%n", System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), loadAverage());
         long t0 = System.nanoTime();
@@ -231,24 +321,117 @@ public class PipelineBenchmark {
             warm.setUp();
             new PipelineBenchmark().virtualClockConversation(warm);
         }
+        Script script = silero ? sileroScript() : energyScript();
         System.out.printf(Locale.ROOT,
-                "JIT warm-up: 30 virtual-clock conversations in %.1f s, %.1f MB allocated since start%n",
-                (System.nanoTime() - t0) / 1e9, allocatedBytes() / 1e6);
+                "JIT warm-up: 30 virtual-clock conversations in %.1f s, %.1f MB allocated since start; script: %s%n",
+                (System.nanoTime() - t0) / 1e9, allocatedBytes() / 1e6, script.name());
         for (int n : counts) {
-            runRealClock(n);
+            runRealClock(script, n);
         }
     }
 
-    static void runRealClock(int n) throws Exception {
+    /** Samples every live thread's CPU time, so threads that end before the run does are still counted. */
+    static final class CpuSampler implements AutoCloseable {
+        private final java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private final java.util.Map<Long, long[]> cpuById = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.Map<Long, String> nameById = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Thread sampler;
+        private volatile boolean running = true;
+
+        CpuSampler() {
+            sampler = new Thread(() -> {
+                while (running) {
+                    sample();
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+                }
+            }, "cpu-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        private void sample() {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                long cpu = threads.getThreadCpuTime(t.getId());
+                if (cpu > 0) {
+                    cpuById.computeIfAbsent(t.getId(), id -> new long[2]);
+                    long[] v = cpuById.get(t.getId());
+                    if (v[0] == 0) {
+                        v[0] = cpu; // first sight: what it had spent before the run started counting
+                    }
+                    v[1] = cpu;
+                    nameById.put(t.getId(), t.getName());
+                }
+            }
+        }
+
+        /** CPU ms spent during the run by threads whose name matches each role. */
+        java.util.Map<String, Double> byRole() {
+            java.util.Map<String, Double> out = new java.util.TreeMap<>();
+            cpuById.forEach((id, v) -> {
+                String name = nameById.get(id);
+                String role = name.startsWith("voicechat-tick-") ? "tick loops"
+                        : name.matches("voicechat-session-\\d+-asr.*") ? "recognisers"
+                        : name.matches("voicechat-session-\\d+-respond.*") ? "responders"
+                        : name.startsWith("voicechat-") ? "session open/close" : "other (JIT, GC, harness)";
+                out.merge(role, (v[1] - v[0]) / 1e6, Double::sum);
+            });
+            return out;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            sample();
+            running = false;
+            sampler.join();
+        }
+    }
+
+    /**
+     * A bare thread that parks to a 20 ms grid and does nothing else: how late it wakes is the machine's scheduling
+     * noise during the run, with no library code in it. Sessions cannot be more punctual than this.
+     */
+    static final class Canary implements AutoCloseable {
+        private final List<Double> lateMs = new ArrayList<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Canary() {
+            thread = new Thread(() -> {
+                long start = System.nanoTime();
+                for (long k = 1; running; k++) {
+                    long deadline = start + k * 20_000_000L;
+                    long wait;
+                    while ((wait = deadline - System.nanoTime()) > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    lateMs.add((System.nanoTime() - deadline) / 1e6);
+                }
+            }, "canary");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join();
+        }
+
+        double[] sorted() {
+            return lateMs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        }
+    }
+
+    static void runRealClock(Script script, int n) throws Exception {
         String loadBefore = loadAverage();
-        float[] user = script(0).samples();
         List<VoiceSession> sessions = new ArrayList<>();
         List<PipelineTimingSink> sinks = new ArrayList<>();
         List<List<SessionEvent>> events = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             List<SessionEvent> ev = new CopyOnWriteArrayList<>();
             PipelineTimingSink sink = new PipelineTimingSink(2 * SCRIPT_MS / 20 + 500);
-            sessions.add(pipeline(Clock.system(), ev).openSession(AudioSources.memory(IN_RATE, user), sink));
+            sessions.add(script.pipeline().apply(Clock.system(), ev)
+                    .openSession(AudioSources.memory(IN_RATE, script.user()), sink));
             sinks.add(sink);
             events.add(ev);
         }
@@ -258,6 +441,9 @@ public class PipelineBenchmark {
         long alloc0 = allocatedBytes();
         long gcCount0 = gcCount();
         long gcMs0 = gcMillis();
+        long processCpu0 = processCpuNanos();
+        CpuSampler cpu = new CpuSampler();
+        Canary canary = new Canary();
         long start = System.nanoTime();
         for (VoiceSession s : sessions) {
             s.start();
@@ -277,6 +463,9 @@ public class PipelineBenchmark {
                     wallFirst, events.get(i)));
         }
         double wallS = (System.nanoTime() - start) / 1e9;
+        canary.close();
+        cpu.close();
+        double processCpuMs = (processCpuNanos() - processCpu0) / 1e6;
         long allocated = allocatedBytes() - alloc0;
         long gcs = gcCount() - gcCount0;
         long gcMs = gcMillis() - gcMs0;
@@ -284,20 +473,24 @@ public class PipelineBenchmark {
                 .filter(t -> t.isAlive() && t.getName().startsWith("voicechat-")).count();
 
         System.out.printf(Locale.ROOT,
-                "%n== N = %d sessions on the real clock (paced), load average before %s, after %s%n",
-                n, loadBefore, loadAverage());
+                "%n== N = %d sessions on the real clock (paced, %s), load average before %s, after %s%n",
+                n, script.name(), loadBefore, loadAverage());
         System.out.printf(Locale.ROOT,
                 "wall %.2f s for %.2f s of audio per session; GC: %d collections, %d ms; voicechat threads left: %d%n",
                 wallS, results.get(0).report().durationS(), gcs, gcMs, leftThreads);
         int offScript = 0;
         for (SessionResult r : results) {
-            try {
-                check(r.report(), "session");
-            } catch (IllegalStateException e) {
+            if (!script.onScript().test(r.report())) {
                 offScript++;
                 System.out.println("OFF SCRIPT: " + r.report());
             }
         }
+        double audioS = results.stream().mapToDouble(r -> r.report().durationS()).sum();
+        System.out.printf(Locale.ROOT, "CPU: %.2f ms per session-second of audio, whole process (%.0f ms in %.0f "
+                + "session-seconds); by thread role (ms per session-second):", processCpuMs / audioS, processCpuMs,
+                audioS);
+        cpu.byRole().forEach((role, ms) -> System.out.printf(Locale.ROOT, " %s %.2f;", role, ms / audioS));
+        System.out.println();
         double[] p50 = results.stream().mapToDouble(r -> r.report().playoutJitterP50Ms()).sorted().toArray();
         double[] p99 = results.stream().mapToDouble(r -> r.report().playoutJitterP99Ms()).sorted().toArray();
         double[] sinkP50 = results.stream().mapToDouble(SessionResult::sinkP50Ms).sorted().toArray();
@@ -316,14 +509,17 @@ public class PipelineBenchmark {
         long ticks = results.stream().mapToLong(r -> Math.round(r.report().durationS() * 50)).sum();
         System.out.printf(Locale.ROOT, "allocated %.1f MB in all threads during the run: %.0f B per session tick%n",
                 allocated / 1e6, allocated / (double) ticks);
-        System.out.println("latest write of each session at audio time (s): " + sinks.stream()
-                .map(k -> String.format(Locale.ROOT, "%.2f", k.worstAtS())).toList());
+        System.out.println("latest write of each session at audio time (s), first 20 sessions: " + sinks.stream()
+                .limit(20).map(k -> String.format(Locale.ROOT, "%.2f", k.worstAtS())).toList());
         System.out.println("over sessions:                      median    p95     max   (ms)");
         row("report playout jitter p50", p50);
         row("report playout jitter p99", p99);
         row("sink-timed write lateness p50", sinkP50);
         row("sink-timed write lateness p99", sinkP99);
         row("sink-timed write lateness max", sinkMax);
+        double[] bare = canary.sorted();
+        System.out.printf(Locale.ROOT, "  %-32s %7.2f %7.2f %7.2f   (p50 p99 max over its %d wake-ups: the machine)%n",
+                "bare 20 ms thread, lateness", pct(bare, 0.5), pct(bare, 0.99), bare[bare.length - 1], bare.length);
         System.out.println("over turns:                          min    median   p95     max   (ms)");
         row4("first-audio latency (" + firstAudio.length + " turns)", firstAudio);
         row4("first-audio, wall (sink-timed)", wallFirstAudio);
@@ -368,6 +564,11 @@ public class PipelineBenchmark {
         return ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(b -> Math.max(0, b.getCollectionTime()))
                 .sum();
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static String loadAverage() {

@@ -257,12 +257,15 @@ public final class RealPipelineBenchmark {
 
     /**
      * Times the synthesizer itself: wall time inside {@code synthesize} minus the time spent in the sink's
-     * callbacks, which is where the session blocks on a full output ring (back-pressure, not synthesis).
+     * callbacks, which is where the session blocks on a full output ring (back-pressure, not synthesis). Also keeps,
+     * per call, when it started and when its first audio came ({@link #calls}).
      */
     static final class TimedSynthesizer implements SpeechSynthesizer {
         private final SpeechSynthesizer inner;
         volatile long engineNanos;
         volatile long samples;
+        /** Per call: {System.nanoTime() at the start, at the first audio (0: none)}. */
+        final List<long[]> calls = new CopyOnWriteArrayList<>();
 
         TimedSynthesizer(SpeechSynthesizer inner) {
             this.inner = inner;
@@ -277,10 +280,15 @@ public final class RealPipelineBenchmark {
         public void synthesize(String text, SynthesisSink sink) {
             long[] inSink = {0};
             long t0 = System.nanoTime();
+            long[] call = {t0, 0};
+            calls.add(call);
             inner.synthesize(text, new SynthesisSink() {
                 @Override
                 public boolean audio(float[] s, int offset, int length) {
                     long c0 = System.nanoTime();
+                    if (call[1] == 0) {
+                        call[1] = c0;
+                    }
                     samples += length;
                     boolean more = sink.audio(s, offset, length);
                     inSink[0] += System.nanoTime() - c0;
@@ -298,6 +306,11 @@ public final class RealPipelineBenchmark {
                 }
             });
             engineNanos += System.nanoTime() - t0 - inSink[0];
+        }
+
+        /** The first call that started at or after {@code nanos}, or null. */
+        long[] firstCallAfter(long nanos) {
+            return calls.stream().filter(c -> c[0] >= nanos).findFirst().orElse(null);
         }
 
         double realTimeFactor() {

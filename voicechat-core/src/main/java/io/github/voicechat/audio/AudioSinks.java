@@ -11,7 +11,11 @@ public final class AudioSinks {
     private AudioSinks() {
     }
 
-    /** Discards audio (a session recorded to a WAV needs no other output). */
+    /**
+     * {@return a sink that discards audio} A session recorded to a WAV needs no other output.
+     *
+     * @param sampleRateHz the rate the sink claims to take
+     */
     public static AudioSink discard(int sampleRateHz) {
         new AudioFormat(sampleRateHz, 1, SampleEncoding.FLOAT32);
         return new AudioSink() {
@@ -30,7 +34,13 @@ public final class AudioSinks {
         };
     }
 
-    /** A mono PCM16 WAV file. */
+    /**
+     * {@return a sink writing a mono PCM16 WAV file} The file is complete once the sink is closed.
+     *
+     * @param path         the file to write
+     * @param sampleRateHz the file's sample rate
+     * @throws IOException if the file cannot be created
+     */
     public static AudioSink wav(Path path, int sampleRateHz) throws IOException {
         WavWriter writer = WavWriter.create(path, AudioFormat.monoPcm16(sampleRateHz));
         return new AudioSink() {
@@ -51,7 +61,13 @@ public final class AudioSinks {
         };
     }
 
-    /** Raw little-endian PCM16 mono. */
+    /**
+     * {@return a sink writing raw little-endian PCM16 mono to {@code out}} (e.g. a socket); closing it closes
+     * {@code out}.
+     *
+     * @param out          where the bytes go
+     * @param sampleRateHz the rate of the samples written
+     */
     public static AudioSink pcm16(OutputStream out, int sampleRateHz) {
         new AudioFormat(sampleRateHz, 1, SampleEncoding.PCM16);
         return new AudioSink() {
@@ -78,7 +94,11 @@ public final class AudioSinks {
         };
     }
 
-    /** Collects everything written, for tests and post-processing. */
+    /**
+     * {@return a sink that collects everything written} For tests and post-processing.
+     *
+     * @param sampleRateHz the rate the sink takes
+     */
     public static MemorySink memory(int sampleRateHz) {
         return new MemorySink(sampleRateHz);
     }
@@ -108,10 +128,12 @@ public final class AudioSinks {
             length += count;
         }
 
+        /** {@return a copy of everything written so far} */
         public synchronized float[] samples() {
             return Arrays.copyOf(data, length);
         }
 
+        /** {@return the number of samples written so far} */
         public synchronized int length() {
             return length;
         }
@@ -129,13 +151,22 @@ public final class AudioSinks {
      * its queue ({@link AudioSink#playbackDelaySamples()}), can drop it ({@link AudioSink#discardQueued()}), and a
      * device that goes away mid-session is an {@link IOException} from {@code write}.
      *
+     * @param sampleRateHz the rate to play at
+     * @return the speaker
      * @throws IOException with a clear message when no playback device exists
      */
     public static AudioSink speaker(int sampleRateHz) throws IOException {
         return speaker(sampleRateHz, SPEAKER_BUFFER_MS);
     }
 
-    /** {@link #speaker(int)} with a queue of {@code bufferMs} (10..1000 ms). */
+    /**
+     * {@link #speaker(int)} with a queue of {@code bufferMs}.
+     *
+     * @param sampleRateHz the rate to play at
+     * @param bufferMs     the speaker's queue, 10..1000 ms
+     * @return the speaker
+     * @throws IOException with a clear message when no playback device exists
+     */
     public static AudioSink speaker(int sampleRateHz, int bufferMs) throws IOException {
         return SpeakerSink.open(sampleRateHz, bufferMs);
     }

@@ -11,7 +11,14 @@ public final class AudioSources {
     private AudioSources() {
     }
 
-    /** A WAV file (PCM16 or float32, mono or stereo downmixed). */
+    /**
+     * {@return a source reading a WAV file} PCM16 or float32, mono or with its channels averaged. Not real-time: a
+     * session paces it at real time on the real clock, and reads it as fast as the engines allow on a
+     * {@link io.github.voicechat.time.VirtualClock}.
+     *
+     * @param path the file
+     * @throws IOException if it cannot be read, or {@link WavFormatException} if it is not a WAV file it can read
+     */
     public static AudioSource wav(Path path) throws IOException {
         WavReader reader = WavReader.open(path);
         return new AudioSource() {
@@ -32,7 +39,12 @@ public final class AudioSources {
         };
     }
 
-    /** Samples held in memory. The array is not copied. */
+    /**
+     * {@return a source reading samples held in memory} The array is not copied.
+     *
+     * @param sampleRateHz the samples' rate
+     * @param samples      mono float samples
+     */
     public static AudioSource memory(int sampleRateHz, float[] samples) {
         new AudioFormat(sampleRateHz, 1, SampleEncoding.FLOAT32); // validates the rate
         return new AudioSource() {
@@ -61,7 +73,13 @@ public final class AudioSources {
         };
     }
 
-    /** Raw little-endian PCM16 mono at {@code sampleRateHz} (e.g. a socket or a pipe). */
+    /**
+     * {@return a source reading raw little-endian PCM16 mono at {@code sampleRateHz}} (e.g. a socket or a pipe). It
+     * blocks while the stream has no data and ends with the stream; closing it closes {@code in}.
+     *
+     * @param in           the bytes
+     * @param sampleRateHz their sample rate
+     */
     public static AudioSource pcm16(InputStream in, int sampleRateHz) {
         new AudioFormat(sampleRateHz, 1, SampleEncoding.PCM16);
         DataInputStream data = new DataInputStream(in);
@@ -106,6 +124,8 @@ public final class AudioSources {
      * the oldest audio is dropped, so the session's input never lags the room by more than that (see
      * {@code MicrophoneSource}). A device that goes away mid-session is an {@link IOException} from {@code read}.
      *
+     * @param sampleRateHz the rate to capture at
+     * @return the microphone
      * @throws IOException with a clear message when no capture device exists (headless servers, containers)
      */
     public static AudioSource microphone(int sampleRateHz) throws IOException {

@@ -9,6 +9,14 @@ public final class Framer {
     /** Receives each complete frame; the array is reused, so copy what you keep. */
     @FunctionalInterface
     public interface FrameConsumer {
+        /**
+         * Takes one complete frame.
+         *
+         * @param frame       the array holding it, reused for the next frame
+         * @param offset      index of its first sample
+         * @param length      its length, always the framer's {@code frameSamples}
+         * @param startSample its position in the stream
+         */
         void accept(float[] frame, int offset, int length, long startSample);
     }
 
@@ -17,6 +25,11 @@ public final class Framer {
     private int pendingLength;
     private long nextStartSample;
 
+    /**
+     * A framer starting at sample 0.
+     *
+     * @param frameSamples the length of every frame
+     */
     public Framer(int frameSamples) {
         if (frameSamples <= 0) {
             throw new IllegalArgumentException("frame length must be positive, was " + frameSamples);
@@ -25,21 +38,29 @@ public final class Framer {
         this.pending = new float[frameSamples];
     }
 
+    /** {@return the length of every frame} */
     public int frameSamples() {
         return frameSamples;
     }
 
-    /** Samples held back until the next push completes a frame. */
+    /** {@return the samples held back until the next push completes a frame} */
     public int remainder() {
         return pendingLength;
     }
 
-    /** Stream position of the next frame's first sample. */
+    /** {@return the stream position of the next frame's first sample} */
     public long nextStartSample() {
         return nextStartSample;
     }
 
-    /** Adds {@code length} samples and emits every frame they complete, in order. */
+    /**
+     * Adds {@code length} samples and emits every frame they complete, in order.
+     *
+     * @param src      the samples
+     * @param offset   index of the first one
+     * @param length   how many
+     * @param consumer takes each completed frame
+     */
     public void push(float[] src, int offset, int length, FrameConsumer consumer) {
         if (length < 0 || offset < 0 || offset + length > src.length) {
             throw new IllegalArgumentException("range [" + offset + ", " + (offset + length)
@@ -71,6 +92,7 @@ public final class Framer {
     /**
      * Emits the remainder as a last frame padded with zeros to full length, if any samples are pending.
      *
+     * @param consumer takes the padded frame
      * @return the number of real (unpadded) samples in the emitted frame, 0 if none was emitted
      */
     public int flushPadded(FrameConsumer consumer) {
@@ -84,7 +106,11 @@ public final class Framer {
         return real;
     }
 
-    /** Drops the remainder and restarts positions at {@code startSample}. */
+    /**
+     * Drops the remainder and restarts positions at {@code startSample}.
+     *
+     * @param startSample the position of the next frame's first sample
+     */
     public void reset(long startSample) {
         pendingLength = 0;
         nextStartSample = startSample;

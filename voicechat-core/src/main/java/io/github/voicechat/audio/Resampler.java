@@ -70,8 +70,10 @@ public final class Resampler {
     }
 
     /**
-     * A resampler from {@code inRateHz} to {@code outRateHz}; a pass-through copy when they are equal.
+     * {@return a resampler from {@code inRateHz} to {@code outRateHz}; a pass-through copy when they are equal}
      *
+     * @param inRateHz  the input rate
+     * @param outRateHz the output rate
      * @throws IllegalArgumentException when either rate is not one of {@link AudioFormat#STANDARD_RATES_HZ}
      */
     public static Resampler create(int inRateHz, int outRateHz) {
@@ -90,20 +92,25 @@ public final class Resampler {
                 + " Hz, was " + rateHz + " Hz");
     }
 
+    /** {@return the input rate in Hz} */
     public int inRateHz() {
         return inRateHz;
     }
 
+    /** {@return the output rate in Hz} */
     public int outRateHz() {
         return outRateHz;
     }
 
-    /** Group delay in output samples (exact); 0 for the identity. Also the number of samples {@link #flush} writes. */
+    /**
+     * {@return the group delay in output samples (exact); 0 for the identity} Also the number of samples
+     * {@link #flush} writes.
+     */
     public int delaySamples() {
         return delaySamples;
     }
 
-    /** Group delay in milliseconds. */
+    /** {@return the group delay in milliseconds} */
     public double latencyMs() {
         return delaySamples * 1000.0 / outRateHz;
     }
@@ -111,6 +118,9 @@ public final class Resampler {
     /**
      * Upper bound of the samples one {@link #process} call writes for {@code inLen} input samples, whatever the state:
      * {@code ceil(inLen * outRateHz / inRateHz)}. Size output buffers with it.
+     *
+     * @param inLen a number of input samples
+     * @return the most output samples they can produce
      */
     public int maxOutputSamples(int inLen) {
         if (inLen < 0) {
@@ -122,6 +132,9 @@ public final class Resampler {
     /**
      * Exactly the samples the next {@link #process} call writes for {@code inLen} input samples in the current state
      * ({@code maxOutputSamples(inLen)} or one less).
+     *
+     * @param inLen a number of input samples
+     * @return the output samples they produce now
      */
     public int outputSamplesFor(int inLen) {
         if (inLen < 0) {
@@ -137,6 +150,11 @@ public final class Resampler {
     /**
      * Converts {@code inLen} samples of {@code in} from {@code inOff}, writing the output at {@code out[outOff...]}.
      *
+     * @param in     the input samples
+     * @param inOff  index of the first input sample
+     * @param inLen  how many input samples
+     * @param out    where the output goes
+     * @param outOff index of the first output sample
      * @return the number of samples written, {@link #outputSamplesFor outputSamplesFor(inLen)}
      * @throws IllegalArgumentException when a range is outside its array or {@code out} has too little room after
      *     {@code outOff} for this call's output
@@ -168,6 +186,8 @@ public final class Resampler {
      * Drains the filter tail at the end of a stream: writes exactly {@link #delaySamples()} samples (the response to
      * the last input samples, as if silence followed), then {@link #reset() resets} for a new stream.
      *
+     * @param out    where the tail goes
+     * @param outOff index of its first sample
      * @return the number of samples written, {@code delaySamples()}
      * @throws IllegalArgumentException when {@code out} has fewer than {@code delaySamples()} samples of room
      */

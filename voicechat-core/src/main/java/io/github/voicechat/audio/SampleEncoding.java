@@ -13,6 +13,7 @@ public enum SampleEncoding {
         this.bytesPerSample = bytesPerSample;
     }
 
+    /** {@return the bytes one sample takes} */
     public int bytesPerSample() {
         return bytesPerSample;
     }

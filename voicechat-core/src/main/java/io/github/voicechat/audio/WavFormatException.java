@@ -6,6 +6,11 @@ import java.io.IOException;
 public class WavFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A format error.
+     *
+     * @param message the field, what was expected and what was found
+     */
     public WavFormatException(String message) {
         super(message);
     }

@@ -140,7 +140,14 @@ public final class WavReader implements AutoCloseable {
         }
     }
 
-    /** Opens a WAV file; the file length is known, so an oversized header is refused before any read. */
+    /**
+     * Opens a WAV file; the file length is known, so an oversized header is refused before any read.
+     *
+     * @param path the file
+     * @return a reader positioned at the first sample
+     * @throws IOException if the file cannot be read, or {@link WavFormatException} if its header is not one this
+     *                     reader takes
+     */
     public static WavReader open(Path path) throws IOException {
         long length = Files.size(path);
         InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
@@ -152,31 +159,46 @@ public final class WavReader implements AutoCloseable {
         }
     }
 
-    /** Reads a WAV from a stream whose length is unknown; {@code name} is used in error messages. */
+    /**
+     * Reads a WAV from a stream whose length is unknown.
+     *
+     * @param in   the stream, closed with the reader
+     * @param name what error messages call it
+     * @return a reader positioned at the first sample
+     * @throws IOException if the stream fails, or {@link WavFormatException} if its header is not one this reader
+     *                     takes
+     */
     public static WavReader open(InputStream in, String name) throws IOException {
         return new WavReader(in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 1 << 16), name, -1);
     }
 
-    /** Reads a whole file. */
+    /**
+     * Reads a whole file.
+     *
+     * @param path the file
+     * @return its samples and format
+     * @throws IOException if the file cannot be read, or {@link WavFormatException} if it is malformed or truncated
+     */
     public static AudioData read(Path path) throws IOException {
         try (WavReader r = open(path)) {
             return r.readAll();
         }
     }
 
+    /** {@return the format the header declares} */
     public AudioFormat format() {
         return format;
     }
 
     /**
-     * What was odd but readable about the file, one sentence each naming the file: a data size of 0 with audio after
-     * it, which is read to the end of the file. Empty for a well-formed file.
+     * {@return what was odd but readable about the file, one sentence each naming the file: a data size of 0 with
+     * audio after it, which is read to the end of the file; empty for a well-formed file}
      */
     public java.util.List<String> warnings() {
         return java.util.List.copyOf(warnings);
     }
 
-    /** Samples per channel promised by the header, or -1 if the header leaves it open. */
+    /** {@return the samples per channel promised by the header, or -1 if the header leaves it open} */
     public long lengthSamples() {
         return dataBytes < 0 ? -1 : dataBytes / format.bytesPerFrame();
     }
@@ -184,6 +206,9 @@ public final class WavReader implements AutoCloseable {
     /**
      * Reads up to {@code maxSamples} samples per channel, downmixed to mono, into {@code dst}.
      *
+     * @param dst        where the samples go
+     * @param offset     index in {@code dst} of the first one
+     * @param maxSamples the most samples to read
      * @return samples read, or -1 at the end of the audio
      * @throws WavFormatException if the stream ends before the header's promised length
      */
@@ -218,7 +243,12 @@ public final class WavReader implements AutoCloseable {
         return frames;
     }
 
-    /** Reads everything that is left, per channel. */
+    /**
+     * Reads everything that is left, per channel.
+     *
+     * @return the remaining samples
+     * @throws IOException if the stream fails, or {@link WavFormatException} if it ends before the header's length
+     */
     public AudioData readAll() throws IOException {
         int channels = format.channels();
         long promised = lengthSamples();

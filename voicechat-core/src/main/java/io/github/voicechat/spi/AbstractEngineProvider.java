@@ -20,7 +20,12 @@ public abstract class AbstractEngineProvider<E extends AutoCloseable> implements
     private final List<EngineOption<?>> options;
 
     /**
+     * A provider with fixed properties.
+     *
+     * @param engineType  the engine interface it creates
+     * @param id          its unique id, engine family first
      * @param priority    higher wins when several providers fit (see {@link EngineProvider#priority()})
+     * @param capabilities what its engines can do
      * @param description one line for {@code voicechat engines}
      * @param options     the options {@link #newEngine} reads
      */

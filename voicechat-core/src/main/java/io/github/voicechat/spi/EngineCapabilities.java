@@ -12,6 +12,14 @@ import java.util.Set;
  * @param voices       voice names for TTS, empty otherwise
  */
 public record EngineCapabilities(Set<String> languages, boolean streaming, int sampleRateHz, List<String> voices) {
+    /**
+     * Copies the collections and checks the rate.
+     *
+     * @param languages    BCP-47 language tags (e.g. {@code en-US}); empty means language independent (VAD, AEC)
+     * @param streaming    whether it works incrementally (partials for ASR, first audio before the end for TTS)
+     * @param sampleRateHz its native rate
+     * @param voices       voice names for TTS, empty otherwise
+     */
     public EngineCapabilities {
         languages = Set.copyOf(languages);
         voices = List.copyOf(voices);
@@ -20,7 +28,12 @@ public record EngineCapabilities(Set<String> languages, boolean streaming, int s
         }
     }
 
-    /** Whether it handles {@code languageTag}; a bare language ({@code en}) matches any region of it. */
+    /**
+     * {@return whether it handles {@code languageTag}} A bare language ({@code en}) matches any region of it; a
+     * language-independent engine handles every language.
+     *
+     * @param languageTag a BCP-47 tag
+     */
     public boolean supportsLanguage(String languageTag) {
         if (languages.isEmpty()) {
             return true;

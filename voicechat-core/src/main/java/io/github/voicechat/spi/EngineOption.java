@@ -46,7 +46,12 @@ public final class EngineOption<T> {
     /**
      * An integer in {@code [min, max]}.
      *
+     * @param key          the key, as given on a command line
      * @param defaultValue the value when not given, or null when the engine decides (say so in the description)
+     * @param min          the smallest value accepted
+     * @param max          the largest value accepted
+     * @param description  one line for help texts, saying what the engine does when no value is given
+     * @return the option
      */
     public static EngineOption<Integer> integer(String key, Integer defaultValue, int min, int max,
             String description) {
@@ -72,7 +77,11 @@ public final class EngineOption<T> {
     /**
      * An integer from a fixed set ({@code 8000|16000}).
      *
+     * @param key          the key, as given on a command line
      * @param defaultValue the value when not given, or null when the engine decides (say so in the description)
+     * @param allowed      the values accepted
+     * @param description  one line for help texts, saying what the engine does when no value is given
+     * @return the option
      */
     public static EngineOption<Integer> integerOf(String key, Integer defaultValue, List<Integer> allowed,
             String description) {
@@ -97,7 +106,12 @@ public final class EngineOption<T> {
     /**
      * A finite number in {@code [min, max]} (NaN and infinities are refused).
      *
+     * @param key          the key, as given on a command line
      * @param defaultValue the value when not given, or null when the engine decides (say so in the description)
+     * @param min          the smallest value accepted, finite
+     * @param max          the largest value accepted, finite
+     * @param description  one line for help texts, saying what the engine does when no value is given
+     * @return the option
      */
     public static EngineOption<Double> number(String key, Double defaultValue, double min, double max,
             String description) {
@@ -123,7 +137,14 @@ public final class EngineOption<T> {
         return o.withDefault(defaultValue);
     }
 
-    /** {@code true}/{@code false} (also {@code yes}/{@code no}, {@code 1}/{@code 0}). */
+    /**
+     * {@code true}/{@code false} (also {@code yes}/{@code no}, {@code 1}/{@code 0}).
+     *
+     * @param key          the key, as given on a command line
+     * @param defaultValue the value when not given
+     * @param description  one line for help texts, saying what the engine does when no value is given
+     * @return the option
+     */
     public static EngineOption<Boolean> bool(String key, boolean defaultValue, String description) {
         return new EngineOption<>(key, defaultValue, "true|false", description, raw -> {
             if (raw.equalsIgnoreCase("true") || raw.equals("1") || raw.equalsIgnoreCase("yes")) {
@@ -136,7 +157,15 @@ public final class EngineOption<T> {
         }, List.of("maybe", "2"));
     }
 
-    /** One of an enum's constants, written in any case ({@code auto}, {@code CPU}). */
+    /**
+     * One of an enum's constants, written in any case ({@code auto}, {@code CPU}).
+     *
+     * @param <E>          the enum
+     * @param key          the key, as given on a command line
+     * @param defaultValue the value when not given; its class gives the constants
+     * @param description  one line for help texts, saying what the engine does when no value is given
+     * @return the option
+     */
     public static <E extends Enum<E>> EngineOption<E> choice(String key, E defaultValue, String description) {
         Class<E> type = defaultValue.getDeclaringClass();
         E[] constants = type.getEnumConstants();
@@ -155,7 +184,11 @@ public final class EngineOption<T> {
     /**
      * Free text of at most {@code maxLength} characters, without control characters.
      *
+     * @param key          the key, as given on a command line
      * @param defaultValue the value when not given, or null for none
+     * @param maxLength    the longest text accepted, at least 1
+     * @param description  one line for help texts, saying what the engine does when no value is given
+     * @return the option
      */
     public static EngineOption<String> text(String key, String defaultValue, int maxLength, String description) {
         if (maxLength < 1) {
@@ -177,7 +210,12 @@ public final class EngineOption<T> {
         }, List.of("x".repeat(maxLength + 1), "a\u0007b"));
     }
 
-    /** This option with another default (checked against the accepted values); the original is unchanged. */
+    /**
+     * {@return this option with another default} The default is checked against the accepted values; the original
+     * is unchanged.
+     *
+     * @param newDefault the new default, or null when the engine decides
+     */
     public EngineOption<T> withDefault(T newDefault) {
         if (newDefault != null) {
             requireValid(newDefault);
@@ -185,28 +223,30 @@ public final class EngineOption<T> {
         return new EngineOption<>(key, newDefault, values, description, parser, refused);
     }
 
+    /** {@return the key, as given on a command line} */
     public String key() {
         return key;
     }
 
-    /** The value used when the option is not given; empty when the engine decides (the description says how). */
+    /** {@return the value used when the option is not given; empty when the engine decides (the description says how)} */
     public Optional<T> defaultValue() {
         return Optional.ofNullable(defaultValue);
     }
 
     /**
-     * Values this option refuses, one of each kind: ill-typed, below the range, above it, not among the choices, too
-     * long. For tests and fuzzers that check every engine refuses them before loading anything.
+     * {@return values this option refuses, one of each kind} Ill-typed, below the range, above it, not among the
+     * choices, too long: for tests and fuzzers that check every engine refuses them before loading anything.
      */
     public List<String> refusedExamples() {
         return refused;
     }
 
-    /** The accepted values in a few words: {@code integer 1..16}, {@code auto|cpu|cuda}, {@code true|false}. */
+    /** {@return the accepted values in a few words: {@code integer 1..16}, {@code auto|cpu|cuda}, {@code true|false}} */
     public String values() {
         return values;
     }
 
+    /** {@return one line for help texts} */
     public String description() {
         return description;
     }
@@ -214,6 +254,8 @@ public final class EngineOption<T> {
     /**
      * Parses and checks one value.
      *
+     * @param raw the value as given on a command line
+     * @return the typed value
      * @throws IllegalArgumentException naming the key, the accepted values and the value given
      */
     public T parse(String raw) {
@@ -224,6 +266,7 @@ public final class EngineOption<T> {
      * Checks a typed value against this option's accepted values, for engines that also take settings as Java values
      * (a builder, a record): one range, however the value arrives.
      *
+     * @param value the value
      * @return {@code value}
      * @throws IllegalArgumentException as {@link #parse} does
      */
@@ -235,6 +278,8 @@ public final class EngineOption<T> {
     /**
      * The value given in {@code options}, parsed and checked, else the default (null when there is none).
      *
+     * @param options the options given to the engine
+     * @return the value
      * @throws IllegalArgumentException if the given value is ill-typed or out of range
      * @throws IllegalStateException    if {@code options} were checked against a list that does not declare this
      *                                  option: the engine reads what it did not declare
@@ -243,7 +288,11 @@ public final class EngineOption<T> {
         return find(options).orElse(defaultValue);
     }
 
-    /** The value given in {@code options}, parsed and checked; empty when not given. */
+    /**
+     * {@return the value given in {@code options}, parsed and checked; empty when not given}
+     *
+     * @param options the options given to the engine
+     */
     public Optional<T> find(EngineOptions options) {
         options.requireDeclared(this);
         return options.get(key).map(this::parse);
@@ -256,7 +305,11 @@ public final class EngineOption<T> {
                 + description;
     }
 
-    /** Every option in one line each, for help texts and error messages. */
+    /**
+     * {@return every option in one line each} For help texts and error messages.
+     *
+     * @param options the options
+     */
     public static List<String> describe(List<? extends EngineOption<?>> options) {
         List<String> out = new ArrayList<>();
         for (EngineOption<?> o : options) {

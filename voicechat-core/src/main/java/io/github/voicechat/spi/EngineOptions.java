@@ -16,6 +16,7 @@ import java.util.TreeMap;
  * {@link EngineProvider#options()}.
  */
 public final class EngineOptions {
+    /** No options. */
     public static final EngineOptions EMPTY = new EngineOptions(Map.of(), null);
 
     private final Map<String, String> values;
@@ -27,11 +28,22 @@ public final class EngineOptions {
         this.declared = declared;
     }
 
+    /**
+     * {@return these values, not yet checked}
+     *
+     * @param values raw values by key
+     */
     public static EngineOptions of(Map<String, String> values) {
         return new EngineOptions(values, null);
     }
 
-    /** Parses {@code key=value} strings, as given on a command line. */
+    /**
+     * Parses {@code key=value} strings, as given on a command line.
+     *
+     * @param keyValues the strings
+     * @return the options, not yet checked
+     * @throws IllegalArgumentException on a string without {@code =}, an empty key or a key given twice
+     */
     public static EngineOptions parse(Iterable<String> keyValues) {
         Map<String, String> m = new LinkedHashMap<>();
         for (String kv : keyValues) {
@@ -47,14 +59,23 @@ public final class EngineOptions {
         return new EngineOptions(m, null);
     }
 
-    /** These options plus {@code key=value} (replacing a value for the same key). */
+    /**
+     * {@return these options plus {@code key=value}, replacing a value for the same key}
+     *
+     * @param key   the key
+     * @param value its raw value
+     */
     public EngineOptions with(String key, String value) {
         Map<String, String> m = new LinkedHashMap<>(values);
         m.put(key, value);
         return new EngineOptions(m, null);
     }
 
-    /** Only the keys that {@code options} declare, unchecked: for handing one part of a set to its owner. */
+    /**
+     * {@return only the keys that {@code options} declare, unchecked} For handing one part of a set to its owner.
+     *
+     * @param options the options to keep
+     */
     public EngineOptions only(List<? extends EngineOption<?>> options) {
         Map<String, String> m = new LinkedHashMap<>();
         for (EngineOption<?> o : options) {
@@ -72,6 +93,9 @@ public final class EngineOptions {
      * refused, the message listing the valid keys. The result remembers the list, so that reading an option the
      * list does not hold is caught too ({@link EngineOption#get} throws {@link IllegalStateException}).
      *
+     * @param owner   what the options are for, as error messages name it
+     * @param options every option the owner reads
+     * @return the same values, checked
      * @throws IllegalArgumentException naming the first unknown key (with the valid ones) or the first bad value
      */
     public EngineOptions check(String owner, List<? extends EngineOption<?>> options) {
@@ -109,15 +133,21 @@ public final class EngineOptions {
         }
     }
 
+    /** {@return the raw values by key, unmodifiable} */
     public Map<String, String> asMap() {
         return values;
     }
 
-    /** The raw value of {@code key}; engines read typed values through {@link EngineOption#get} instead. */
+    /**
+     * {@return the raw value of {@code key}} Engines read typed values through {@link EngineOption#get} instead.
+     *
+     * @param key the key
+     */
     public Optional<String> get(String key) {
         return Optional.ofNullable(values.get(key));
     }
 
+    /** {@return whether no option is given} */
     public boolean isEmpty() {
         return values.isEmpty();
     }

@@ -15,25 +15,26 @@ import java.util.Optional;
  */
 public interface EngineProvider<E extends AutoCloseable> {
 
-    /** Unique id, engine family first. */
+    /** {@return the unique id, engine family first} */
     String id();
 
-    /** The engine interface this provider creates. */
+    /** {@return the engine interface this provider creates} */
     Class<E> engineType();
 
+    /** {@return what the engines it creates can do} */
     EngineCapabilities capabilities();
 
-    /** One line for {@code voicechat engines}. */
+    /** {@return one line for {@code voicechat engines}} */
     default String description() {
         return id();
     }
 
-    /** Higher wins when several providers fit; neural engines rank above classic ones. */
+    /** {@return the rank among providers that fit: higher wins; neural engines rank above classic ones} */
     default int priority() {
         return 0;
     }
 
-    /** Why this provider cannot create an engine now (a model file missing, a native library absent), if so. */
+    /** {@return why this provider cannot create an engine now (a model file missing, a native library absent), if so} */
     default Optional<String> unavailableReason() {
         return Optional.empty();
     }
@@ -42,6 +43,8 @@ public interface EngineProvider<E extends AutoCloseable> {
      * The options {@link #newEngine} reads, with their types, defaults and ranges: every other key, and every value
      * of the wrong type or out of range, is refused before {@link #newEngine} runs. Engines read options only
      * through these objects ({@link EngineOption#get}). None by default.
+     *
+     * @return the options, each key once
      */
     default List<EngineOption<?>> options() {
         return List.of();
@@ -51,6 +54,8 @@ public interface EngineProvider<E extends AutoCloseable> {
      * Creates a new engine instance after checking {@code options} against {@link #options()}. The caller owns the
      * engine and must close it. Implement {@link #newEngine} rather than overriding this method.
      *
+     * @param options the options, by key
+     * @return a new engine
      * @throws IllegalArgumentException on an unknown key (the message lists the valid ones), an ill-typed or an
      *                                  out-of-range value, before anything is loaded
      * @throws EngineException          if the engine cannot be created; the message says why and how to fix it
@@ -63,6 +68,8 @@ public interface EngineProvider<E extends AutoCloseable> {
      * Creates a new engine instance from options already checked against {@link #options()}; called by
      * {@link #create}.
      *
+     * @param options the options, checked
+     * @return a new engine
      * @throws EngineException if the engine cannot be created; the message says why and how to fix it
      */
     E newEngine(EngineOptions options);

@@ -14,7 +14,12 @@ public final class Engines {
     private Engines() {
     }
 
-    /** Every provider visible to {@code loader}. */
+    /**
+     * {@return every provider visible to {@code loader}} Sorted by engine type, then priority (highest first), then
+     * id.
+     *
+     * @param loader where to look for {@code META-INF/services} entries
+     */
     public static List<EngineProvider<?>> all(ClassLoader loader) {
         List<EngineProvider<?>> out = new ArrayList<>();
         for (EngineProvider<?> p : ServiceLoader.load(EngineProvider.class, loader)) {
@@ -26,6 +31,7 @@ public final class Engines {
         return out;
     }
 
+    /** {@return every provider visible to this class's loader, sorted as {@link #all(ClassLoader)} sorts} */
     public static List<EngineProvider<?>> all() {
         return all(Engines.class.getClassLoader());
     }
@@ -33,6 +39,10 @@ public final class Engines {
     /**
      * Providers of one engine type by priority, highest first. Availability is not checked here: asking a provider
      * may load its native library, so {@link #find} and {@link #best} ask only until they have an answer.
+     *
+     * @param <E>  the engine interface
+     * @param type the engine interface
+     * @return the providers, highest priority first
      */
     @SuppressWarnings("unchecked")
     public static <E extends AutoCloseable> List<EngineProvider<E>> of(Class<E> type) {
@@ -47,6 +57,10 @@ public final class Engines {
      * The provider whose id equals {@code idOrPrefix}, else the highest-priority available one whose id starts
      * with it, else (so that its create() can explain what is missing) the highest-priority one that matches.
      *
+     * @param <E>        the engine interface
+     * @param type       the engine interface
+     * @param idOrPrefix an id, or its family prefix ({@code silero})
+     * @return the provider
      * @throws EngineException naming the known ids when none matches
      */
     public static <E extends AutoCloseable> EngineProvider<E> find(Class<E> type, String idOrPrefix) {
@@ -74,7 +88,13 @@ public final class Engines {
                 + candidates.stream().map(EngineProvider::id).collect(Collectors.joining(", ")));
     }
 
-    /** The highest-priority available provider whose capabilities satisfy {@code filter}. */
+    /**
+     * {@return the highest-priority available provider whose capabilities satisfy {@code filter}}
+     *
+     * @param <E>    the engine interface
+     * @param type   the engine interface
+     * @param filter what the engine must be able to do
+     */
     public static <E extends AutoCloseable> Optional<EngineProvider<E>> best(
             Class<E> type, Predicate<EngineCapabilities> filter) {
         for (EngineProvider<E> p : of(type)) {

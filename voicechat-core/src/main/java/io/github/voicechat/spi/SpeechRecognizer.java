@@ -10,10 +10,10 @@ package io.github.voicechat.spi;
  */
 public interface SpeechRecognizer extends AutoCloseable {
 
-    /** The rate of the audio this recognizer accepts, in Hz. */
+    /** {@return the rate of the audio this recognizer accepts, in Hz} */
     int sampleRateHz();
 
-    /** Whether {@link #partialText()} reports words before {@link #finish()}. */
+    /** {@return whether {@link #partialText()} reports words before {@link #finish()}} */
     default boolean supportsPartials() {
         return false;
     }
@@ -21,16 +21,23 @@ public interface SpeechRecognizer extends AutoCloseable {
     /**
      * Adds audio of the current utterance.
      *
+     * @param samples mono samples at {@link #sampleRateHz()}
+     * @param offset  index of the first one
+     * @param length  how many
      * @throws IllegalArgumentException on NaN or infinite samples
      */
     void accept(float[] samples, int offset, int length);
 
-    /** The best hypothesis so far for the current utterance; empty if none or not supported. */
+    /** {@return the best hypothesis so far for the current utterance; empty if none or not supported} */
     default String partialText() {
         return "";
     }
 
-    /** Ends the current utterance and returns its transcript; the recognizer is then ready for the next one. */
+    /**
+     * Ends the current utterance; the recognizer is then ready for the next one.
+     *
+     * @return the utterance's transcript
+     */
     Transcript finish();
 
     /** Drops the current utterance without a result. */

@@ -11,12 +11,14 @@ import java.util.Iterator;
  */
 public interface SpeechSynthesizer extends AutoCloseable {
 
-    /** The rate of the audio this synthesizer produces, in Hz. */
+    /** {@return the rate of the audio this synthesizer produces, in Hz} */
     int sampleRateHz();
 
     /**
      * Synthesises {@code text}, delivering audio to {@code sink}. Blocks until done or cancelled.
      *
+     * @param text what to say
+     * @param sink takes the audio and the text marks, and says when to stop
      * @throws IllegalArgumentException if {@code text} is null
      */
     void synthesize(String text, SynthesisSink sink);
@@ -24,6 +26,9 @@ public interface SpeechSynthesizer extends AutoCloseable {
     /**
      * Synthesises a stream of text chunks (e.g. sentences as a Responder writes them) in order. Text marks are
      * reported as offsets into the concatenation of the chunks.
+     *
+     * @param chunks the text, piece by piece; {@code next()} may block until the next piece exists
+     * @param sink   takes the audio and the text marks, and says when to stop
      */
     default void synthesize(Iterator<String> chunks, SynthesisSink sink) {
         int base = 0;

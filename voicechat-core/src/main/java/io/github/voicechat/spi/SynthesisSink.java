@@ -10,20 +10,26 @@ package io.github.voicechat.spi;
 public interface SynthesisSink {
 
     /**
-     * Delivers samples at the synthesizer's rate. Returns {@code false} when synthesis has been cancelled and the
-     * synthesizer should return as soon as it can.
+     * Delivers samples at the synthesizer's rate.
+     *
+     * @param samples the samples, copied before this returns
+     * @param offset  index of the first one
+     * @param length  how many
+     * @return {@code false} when synthesis has been cancelled and the synthesizer should return as soon as it can
      */
     boolean audio(float[] samples, int offset, int length);
 
     /**
      * Marks that the first {@code endChar} characters of the current text have been rendered. By default ignored,
      * for sinks that only want the audio (a file, a benchmark, a recognizer).
+     *
+     * @param endChar characters of the current text rendered so far
      */
     default void textMark(int endChar) {
     }
 
     /**
-     * Whether the consumer has cancelled this synthesis; poll between pieces of work. By default {@code false}: a
+     * {@return whether the consumer has cancelled this synthesis} Poll between pieces of work. By default {@code false}: a
      * sink that never cancels between pieces can still stop a synthesis by returning {@code false} from
      * {@link #audio}.
      */

@@ -34,6 +34,9 @@ public final class TextChunker {
      * letters lose their accent ({@code é} → {@code e}), typographic quotes become ASCII quotes, dashes commas, and
      * control characters, emoji (both surrogate halves), CJK and other scripts become spaces. The CMU lexicons and
      * letter-to-sound rules of FreeTTS and MaryTTS only know ASCII.
+     *
+     * @param text any text
+     * @return the text in printable ASCII, as long as {@code text}, so character offsets still match
      */
     public static String clean(String text) {
         char[] out = new char[text.length()];
@@ -63,6 +66,10 @@ public final class TextChunker {
      * cuts any phrase longer than {@code maxChars} at its last comma or space before the limit (or hard at the limit
      * when it has neither). Each phrase takes the whitespace after it. Phrases that are only whitespace and
      * punctuation are dropped, since nothing would be said for them.
+     *
+     * @param text     the text
+     * @param maxChars the longest phrase, at least 16
+     * @return the phrases in order, with their offsets in {@code text}
      */
     public static List<Chunk> chunks(String text, int maxChars) {
         if (maxChars < 16) {

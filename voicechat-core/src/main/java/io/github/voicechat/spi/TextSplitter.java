@@ -48,7 +48,7 @@ public final class TextSplitter {
         this.minClauseChars = minClauseChars;
     }
 
-    /** A splitter into sentences. */
+    /** {@return a splitter into sentences} */
     public static TextSplitter sentences() {
         return new TextSplitter(false, 0);
     }
@@ -57,6 +57,9 @@ public final class TextSplitter {
      * A splitter into clauses: sentences, further cut after a comma or dash once a piece has {@code minChars}
      * characters (so {@code "Yes, "} is not a piece of its own when {@code minChars} is larger), for the earliest
      * audio from a streamed answer.
+     *
+     * @param minChars the shortest piece cut at a comma or dash, not negative
+     * @return the splitter
      */
     public static TextSplitter clauses(int minChars) {
         if (minChars < 0) {
@@ -68,6 +71,9 @@ public final class TextSplitter {
     /**
      * Appends streamed text and returns the pieces it completed, in order; often none. A piece whose end depends
      * on what comes next (a period at the end of the text so far) waits for the next call.
+     *
+     * @param text the next part of the stream
+     * @return the pieces completed, in order
      */
     public List<String> feed(CharSequence text) {
         pending.append(text);
@@ -82,7 +88,11 @@ public final class TextSplitter {
         return out;
     }
 
-    /** Ends the stream: returns what is left (possibly empty) and empties this splitter for a new stream. */
+    /**
+     * Ends the stream and empties this splitter for a new one.
+     *
+     * @return what is left, possibly empty
+     */
     public String finish() {
         String rest = pending.toString();
         pending.setLength(0);
@@ -99,6 +109,11 @@ public final class TextSplitter {
      * closing quotes or brackets); -1 when {@code text} holds no complete piece yet. When {@code complete}, the text
      * ends here, so its end ends a piece: the result is then {@code text.length()} if nothing comes earlier, or -1
      * when {@code from} is already there.
+     *
+     * @param text     the text
+     * @param from     where the piece starts
+     * @param complete whether {@code text} is the whole of the stream
+     * @return the index just past the piece, or -1
      */
     public int nextEnd(CharSequence text, int from, boolean complete) {
         int n = text.length();
@@ -149,6 +164,9 @@ public final class TextSplitter {
      * Whether a period after {@code word} marks an abbreviation rather than a sentence end: a word with an inner
      * period ({@code e.g}, {@code U.S}) or a title, month or the like ({@code Dr}, {@code etc}, {@code Sept}), in
      * any case. Synthesizers that tokenise text themselves use the same test.
+     *
+     * @param word the word before the period, without it
+     * @return whether the period belongs to the word
      */
     public static boolean isAbbreviation(String word) {
         return word.indexOf('.') >= 0 || ABBREVIATIONS.contains(word.toLowerCase(Locale.ROOT));

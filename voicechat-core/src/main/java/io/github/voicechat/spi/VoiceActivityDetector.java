@@ -10,15 +10,19 @@ package io.github.voicechat.spi;
  */
 public interface VoiceActivityDetector extends AutoCloseable {
 
-    /** The rate this detector analyses, in Hz. */
+    /** {@return the rate this detector analyses, in Hz} */
     int sampleRateHz();
 
-    /** The number of samples per call to {@link #speechProbability}. */
+    /** {@return the number of samples per call to {@link #speechProbability}} */
     int frameSamples();
 
     /**
      * Returns the probability in [0, 1] that the frame holds speech.
      *
+     * @param samples mono samples at {@link #sampleRateHz()}
+     * @param offset  index of the frame's first sample
+     * @param length  {@link #frameSamples()}
+     * @return the probability of speech
      * @throws IllegalArgumentException if {@code length != frameSamples()} or a sample is NaN or infinite
      */
     float speechProbability(float[] samples, int offset, int length);

@@ -8,15 +8,15 @@ package io.github.voicechat.time;
  */
 public interface Clock {
 
-    /** Monotonic nanoseconds; only differences are meaningful. */
+    /** {@return monotonic nanoseconds; only differences are meaningful} */
     long nanoTime();
 
-    /** Whether this clock is virtual: then waits do not sleep and the pipeline runs in lockstep. */
+    /** {@return whether this clock is virtual: then waits do not sleep and the pipeline runs in lockstep} */
     default boolean isVirtual() {
         return false;
     }
 
-    /** The system's monotonic clock. */
+    /** {@return the system's monotonic clock} */
     static Clock system() {
         return SystemClock.INSTANCE;
     }

@@ -7,9 +7,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class VirtualClock implements Clock {
     private final AtomicLong nanos = new AtomicLong();
 
+    /** A clock at 0 ns. */
     public VirtualClock() {
     }
 
+    /**
+     * A clock at {@code startNanos}.
+     *
+     * @param startNanos the first value of {@link #nanoTime()}
+     */
     public VirtualClock(long startNanos) {
         nanos.set(startNanos);
     }
@@ -24,6 +30,11 @@ public final class VirtualClock implements Clock {
         return true;
     }
 
+    /**
+     * Moves the clock forward.
+     *
+     * @param deltaNanos nanoseconds to add, not negative
+     */
     public void advanceNanos(long deltaNanos) {
         if (deltaNanos < 0) {
             throw new IllegalArgumentException("time cannot go backwards, delta was " + deltaNanos + " ns");
@@ -31,10 +42,20 @@ public final class VirtualClock implements Clock {
         nanos.addAndGet(deltaNanos);
     }
 
+    /**
+     * Moves the clock forward.
+     *
+     * @param delta the time to add, not negative
+     */
     public void advance(Duration delta) {
         advanceNanos(delta.toNanos());
     }
 
+    /**
+     * Moves the clock forward.
+     *
+     * @param deltaMs milliseconds to add, not negative
+     */
     public void advanceMillis(long deltaMs) {
         advanceNanos(deltaMs * 1_000_000L);
     }

@@ -1,6 +1,7 @@
 package io.github.voicechat.vad;
 
 import io.github.voicechat.audio.Framer;
+import io.github.voicechat.internal.session.TurnDetector.Hysteresis;
 import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.VoiceActivityDetector;
@@ -14,8 +15,9 @@ import java.util.List;
  * <ul>
  *   <li>Speech starts at the first frame whose probability is at least the activation threshold.</li>
  *   <li>Once speaking, a frame below the deactivation threshold starts a silence run; a frame at or above the
- *       activation threshold cancels it (frames in between neither start nor cancel one: that is the hysteresis).
- *       The segment ends, at the start of the run, when the run has lasted {@code minSilenceMs}.</li>
+ *       activation threshold cancels it (frames in between neither start nor cancel one). That is a Schmitt
+ *       trigger, Silero's own rule, and the one the live turn detector uses (the same class). The segment ends, at the start of the run,
+ *       when the run has lasted {@code minSilenceMs}.</li>
  *   <li>A segment whose speech (start to end, before padding) is shorter than {@code minSpeechMs} is dropped.
  *       Streaming, {@link Event#SPEECH_STARTED} is reported once the speech has lasted {@code minSpeechMs}, so a
  *       started segment is never dropped afterwards.</li>
@@ -46,8 +48,19 @@ public final class SpeechSegmenter {
 
     /**
      * A stretch of speech, {@code [startSample, endSample)} at {@code sampleRateHz}.
+     *
+     * @param startSample  the first sample of the speech (padded)
+     * @param endSample    one past its last sample (padded)
+     * @param sampleRateHz the rate the positions count at
      */
     public record Segment(long startSample, long endSample, int sampleRateHz) {
+        /**
+         * Checks {@code 0 <= startSample <= endSample} and a positive rate.
+         *
+         * @param startSample  the first sample of the speech (padded)
+         * @param endSample    one past its last sample (padded)
+         * @param sampleRateHz the rate the positions count at
+         */
         public Segment {
             if (startSample < 0 || endSample < startSample) {
                 throw new IllegalArgumentException(
@@ -58,14 +71,17 @@ public final class SpeechSegmenter {
             }
         }
 
+        /** {@return the start in seconds} */
         public double startS() {
             return (double) startSample / sampleRateHz;
         }
 
+        /** {@return the end in seconds} */
         public double endS() {
             return (double) endSample / sampleRateHz;
         }
 
+        /** {@return the length in milliseconds} */
         public double durationMs() {
             return (endSample - startSample) * 1000.0 / sampleRateHz;
         }
@@ -80,17 +96,22 @@ public final class SpeechSegmenter {
     // (io.github.voicechat.TurnPolicy#OPTIONS) reads the first four too: one key, one type, one range for both.
     // They have no default of their own here: the segmenter's and the turn policy's differ, as the descriptions say.
 
+    /** {@code threshold}: the activation threshold. */
     public static final EngineOption<Double> THRESHOLD = EngineOption.number("threshold", null, 0.01, 1.0,
             "speech starts at this probability (default 0.5)");
+    /** {@code neg_threshold}: the deactivation threshold. */
     public static final EngineOption<Double> NEG_THRESHOLD = EngineOption.number("neg_threshold", null, 0.01, 1.0,
             "once speaking, a probability below this starts a silence run (default threshold - 0.15)");
+    /** {@code min_speech_ms}: speech shorter than this is dropped. */
     public static final EngineOption<Integer> MIN_SPEECH_MS = EngineOption.integer("min_speech_ms", null, 0, 10_000,
             "shorter speech is ignored (default: segmenter 250, turns 100)");
     /** At least 10 ms: a shorter silence would end speech at every quiet frame (the turn policy's floor too). */
     public static final EngineOption<Integer> MIN_SILENCE_MS = EngineOption.integer("min_silence_ms", null, 10,
             10_000, "silence that ends speech (default: segmenter 100, turns 500)");
+    /** {@code speech_pad_ms}: padding on both sides of a segment. */
     public static final EngineOption<Integer> SPEECH_PAD_MS = EngineOption.integer("speech_pad_ms", null, 0, 2_000,
             "segments are widened by this on both sides (default 30)");
+    /** {@code end_latency_ms}: how far each end moves earlier before padding. */
     public static final EngineOption<Integer> END_LATENCY_MS = EngineOption.integer("end_latency_ms", null, 0,
             2_000, "how much later than the speech the detector's probability falls (default 0)");
     /** The options {@link Builder#options(EngineOptions)} reads. */
@@ -100,6 +121,9 @@ public final class SpeechSegmenter {
     /**
      * The deactivation threshold that goes with an activation threshold when only the latter is given: 0.15 below
      * it, as in Silero's reference segmenter (0.5 gives the default 0.35).
+     *
+     * @param activationThreshold the probability at which speech starts
+     * @return the probability below which a silence run starts, at least 0.01
      */
     public static float deactivationFor(float activationThreshold) {
         return Math.max(0.01f, activationThreshold - 0.15f);
@@ -117,6 +141,7 @@ public final class SpeechSegmenter {
     private final long padSamples;
     private final long endLatencySamples;
 
+    private final Hysteresis hysteresis;
     private boolean triggered;
     private boolean confirmed;
     /** First sample of the first frame at or above activation; -1 when not speaking. */
@@ -141,14 +166,20 @@ public final class SpeechSegmenter {
         this.padSamples = msToSamples(b.speechPadMs, b.sampleRateHz);
         this.endLatencyMs = b.endLatencyMs;
         this.endLatencySamples = msToSamples(b.endLatencyMs, b.sampleRateHz);
+        this.hysteresis = new Hysteresis(b.activationThreshold, b.deactivationThreshold);
     }
 
-    /** A builder with the defaults: activation 0.5, deactivation 0.35, min speech 250 ms, min silence 100 ms, pad 30 ms. */
+    /**
+     * {@return a builder with the defaults} Activation 0.5, deactivation 0.35, min speech 250 ms, min silence 100 ms,
+     * pad 30 ms, end latency 0 ms.
+     *
+     * @param sampleRateHz the rate frame positions count at
+     */
     public static Builder builder(int sampleRateHz) {
         return new Builder(sampleRateHz);
     }
 
-    /** A builder holding this segmenter's settings, for a variant. */
+    /** {@return a builder holding this segmenter's settings, for a variant} */
     public Builder toBuilder() {
         return new Builder(sampleRateHz)
                 .activationThreshold(activationThreshold)
@@ -163,45 +194,52 @@ public final class SpeechSegmenter {
         return Math.round(ms * (double) rateHz / 1000.0);
     }
 
+    /** {@return the rate frame positions count at} */
     public int sampleRateHz() {
         return sampleRateHz;
     }
 
+    /** {@return the probability at or above which speech starts} */
     public float activationThreshold() {
         return activationThreshold;
     }
 
+    /** {@return the probability below which a silence run starts} */
     public float deactivationThreshold() {
         return deactivationThreshold;
     }
 
+    /** {@return the shortest speech kept, in milliseconds} */
     public int minSpeechMs() {
         return minSpeechMs;
     }
 
+    /** {@return the silence that ends speech, in milliseconds} */
     public int minSilenceMs() {
         return minSilenceMs;
     }
 
+    /** {@return the padding on both sides of a segment, in milliseconds} */
     public int speechPadMs() {
         return speechPadMs;
     }
 
+    /** {@return how far each end moves earlier before padding, in milliseconds} */
     public int endLatencyMs() {
         return endLatencyMs;
     }
 
-    /** Whether speech has started (confirmed by {@code minSpeechMs}) and not yet ended. */
+    /** {@return whether speech has started (confirmed by {@code minSpeechMs}) and not yet ended} */
     public boolean isSpeaking() {
         return confirmed;
     }
 
-    /** Padded start of the speech in progress, once {@link Event#SPEECH_STARTED} was reported; -1 otherwise. */
+    /** {@return the padded start of the speech in progress once {@link Event#SPEECH_STARTED} was reported; else -1} */
     public long currentStartSample() {
         return confirmed ? paddedStart() : -1;
     }
 
-    /** The segment reported by the last {@link Event#SPEECH_ENDED}, or null. */
+    /** {@return the segment reported by the last {@link Event#SPEECH_ENDED}, or null} */
     public Segment lastSegment() {
         return lastSegment;
     }
@@ -209,6 +247,10 @@ public final class SpeechSegmenter {
     /**
      * Takes the speech probability of the frame {@code [frameStartSample, frameStartSample + frameSamples)}.
      *
+     * @param frameStartSample the frame's first sample, not before the end of the previous frame
+     * @param frameSamples     the frame's length
+     * @param probability      the detector's speech probability for it, in [0, 1]
+     * @return what changed
      * @throws IllegalArgumentException if the probability is outside [0, 1] or NaN, the frame is empty, or it starts
      *                                  before the end of the previous frame
      */
@@ -226,8 +268,9 @@ public final class SpeechSegmenter {
         long frameEnd = frameStartSample + frameSamples;
         position = frameEnd;
 
+        boolean speech = hysteresis.isSpeech(probability);
         if (!triggered) {
-            if (probability >= activationThreshold) {
+            if (speech) {
                 triggered = true;
                 rawStart = frameStartSample;
                 silenceStart = -1;
@@ -235,9 +278,9 @@ public final class SpeechSegmenter {
             }
             return Event.NONE;
         }
-        if (probability >= activationThreshold) {
+        if (speech) {
             silenceStart = -1;
-        } else if (probability < deactivationThreshold && silenceStart < 0) {
+        } else if (silenceStart < 0) {
             silenceStart = frameStartSample;
         }
         if (silenceStart >= 0) {
@@ -285,6 +328,7 @@ public final class SpeechSegmenter {
      * Ends the stream at {@code endSample} (the clip length): speech still in progress ends there, or at the start of
      * its silence run if one began, padded but not beyond {@code endSample}.
      *
+     * @param endSample the stream's length in samples, not before the end of the last frame
      * @return {@link Event#SPEECH_ENDED} if that closed a segment (see {@link #lastSegment()})
      */
     public Event finish(long endSample) {
@@ -296,12 +340,14 @@ public final class SpeechSegmenter {
         if (triggered) {
             event = silenceStart >= 0 ? end(silenceStart, endSample, true) : end(endSample, endSample, false);
         }
+        hysteresis.reset(); // the stream is over: what follows starts from silence
         position = endSample;
         return event;
     }
 
     /** Forgets everything, as at the start of a new stream at sample 0. */
     public void reset() {
+        hysteresis.reset();
         triggered = false;
         confirmed = false;
         rawStart = -1;
@@ -314,6 +360,11 @@ public final class SpeechSegmenter {
     /**
      * Segments a whole clip given one probability per frame of {@code frameSamples}, frame {@code i} starting at
      * sample {@code i * frameSamples}; the clip is {@code clipSamples} long. Resets this segmenter first.
+     *
+     * @param probabilities one speech probability per frame
+     * @param frameSamples  the frames' length
+     * @param clipSamples   the clip's length
+     * @return the kept segments, in order
      */
     public List<Segment> segment(float[] probabilities, int frameSamples, long clipSamples) {
         reset();
@@ -334,6 +385,10 @@ public final class SpeechSegmenter {
      * VoiceActivityDetector#frameSamples()} (a last partial frame is zero-padded), and segments the result with
      * {@code segmenter}. Resets both first.
      *
+     * @param vad       the detector
+     * @param samples   the clip, at the detector's rate
+     * @param segmenter the segmenter, at the detector's rate
+     * @return the kept segments, in order, none beyond the clip
      * @throws IllegalArgumentException if the segmenter's rate is not the detector's
      */
     public static List<Segment> detect(VoiceActivityDetector vad, float[] samples, SpeechSegmenter segmenter) {
@@ -388,6 +443,8 @@ public final class SpeechSegmenter {
          * {@code min_speech_ms}, {@code min_silence_ms}, {@code speech_pad_ms}, {@code end_latency_ms}); a
          * {@code threshold} without {@code neg_threshold} brings {@link #deactivationFor its deactivation}.
          *
+         * @param options options by key
+         * @return this builder
          * @throws IllegalArgumentException on any other key (naming the valid ones) or a bad value
          */
         public Builder options(EngineOptions options) {
@@ -404,42 +461,77 @@ public final class SpeechSegmenter {
             return this;
         }
 
-        /** Probability at or above which speech starts (and a silence run is cancelled). */
+        /**
+         * Sets the probability at or above which speech starts (and a silence run is cancelled).
+         *
+         * @param threshold in (0, 1]
+         * @return this builder
+         */
         public Builder activationThreshold(float threshold) {
             requireProbability("activation threshold", threshold);
             this.activationThreshold = threshold;
             return this;
         }
 
-        /** Probability below which a silence run starts. */
+        /**
+         * Sets the probability below which a silence run starts.
+         *
+         * @param threshold in (0, 1], not above the activation threshold when built
+         * @return this builder
+         */
         public Builder deactivationThreshold(float threshold) {
             requireProbability("deactivation threshold", threshold);
             this.deactivationThreshold = threshold;
             return this;
         }
 
+        /**
+         * Sets the shortest speech kept.
+         *
+         * @param ms milliseconds, not negative
+         * @return this builder
+         */
         public Builder minSpeechMs(int ms) {
             this.minSpeechMs = requireNonNegative("min speech", ms);
             return this;
         }
 
+        /**
+         * Sets the silence that ends speech.
+         *
+         * @param ms milliseconds, not negative
+         * @return this builder
+         */
         public Builder minSilenceMs(int ms) {
             this.minSilenceMs = requireNonNegative("min silence", ms);
             return this;
         }
 
+        /**
+         * Sets the padding on both sides of a segment.
+         *
+         * @param ms milliseconds, not negative
+         * @return this builder
+         */
         public Builder speechPadMs(int ms) {
             this.speechPadMs = requireNonNegative("speech pad", ms);
             return this;
         }
 
-        /** How much later than the speech the detector's probability falls; default 0. */
+        /**
+         * Sets how much later than the speech the detector's probability falls; default 0.
+         *
+         * @param ms milliseconds, not negative
+         * @return this builder
+         */
         public Builder endLatencyMs(int ms) {
             this.endLatencyMs = requireNonNegative("end latency", ms);
             return this;
         }
 
         /**
+         * {@return the segmenter}
+         *
          * @throws IllegalArgumentException if the deactivation threshold is above the activation threshold
          */
         public SpeechSegmenter build() {

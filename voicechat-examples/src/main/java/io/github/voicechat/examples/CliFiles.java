@@ -72,8 +72,21 @@ final class CliFiles {
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
-    /** Writes {@code text} to a temporary file beside {@code path}, forces it to disk and moves it into place. */
+    /**
+     * Writes {@code text} to a temporary file beside {@code path}, forces it to disk and moves it into place; a
+     * {@code path} that is a device or a pipe ({@code /dev/null}) is written through, since moving a file there would
+     * replace the device itself.
+     */
     static void writeAtomically(Path path, String text) throws IOException {
+        if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
+            try {
+                Files.writeString(path, text, StandardCharsets.UTF_8, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw String.valueOf(e.getMessage()).contains(path.toString()) ? e
+                        : new IOException(path + ": " + e.getMessage(), e);
+            }
+            return;
+        }
         Path folder = path.toAbsolutePath().getParent();
         // Not Files.createTempFile: that makes the file private (0600), and the report is an ordinary file.
         Path tmp = folder.resolve(path.getFileName() + "." + Long.toHexString(System.nanoTime() ^ ProcessHandle.current().pid())

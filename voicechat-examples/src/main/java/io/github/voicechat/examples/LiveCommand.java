@@ -1,5 +1,6 @@
 package io.github.voicechat.examples;
 
+import io.github.voicechat.Responder;
 import io.github.voicechat.VoicePipeline;
 import io.github.voicechat.VoiceSession;
 import io.github.voicechat.audio.AudioSink;
@@ -24,8 +25,13 @@ final class LiveCommand implements Callable<Integer> {
     @Mixin
     EngineSelection engines = new EngineSelection();
 
+    @Mixin
+    LlmOptions llm = new LlmOptions();
+
     @Override
     public Integer call() throws Exception {
+        // The model's options and the engines' are checked before a device opens or an engine loads.
+        Responder responder = llm.responder();
         EngineSelection.Picked picked = engines.pick(true);
         AudioSource mic;
         AudioSink speaker;
@@ -55,9 +61,10 @@ final class LiveCommand implements Callable<Integer> {
         DeviceWatch devices = new DeviceWatch(mic, speaker);
         try (EngineSelection.Loaded loaded = started) {
             VoiceSession session = loaded.applyTo(VoicePipeline.builder())
-                    .responder(Responders.echo()).listener(new Timeline(System.out))
+                    .responder(responder).listener(new Timeline(System.out))
                     .build().openSession(devices.microphone("listening (echo cancellation " + picked.aecId()
-                            + "); speak, and press Ctrl-C to end"), devices.speaker());
+                            + ", responder " + llm.describe() + "); speak, and press Ctrl-C to end"),
+                            devices.speaker());
             // Ctrl-C runs the exit hook, which closes the session: it ends cleanly and the process exits with 130.
             try (CliExit.Registration onExit = CliExit.onExit(session::close)) {
                 session.start();

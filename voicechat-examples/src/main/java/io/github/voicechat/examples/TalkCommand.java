@@ -1,5 +1,6 @@
 package io.github.voicechat.examples;
 
+import io.github.voicechat.Responder;
 import io.github.voicechat.SessionReport;
 import io.github.voicechat.TurnReport;
 import io.github.voicechat.VoicePipeline;
@@ -42,7 +43,7 @@ final class TalkCommand implements Callable<Integer> {
         Path in;
 
         @Option(names = "--demo", description = "Synthesise a scripted user (a second voice, pauses, a cough and an"
-                + " interruption) and talk to it with the echo responder.")
+                + " interruption) and talk to it with the echo responder, or the model of --llm-url.")
         boolean demo;
     }
 
@@ -68,19 +69,25 @@ final class TalkCommand implements Callable<Integer> {
     @Mixin
     EngineSelection engines = new EngineSelection();
 
+    @Mixin
+    LlmOptions llm = new LlmOptions();
+
     @Override
     public Integer call() throws Exception {
         // Everything that can be checked without loading an engine comes first: a mistake costs no waiting.
         EngineSelection.Picked picked = validate();
-        System.out.printf(Locale.ROOT, "engines: vad=%s asr=%s tts=%s aec=%s; clock=%s%n", picked.vad().id(),
-                picked.asr().id(), picked.tts().id(), picked.aecId(), realtime ? "real" : "virtual");
+        Responder responder = llm.responder();
+        System.out.printf(Locale.ROOT, "engines: vad=%s asr=%s tts=%s aec=%s; responder=%s; clock=%s%n",
+                picked.vad().id(), picked.asr().id(), picked.tts().id(), picked.aecId(), llm.describe(),
+                realtime ? "real" : "virtual");
         System.out.flush();
         try (EngineSelection.Loaded loaded = picked.load()) {
-            return converse(picked, loaded);
+            return converse(picked, loaded, responder);
         }
     }
 
-    private int converse(EngineSelection.Picked picked, EngineSelection.Loaded loaded) throws Exception {
+    private int converse(EngineSelection.Picked picked, EngineSelection.Loaded loaded, Responder responder)
+            throws Exception {
         AudioSource source;
         if (input.demo) {
             DemoScript script = Progress.step("synthesising the demo user's side with " + picked.tts().id(),
@@ -92,7 +99,7 @@ final class TalkCommand implements Callable<Integer> {
         }
         Clock clock = realtime ? Clock.system() : new VirtualClock();
         VoicePipeline.Builder builder = loaded.applyTo(VoicePipeline.builder())
-                .responder(Responders.echo())
+                .responder(responder)
                 .clock(clock)
                 .outputSampleRateHz(outputRateHz);
         if (!quiet) {
@@ -131,9 +138,11 @@ final class TalkCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%d turns, %d barge-ins, %d false alarms, %.1f s of audio in %.1f s%n",
                 result.turns().size(), result.bargeIns(), result.falseAlarms(), result.durationS(), wallS);
         int code = result.endReason().startsWith("failed") ? ExitCode.FAILED : ExitCode.OK;
-        String recording = describeRecording(before);
+        String recording = describeRecording(before, result);
         if (recording == null) {
-            System.err.println("error: " + out + " was not written (the session could not record)");
+            String reason = result.endReason().startsWith("failed: ") ? result.endReason().substring(8)
+                    : "the session could not record";
+            System.err.println("error: " + out + " was not written: " + reason);
             code = ExitCode.FAILED;
         } else {
             System.out.println("wrote " + out + " (" + recording + ")");
@@ -151,7 +160,11 @@ final class TalkCommand implements Callable<Integer> {
     }
 
     /** "12.3 s, 2 channels at 48000 Hz" for a recording made by this run, or null when there is none. */
-    private String describeRecording(FileTime before) {
+    private String describeRecording(FileTime before, SessionReport result) {
+        if (Files.exists(out) && !Files.isRegularFile(out) && !Files.isDirectory(out)) {
+            // A device or a pipe (--out /dev/null) is written through: it has no length or time to read back.
+            return result.endReason().startsWith("failed") ? null : "streamed to a device or pipe";
+        }
         try {
             // The recording is moved into place when the session closes; an unchanged file means it was not.
             if (!Files.isRegularFile(out) || Files.getLastModifiedTime(out).equals(before)) {
@@ -225,6 +238,8 @@ final class TalkCommand implements Callable<Integer> {
             m.put("barged_in", t.bargedIn());
             m.put("barge_in_latency_ms", CliJson.num(t.bargeInLatencyMs()));
             m.put("false_alarms", t.falseAlarms());
+            m.put("model_first_token_ms", CliJson.num(t.modelFirstTokenMs()));
+            m.put("model_first_clause_ms", CliJson.num(t.modelFirstClauseMs()));
             turns.add(m);
             if (!Double.isNaN(t.firstAudioLatencyMs())) {
                 latencySum += t.firstAudioLatencyMs();

@@ -2,6 +2,7 @@ package io.github.voicechat.examples;
 
 import io.github.voicechat.SessionEvent;
 import io.github.voicechat.SessionListener;
+import io.github.voicechat.TurnReport;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -37,7 +38,7 @@ final class Timeline implements SessionListener {
             line = "bot   interrupted after \"" + c.playedText() + "\"";
         } else if (e instanceof SessionEvent.TurnCompleted t) {
             line = "turn " + t.report().turn() + " done: bot played \"" + t.report().playedText() + "\""
-                    + (t.report().bargedIn() ? " (barged in)" : "");
+                    + (t.report().bargedIn() ? " (barged in)" : "") + modelTrace(t.report());
         } else if (e instanceof SessionEvent.EngineError err) {
             line = "error " + err.engine() + ": " + err.message();
         } else if (e instanceof SessionEvent.SessionEnded end) {
@@ -54,5 +55,18 @@ final class Timeline implements SessionListener {
         }
         lastMs = Math.max(lastMs, atMs);
         out.printf(Locale.ROOT, "[%7.2f s] %s%n", lastMs / 1000, line);
+    }
+
+    /** The model's latency trace, when the responder has one: wall-clock ms from the end-of-turn decision. */
+    static String modelTrace(TurnReport r) {
+        if (Double.isNaN(r.modelFirstTokenMs()) && Double.isNaN(r.modelFirstClauseMs())) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "; model: first token %s, first clause %s after the end of turn (wall clock)",
+                ms(r.modelFirstTokenMs()), ms(r.modelFirstClauseMs()));
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f ms", v);
     }
 }

@@ -4,17 +4,26 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code voicechat} command line. */
-@Command(name = "voicechat", mixinStandardHelpOptions = true, version = "voicechat 0.1.0",
-        description = "In-process duplex voice: talk, speak, transcribe, detect speech, manage models.",
+@Command(name = "voicechat", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
+        description = "In-process duplex voice: talk, speak, transcribe, detect speech, serve the web page, manage models.",
         subcommands = {TalkCommand.class, SpeakCommand.class, TranscribeCommand.class, EnginesCommand.class,
-            LiveCommand.class, CommandLine.HelpCommand.class})
+            LiveCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class VoicechatCli implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The session core's logger: its failures reach the user as the command's own one-line error. */
+    static final String SESSION_LOG = "org.slf4j.simpleLogger.log.io.github.voicechat.internal.session";
+
     public static void main(String[] args) {
+        // A session that fails (a full disk under --out) is reported by the command from its end reason, in one line;
+        // the session's own ERROR log would add a stack trace to it. -D<SESSION_LOG>=warn brings that log back.
+        if (System.getProperty(SESSION_LOG) == null) {
+            System.setProperty(SESSION_LOG, "off");
+        }
         CliExit.install();
+        Platform.notice(Platform.current()).ifPresent(System.err::println);
         System.exit(run(args));
     }
 
@@ -26,6 +35,8 @@ public final class VoicechatCli implements Runnable {
     /** The whole command tree with its error handling, ready to execute. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new VoicechatCli());
+        // "@FILE" is an option value of ours (--system @prompt.txt), not one of picocli's argument files.
+        cli.setExpandAtFiles(false);
         for (Class<?> optional : optionalCommands()) {
             try {
                 cli.addSubcommand(optional.getDeclaredConstructor().newInstance());

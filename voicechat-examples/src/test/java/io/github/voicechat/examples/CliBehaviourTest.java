@@ -34,7 +34,8 @@ class CliBehaviourTest {
             "speak", Set.of("--tts"),
             "transcribe", Set.of("--asr"),
             "talk", Set.of("--vad", "--asr", "--tts", "--aec"),
-            "live", Set.of("--vad", "--asr", "--tts", "--aec"));
+            "live", Set.of("--vad", "--asr", "--tts", "--aec"),
+            "serve", Set.of("--vad", "--asr", "--tts", "--aec"));
     private static final List<String> FAMILIES = List.of("--vad", "--asr", "--tts", "--aec");
 
     @TempDir

@@ -27,8 +27,19 @@ final class ForkedJvm {
         return run(VoicechatCli.class, timeout, args);
     }
 
+    /** {@code voicechat ARGS} started through {@code wrapper} (e.g. {@code setpriv ...}; empty for none). */
+    static Result cli(List<String> wrapper, Duration timeout, String... args)
+            throws IOException, InterruptedException {
+        return run(wrapper, VoicechatCli.class, timeout, args);
+    }
+
     static Result run(Class<?> main, Duration timeout, String... args) throws IOException, InterruptedException {
-        Process p = start(main, args);
+        return run(List.of(), main, timeout, args);
+    }
+
+    private static Result run(List<String> wrapper, Class<?> main, Duration timeout, String... args)
+            throws IOException, InterruptedException {
+        Process p = start(wrapper, main, args);
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -41,7 +52,11 @@ final class ForkedJvm {
 
     /** Starts {@code main} with stdin closed; the caller reads (or discards) its streams. */
     static Process start(Class<?> main, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), main, args);
+    }
+
+    private static Process start(List<String> wrapper, Class<?> main, String... args) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

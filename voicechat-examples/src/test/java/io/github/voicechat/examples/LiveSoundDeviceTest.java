@@ -74,7 +74,7 @@ class LiveSoundDeviceTest {
     void hearsTwoRecordingsAnswersBothAloudAndEndsCleanlyOnSigint() throws Exception {
         try (PulseAudio.Recording speaker = pulse.record(PulseAudio.SPEAKER_MONITOR, 48_000)) {
             live = Live.start(pulse);
-            live.await(l -> l.startsWith("listening (echo cancellation webrtc-aec)"), START);
+            live.await(l -> l.startsWith("listening (echo cancellation webrtc-aec, "), START);
             List<Answer> answers = new ArrayList<>();
             for (String clip : List.of(GO_FORWARD, ILL_DISPOSED)) {
                 playIntoMicrophone(clip);
@@ -110,7 +110,7 @@ class LiveSoundDeviceTest {
                 "latency_msec=60");
         try (PulseAudio.Recording heard = pulse.record(PulseAudio.MIC, 16_000)) {
             live = Live.start(pulse);
-            live.await(l -> l.startsWith("listening (echo cancellation webrtc-aec)"), START);
+            live.await(l -> l.startsWith("listening (echo cancellation webrtc-aec, "), START);
             List<Answer> answers = new ArrayList<>();
             for (String clip : List.of(ILL_DISPOSED, GO_FORWARD)) {
                 playIntoMicrophone(clip);
@@ -141,7 +141,7 @@ class LiveSoundDeviceTest {
         pulse.loadModule("module-null-source", "source_name=quietmic", "rate=16000", "channels=1");
         pulse.pactl("set-default-source", "quietmic");
         live = Live.start(pulse, "-XX:+UseParallelGC");
-        live.await(l -> l.startsWith("listening (echo cancellation webrtc-aec)"), START);
+        live.await(l -> l.startsWith("listening (echo cancellation webrtc-aec, "), START);
         pulse.pactl("unload-module", String.valueOf(pulse.moduleOf(PulseAudio.SPEAKER)));
         assertThat(live.awaitExit()).as("exit code; stdout: %s", live.out()).isEqualTo(3);
         // The command's last word on stderr (the library's log of the failure comes before it).

@@ -10,6 +10,12 @@ import java.util.Objects;
  * @param hex       lowercase hex, exactly {@link DigestAlgorithm#hexLength()} characters
  */
 public record Digest(DigestAlgorithm algorithm, String hex) {
+    /**
+     * Lower-cases the hex and checks its length and digits.
+     *
+     * @param algorithm which hash
+     * @param hex       lowercase hex, exactly {@link DigestAlgorithm#hexLength()} characters
+     */
     public Digest {
         Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(hex, "hex");

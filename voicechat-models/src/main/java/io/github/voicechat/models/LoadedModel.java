@@ -7,12 +7,14 @@ package io.github.voicechat.models;
  */
 public interface LoadedModel extends AutoCloseable {
 
-    /** Estimated resident size (heap and native), for the manager's byte cap. */
+    /** {@return the estimated resident size (heap and native) in bytes, for the manager's byte cap} */
     long sizeBytes();
 
     /**
      * Runs one synthetic inference (a short utterance) so the first real request does not pay for lazy
      * initialisation. Called once, before the model is handed out.
+     *
+     * @throws Exception any failure; the manager then closes the model and reports a {@link ModelLoadException}
      */
     default void warmUp() throws Exception {
     }

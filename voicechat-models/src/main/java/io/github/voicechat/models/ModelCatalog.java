@@ -45,15 +45,21 @@ public final class ModelCatalog {
         this.entries = java.util.Collections.unmodifiableMap(m);
     }
 
+    /**
+     * {@return a catalog of these entries}
+     *
+     * @param entries the models, each id once
+     * @throws IllegalArgumentException if an id is listed twice
+     */
     public static ModelCatalog of(Collection<ModelEntry> entries) {
         return new ModelCatalog(entries);
     }
 
-    /** The catalog shipped in the voicechat-core jar. */
+    /** {@return the catalog shipped in the voicechat-models jar ({@code models/catalog.json} of the repository)} */
     public static ModelCatalog builtIn() {
         try (InputStream in = ModelCatalog.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("classpath resource " + RESOURCE + " is missing from voicechat-core");
+                throw new IllegalStateException("classpath resource " + RESOURCE + " is missing from voicechat-models");
             }
             return parse(in, RESOURCE);
         } catch (IOException e) {
@@ -61,12 +67,27 @@ public final class ModelCatalog {
         }
     }
 
+    /**
+     * Reads a catalog file in the {@code catalog.json} format.
+     *
+     * @param file the file
+     * @return the catalog
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if it is not valid JSON or not a valid catalog, naming the entry and field
+     */
     public static ModelCatalog load(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return parse(in, file.toString());
         }
     }
 
+    /**
+     * Parses a catalog in the {@code catalog.json} format.
+     *
+     * @param json the catalog
+     * @return the catalog
+     * @throws IllegalArgumentException if it is not valid JSON or not a valid catalog, naming the entry and field
+     */
     public static ModelCatalog parse(String json) {
         try {
             return fromTree(JSON.readTree(json), "<string>");
@@ -157,7 +178,7 @@ public final class ModelCatalog {
         return v.asText();
     }
 
-    /** Writes this catalog in the {@code catalog.json} format. */
+    /** {@return this catalog in the {@code catalog.json} format} */
     public String toJson() {
         ObjectNode root = JSON.createObjectNode();
         root.put("schemaVersion", SCHEMA_VERSION);
@@ -199,22 +220,39 @@ public final class ModelCatalog {
         }
     }
 
+    /** {@return every entry, in catalog order} */
     public Collection<ModelEntry> entries() {
         return entries.values();
     }
 
+    /**
+     * {@return the entry with that id, if any}
+     *
+     * @param id a model id
+     */
     public Optional<ModelEntry> find(String id) {
         return Optional.ofNullable(entries.get(id));
     }
 
-    /** Entries for a task that handle a language (bare {@code en} matches any region), for routing by capability. */
+    /**
+     * {@return the entries for a task that handle a language} A bare language ({@code en}) matches any region; for
+     * routing by capability.
+     *
+     * @param task        what the model does
+     * @param languageTag a BCP-47 tag
+     */
     public List<ModelEntry> find(ModelTask task, String languageTag) {
         return entries.values().stream()
                 .filter(e -> e.task() == task && e.capabilities().supportsLanguage(languageTag))
                 .toList();
     }
 
-    /** The entry with that id; unknown ids fail with the three nearest ids by edit distance. */
+    /**
+     * {@return the entry with that id}
+     *
+     * @param id a model id
+     * @throws UnknownModelException naming the three nearest ids by edit distance
+     */
     public ModelEntry get(String id) {
         ModelEntry e = entries.get(id);
         if (e == null) {
@@ -223,7 +261,12 @@ public final class ModelCatalog {
         return e;
     }
 
-    /** Up to {@code max} ids closest to {@code id} (case-insensitive edit distance, then prefix length). */
+    /**
+     * {@return up to {@code max} ids closest to {@code id}} By case-insensitive edit distance, then alphabetically.
+     *
+     * @param id  any text
+     * @param max the most ids to return
+     */
     public List<String> nearestIds(String id, int max) {
         String want = id.toLowerCase(Locale.ROOT);
         return entries.keySet().stream()
@@ -252,7 +295,11 @@ public final class ModelCatalog {
         return prev[b.length()];
     }
 
-    /** A copy with {@code extra} entries added or replacing those with the same id. */
+    /**
+     * {@return a copy with {@code extra} entries added or replacing those with the same id}
+     *
+     * @param extra the entries to add
+     */
     public ModelCatalog with(Collection<ModelEntry> extra) {
         Map<String, ModelEntry> m = new LinkedHashMap<>(entries);
         extra.forEach(e -> m.put(e.id(), e));

@@ -42,17 +42,35 @@ public class ModelDownloadException extends ModelException {
             this.retriedByDefault = retriedByDefault;
         }
 
-        /** Whether a failure of this kind is worth another attempt (for HTTP statuses see {@link #httpStatus()}). */
+        /**
+         * {@return whether a failure of this kind is worth another attempt} For HTTP statuses see
+         * {@link ModelDownloadException#httpStatus()}.
+         */
         public boolean retriedByDefault() {
             return retriedByDefault;
         }
     }
 
+    /** The URL being fetched, or null. */
     private final URI url;
+    /** The HTTP error status, or -1. */
     private final int httpStatus;
+    /** What went wrong. */
     private final Reason reason;
+    /** Attempts made before giving up. */
     private final int attempts;
 
+    /**
+     * A failed download or install.
+     *
+     * @param modelId    the model
+     * @param url        the URL being fetched, or null when the failure was in the model home itself
+     * @param reason     what went wrong
+     * @param httpStatus the HTTP status when the server answered with an error, else -1
+     * @param attempts   how many attempts were made before giving up
+     * @param message    the cause in words
+     * @param cause      the underlying exception, or null
+     */
     public ModelDownloadException(String modelId, URI url, Reason reason, int httpStatus, int attempts,
                                   String message, Throwable cause) {
         super(modelId, message, cause);
@@ -62,21 +80,22 @@ public class ModelDownloadException extends ModelException {
         this.attempts = attempts;
     }
 
-    /** The URL being fetched, or null when the failure was in the model home itself. */
+    /** {@return the URL being fetched, or null when the failure was in the model home itself} */
     public URI url() {
         return url;
     }
 
-    /** The HTTP status when the server answered with an error, else -1. */
+    /** {@return the HTTP status when the server answered with an error, else -1} */
     public int httpStatus() {
         return httpStatus;
     }
 
+    /** {@return what went wrong, as a value} */
     public Reason reason() {
         return reason;
     }
 
-    /** How many attempts were made before giving up (0 when it failed before the first request). */
+    /** {@return how many attempts were made before giving up (0 when it failed before the first request)} */
     public int attempts() {
         return attempts;
     }

@@ -20,6 +20,18 @@ import java.util.Optional;
  */
 public record ModelEntry(String id, String engine, ModelTask task, List<String> languages, int sampleRateHz,
                          List<ModelFile> files, String license, String description) {
+    /**
+     * Copies the lists and checks the id, the rate and that no file path is listed twice.
+     *
+     * @param id           unique id, engine family first ({@code whisper-base.en}, {@code piper-en_US-lessac-medium})
+     * @param engine       the engine family that loads it ({@code whisper}, {@code piper}, {@code silero}, ...)
+     * @param task         what it does
+     * @param languages    BCP-47 tags; empty means language independent or multilingual
+     * @param sampleRateHz the engine's native rate for this model
+     * @param files        its files
+     * @param license      licence name or where to read it
+     * @param description  one line for {@code voicechat models list}
+     */
     public ModelEntry {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(engine, "engine");
@@ -39,7 +51,7 @@ public record ModelEntry(String id, String engine, ModelTask task, List<String> 
         }
     }
 
-    /** Sum of the published sizes, empty when any is unknown. */
+    /** {@return the sum of the published sizes in bytes, empty when any is unknown} */
     public Optional<Long> totalSizeBytes() {
         long sum = 0;
         for (ModelFile f : files) {
@@ -51,16 +63,24 @@ public record ModelEntry(String id, String engine, ModelTask task, List<String> 
         return Optional.of(sum);
     }
 
-    /** Whether every file ships on the classpath (nothing to download). */
+    /** {@return whether every file ships on the classpath (nothing to download)} */
     public boolean shipsOnClasspath() {
         return !files.isEmpty() && files.stream().allMatch(f -> f.classpath() != null);
     }
 
+    /**
+     * {@return the file at {@code path}, if the model has one}
+     *
+     * @param path a path relative to the model's folder
+     */
     public Optional<ModelFile> file(String path) {
         return files.stream().filter(f -> f.path().equals(path)).findFirst();
     }
 
-    /** Capabilities for routing: languages, native rate; streaming is the engine's business and reported false here. */
+    /**
+     * {@return the capabilities for routing: languages and native rate} Streaming is the engine's business and
+     * reported false here.
+     */
     public EngineCapabilities capabilities() {
         return new EngineCapabilities(java.util.Set.copyOf(languages), false, sampleRateHz, List.of());
     }

@@ -15,7 +15,13 @@ import java.time.Duration;
  */
 public record ModelEvent(Type type, String modelId, long sizeBytes, Duration loadTime, String reason,
                          Throwable failure) {
+    /** What happened. */
     public enum Type {
-        LOADED, EVICTED, LOAD_FAILED
+        /** Loaded and warmed up. */
+        LOADED,
+        /** Closed and dropped from the manager. */
+        EVICTED,
+        /** The loader or the warm-up failed. */
+        LOAD_FAILED
     }
 }

@@ -21,11 +21,16 @@ public final class ModelHandle<T extends LoadedModel> implements AutoCloseable {
         this.onRelease = onRelease;
     }
 
+    /** {@return the model's id} */
     public String id() {
         return id;
     }
 
-    /** The shared model; do not close it yourself. */
+    /**
+     * {@return the shared model} Do not close it yourself.
+     *
+     * @throws IllegalStateException if this handle is closed
+     */
     public T model() {
         if (!open.get()) {
             throw new IllegalStateException("handle of model " + id + " is closed");
@@ -33,6 +38,7 @@ public final class ModelHandle<T extends LoadedModel> implements AutoCloseable {
         return model;
     }
 
+    /** {@return whether this handle is still open} */
     public boolean isOpen() {
         return open.get();
     }

@@ -4,6 +4,12 @@ package io.github.voicechat.models;
 public class ModelIntegrityException extends ModelException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An integrity failure.
+     *
+     * @param modelId the model
+     * @param message which file, what was expected and what was found
+     */
     public ModelIntegrityException(String modelId, String message) {
         super(modelId, message);
     }

@@ -114,19 +114,30 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
+    /** {@return a builder with the defaults} */
     public static Builder newBuilder() {
         return new Builder();
     }
 
+    /** {@return where this manager finds models} */
     public ModelStore store() {
         return store;
     }
 
+    /** {@return the store's catalog} */
     public ModelCatalog catalog() {
         return store.catalog();
     }
 
-    /** Acquires a model whose loaded type must be {@code type}. */
+    /**
+     * Acquires a model whose loaded type must be {@code type}, as {@link #acquire(String)} does.
+     *
+     * @param <T>  the loaded model's type
+     * @param id   the model's id
+     * @param type the loaded model's type
+     * @return an open handle; close it when done
+     * @throws IllegalArgumentException if the model loads as another type
+     */
     @SuppressWarnings("unchecked")
     public <T extends LoadedModel> ModelHandle<T> acquire(String id, Class<T> type) {
         ModelHandle<LoadedModel> h = acquire(id);
@@ -142,6 +153,8 @@ public final class ModelManager implements AutoCloseable {
     /**
      * A handle to the model, loading (and warming up) it first if needed. Blocks while another thread loads it.
      *
+     * @param id the model's id
+     * @return an open handle; close it when done
      * @throws UnknownModelException      id not in the catalog
      * @throws ModelNotInstalledException files missing (and auto-pull off)
      * @throws ModelLoadException         no loader for its engine, or the loader failed
@@ -321,7 +334,12 @@ public final class ModelManager implements AutoCloseable {
         return evicted;
     }
 
-    /** Evicts one model now if it is loaded and no handle is open. */
+    /**
+     * Evicts one model now if it is loaded and no handle is open.
+     *
+     * @param id the model's id
+     * @return whether it was evicted
+     */
     public boolean evict(String id) {
         Slot s = slots.get(id);
         return s != null && tryEvict(s, x -> x.refCount == 0, "manual");
@@ -366,7 +384,7 @@ public final class ModelManager implements AutoCloseable {
         return out;
     }
 
-    /** The models now loading or resident, by id. */
+    /** {@return the models now loading or resident, by id} */
     public List<ModelInfo> list() {
         long now = clock.nanoTime();
         return snapshots().stream()
@@ -377,6 +395,11 @@ public final class ModelManager implements AutoCloseable {
                 .toList();
     }
 
+    /**
+     * Adds a listener to the events of every model.
+     *
+     * @param listener called on the thread that caused the event
+     */
     public void addListener(ModelEventListener listener) {
         listeners.add(Objects.requireNonNull(listener));
     }
@@ -474,31 +497,56 @@ public final class ModelManager implements AutoCloseable {
         private Builder() {
         }
 
-        /** Where models are found; default {@code ModelStore.builder().build()} (built-in catalog, default home). */
+        /**
+         * Sets where models are found; default {@code ModelStore.builder().build()} (built-in catalog, default home).
+         *
+         * @param store the store
+         * @return this builder
+         */
         public Builder store(ModelStore store) {
             this.store = Objects.requireNonNull(store);
             return this;
         }
 
-        /** Adds a loader; it replaces one found by ServiceLoader for the same engine. */
+        /**
+         * Adds a loader; it replaces one found by ServiceLoader for the same engine.
+         *
+         * @param loader the loader
+         * @return this builder
+         */
         public Builder loader(ModelLoader loader) {
             loaders.add(Objects.requireNonNull(loader));
             return this;
         }
 
-        /** Whether to add loaders listed in {@code META-INF/services}; default true. */
+        /**
+         * Sets whether to add loaders listed in {@code META-INF/services}; default true.
+         *
+         * @param use whether to
+         * @return this builder
+         */
         public Builder useServiceLoader(boolean use) {
             this.useServiceLoader = use;
             return this;
         }
 
-        /** The clock for idle times; a {@link io.github.voicechat.time.VirtualClock} makes tests exact. */
+        /**
+         * Sets the clock for idle times; a {@link io.github.voicechat.time.VirtualClock} makes tests exact.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
             return this;
         }
 
-        /** Evict models unused this long; {@link Duration#ZERO} keeps them until a cap needs room. Default 10 min. */
+        /**
+         * Evicts models unused this long; {@link Duration#ZERO} keeps them until a cap needs room. Default 10 min.
+         *
+         * @param ttl the idle time, not negative
+         * @return this builder
+         */
         public Builder idleTtl(Duration ttl) {
             if (ttl.isNegative()) {
                 throw new IllegalArgumentException("idle TTL must be >= 0, was " + ttl);
@@ -507,6 +555,12 @@ public final class ModelManager implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Caps the models kept loaded (default no cap): the least recently used idle one is evicted to make room.
+         *
+         * @param count at least 1
+         * @return this builder
+         */
         public Builder maxResidentModels(int count) {
             if (count < 1) {
                 throw new IllegalArgumentException("max resident models must be >= 1, was " + count);
@@ -515,6 +569,13 @@ public final class ModelManager implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Caps the estimated resident size of the loaded models ({@link LoadedModel#sizeBytes()}): the least recently
+         * used idle ones are evicted to make room. Default no cap.
+         *
+         * @param bytes at least 1
+         * @return this builder
+         */
         public Builder maxResidentBytes(long bytes) {
             if (bytes < 1) {
                 throw new IllegalArgumentException("max resident bytes must be >= 1, was " + bytes);
@@ -523,7 +584,12 @@ public final class ModelManager implements AutoCloseable {
             return this;
         }
 
-        /** How often the background task runs an eviction pass; {@link Duration#ZERO} disables it. Default 30 s. */
+        /**
+         * Sets how often the background task runs an eviction pass; {@link Duration#ZERO} disables it. Default 30 s.
+         *
+         * @param interval the period, not negative
+         * @return this builder
+         */
         public Builder evictionInterval(Duration interval) {
             if (interval.isNegative()) {
                 throw new IllegalArgumentException("eviction interval must be >= 0, was " + interval);
@@ -532,7 +598,12 @@ public final class ModelManager implements AutoCloseable {
             return this;
         }
 
-        /** Most loads running at once (loading is memory- and CPU-heavy). Default 2. */
+        /**
+         * Caps the loads running at once (loading is memory- and CPU-heavy). Default 2.
+         *
+         * @param loads at least 1
+         * @return this builder
+         */
         public Builder maxParallelLoads(int loads) {
             if (loads < 1) {
                 throw new IllegalArgumentException("max parallel loads must be >= 1, was " + loads);
@@ -541,29 +612,55 @@ public final class ModelManager implements AutoCloseable {
             return this;
         }
 
-        /** A model loaded by {@link #build()} (which fails if it cannot be) and kept resident until close. */
+        /**
+         * Names a model loaded by {@link #build()} (which fails if it cannot be) and kept resident until close.
+         *
+         * @param id the model's id
+         * @return this builder
+         */
         public Builder defaultModel(String id) {
             this.defaultModel = id;
             return this;
         }
 
-        /** Models loaded by {@link #build()}; a failure is logged and reported as an event, not thrown. */
+        /**
+         * Names models loaded by {@link #build()}; a failure is logged and reported as an event, not thrown.
+         *
+         * @param ids the models' ids
+         * @return this builder
+         */
         public Builder preload(String... ids) {
             preload.addAll(List.of(ids));
             return this;
         }
 
+        /**
+         * Adds a listener to the events of every model.
+         *
+         * @param listener called on the thread that caused the event
+         * @return this builder
+         */
         public Builder listener(ModelEventListener listener) {
             listeners.add(Objects.requireNonNull(listener));
             return this;
         }
 
-        /** Pull a missing model (verified downloads only) instead of failing; default false. */
+        /**
+         * Pulls a missing model (verified downloads only) instead of failing; default false.
+         *
+         * @param autoPull whether to
+         * @return this builder
+         */
         public Builder autoPull(boolean autoPull) {
             this.autoPull = autoPull;
             return this;
         }
 
+        /**
+         * {@return the manager, with its default and preloaded models loaded}
+         *
+         * @throws ModelException if the default model cannot be loaded
+         */
         public ModelManager build() {
             ModelManager m = new ModelManager(this);
             if (defaultModel != null) {

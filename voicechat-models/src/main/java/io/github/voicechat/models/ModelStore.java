@@ -121,6 +121,7 @@ public final class ModelStore {
         this.listener = b.listener;
     }
 
+    /** {@return a builder with the defaults: the built-in catalog and the default home} */
     public static Builder builder() {
         return new Builder();
     }
@@ -129,6 +130,8 @@ public final class ModelStore {
      * The default model home: {@code -Dvoicechat.models.home}, else {@code $VOICECHAT_HOME/models}, else the
      * platform cache folder ({@code $XDG_CACHE_HOME} or {@code ~/.cache} on Linux, {@code ~/Library/Caches} on
      * macOS, {@code %LOCALAPPDATA%} on Windows) plus {@code voicechat/models}.
+     *
+     * @return the folder
      */
     public static Path defaultHome() {
         String prop = System.getProperty(HOME_PROPERTY);
@@ -154,24 +157,37 @@ public final class ModelStore {
                 .resolve("voicechat").resolve("models");
     }
 
+    /** {@return the catalog of models this store knows} */
     public ModelCatalog catalog() {
         return catalog;
     }
 
+    /** {@return the folder pulled models are installed in} */
     public Path home() {
         return home;
     }
 
+    /** {@return the folders with model files searched before the home, in order} */
     public List<Path> offlineDirs() {
         return offlineDirs;
     }
 
-    /** The folder a pulled model is installed in ({@code <home>/<id>}); it exists only once pulled. */
+    /**
+     * {@return the folder a pulled model is installed in ({@code <home>/<id>})} It exists only once pulled.
+     *
+     * @param id the model's id
+     * @throws UnknownModelException if the catalog has no such model
+     */
     public Path modelDir(String id) {
         return home.resolve(catalog.get(id).id());
     }
 
-    /** The URL a file is fetched from: the catalog URL, rebased onto the mirror when one is set. */
+    /**
+     * {@return the URL a file is fetched from: the catalog URL, rebased onto the mirror when one is set} Null when
+     * the file has no URL.
+     *
+     * @param file a model file
+     */
     public URI downloadUrl(ModelFile file) {
         if (file.url() == null) {
             return null;
@@ -185,7 +201,12 @@ public final class ModelStore {
         return mirror.resolve(rel);
     }
 
-    /** Where a model is available now, without hashing anything; empty when it is not installed. */
+    /**
+     * {@return where a model is available now, without hashing anything; empty when it is not installed}
+     *
+     * @param id the model's id
+     * @throws UnknownModelException if the catalog has no such model
+     */
     public Optional<ResolvedModel.Location> locate(String id) {
         ModelEntry e = catalog.get(id);
         if (e.files().isEmpty()) {
@@ -207,6 +228,8 @@ public final class ModelStore {
      * The model's files, checked: an installed file whose size changed since verification is refused, one whose
      * modification time changed is re-hashed.
      *
+     * @param id the model's id
+     * @return where each file is
      * @throws UnknownModelException      for an id not in the catalog (with the nearest ids)
      * @throws ModelNotInstalledException when it is nowhere (the message says where the store looked)
      * @throws ModelIntegrityException    when an installed file changed
@@ -376,7 +399,12 @@ public final class ModelStore {
         return true;
     }
 
-    /** Pulls a model whose every file has a published digest. */
+    /**
+     * Pulls a model whose every file has a published digest, as {@link #pull(String, boolean) pull(id, false)}.
+     *
+     * @param id the model's id
+     * @return where the files are and what was downloaded
+     */
     public PullResult pull(String id) {
         return pull(id, false);
     }
@@ -384,8 +412,10 @@ public final class ModelStore {
     /**
      * Makes the model available, downloading what is missing.
      *
+     * @param id              the model's id
      * @param allowUnverified accept files for which the publisher states no digest (they are still size-checked
      *                        when a size is published, and their SHA-256 is recorded)
+     * @return where the files are and what was downloaded
      * @throws UnverifiedModelException   a file has no digest and {@code allowUnverified} is false
      * @throws ModelNotInstalledException offline, or no URL to fetch from
      * @throws ModelDownloadException     HTTP error, timeout, connection failure after retries, disk full
@@ -647,6 +677,9 @@ public final class ModelStore {
     /**
      * Re-hashes a model's files: installed files against the SHA-256 recorded at install and the published
      * digest; classpath and offline files against the published digest.
+     *
+     * @param id the model's id
+     * @return the outcome per file; no files when the model is not installed
      */
     public VerifyReport verify(String id) {
         ModelEntry e = catalog.get(id);
@@ -728,6 +761,7 @@ public final class ModelStore {
      * Deletes a pulled model from the model home, with any partial download and any rejected download kept aside.
      * Classpath and offline copies are not the store's to delete.
      *
+     * @param id the model's id
      * @return whether anything was deleted
      * @throws ModelException when a pull of the model is in progress (in this or another process)
      */
@@ -811,24 +845,45 @@ public final class ModelStore {
         private Builder() {
         }
 
-        /** The catalog; default {@link ModelCatalog#builtIn()}. */
+        /**
+         * Sets the catalog; default {@link ModelCatalog#builtIn()}.
+         *
+         * @param catalog the catalog
+         * @return this builder
+         */
         public Builder catalog(ModelCatalog catalog) {
             this.catalog = Objects.requireNonNull(catalog);
             return this;
         }
 
-        /** The model home; default {@link ModelStore#defaultHome()}. */
+        /**
+         * Sets the model home; default {@link ModelStore#defaultHome()}.
+         *
+         * @param home the folder
+         * @return this builder
+         */
         public Builder home(Path home) {
             this.home = Objects.requireNonNull(home);
             return this;
         }
 
-        /** A folder with model files (offline bundle), searched before the home. */
+        /**
+         * Adds a folder with model files (offline bundle), searched before the home.
+         *
+         * @param dir the folder
+         * @return this builder
+         */
         public Builder offlineDir(Path dir) {
             offlineDirs.add(Objects.requireNonNull(dir));
             return this;
         }
 
+        /**
+         * Sets where classpath model files are found; default this class's loader.
+         *
+         * @param classLoader the loader
+         * @return this builder
+         */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = Objects.requireNonNull(classLoader);
             return this;
@@ -838,24 +893,43 @@ public final class ModelStore {
          * Fetch from a mirror: each catalog URL's path is resolved against this base, so
          * {@code https://huggingface.co/a/b.bin} becomes {@code <mirror>/a/b.bin}. Default: the
          * {@value #MIRROR_PROPERTY} system property, else none.
+         *
+         * @param mirror the base URL
+         * @return this builder
          */
         public Builder mirror(URI mirror) {
             this.mirror = mirror;
             return this;
         }
 
-        /** Never download; a missing model fails with {@link ModelNotInstalledException}. */
+        /**
+         * Never downloads when set; a missing model then fails with {@link ModelNotInstalledException}.
+         *
+         * @param offline whether to stay offline
+         * @return this builder
+         */
         public Builder offline(boolean offline) {
             this.offline = offline;
             return this;
         }
 
+        /**
+         * Sets how long connecting may take; default 20 s.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive(timeout, "connect timeout");
             return this;
         }
 
-        /** How long a download may receive nothing (headers or body) before it is abandoned; default 60 s. */
+        /**
+         * Sets how long a download may receive nothing (headers or body) before it is abandoned; default 60 s.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = positive(timeout, "idle timeout");
             return this;
@@ -865,6 +939,9 @@ public final class ModelStore {
          * Attempts per file, resuming where the last one stopped; default 4. Failures that another attempt cannot
          * cure (unknown host, TLS, HTTP 4xx other than 408/429, a full or read-only disk, a wrong checksum) are not
          * retried.
+         *
+         * @param attempts at least 1
+         * @return this builder
          */
         public Builder maxAttempts(int attempts) {
             if (attempts < 1 || attempts > 100) {
@@ -878,6 +955,10 @@ public final class ModelStore {
          * Wait between attempts: after the n-th failure about {@code initial * 2^(n-1)}, capped at {@code max}, of
          * which the upper half is random (jitter); a longer {@code Retry-After} from the server is honoured up to
          * {@code max}. Default 1 s and 30 s.
+         *
+         * @param initial the first wait
+         * @param max     the longest wait
+         * @return this builder
          */
         public Builder retryBackoff(Duration initial, Duration max) {
             positive(initial, "initial backoff");
@@ -895,6 +976,10 @@ public final class ModelStore {
          * The slowest acceptable transfer: a download averaging fewer than {@code bytesPerSecond} over
          * {@code window} is abandoned (and resumed by the next attempt), so a server trickling a byte every few
          * seconds cannot hold a pull forever. Default 1024 B/s over 30 s; 0 turns the check off.
+         *
+         * @param bytesPerSecond the slowest average, or 0
+         * @param window         the time it is averaged over
+         * @return this builder
          */
         public Builder minTransferRate(long bytesPerSecond, Duration window) {
             if (bytesPerSecond < 0) {
@@ -908,12 +993,21 @@ public final class ModelStore {
         /**
          * The clock for download timeouts, the transfer rate and retry waits; default the system clock. On a
          * {@link VirtualClock} a retry wait advances the clock instead of sleeping, so tests run without waiting.
+         *
+         * @param clock the clock
+         * @return this builder
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
             return this;
         }
 
+        /**
+         * Sets who hears of a pull's progress; none by default.
+         *
+         * @param listener called on the pulling thread
+         * @return this builder
+         */
         public Builder listener(StoreListener listener) {
             this.listener = Objects.requireNonNull(listener);
             return this;
@@ -926,6 +1020,7 @@ public final class ModelStore {
             return d;
         }
 
+        /** {@return the store} */
         public ModelStore build() {
             return new ModelStore(this);
         }

@@ -4,8 +4,19 @@ import java.util.Locale;
 
 /** What a model does. */
 public enum ModelTask {
-    VAD, ASR, TTS;
+    /** Voice activity detection. */
+    VAD,
+    /** Speech recognition. */
+    ASR,
+    /** Speech synthesis. */
+    TTS;
 
+    /**
+     * {@return the task a catalog names, in any case}
+     *
+     * @param name {@code vad}, {@code asr} or {@code tts}
+     * @throws IllegalArgumentException on any other name
+     */
     public static ModelTask fromCatalogName(String name) {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));

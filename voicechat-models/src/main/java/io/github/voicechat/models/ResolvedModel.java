@@ -45,24 +45,32 @@ public final class ResolvedModel {
         this.materializeDir = materializeDir;
     }
 
+    /** {@return the catalog entry} */
     public ModelEntry entry() {
         return entry;
     }
 
+    /** {@return the model's id} */
     public String id() {
         return entry.id();
     }
 
+    /** {@return where the files were found} */
     public Location location() {
         return location;
     }
 
-    /** The folder holding the files, when they are on disk in one folder. */
+    /** {@return the folder holding the files, when they are on disk in one folder} */
     public Optional<Path> directory() {
         return Optional.ofNullable(directory);
     }
 
-    /** The URL of a file (a {@code file:} or {@code jar:} URL). */
+    /**
+     * {@return the URL of a file (a {@code file:} or {@code jar:} URL)}
+     *
+     * @param filePath the file's path in the catalog
+     * @throws IllegalArgumentException if the model has no such file
+     */
     public URL url(String filePath) {
         URL u = resources.get(filePath);
         if (u != null) {
@@ -75,6 +83,14 @@ public final class ResolvedModel {
         }
     }
 
+    /**
+     * Opens a file for reading.
+     *
+     * @param filePath the file's path in the catalog
+     * @return a new stream; the caller closes it
+     * @throws IOException if it cannot be opened
+     * @throws IllegalArgumentException if the model has no such file
+     */
     public InputStream open(String filePath) throws IOException {
         URL u = resources.get(filePath);
         return u != null ? u.openStream() : Files.newInputStream(requirePath(filePath));
@@ -83,6 +99,11 @@ public final class ResolvedModel {
     /**
      * A filesystem path for the file (for archives: the extracted folder). A classpath resource inside a jar is
      * copied once into the store's cache folder, since native engines need real files.
+     *
+     * @param filePath the file's path in the catalog
+     * @return a path on the file system
+     * @throws IOException if the copy into the cache fails
+     * @throws IllegalArgumentException if the model has no such file
      */
     public Path path(String filePath) throws IOException {
         Path p = paths.get(filePath);

@@ -36,13 +36,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ModelStoreTest {
+    /** This test's own folder; the store lives in it, so a search for escaped files stays inside it. */
     @TempDir
-    Path home;
+    Path tmp;
+    private Path home;
     private LocalServer server;
     private final byte[] data = randomBytes(300_000, 7);
 
     @BeforeEach
     void start() throws IOException {
+        home = Files.createDirectories(tmp.resolve("store"));
         server = new LocalServer();
     }
 
@@ -175,7 +178,9 @@ class ModelStoreTest {
         assertThatThrownBy(() -> store.pull("fake-zip")).isInstanceOf(ModelIntegrityException.class)
                 .hasMessageContaining("archive entry '../../escaped.txt' would be written outside")
                 .hasMessageContaining("path traversal");
-        try (var files = Files.walk(home.getParent())) {
+        // The extraction folder is at least three levels below tmp, so "../../" cannot leave it. (Walking the
+        // parent of a @TempDir walked all of /tmp, where other processes' files vanish mid-walk.)
+        try (var files = Files.walk(tmp)) {
             assertThat(files.filter(p -> p.getFileName().toString().equals("escaped.txt"))).isEmpty();
         }
         assertThat(home.resolve("fake-zip/bundle")).doesNotExist();

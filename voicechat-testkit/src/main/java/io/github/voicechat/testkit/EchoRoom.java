@@ -50,7 +50,7 @@ public final class EchoRoom {
         this.downBuffer = new float[down.maxOutputSamples(speakerRateHz) + 16];
     }
 
-    /** The loudspeaker: feed it what the session plays. */
+    /** {@return the loudspeaker: feed it what the session plays} */
     public AudioSink speaker() {
         return new AudioSink() {
             @Override
@@ -95,7 +95,7 @@ public final class EchoRoom {
         return gain * v;
     }
 
-    /** The microphone: the user plus the echo of what was played. Ends with the user's recording. */
+    /** {@return the microphone: the user plus the echo of what was played} It ends with the user's recording. */
     public AudioSource microphone() {
         return new AudioSource() {
             @Override

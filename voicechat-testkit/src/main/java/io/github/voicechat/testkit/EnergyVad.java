@@ -19,6 +19,13 @@ public final class EnergyVad implements VoiceActivityDetector {
         this(16_000, -50, -35);
     }
 
+    /**
+     * A detector with 10 ms frames at {@code sampleRateHz}.
+     *
+     * @param sampleRateHz the rate it analyses
+     * @param floorDbfs    the level of probability 0
+     * @param ceilingDbfs  the level of probability 1, above the floor
+     */
     public EnergyVad(int sampleRateHz, double floorDbfs, double ceilingDbfs) {
         if (!(ceilingDbfs > floorDbfs)) {
             throw new IllegalArgumentException("ceiling " + ceilingDbfs + " dBFS must be above floor " + floorDbfs);

@@ -29,7 +29,12 @@ public final class EngineOptionChecks {
     private EngineOptionChecks() {
     }
 
-    /** Every wrong option for each of {@code providers}. */
+    /**
+     * {@return every wrong option for each of {@code providers}} An unknown key, and each refused example of every
+     * option they declare.
+     *
+     * @param providers the providers
+     */
     public static List<BadOption> badOptions(List<? extends EngineProvider<?>> providers) {
         List<BadOption> out = new ArrayList<>();
         for (EngineProvider<?> p : providers) {
@@ -46,6 +51,7 @@ public final class EngineOptionChecks {
     /**
      * Asks the provider to create an engine with the bad option and checks the refusal.
      *
+     * @param bad the provider, key and value
      * @return the message, for further checks
      * @throws AssertionError if an engine was created, another exception came, or the message does not name the key
      *                        (and, for an unknown key, every valid one)

@@ -11,7 +11,12 @@ import java.util.List;
  * counting the pieces offered after that.
  */
 public final class RecordingSink implements SynthesisSink {
-    /** A text mark and how many samples had been delivered when it came. */
+    /**
+     * A text mark and how many samples had been delivered when it came.
+     *
+     * @param endChar  characters rendered
+     * @param atSample samples delivered before the mark
+     */
     public record Mark(int endChar, int atSample) {
     }
 
@@ -25,10 +30,16 @@ public final class RecordingSink implements SynthesisSink {
     private int piecesAfterCancel;
     private boolean cancelled;
 
+    /** A sink that never cancels. */
     public RecordingSink() {
         this(Long.MAX_VALUE);
     }
 
+    /**
+     * A sink that cancels once {@code cancelAfterSamples} samples have arrived.
+     *
+     * @param cancelAfterSamples when to cancel
+     */
     public RecordingSink(long cancelAfterSamples) {
         this.cancelAfterSamples = cancelAfterSamples;
     }
@@ -61,17 +72,17 @@ public final class RecordingSink implements SynthesisSink {
         return cancelled;
     }
 
-    /** Pieces offered (and refused) after the sink cancelled. */
+    /** {@return the pieces offered (and refused) after the sink cancelled} */
     public int piecesAfterCancel() {
         return piecesAfterCancel;
     }
 
-    /** A copy of the audio received so far. */
+    /** {@return a copy of the audio received so far} */
     public float[] samples() {
         return Arrays.copyOf(audio, length);
     }
 
-    /** Samples received so far. */
+    /** {@return the samples received so far} */
     public int length() {
         return length;
     }

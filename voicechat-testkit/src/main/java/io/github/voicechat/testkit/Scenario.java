@@ -11,12 +11,21 @@ import java.util.List;
  */
 public final class Scenario {
 
-    /** Where a burst or clip was placed, in samples and milliseconds. */
+    /**
+     * Where a burst or clip was placed.
+     *
+     * @param label        the name it was given
+     * @param startSample  its first sample
+     * @param endSample    one past its last sample
+     * @param sampleRateHz the scenario's rate
+     */
     public record Part(String label, long startSample, long endSample, int sampleRateHz) {
+        /** {@return the start in milliseconds} */
         public double startMs() {
             return startSample * 1000.0 / sampleRateHz;
         }
 
+        /** {@return the end in milliseconds} */
         public double endMs() {
             return endSample * 1000.0 / sampleRateHz;
         }
@@ -31,10 +40,21 @@ public final class Scenario {
         this.sampleRateHz = sampleRateHz;
     }
 
+    /**
+     * {@return an empty scenario}
+     *
+     * @param sampleRateHz the recording's rate
+     */
     public static Scenario at(int sampleRateHz) {
         return new Scenario(sampleRateHz);
     }
 
+    /**
+     * Appends digital silence.
+     *
+     * @param durationMs how long
+     * @return this scenario
+     */
     public Scenario silence(int durationMs) {
         grow(samplesFor(durationMs));
         length += samplesFor(durationMs);
@@ -44,6 +64,10 @@ public final class Scenario {
     /**
      * A speech-like burst: a 150 Hz harmonic buzz at about -14 dBFS, 5 ms fades so it starts and ends on the sample
      * it is placed at.
+     *
+     * @param label      the part's name
+     * @param durationMs how long
+     * @return this scenario
      */
     public Scenario speech(String label, int durationMs) {
         int n = samplesFor(durationMs);
@@ -63,7 +87,13 @@ public final class Scenario {
         return this;
     }
 
-    /** Appends a real clip, which must be at this scenario's rate. */
+    /**
+     * Appends a real clip, which must be at this scenario's rate.
+     *
+     * @param label the part's name
+     * @param clip  the samples, copied
+     * @return this scenario
+     */
     public Scenario clip(String label, float[] clip) {
         grow(clip.length);
         System.arraycopy(clip, 0, samples, length, clip.length);
@@ -72,23 +102,33 @@ public final class Scenario {
         return this;
     }
 
+    /** {@return the bursts and clips placed so far, in order} */
     public List<Part> parts() {
         return List.copyOf(parts);
     }
 
+    /**
+     * {@return the first part called {@code label}}
+     *
+     * @param label the part's name
+     * @throws IllegalArgumentException if there is none
+     */
     public Part part(String label) {
         return parts.stream().filter(p -> p.label().equals(label)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no part '" + label + "' in " + parts));
     }
 
+    /** {@return the recording's rate} */
     public int sampleRateHz() {
         return sampleRateHz;
     }
 
+    /** {@return a copy of the recording so far} */
     public float[] samples() {
         return Arrays.copyOf(samples, length);
     }
 
+    /** {@return the recording so far as a mono clip} */
     public AudioData toAudio() {
         return AudioData.mono(sampleRateHz, samples());
     }

@@ -20,7 +20,7 @@ public final class SharedData {
 
     /** One recording of {@code speech/manifest.tsv}. */
     public record SpeechClip(Path wav, String file, double durationS, String transcript, List<Segment> segments) {
-        /** Whether the manifest gives labelled speech segments for this clip. */
+        /** {@return whether the manifest gives labelled speech segments for this clip} */
         public boolean hasSegments() {
             return !segments.isEmpty();
         }
@@ -37,7 +37,7 @@ public final class SharedData {
     private SharedData() {
     }
 
-    /** Where the shared folder is expected: system property {@code voicechat.shared}, else {@code ../shared}. */
+    /** {@return where the shared folder is expected: system property {@code voicechat.shared}, else {@code ../shared}} */
     public static Path location() {
         String prop = System.getProperty("voicechat.shared");
         if (prop == null || prop.isBlank()) {
@@ -47,13 +47,13 @@ public final class SharedData {
         return p.toAbsolutePath().normalize();
     }
 
-    /** The shared folder if present. */
+    /** {@return the shared folder if present} */
     public static Optional<Path> root() {
         Path p = location();
         return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
     }
 
-    /** The speech folder, or skips the calling test with a message. */
+    /** {@return the speech folder} Skips the calling test with a message where it is absent. */
     public static Path requireSpeech() {
         Path speech = location().resolve("speech");
         Assumptions.assumeTrue(Files.isRegularFile(speech.resolve("manifest.tsv")),
@@ -62,14 +62,18 @@ public final class SharedData {
         return speech;
     }
 
-    /** A Silero model file ({@code "v5"} or {@code "v6"}), or skips the calling test with a message. */
+    /**
+     * {@return a Silero model file} Skips the calling test with a message where it is absent.
+     *
+     * @param version {@code "v5"} or {@code "v6"}
+     */
     public static Path requireSileroModel(String version) {
         Path model = location().resolve("models/silero-vad/silero_vad_" + version + ".onnx");
         Assumptions.assumeTrue(Files.isRegularFile(model), "skipped: Silero model not found at " + model);
         return model;
     }
 
-    /** Every recording in the manifest, in manifest order. Skips the calling test if the folder is absent. */
+    /** {@return every recording in the manifest, in manifest order} Skips the calling test if the folder is absent. */
     public static List<SpeechClip> speechClips() {
         Path speech = requireSpeech();
         try {
@@ -96,7 +100,7 @@ public final class SharedData {
         }
     }
 
-    /** The clips whose segments come from hand/forced-alignment labels (the LibriVox ones). */
+    /** {@return the clips whose segments come from hand/forced-alignment labels (the LibriVox ones)} */
     public static List<SpeechClip> labelledClips() {
         List<SpeechClip> out = new ArrayList<>();
         for (SpeechClip c : speechClips()) {
@@ -107,7 +111,7 @@ public final class SharedData {
         return out;
     }
 
-    /** Word alignments of {@code speech/alignments.tsv}. */
+    /** {@return the word alignments of {@code speech/alignments.tsv}} */
     public static List<AlignedWord> alignments() {
         Path speech = requireSpeech();
         try {

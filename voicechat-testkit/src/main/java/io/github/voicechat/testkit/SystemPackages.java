@@ -42,8 +42,11 @@ public final class SystemPackages {
      */
     public static final String PULSEAUDIO = "pulseaudio pulseaudio-utils libasound2-plugins";
 
+    /** Debian's headless Chromium and its ChromeDriver, for the web page's real-browser tests. */
+    public static final String CHROMIUM = "chromium chromium-driver";
+
     /** Every package list above; {@code .ci/run} must install each of them (a test checks it). */
-    public static final List<String> ALL = List.of(WEBRTC_JAVA, ESPEAK_NG, PULSEAUDIO);
+    public static final List<String> ALL = List.of(WEBRTC_JAVA, ESPEAK_NG, PULSEAUDIO, CHROMIUM);
 
     private SystemPackages() {
     }
@@ -76,7 +79,11 @@ public final class SystemPackages {
                 + " (with " + REQUIRE_ENV + "=1, as in CI, this is a failure)");
     }
 
-    /** The exact command that installs {@code debianPackages} on Debian or Ubuntu. */
+    /**
+     * {@return the exact command that installs {@code debianPackages} on Debian or Ubuntu}
+     *
+     * @param debianPackages package names, separated by spaces
+     */
     public static String installLine(String debianPackages) {
         String packages = debianPackages.strip().replaceAll("\\s+", " ");
         if (packages.isEmpty()) {
@@ -85,7 +92,7 @@ public final class SystemPackages {
         return "sudo apt-get install -y " + packages;
     }
 
-    /** Whether this run makes a missing library a failure. */
+    /** {@return whether this run makes a missing library a failure} */
     public static boolean strict() {
         return strict(System.getenv(REQUIRE_ENV));
     }

@@ -13,6 +13,13 @@ public final class TestAudio {
     private TestAudio() {
     }
 
+    /**
+     * {@return the mono samples of a 16 kHz WAV file}
+     *
+     * @param wav the file
+     * @throws IllegalStateException if it is at another rate
+     * @throws java.io.UncheckedIOException if it cannot be read
+     */
     public static float[] read16k(Path wav) {
         try {
             AudioData d = WavReader.read(wav);
@@ -28,6 +35,11 @@ public final class TestAudio {
     /**
      * Rate change by a rational factor with a Hann-windowed sinc (32 zero crossings each side, cut-off at 0.9 of the
      * lower Nyquist): slow, exact enough for tests, independent of the library's resampler.
+     *
+     * @param in        the samples
+     * @param inRateHz  their rate
+     * @param outRateHz the rate wanted
+     * @return the resampled samples
      */
     public static float[] resample(float[] in, int inRateHz, int outRateHz) {
         if (inRateHz == outRateHz) {
@@ -56,7 +68,13 @@ public final class TestAudio {
         return out;
     }
 
-    /** Adds white noise of the given RMS level (dBFS), seeded. */
+    /**
+     * Adds white noise of the given RMS level, seeded.
+     *
+     * @param x    the samples, changed in place
+     * @param dbfs the noise's RMS level in dBFS
+     * @param seed the random seed, so runs repeat
+     */
     public static void addWhiteNoise(float[] x, double dbfs, long seed) {
         Random r = new Random(seed);
         double rms = Math.pow(10, dbfs / 20);
@@ -67,6 +85,11 @@ public final class TestAudio {
         }
     }
 
+    /**
+     * {@return the parts one after the other, in a new array}
+     *
+     * @param parts the arrays
+     */
     public static float[] concat(float[]... parts) {
         int n = 0;
         for (float[] p : parts) {
@@ -81,12 +104,25 @@ public final class TestAudio {
         return out;
     }
 
+    /**
+     * {@return the samples from {@code fromS} to {@code toS} seconds, in a new array}
+     *
+     * @param x      the samples
+     * @param fromS  the start in seconds
+     * @param toS    the end in seconds
+     * @param rateHz the samples' rate
+     */
     public static float[] slice(float[] x, double fromS, double toS, int rateHz) {
         int a = (int) Math.round(fromS * rateHz);
         int b = (int) Math.round(toS * rateHz);
         return java.util.Arrays.copyOfRange(x, a, b);
     }
 
+    /**
+     * {@return the median of {@code v}}
+     *
+     * @param v values, not changed
+     */
     public static double median(double[] v) {
         double[] s = v.clone();
         java.util.Arrays.sort(s);

@@ -22,6 +22,7 @@ public final class TtsAsrRoundTrip {
 
     /** All the sentences, in order, and their errors and words summed. */
     public record Result(List<Sentence> sentences, int errors, int words) {
+        /** {@return the word errors over the reference words} */
         public double wordErrorRate() {
             return (double) errors / words;
         }
@@ -30,7 +31,14 @@ public final class TtsAsrRoundTrip {
     private TtsAsrRoundTrip() {
     }
 
-    /** Speaks every sentence into {@code asr} and returns what it heard. */
+    /**
+     * Speaks every sentence into {@code asr}.
+     *
+     * @param tts       speaks
+     * @param asr       listens
+     * @param sentences what to say, one utterance each
+     * @return what was heard, with word errors
+     */
     public static Result run(SpeechSynthesizer tts, SpeechRecognizer asr, List<String> sentences) {
         Resampler resampler = Resampler.create(tts.sampleRateHz(), asr.sampleRateHz());
         float[] silence = new float[asr.sampleRateHz() / 2];

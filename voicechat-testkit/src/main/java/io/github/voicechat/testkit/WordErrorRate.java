@@ -10,13 +10,23 @@ public final class WordErrorRate {
     private WordErrorRate() {
     }
 
-    /** Lower-cases, drops punctuation and splits on whitespace. */
+    /**
+     * Lower-cases, drops punctuation and splits on whitespace.
+     *
+     * @param text any text
+     * @return its words
+     */
     public static List<String> words(String text) {
         String norm = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9' ]+", " ").strip();
         return norm.isEmpty() ? List.of() : Arrays.asList(norm.split("\\s+"));
     }
 
-    /** Substitutions + deletions + insertions needed to turn the hypothesis into the reference. */
+    /**
+     * {@return the substitutions + deletions + insertions needed to turn the hypothesis into the reference}
+     *
+     * @param reference  the words said
+     * @param hypothesis the words heard
+     */
     public static int editDistance(List<String> reference, List<String> hypothesis) {
         int[] prev = new int[hypothesis.size() + 1];
         int[] cur = new int[hypothesis.size() + 1];
@@ -36,7 +46,12 @@ public final class WordErrorRate {
         return prev[hypothesis.size()];
     }
 
-    /** WER of one pair; 0 when both are empty, 1 per inserted word when the reference is empty. */
+    /**
+     * {@return the word error rate of one pair; 0 when both are empty, 1 per inserted word when the reference is empty}
+     *
+     * @param reference  the text said
+     * @param hypothesis the text heard
+     */
     public static double of(String reference, String hypothesis) {
         List<String> ref = words(reference);
         List<String> hyp = words(hypothesis);

@@ -15,6 +15,7 @@ import io.github.voicechat.spi.SpeechSynthesizer;
 import io.github.voicechat.spi.SynthesisSink;
 import io.github.voicechat.spi.Transcript;
 import io.github.voicechat.time.Clock;
+import io.github.voicechat.time.SessionTime;
 import io.github.voicechat.time.VirtualClock;
 import java.time.Duration;
 import java.util.List;
@@ -101,7 +102,7 @@ class SessionRobustnessTest {
 
     @Test
     void aSynthesizerThatStallsTimesOutAndTheNextTurnIsAnswered() throws Exception {
-        CountDownLatch never = new CountDownLatch(1);
+        // The first synthesis never ends (in virtual time); it is given up 1 s after the transcript, to the tick.
         int[] calls = {0};
         SineSynthesizer sine = new SineSynthesizer();
         SpeechSynthesizer stalling = new SpeechSynthesizer() {
@@ -114,7 +115,7 @@ class SessionRobustnessTest {
             public void synthesize(String text, SynthesisSink sink) {
                 if (calls[0]++ == 0) {
                     try {
-                        never.await(); // a hung engine; only interruption at session end frees it
+                        SessionTime.sleep(Duration.ofHours(1)); // a hung engine; the session interrupts it
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -131,10 +132,58 @@ class SessionRobustnessTest {
         SessionReport report = run(base(() -> asr).tts(() -> stalling).engineTimeoutMs(1_000), twoTurns(16_000),
                 48_000);
         assertThat(events).filteredOn(e -> e instanceof SessionEvent.EngineError)
-                .extracting(e -> ((SessionEvent.EngineError) e).engine()).contains("tts");
+                .extracting(e -> ((SessionEvent.EngineError) e).engine() + ": "
+                        + ((SessionEvent.EngineError) e).message() + " @" + e.atMs())
+                .containsExactly("tts: tts made no progress for 1000 ms @2980.0");
         assertThat(report.turns()).hasSize(2);
         assertThat(report.turns().get(0).playedText()).isEmpty();
         assertThat(report.turns().get(1).transcript()).isEqualTo("two");
+        assertThat(report.turns().get(1).playedText()).isEqualTo("Second answer.");
+        assertThat(report.turns().get(1).firstAudioLatencyMs()).isEqualTo(500.0);
+        assertThat(calls[0]).isEqualTo(2); // the replacement worker's engine answered the second turn
+    }
+
+    @Test
+    void onAVirtualClockAnEngineStuckInRealTimeIsGivenUpAfterTheEngineTimeout() throws Exception {
+        // The one watchdog that must use the real clock: an engine blocked for real (not in virtual time) would
+        // hold the lockstep gate forever. It waits the engine timeout in wall time, then the turn is abandoned.
+        CountDownLatch never = new CountDownLatch(1);
+        int[] calls = {0};
+        SineSynthesizer sine = new SineSynthesizer();
+        SpeechSynthesizer stalling = new SpeechSynthesizer() {
+            @Override
+            public int sampleRateHz() {
+                return 48_000;
+            }
+
+            @Override
+            public void synthesize(String text, SynthesisSink sink) {
+                if (calls[0]++ == 0) {
+                    try {
+                        never.await(); // blocked for real; only the interrupt frees it
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return;
+                }
+                sine.synthesize(text, sink);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        ScriptedRecognizer asr = ScriptedRecognizer.of("one", "two");
+        SessionReport report = run(base(() -> asr).tts(() -> stalling).engineTimeoutMs(1_000), twoTurns(16_000),
+                48_000);
+        assertThat(events).filteredOn(e -> e instanceof SessionEvent.EngineError)
+                .extracting(e -> ((SessionEvent.EngineError) e).engine() + " @" + e.atMs())
+                .containsExactly("tts @1980.0"); // stuck on the tick its response was submitted
+        assertThat(events).noneMatch(e -> e instanceof SessionEvent.ThreadLeaked);
+        assertThat(report.turns()).hasSize(2);
+        assertThat(report.turns().get(0).playedText()).isEmpty();
+        assertThat(report.turns().get(1).transcript()).isEqualTo("two");
+        assertThat(report.turns().get(1).firstAudioLatencyMs()).isEqualTo(500.0);
     }
 
     @Test
@@ -165,48 +214,41 @@ class SessionRobustnessTest {
     }
 
     @Test
-    void speakingAgainWhileATranscriptIsPendingSupersedesThatTurn() throws Exception {
-        // Real clock: a recogniser that needs 1.5 s to finish, and the user speaks again 0.8 s after the first
-        // turn ended, while its transcript is still being computed (found by RealPipelineBenchmark with Sphinx).
-        ScriptedRecognizer scripted = ScriptedRecognizer.of("first", "second");
-        SpeechRecognizer slow = new SpeechRecognizer() {
+    void aSourceWithNothingYetGivesSilenceForThatTickInsteadOfHoldingTheSession() throws Exception {
+        // A network stream read without blocking: nothing for its first 50 reads (one per tick), then the audio.
+        // Those ticks are silence, so the user's speech arrives 1 s late and every time moves by exactly 1 s.
+        io.github.voicechat.audio.AudioSource memory = AudioSources.memory(16_000, twoTurns(16_000).samples());
+        io.github.voicechat.audio.AudioSource late = new io.github.voicechat.audio.AudioSource() {
+            private int reads;
+
             @Override
             public int sampleRateHz() {
                 return 16_000;
             }
 
             @Override
-            public void accept(float[] samples, int offset, int length) {
-                scripted.accept(samples, offset, length);
+            public int read(float[] buffer, int offset, int length) throws java.io.IOException {
+                return reads++ < 50 ? 0 : memory.read(buffer, offset, length);
             }
 
             @Override
-            public Transcript finish() {
-                // A slow decoder: its work takes real time (the session must not depend on it being quick).
-                java.util.concurrent.locks.LockSupport.parkNanos(1_500_000_000L);
-                return scripted.finish();
-            }
-
-            @Override
-            public void cancel() {
-                scripted.cancel();
-            }
-
-            @Override
-            public void close() {
+            public void close() throws java.io.IOException {
+                memory.close();
             }
         };
-        Scenario user = Scenario.at(16_000).silence(500).speech("u1", 1000).silence(800).speech("u2", 300)
-                .silence(3500);
-        SessionReport report = run(base(() -> slow).clock(Clock.system()), user, 48_000);
-        assertThat(report.endReason()).isEqualTo("source ended");
-        assertThat(events).noneMatch(e -> e instanceof SessionEvent.EngineError);
-        assertThat(report.turns()).extracting(TurnReport::transcript).containsExactlyInAnyOrder("first", "second");
-        TurnReport first = report.turns().stream().filter(t -> t.turn() == 1).findFirst().orElseThrow();
-        assertThat(first.bargedIn()).isTrue();
-        assertThat(first.playedText()).isEmpty();
-        TurnReport second = report.turns().stream().filter(t -> t.turn() == 2).findFirst().orElseThrow();
-        assertThat(second.playedText()).isEqualTo("First answer.");
+        ScriptedRecognizer asr = ScriptedRecognizer.of("one", "two");
+        VoicePipeline pipeline = base(() -> asr).listener(events::add).build();
+        SessionReport report;
+        try (VoiceSession session = pipeline.openSession(late, AudioSinks.memory(48_000))) {
+            session.start();
+            assertThat(session.awaitTermination(Duration.ofSeconds(60))).isTrue();
+            report = session.report();
+        }
+        assertThat(report.turns()).extracting(TurnReport::transcript).containsExactly("one", "two");
+        assertThat(report.turns().get(0).userStartS()).isEqualTo(1.5);
+        assertThat(report.turns().get(0).userEndS()).isEqualTo(2.5);
+        assertThat(report.turns().get(1).userStartS()).isEqualTo(5.5);
+        assertThat(report.turns()).allSatisfy(t -> assertThat(t.firstAudioLatencyMs()).isEqualTo(500.0));
     }
 
     @Test

@@ -10,8 +10,10 @@ import java.util.Set;
 /** {@code freetts-kevin16}: FreeTTS, US English male diphone voice, 16 kHz, no model download. */
 public final class FreeTtsProvider extends AbstractEngineProvider<SpeechSynthesizer> {
 
+    /** The engine's id. */
     public static final String ID = "freetts-kevin16";
 
+    /** The provider ServiceLoader creates. */
     public FreeTtsProvider() {
         super(SpeechSynthesizer.class, ID, 0, new EngineCapabilities(Set.of("en-US"), true,
                 FreeTtsSynthesizer.SAMPLE_RATE_HZ, List.of(FreeTtsSynthesizer.VOICE)),

@@ -33,11 +33,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class FreeTtsSynthesizer implements SpeechSynthesizer {
 
+    /** The rate of the audio it produces. */
     public static final int SAMPLE_RATE_HZ = 16_000;
+    /** The one voice: kevin16. */
     public static final String VOICE = "kevin16";
 
+    /** {@code rate}: speaking rate in words per minute. */
     public static final EngineOption<Double> RATE = EngineOption.number("rate", 150.0, 50, 400,
             "speaking rate, words per minute");
+    /** {@code pitch}: base pitch in Hz. */
     public static final EngineOption<Double> PITCH = EngineOption.number("pitch", 100.0, 50, 300,
             "base pitch, Hz");
     /** The options this synthesizer reads. */
@@ -76,12 +80,16 @@ public final class FreeTtsSynthesizer implements SpeechSynthesizer {
         voice.setPitch(pitchHz);
     }
 
-    /** A synthesizer with default settings; loading takes about 0.3 s. */
+    /** {@return a synthesizer with default settings} Loading takes about 0.3 s. */
     public static FreeTtsSynthesizer create() {
         return create(EngineOptions.EMPTY);
     }
 
     /**
+     * A synthesizer with options.
+     *
+     * @param options {@link #OPTIONS}, by key
+     * @return the synthesizer
      * @throws IllegalArgumentException on an unknown key, an ill-typed or an out-of-range option ({@link #OPTIONS})
      */
     public static FreeTtsSynthesizer create(EngineOptions options) {

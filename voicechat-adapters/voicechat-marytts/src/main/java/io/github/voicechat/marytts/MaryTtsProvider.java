@@ -16,8 +16,10 @@ import java.util.Set;
  */
 public final class MaryTtsProvider extends AbstractEngineProvider<SpeechSynthesizer> {
 
+    /** The engine's id. */
     public static final String ID = "marytts-cmu-slt-hsmm";
 
+    /** The provider ServiceLoader creates. */
     public MaryTtsProvider() {
         super(SpeechSynthesizer.class, ID, -10, new EngineCapabilities(Set.of("en-US"), true,
                 MaryTtsSynthesizer.SAMPLE_RATE_HZ, List.of(MaryTtsSynthesizer.VOICE)),

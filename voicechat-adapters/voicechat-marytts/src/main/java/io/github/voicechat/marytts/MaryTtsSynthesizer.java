@@ -33,7 +33,9 @@ import org.w3c.dom.Document;
  */
 public final class MaryTtsSynthesizer implements SpeechSynthesizer {
 
+    /** The rate of the audio it produces. */
     public static final int SAMPLE_RATE_HZ = 48_000;
+    /** The one voice: cmu-slt-hsmm. */
     public static final String VOICE = MaryRuntime.VOICE;
 
     /** The options this synthesizer reads. */
@@ -64,12 +66,16 @@ public final class MaryTtsSynthesizer implements SpeechSynthesizer {
         }
     }
 
-    /** A synthesizer with default settings; the first one in a JVM starts MaryTTS (about 1–2 s). */
+    /** {@return a synthesizer with default settings} The first one in a JVM starts MaryTTS (about 1–2 s). */
     public static MaryTtsSynthesizer create() {
         return create(EngineOptions.EMPTY);
     }
 
     /**
+     * A synthesizer with options.
+     *
+     * @param options {@link #OPTIONS}, by key
+     * @return the synthesizer
      * @throws IllegalArgumentException on an unknown key, an ill-typed or an out-of-range option ({@link #OPTIONS})
      * @throws EngineException if MaryTTS cannot start (the message says why)
      */

@@ -4,6 +4,7 @@ package io.github.voicechat.onnx;
 public enum OnnxDevice {
     /** CUDA when ONNX Runtime offers it (the {@code onnxruntime_gpu} artifact and a GPU), else the CPU. */
     AUTO,
+    /** The CPU. */
     CPU,
     /** CUDA or fail. */
     CUDA

@@ -25,17 +25,34 @@ public final class OnnxSessions {
     /** Creates a session from the network (bytes or a file) with the options given. */
     @FunctionalInterface
     public interface Source {
+        /**
+         * Creates the session.
+         *
+         * @param env     ONNX Runtime's environment
+         * @param options the threads and execution provider chosen
+         * @return the session
+         * @throws OrtException if ONNX Runtime cannot load the network
+         */
         OrtSession open(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
     }
 
-    /** An open session and whether it runs on CUDA. The caller closes the session. */
+    /**
+     * An open session and whether it runs on CUDA. The caller closes the session.
+     *
+     * @param session the session
+     * @param cuda    whether it runs on the CUDA execution provider
+     */
     public record Opened(OrtSession session, boolean cuda) {
     }
 
     private OnnxSessions() {
     }
 
-    /** The {@code device} option of an engine on ONNX Runtime, with that engine's default. */
+    /**
+     * {@return the {@code device} option of an engine on ONNX Runtime, with that engine's default}
+     *
+     * @param defaultDevice where the engine runs when the option is not given
+     */
     public static EngineOption<OnnxDevice> deviceOption(OnnxDevice defaultDevice) {
         return EngineOption.choice("device", defaultDevice, "where the network runs: auto (CUDA when ONNX Runtime"
                 + " offers it, else the CPU), cpu, or cuda (fail without it)");
@@ -45,7 +62,10 @@ public final class OnnxSessions {
      * Opens {@code source} on {@code device}.
      *
      * @param name           what is loaded, for messages (a resource path, a file name)
+     * @param device         where the network runs
      * @param intraOpThreads threads per inference; 0 leaves ONNX Runtime's default (one per core)
+     * @param source         creates the session from the network
+     * @return the session and whether it runs on CUDA
      * @throws EngineException if CUDA was demanded and this ONNX Runtime does not offer it, or the network cannot be
      *                         loaded (the message names it and ONNX Runtime's reason)
      */
@@ -83,6 +103,8 @@ public final class OnnxSessions {
     /**
      * Closes a session opened here; the native memory it holds is freed now, not by the garbage collector.
      *
+     * @param session the session
+     * @param name    what it runs, for the message
      * @throws EngineException if ONNX Runtime reports a failure, naming {@code name}
      */
     public static void close(OrtSession session, String name) {

@@ -43,6 +43,8 @@ public class PiperProvider implements EngineProvider<SpeechSynthesizer> {
     /**
      * A provider for catalog voice {@code id} found through {@code store}.
      *
+     * @param id       a catalog id starting with {@code piper-}
+     * @param store    where the voice's files are found
      * @param priority higher wins among available TTS providers (FreeTTS is 0)
      */
     public PiperProvider(String id, int priority, ModelStore store) {
@@ -58,14 +60,14 @@ public class PiperProvider implements EngineProvider<SpeechSynthesizer> {
         this.store = store;
     }
 
-    /** The store the built-in providers use: the default model home plus {@code $VOICECHAT_MODELS} when set. */
+    /** {@return the store the built-in providers use: the default model home plus {@code $VOICECHAT_MODELS} when set} */
     public static ModelStore defaultStore() {
         ModelStore.Builder b = ModelStore.builder();
         modelsDir().ifPresent(b::offlineDir);
         return b.build();
     }
 
-    /** The folder of {@code -Dvoicechat.models.dir} or {@code $VOICECHAT_MODELS}, if set. */
+    /** {@return the folder of {@code -Dvoicechat.models.dir} or {@code $VOICECHAT_MODELS}, if set} */
     public static Optional<Path> modelsDir() {
         String dir = System.getProperty(MODELS_DIR_PROPERTY);
         if (dir == null || dir.isBlank()) {
@@ -195,6 +197,7 @@ public class PiperProvider implements EngineProvider<SpeechSynthesizer> {
 
     /** {@code piper-en_US-lessac-medium}: the default Piper voice. */
     public static final class EnUsLessacMedium extends Builtin {
+        /** The provider ServiceLoader creates. */
         public EnUsLessacMedium() {
             super("piper-en_US-lessac-medium", 110);
         }
@@ -202,6 +205,7 @@ public class PiperProvider implements EngineProvider<SpeechSynthesizer> {
 
     /** {@code piper-en_US-lessac-low}. */
     public static final class EnUsLessacLow extends Builtin {
+        /** The provider ServiceLoader creates. */
         public EnUsLessacLow() {
             super("piper-en_US-lessac-low", 80);
         }
@@ -209,6 +213,7 @@ public class PiperProvider implements EngineProvider<SpeechSynthesizer> {
 
     /** {@code piper-en_US-lessac-high}: best quality, slowest. */
     public static final class EnUsLessacHigh extends Builtin {
+        /** The provider ServiceLoader creates. */
         public EnUsLessacHigh() {
             super("piper-en_US-lessac-high", 90);
         }
@@ -216,6 +221,7 @@ public class PiperProvider implements EngineProvider<SpeechSynthesizer> {
 
     /** {@code piper-en_US-amy-low}. */
     public static final class EnUsAmyLow extends Builtin {
+        /** The provider ServiceLoader creates. */
         public EnUsAmyLow() {
             super("piper-en_US-amy-low", 80);
         }
@@ -223,6 +229,7 @@ public class PiperProvider implements EngineProvider<SpeechSynthesizer> {
 
     /** {@code piper-en_US-amy-medium}. */
     public static final class EnUsAmyMedium extends Builtin {
+        /** The provider ServiceLoader creates. */
         public EnUsAmyMedium() {
             super("piper-en_US-amy-medium", 100);
         }
@@ -230,6 +237,7 @@ public class PiperProvider implements EngineProvider<SpeechSynthesizer> {
 
     /** {@code piper-en_US-ryan-low}. */
     public static final class EnUsRyanLow extends Builtin {
+        /** The provider ServiceLoader creates. */
         public EnUsRyanLow() {
             super("piper-en_US-ryan-low", 80);
         }
@@ -237,6 +245,7 @@ public class PiperProvider implements EngineProvider<SpeechSynthesizer> {
 
     /** {@code piper-en_US-ryan-medium}. */
     public static final class EnUsRyanMedium extends Builtin {
+        /** The provider ServiceLoader creates. */
         public EnUsRyanMedium() {
             super("piper-en_US-ryan-medium", 100);
         }
@@ -244,6 +253,7 @@ public class PiperProvider implements EngineProvider<SpeechSynthesizer> {
 
     /** {@code piper-en_GB-alan-low}. */
     public static final class EnGbAlanLow extends Builtin {
+        /** The provider ServiceLoader creates. */
         public EnGbAlanLow() {
             super("piper-en_GB-alan-low", 80);
         }
@@ -251,6 +261,7 @@ public class PiperProvider implements EngineProvider<SpeechSynthesizer> {
 
     /** {@code piper-en_GB-alan-medium}. */
     public static final class EnGbAlanMedium extends Builtin {
+        /** The provider ServiceLoader creates. */
         public EnGbAlanMedium() {
             super("piper-en_GB-alan-medium", 100);
         }

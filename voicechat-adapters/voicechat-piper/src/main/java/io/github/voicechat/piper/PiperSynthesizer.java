@@ -37,23 +37,33 @@ import org.slf4j.LoggerFactory;
  * <p>One instance is used by one thread at a time.
  */
 public final class PiperSynthesizer implements SpeechSynthesizer {
+    /** {@code length_scale}: phoneme duration factor. */
     public static final EngineOption<Double> LENGTH_SCALE = EngineOption.number("length_scale", null, 0.01, 10,
             "phoneme duration factor, above 1 is slower (default: the voice's)");
+    /** {@code noise_scale}: generator noise. */
     public static final EngineOption<Double> NOISE_SCALE = EngineOption.number("noise_scale", null, 0, 10,
             "generator noise (default: the voice's)");
+    /** {@code noise_w}: phoneme width noise. */
     public static final EngineOption<Double> NOISE_W = EngineOption.number("noise_w", null, 0, 10,
             "phoneme width noise (default: the voice's)");
+    /** {@code speaker}: name or id, for multi-speaker voices. */
     public static final EngineOption<String> SPEAKER = EngineOption.text("speaker", null, 200,
             "speaker name or id, for multi-speaker voices");
+    /** {@code normalize}: scale each sentence to full range. */
     public static final EngineOption<Boolean> NORMALIZE = EngineOption.bool("normalize", true,
             "scale each sentence to full range, as Piper does");
+    /** {@code volume}: gain after normalising. */
     public static final EngineOption<Double> VOLUME = EngineOption.number("volume", 1.0, 0, 10, "gain after that");
+    /** {@code sentence_silence_ms}: silence between sentences. */
     public static final EngineOption<Integer> SENTENCE_SILENCE_MS = EngineOption.integer("sentence_silence_ms", 0, 0,
             5000, "silence between sentences");
+    /** {@code output_rate_hz}: resample to this rate. */
     public static final EngineOption<Integer> OUTPUT_RATE_HZ = EngineOption.integerOf("output_rate_hz", null,
             Arrays.stream(AudioFormat.STANDARD_RATES_HZ).boxed().toList(),
             "resample to this rate (default: the voice's, leaving the one resampling to the pipeline)");
+    /** {@code device}: where the network runs; the CPU by default. */
     public static final EngineOption<OnnxDevice> DEVICE = OnnxSessions.deviceOption(OnnxDevice.CPU);
+    /** {@code threads}: ONNX Runtime intra-op threads. */
     public static final EngineOption<Integer> THREADS = EngineOption.integer("threads", 0, 0, 64,
             "ONNX Runtime intra-op threads; 0 = its default (one per core)");
     /** The options this synthesizer reads. */
@@ -104,6 +114,10 @@ public final class PiperSynthesizer implements SpeechSynthesizer {
     /**
      * Loads a voice and owns it (closing the synthesizer closes it).
      *
+     * @param onnx    the voice's network
+     * @param json    its {@code .onnx.json}
+     * @param options {@link #OPTIONS}, by key
+     * @return the synthesizer
      * @throws IllegalArgumentException on an unknown key, an ill-typed or an out-of-range option ({@link #OPTIONS})
      * @throws io.github.voicechat.spi.EngineException when the files are missing or unreadable, libespeak-ng is
      *                                                 absent, or ONNX Runtime cannot load the network
@@ -122,6 +136,11 @@ public final class PiperSynthesizer implements SpeechSynthesizer {
     /**
      * A synthesizer on a shared voice (e.g. from a {@link io.github.voicechat.models.ModelManager} handle); closing
      * it leaves the voice open. The voice is loaded already, so {@link #DEVICE} and {@link #THREADS} are refused.
+     *
+     * @param voice   the loaded voice
+     * @param options {@link #OPTIONS} but {@code device} and {@code threads}, by key
+     * @return the synthesizer
+     * @throws IllegalArgumentException on an unknown key, an ill-typed or an out-of-range option
      */
     public static PiperSynthesizer create(PiperVoice voice, EngineOptions options) {
         List<EngineOption<?>> perSynthesizer = new ArrayList<>(OPTIONS);
@@ -140,6 +159,7 @@ public final class PiperSynthesizer implements SpeechSynthesizer {
         return this;
     }
 
+    /** {@return the voice this synthesizer speaks with} */
     public PiperVoice voice() {
         return voice;
     }

@@ -75,7 +75,14 @@ public final class PiperVoice implements LoadedModel {
         }
     }
 
-    /** Loads {@code onnx} with its config on the CPU (ONNX Runtime's default thread count). */
+    /**
+     * Loads {@code onnx} with its config on the CPU (ONNX Runtime's default thread count).
+     *
+     * @param onnx the voice's network
+     * @param json its {@code .onnx.json}
+     * @return the voice; the caller closes it
+     * @throws EngineException when a file is missing, or ONNX Runtime cannot load it
+     */
     public static PiperVoice load(Path onnx, Path json) {
         return load(onnx, json, OnnxDevice.CPU, 0);
     }
@@ -83,8 +90,11 @@ public final class PiperVoice implements LoadedModel {
     /**
      * Loads a voice.
      *
+     * @param onnx           the voice's network
      * @param json           its {@code .onnx.json}
+     * @param device         where the network runs
      * @param intraOpThreads ONNX Runtime threads per inference; 0 leaves ONNX Runtime's default (one per core)
+     * @return the voice; the caller closes it
      * @throws EngineException          when a file is missing, or ONNX Runtime cannot load it, or it is not a Piper
      *                                  network, or CUDA was demanded and is absent
      * @throws IllegalArgumentException when the config is malformed (the message names the field)
@@ -120,11 +130,12 @@ public final class PiperVoice implements LoadedModel {
         }
     }
 
+    /** {@return the voice's {@code .onnx.json}} */
     public PiperVoiceConfig config() {
         return config;
     }
 
-    /** Whether inference runs on the CUDA execution provider. */
+    /** {@return whether inference runs on the CUDA execution provider} */
     public boolean usesCuda() {
         return cuda;
     }
@@ -132,7 +143,10 @@ public final class PiperVoice implements LoadedModel {
     /**
      * Runs the network once.
      *
-     * @param phonemeIds ids laid out by Piper's rule (BOS, PAD, (phoneme, PAD)*, EOS); each below num_symbols
+     * @param phonemeIds  ids laid out by Piper's rule (BOS, PAD, (phoneme, PAD)*, EOS); each below num_symbols
+     * @param noiseScale  generator noise
+     * @param lengthScale phoneme duration factor, above 1 is slower
+     * @param noiseW      phoneme width noise
      * @param speakerId  the speaker for multi-speaker voices (ignored, as Piper ignores it, for single-speaker ones)
      * @return the audio at {@link PiperVoiceConfig#sampleRateHz()}, as the network produced it (not normalised)
      */

@@ -41,8 +41,11 @@ public record PiperVoiceConfig(int sampleRateHz, String espeakVoice, PhonemeType
     /** End-of-sentence symbol. */
     public static final String EOS = "$";
 
+    /** Piper's {@code noise_scale} when a voice's config gives none. */
     public static final float DEFAULT_NOISE_SCALE = 0.667f;
+    /** Piper's {@code length_scale} when a voice's config gives none. */
     public static final float DEFAULT_LENGTH_SCALE = 1.0f;
+    /** Piper's {@code noise_w} when a voice's config gives none. */
     public static final float DEFAULT_NOISE_W = 0.8f;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,6 +67,20 @@ public record PiperVoiceConfig(int sampleRateHz, String espeakVoice, PhonemeType
         }
     }
 
+    /**
+     * Copies the maps and checks the values.
+     *
+     * @param sampleRateHz rate of the audio the network outputs
+     * @param espeakVoice  espeak-ng voice used to phonemise ({@code en-us})
+     * @param phonemeType  how text becomes phonemes
+     * @param numSymbols   size of the network's phoneme-id vocabulary; every mapped id is below it
+     * @param numSpeakers  1 for single-speaker voices; a multi-speaker network takes a {@code sid} input
+     * @param speakerIdMap speaker name to id, for multi-speaker voices
+     * @param noiseScale   generator noise ({@code scales[0]})
+     * @param lengthScale  phoneme duration factor, above 1 is slower ({@code scales[1]})
+     * @param noiseW       phoneme width noise ({@code scales[2]})
+     * @param phonemeIdMap phoneme (one code point, as a string) to its ids
+     */
     public PiperVoiceConfig {
         Objects.requireNonNull(phonemeType, "phonemeType");
         speakerIdMap = Collections.unmodifiableMap(new LinkedHashMap<>(speakerIdMap));
@@ -112,7 +129,14 @@ public record PiperVoiceConfig(int sampleRateHz, String espeakVoice, PhonemeType
         }
     }
 
-    /** Reads a voice's {@code .onnx.json}. */
+    /**
+     * Reads a voice's {@code .onnx.json}.
+     *
+     * @param json the file
+     * @return the config
+     * @throws IOException if it cannot be read
+     * @throws IllegalArgumentException if it is malformed (the message names the field)
+     */
     public static PiperVoiceConfig load(Path json) throws IOException {
         if (!Files.isRegularFile(json)) {
             throw new java.io.FileNotFoundException("Piper voice config " + json + " does not exist");
@@ -124,7 +148,13 @@ public record PiperVoiceConfig(int sampleRateHz, String espeakVoice, PhonemeType
         }
     }
 
-    /** Parses the JSON text of a voice's {@code .onnx.json}. */
+    /**
+     * Parses the JSON text of a voice's {@code .onnx.json}.
+     *
+     * @param json the text
+     * @return the config
+     * @throws IllegalArgumentException if it is malformed (the message names the field)
+     */
     public static PiperVoiceConfig parse(String json) {
         JsonNode root;
         try {
@@ -215,6 +245,8 @@ public record PiperVoiceConfig(int sampleRateHz, String espeakVoice, PhonemeType
     /**
      * The speaker id for {@code speaker}: a name of {@link #speakerIdMap} or a number below {@link #numSpeakers}.
      *
+     * @param speaker a name or a number
+     * @return the id
      * @throws IllegalArgumentException naming the valid choices
      */
     public int speakerId(String speaker) {

@@ -25,7 +25,8 @@ public final class SileroVad implements VoiceActivityDetector {
     private static final int STATE_SIZE = 2 * 128;
 
     private final SileroVadModel model;
-    private final boolean ownsModel;
+    /** What closing this detector does to the model: nothing, close it, or give back a shared reference. */
+    private final Runnable releaseModel;
     private final int sampleRateHz;
     private final int chunkSamples;
     private final int contextSamples;
@@ -47,12 +48,12 @@ public final class SileroVad implements VoiceActivityDetector {
     private boolean stateInA = true;
     private boolean closed;
 
-    SileroVad(SileroVadModel model, boolean ownsModel, int sampleRateHz) {
+    SileroVad(SileroVadModel model, Runnable releaseModel, int sampleRateHz) {
         if (sampleRateHz != 16_000 && sampleRateHz != 8_000) {
             throw new IllegalArgumentException("Silero VAD runs at 16000 or 8000 Hz, not " + sampleRateHz + " Hz");
         }
         this.model = model;
-        this.ownsModel = ownsModel;
+        this.releaseModel = releaseModel;
         this.sampleRateHz = sampleRateHz;
         this.chunkSamples = sampleRateHz == 16_000 ? 512 : 256;
         this.contextSamples = sampleRateHz == 16_000 ? 64 : 32;
@@ -99,7 +100,7 @@ public final class SileroVad implements VoiceActivityDetector {
         }
     }
 
-    /** The network this detector runs. */
+    /** {@return the network this detector runs} */
     public SileroVadModel model() {
         return model;
     }
@@ -166,17 +167,15 @@ public final class SileroVad implements VoiceActivityDetector {
         }
         closed = true;
         closeQuietly(inputTensor, stateATensor, stateBTensor, srTensor, outputTensor);
-        if (ownsModel) {
-            model.close();
-        }
+        releaseModel.run();
     }
 
-    /** A detector owning its own model; closing it closes the model. */
-    static SileroVad owning(SileroVadModel model, int sampleRateHz) {
+    /** A detector holding a reference to a shared model; closing it runs {@code release} (once). */
+    static SileroVad sharing(SileroVadModel model, int sampleRateHz, Runnable release) {
         try {
-            return new SileroVad(model, true, sampleRateHz);
+            return new SileroVad(model, release, sampleRateHz);
         } catch (RuntimeException e) {
-            model.close();
+            release.run();
             throw e;
         }
     }

@@ -19,7 +19,9 @@ public final class SileroVadModel implements AutoCloseable {
 
     /** The bundled networks. */
     public enum Version {
+        /** Silero VAD v5: re-triggers on short sounds after speech more than v6. */
         V5("silero_vad_v5.onnx"),
+        /** Silero VAD v6, the default. */
         V6("silero_vad_v6.onnx");
 
         private final String resource;
@@ -28,7 +30,7 @@ public final class SileroVadModel implements AutoCloseable {
             this.resource = resource;
         }
 
-        /** Class-path location of the bundled model. */
+        /** {@return the class-path location of the bundled model} */
         public String resourcePath() {
             return "/io/github/voicechat/silero/" + resource;
         }
@@ -47,7 +49,13 @@ public final class SileroVadModel implements AutoCloseable {
         this.cuda = cuda;
     }
 
-    /** Loads a bundled network on the CPU with one intra-op thread. */
+    /**
+     * Loads a bundled network on the CPU with one intra-op thread.
+     *
+     * @param version which network
+     * @return the model; close it after the detectors made from it
+     * @throws EngineException if the model is missing or ONNX Runtime cannot load it
+     */
     public static SileroVadModel load(Version version) {
         return load(version, OnnxDevice.CPU, 1);
     }
@@ -55,7 +63,10 @@ public final class SileroVadModel implements AutoCloseable {
     /**
      * Loads a bundled network.
      *
+     * @param version        which network
+     * @param device         where it runs
      * @param intraOpThreads ONNX Runtime threads per inference; 1 suits a network this small (about 0.1 ms a chunk)
+     * @return the model; close it after the detectors made from it
      * @throws EngineException if the model is missing or ONNX Runtime cannot load it, or CUDA was demanded and is absent
      */
     public static SileroVadModel load(Version version, OnnxDevice device, int intraOpThreads) {
@@ -76,11 +87,12 @@ public final class SileroVadModel implements AutoCloseable {
         return new SileroVadModel(version, OrtEnvironment.getEnvironment(), opened.session(), opened.cuda());
     }
 
+    /** {@return which network this is} */
     public Version version() {
         return version;
     }
 
-    /** Whether inference runs on the CUDA execution provider. */
+    /** {@return whether inference runs on the CUDA execution provider} */
     public boolean usesCuda() {
         return cuda;
     }
@@ -89,10 +101,11 @@ public final class SileroVadModel implements AutoCloseable {
      * A new detector on this network, with its own state. The caller closes it; closing it leaves the model open.
      *
      * @param sampleRateHz 16000 (512-sample chunks) or 8000 (256-sample chunks)
+     * @return the detector
      */
     public SileroVad newDetector(int sampleRateHz) {
         requireOpen();
-        return new SileroVad(this, false, sampleRateHz);
+        return new SileroVad(this, () -> { }, sampleRateHz);
     }
 
     OrtEnvironment env() {

@@ -168,6 +168,29 @@ class SileroVadTest {
     }
 
     @Test
+    void detectorsFromTheProviderShareOneModelUntilTheLastCloses() {
+        SileroVadProvider p = new SileroVadProvider.V6();
+        float[] chunk = new float[512];
+        SileroVad a = (SileroVad) p.create(EngineOptions.EMPTY);
+        SileroVad b = (SileroVad) p.create(EngineOptions.EMPTY);
+        SileroVad other = (SileroVad) p.create(EngineOptions.EMPTY.with("threads", "2"));
+        assertThat(b.model()).isSameAs(a.model());        // one ONNX Runtime session for many sessions' detectors
+        assertThat(other.model()).isNotSameAs(a.model()); // other settings, another model
+        a.close();
+        assertThat(b.speechProbability(chunk, 0, 512)).isBetween(0f, 1f); // the model outlives the first to close
+        SileroVad c = (SileroVad) p.create(EngineOptions.EMPTY);
+        assertThat(c.model()).isSameAs(b.model());
+        b.close();
+        c.close();
+        assertThatThrownBy(() -> c.model().newDetector(16_000)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed"); // the last one closed it
+        SileroVad d = (SileroVad) p.create(EngineOptions.EMPTY);
+        assertThat(d.model()).isNotSameAs(c.model()); // and the next detector loads it again
+        d.close();
+        other.close();
+    }
+
+    @Test
     void resetRestartsTheStream() {
         float[] x = TestAudio.read16k(SharedData.labelledClips().get(1).wav());
         try (SileroVad vad = (SileroVad) new SileroVadProvider.V6().create(EngineOptions.EMPTY)) {

@@ -10,8 +10,10 @@ import java.util.Set;
 /** {@code sphinx-en-us}: CMU Sphinx4, US English, 16 kHz, streaming, models on the class path (no download). */
 public final class SphinxProvider extends AbstractEngineProvider<SpeechRecognizer> {
 
+    /** The engine's id. */
     public static final String ID = "sphinx-en-us";
 
+    /** The provider ServiceLoader creates. */
     public SphinxProvider() {
         super(SpeechRecognizer.class, ID, 0, new EngineCapabilities(Set.of("en-US"), true,
                 SphinxRecognizer.SAMPLE_RATE_HZ, List.of()), ID + ": CMU Sphinx4 1.0.0, en-US generic model, 16 kHz,"

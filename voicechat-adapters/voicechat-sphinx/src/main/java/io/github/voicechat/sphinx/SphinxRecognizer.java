@@ -1,7 +1,6 @@
 package io.github.voicechat.sphinx;
 
 import edu.cmu.sphinx.api.Configuration;
-import edu.cmu.sphinx.frontend.util.StreamDataSource;
 import edu.cmu.sphinx.recognizer.Recognizer;
 import edu.cmu.sphinx.result.Result;
 import edu.cmu.sphinx.result.WordResult;
@@ -9,7 +8,7 @@ import io.github.voicechat.audio.Pcm;
 import io.github.voicechat.sphinx.internal.SphinxLogging;
 import io.github.voicechat.sphinx.internal.TunedRecognizer;
 import io.github.voicechat.sphinx.internal.UtteranceStream;
-import io.github.voicechat.sphinx.internal.WarmupAudio;
+import io.github.voicechat.sphinx.internal.WarmupSpeech;
 import io.github.voicechat.spi.EngineException;
 import io.github.voicechat.spi.EngineOption;
 import io.github.voicechat.spi.EngineOptions;
@@ -17,6 +16,10 @@ import io.github.voicechat.spi.SpeechRecognizer;
 import io.github.voicechat.spi.Transcript;
 import io.github.voicechat.spi.WordTiming;
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +47,12 @@ import org.slf4j.LoggerFactory;
  * means the first ~2 s of the first utterance are decoded with a rougher estimate. If consecutive utterances come
  * from different channels (say, recordings from different sources), create one recognizer per source.
  *
- * <p>Options: {@link #OPTIONS}.
+ * <p>Options: {@link #OPTIONS}. The warm-up ({@code warmup}, on by default) makes creation take longer (see
+ * {@link #warmUp}) so that the first utterance is decoded as fast as later ones.
  */
 public final class SphinxRecognizer implements SpeechRecognizer {
 
+    /** The rate of the audio it accepts. */
     public static final int SAMPLE_RATE_HZ = 16_000;
     /** Absolute beam width shipped in the tuned configuration; see the module README for how it was chosen. */
     public static final int DEFAULT_BEAM = 3000;
@@ -55,16 +61,23 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     /** Absolute word beam width shipped in the tuned configuration (Sphinx's own default is 200). */
     public static final int DEFAULT_WORD_BEAM = 100;
 
+    /** {@code beam}: the absolute beam width. */
     public static final EngineOption<Integer> BEAM = EngineOption.integer("beam", DEFAULT_BEAM, 100, 100_000,
             "absolute beam width; Sphinx's own default, 20000, runs slower than real time");
+    /** {@code wordBeam}: the absolute word beam width. */
     public static final EngineOption<Integer> WORD_BEAM = EngineOption.integer("wordBeam", DEFAULT_WORD_BEAM, 10,
             10_000, "absolute word beam width; Sphinx's own default is 200");
+    /** {@code relativeBeam}: the relative beam width. */
     public static final EngineOption<Double> RELATIVE_BEAM = EngineOption.number("relativeBeam",
             DEFAULT_RELATIVE_BEAM, 1e-300, 0.1, "relative beam width");
-    public static final EngineOption<Boolean> WARMUP = EngineOption.bool("warmup", true, "decode a second of"
-            + " synthetic audio at creation, so the JIT does not slow the first utterance");
+    /** {@code warmup}: whether to decode a speech clip at creation until the JIT has compiled the decoder. */
+    public static final EngineOption<Boolean> WARMUP = EngineOption.bool("warmup", true, "at creation, decode a"
+            + " 10.6 s speech clip until the JIT has compiled the decoder, so that it does not slow the first"
+            + " utterance; transcripts unchanged");
+    /** {@code languageWeight}: the language model's weight. */
     public static final EngineOption<Double> LANGUAGE_WEIGHT = EngineOption.number("languageWeight", 8.0, 0.1, 30,
             "language model weight");
+    /** {@code grammar}: a JSGF grammar to recognise instead of the language model. */
     public static final EngineOption<String> GRAMMAR = EngineOption.text("grammar", null, 4096, "a JSGF grammar,"
             + " /path/cards.gram or resource:/pkg/cards.gram: recognise only that (command and control)");
     /** The options this recognizer reads. */
@@ -73,10 +86,23 @@ public final class SphinxRecognizer implements SpeechRecognizer {
 
     private static final Logger LOG = LoggerFactory.getLogger(SphinxRecognizer.class);
 
+    /**
+     * Passes decoded at least, unless the first already finds the JIT settled (a JVM that has compiled the decoder
+     * before, e.g. for another session's recognizer): then one suffices.
+     */
+    static final int WARMUP_MIN_PASSES = 2;
+    static final int WARMUP_MAX_PASSES = 4;
+    /** The JIT counts as settled once a pass costs it less than this share of the decoder's CPU time. */
+    static final int WARMUP_SETTLED_PERCENT = 10;
+    /** No warm-up pass starts after this long (a loaded machine, or a host compiling a lot of its own code). */
+    static final long WARMUP_BUDGET_MS = 10_000;
+    static final long WARMUP_DRAIN_MAX_MS = 3_000;
+    static final long JIT_IDLE_MS = 250;
+
     private final ExecutorService decoder;
     private final TunedRecognizer engine;
     private final Recognizer recognizer;
-    private final StreamDataSource dataSource;
+    private final WarmupReport warmupReport;
     private UtteranceStream current;
     private Future<Transcript> pending;
     private byte[] scratch = new byte[0];
@@ -99,13 +125,18 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         });
         try {
             // Sphinx objects are touched by the decoder thread only, loading included.
+            WarmupReport[] warmed = {WarmupReport.NONE};
             this.engine = decoder.submit(() -> {
                 TunedRecognizer r = load(configuration, beam, relativeBeam, wordBeam, languageWeight);
                 if (warmup) {
-                    warmUp(r);
+                    warmed[0] = warmUp(r);
+                    LOG.debug("Sphinx4 warm-up: {} passes (JIT settled: {}) in {} ms (of which {} ms waiting for the"
+                            + " JIT)", warmed[0].passes(), warmed[0].settled(), warmed[0].totalMs(),
+                            warmed[0].drainMs());
                 }
                 return r;
             }).get();
+            this.warmupReport = warmed[0];
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             decoder.shutdownNow();
@@ -115,15 +146,18 @@ public final class SphinxRecognizer implements SpeechRecognizer {
             throw new EngineException("Sphinx4 could not load: " + e.getCause(), e.getCause());
         }
         this.recognizer = engine.recognizer();
-        this.dataSource = engine.dataSource();
     }
 
-    /** A recognizer with the tuned defaults; loading takes 2-5 s. */
+    /** {@return a recognizer with the tuned defaults} Loading takes 2-5 s. */
     public static SphinxRecognizer create() {
         return create(EngineOptions.EMPTY);
     }
 
     /**
+     * A recognizer with options; loading takes 2-5 s.
+     *
+     * @param options {@link #OPTIONS}, by key
+     * @return the recognizer
      * @throws IllegalArgumentException on an unknown key, an ill-typed or an out-of-range option ({@link #OPTIONS})
      * @throws EngineException          if Sphinx cannot load (a grammar file missing or malformed, for instance)
      */
@@ -169,18 +203,84 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     }
 
     /**
-     * Decodes about a second of synthetic audio so that the JIT has compiled the decoder before the first real
-     * utterance (measured: see the module README), then forgets the noise estimate that audio left, so the first
-     * real utterance is decoded exactly as on a recognizer that never warmed up. The rest of the front end starts
-     * afresh with every utterance anyway (speech classifier on the start signal, pre-emphasis on the end signal,
+     * Warms the decoder up at creation, so that the first real utterance is decoded by compiled code, with the JIT
+     * idle, as fast as any later one. Passes of English speech ({@link WarmupSpeech}: FreeTTS reading three short
+     * requests, 10.6 s) go through the same decode path as real utterances (front end, search, best path, word times)
+     * until one pass costs the JIT less than {@value #WARMUP_SETTLED_PERCENT} % of the decoder's own CPU time (at least
+     * {@value #WARMUP_MIN_PASSES} passes unless the first is already settled, at most {@value #WARMUP_MAX_PASSES}, and
+     * no pass beyond the minimum started after {@value #WARMUP_BUDGET_MS} ms); then it waits (at most
+     * {@value #WARMUP_DRAIN_MAX_MS} ms) for the compilations still queued. Finally it forgets the noise estimate that audio left, so the first real utterance
+     * is decoded exactly as on a recognizer that never warmed up. The rest of the front end starts afresh with every
+     * utterance anyway (speech classifier and noise reduction on the start signal, pre-emphasis on the end signal,
      * sample count on each new stream).
+     *
+     * <p>Why: a fresh JVM compiles Sphinx's hot paths (scoring, token growth, the lexical tree, the language model)
+     * only after thousands of frames, and for the type profiles the audio so far produced. With the earlier warm-up
+     * (1.4 s of one repeated vowel-like buzz) that happened during the first real utterance: in a live session 101 of
+     * the 105 Sphinx methods C2-compiled after the session began got their first C2 compilation then, the decoder
+     * spent ~30 % more CPU on that utterance than on the same audio later, and the C2 thread took the second core in
+     * the same seconds. Speech-like synthetic audio left 16-45 % of that; speech leaves none (see
+     * {@code benchmarks/ASR-REALTIME.md}).
      */
-    private static void warmUp(TunedRecognizer r) {
-        r.dataSource().setInputStream(WarmupAudio.stream());
-        while (r.recognizer().recognize() != null) {
-            // the hypotheses are discarded
+    private static WarmupReport warmUp(TunedRecognizer r) {
+        long start = System.nanoTime();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean canTell = jit != null && jit.isCompilationTimeMonitoringSupported();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        boolean cpuTime = threads.isCurrentThreadCpuTimeSupported();
+        int passes = 0;
+        boolean settled = false;
+        while (passes < WARMUP_MAX_PASSES) {
+            long jit0 = canTell ? jit.getTotalCompilationTime() : 0;
+            long cpu0 = cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+            decode(r, WarmupSpeech.stream());
+            passes++;
+            long decodedMs = ((cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - cpu0) / 1_000_000;
+            long compiledMs = canTell ? jit.getTotalCompilationTime() - jit0 : Long.MAX_VALUE;
+            settled = canTell && compiledMs * 100 < WARMUP_SETTLED_PERCENT * decodedMs;
+            if (settled) {
+                break;
+            }
+            // The budget (wall time) only cuts passes beyond the minimum: on a loaded machine the first pass alone
+            // can outlast it, and that is where a half-compiled decoder would hurt most.
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            if (passes >= WARMUP_MIN_PASSES && (!canTell || elapsedMs > WARMUP_BUDGET_MS)) {
+                break;
+            }
         }
+        long drainedMs = canTell ? awaitJitIdle(jit) : 0;
         r.cmn().reset();
+        return new WarmupReport(passes, settled, (System.nanoTime() - start) / 1_000_000, drainedMs);
+    }
+
+    /** Waits until no compilation has finished for {@value #JIT_IDLE_MS} ms (at most the drain limit). */
+    private static long awaitJitIdle(CompilationMXBean jit) {
+        long start = System.nanoTime();
+        long last = jit.getTotalCompilationTime();
+        long quietSince = start;
+        while (System.nanoTime() - quietSince < JIT_IDLE_MS * 1_000_000L
+                && System.nanoTime() - start < WARMUP_DRAIN_MAX_MS * 1_000_000L) {
+            LockSupport.parkNanos(20_000_000L);
+            long now = jit.getTotalCompilationTime();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /**
+     * What the warm-up did: passes decoded, whether the last one found the JIT settled (rather than running into the
+     * pass limit or the budget), total time, and the part spent waiting for queued compilations.
+     */
+    record WarmupReport(int passes, boolean settled, long totalMs, long drainMs) {
+        static final WarmupReport NONE = new WarmupReport(0, false, 0, 0);
+    }
+
+    /** What the warm-up at creation did ({@link WarmupReport#NONE} with {@code warmup=false}). */
+    WarmupReport warmupReport() {
+        return warmupReport;
     }
 
     private static String setGlobal(String xml, String name, String oldValue, String newValue) {
@@ -217,7 +317,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         if (current == null) {
             UtteranceStream stream = new UtteranceStream();
             current = stream;
-            pending = decoder.submit(() -> decode(stream));
+            pending = decoder.submit(() -> decode(engine, stream));
         }
         byte[] bytes = new byte[2 * length];
         Pcm.floatToPcm16Le(samples, offset, bytes, 0, length);
@@ -268,12 +368,12 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     }
 
     /** Runs on the decoder thread: decodes one utterance until its stream ends. */
-    private Transcript decode(UtteranceStream stream) {
-        dataSource.setInputStream(stream);
+    private static Transcript decode(TunedRecognizer engine, InputStream stream) {
+        engine.dataSource().setInputStream(stream);
         StringBuilder text = new StringBuilder();
         List<WordTiming> words = new ArrayList<>();
         Result result;
-        while ((result = recognizer.recognize()) != null) {
+        while ((result = engine.recognizer().recognize()) != null) {
             String hyp = result.getBestResultNoFiller();
             if (hyp != null && !hyp.isBlank()) {
                 if (text.length() > 0) {

@@ -17,15 +17,31 @@ import io.github.voicechat.spi.EngineException;
  */
 public final class WebRtcEchoCanceller implements EchoCanceller {
 
-    /** Settings; all on except noise suppression by default. */
+    /**
+     * Settings; all on except noise suppression by default.
+     *
+     * @param echoCancellation whether AEC3 cancels the echo
+     * @param noiseSuppression whether stationary noise is suppressed as well
+     * @param highPassFilter   whether DC and rumble below about 80 Hz are removed
+     * @param streamDelayMs    a hint of the delay from playing to hearing, 0 to 500; 0 lets AEC3 estimate it
+     */
     public record Settings(boolean echoCancellation, boolean noiseSuppression, boolean highPassFilter,
             int streamDelayMs) {
+        /**
+         * Checks the delay.
+         *
+         * @param echoCancellation whether AEC3 cancels the echo
+         * @param noiseSuppression whether stationary noise is suppressed as well
+         * @param highPassFilter   whether DC and rumble below about 80 Hz are removed
+         * @param streamDelayMs    a hint of the delay from playing to hearing, 0 to 500; 0 lets AEC3 estimate it
+         */
         public Settings {
             if (streamDelayMs < 0 || streamDelayMs > 500) {
                 throw new IllegalArgumentException("stream delay must be 0..500 ms, was " + streamDelayMs + " ms");
             }
         }
 
+        /** {@return echo cancellation and high-pass filter on, noise suppression off, delay estimated} */
         public static Settings defaults() {
             return new Settings(true, false, true, 0);
         }
@@ -46,6 +62,15 @@ public final class WebRtcEchoCanceller implements EchoCanceller {
     private final byte[] outPcm;
     private boolean closed;
 
+    /**
+     * An echo canceller on 10 ms frames.
+     *
+     * @param sampleRateHz 8000, 16000, 32000 or 48000
+     * @param settings     which components run
+     * @throws IllegalArgumentException on another rate
+     * @throws io.github.voicechat.spi.EngineException if webrtc-java's native library cannot load (the message says
+     *                                                 what to install)
+     */
     public WebRtcEchoCanceller(int sampleRateHz, Settings settings) {
         WebRtcNative.requireSupportedRate(sampleRateHz);
         WebRtcNative.require();
@@ -68,6 +93,7 @@ public final class WebRtcEchoCanceller implements EchoCanceller {
         apm.applyConfig(config);
     }
 
+    /** {@return which components run} */
     public Settings settings() {
         return settings;
     }
@@ -94,8 +120,10 @@ public final class WebRtcEchoCanceller implements EchoCanceller {
                     + out.length);
         }
         if (!settings.anyOn()) {
-            if (out != near) {
-                System.arraycopy(near, 0, out, 0, frameSamples);
+            // Copied through, clipped to [-1, 1] as the PCM16 round trip through the native module clips when a
+            // component is on: the output's range must not depend on the settings (found by WebRtcFuzzTest).
+            for (int i = 0; i < frameSamples; i++) {
+                out[i] = Math.max(-1f, Math.min(1f, near[i]));
             }
             return;
         }

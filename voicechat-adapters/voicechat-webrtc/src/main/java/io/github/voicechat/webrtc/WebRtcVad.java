@@ -58,15 +58,17 @@ public final class WebRtcVad implements io.github.voicechat.spi.VoiceActivityDet
         this.vad = new VoiceActivityDetector();
     }
 
+    /** {@return 0 (keeps the most speech) to 3 (the least)} */
     public int aggressiveness() {
         return aggressiveness;
     }
 
-    /** Raw probability mapped to 0.5. */
+    /** {@return the raw probability that is mapped to 0.5} */
     public float thresholdProbability() {
         return threshold;
     }
 
+    /** {@return how long speech is held after the raw probability falls, in milliseconds} */
     public int holdOverMs() {
         return holdOverMs;
     }

@@ -56,8 +56,10 @@ public final class WhisperModel implements LoadedModel {
     /**
      * Loads a ggml model file (checked in Java first, so a damaged file is an exception, not a crash).
      *
-     * @param id  the model id, for messages ({@code whisper-base.en})
-     * @param gpu ask for a GPU backend if the native build has one
+     * @param id   the model id, for messages ({@code whisper-base.en})
+     * @param file the ggml file
+     * @param gpu  ask for a GPU backend if the native build has one
+     * @return the model; close it after the recognizers made from it
      * @throws EngineException if the file is missing or unusable, or the native library cannot be loaded
      */
     public static WhisperModel load(String id, Path file, boolean gpu) {
@@ -104,19 +106,22 @@ public final class WhisperModel implements LoadedModel {
         return new WhisperModel(id, file, checked.hparams(), size, whisper, ctx);
     }
 
+    /** {@return the model id} */
     public String id() {
         return id;
     }
 
+    /** {@return the ggml file it was loaded from} */
     public Path file() {
         return file;
     }
 
-    /** Whether the model knows several languages (and can translate); {@code .en} models do not. */
+    /** {@return whether the model knows several languages (and can translate)} {@code .en} models do not. */
     public boolean multilingual() {
         return hparams.multilingual();
     }
 
+    /** {@return the hyper-parameters read from the file's header} */
     public GgmlModelFile.HParams hparams() {
         return hparams;
     }
@@ -127,12 +132,12 @@ public final class WhisperModel implements LoadedModel {
         return sizeBytes;
     }
 
-    /** Recognizers currently holding a decoding state of this model. */
+    /** {@return the recognizers currently holding a decoding state of this model} */
     public synchronized int openStates() {
         return openStates;
     }
 
-    /** Whether the native context has been freed. */
+    /** {@return whether the native context has been freed} */
     public synchronized boolean isFreed() {
         return freed;
     }

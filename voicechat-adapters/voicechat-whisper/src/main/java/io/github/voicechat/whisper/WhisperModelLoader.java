@@ -18,6 +18,7 @@ import io.github.voicechat.models.ResolvedModel;
  */
 public final class WhisperModelLoader implements ModelLoader {
 
+    /** The engine family of whisper models in the catalog. */
     public static final String ENGINE = "whisper";
 
     @Override

@@ -28,7 +28,7 @@ public final class WhisperModels {
     private WhisperModels() {
     }
 
-    /** The folder given by {@code -Dvoicechat.models} or {@code $VOICECHAT_MODELS}, if any. */
+    /** {@return the folder given by {@code -Dvoicechat.models} or {@code $VOICECHAT_MODELS}, if any} */
     public static Optional<Path> modelsDir() {
         String v = System.getProperty(MODELS_PROPERTY);
         if (v == null || v.isBlank()) {
@@ -37,7 +37,7 @@ public final class WhisperModels {
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(Path.of(v).toAbsolutePath().normalize());
     }
 
-    /** A store over the default model home plus {@link #modelsDir()} as an offline folder. */
+    /** {@return a store over the default model home plus {@link #modelsDir()} as an offline folder} */
     public static ModelStore defaultStore() {
         ModelStore.Builder b = ModelStore.builder();
         modelsDir().ifPresent(b::offlineDir);
@@ -57,6 +57,9 @@ public final class WhisperModels {
     /**
      * The model file of {@code id}.
      *
+     * @param store where to look
+     * @param id    the model id
+     * @return the ggml file
      * @throws EngineException when it is not installed: names the id, every place looked in and the pull command
      */
     public static Path resolve(ModelStore store, String id) {

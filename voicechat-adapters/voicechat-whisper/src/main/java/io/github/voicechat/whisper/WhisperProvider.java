@@ -32,6 +32,12 @@ public abstract class WhisperProvider implements EngineProvider<SpeechRecognizer
     private final Supplier<ModelStore> store;
     private volatile ModelStore cached;
 
+    /**
+     * A provider for catalog model {@code id}, resolved through {@link WhisperModels#defaultStore()}.
+     *
+     * @param id       a catalog id starting with {@code whisper-}
+     * @param priority higher wins among available ASR providers (Sphinx is 0)
+     */
     protected WhisperProvider(String id, int priority) {
         this(id, priority, WhisperModels::defaultStore);
     }
@@ -42,7 +48,13 @@ public abstract class WhisperProvider implements EngineProvider<SpeechRecognizer
         this.store = store;
     }
 
-    /** A provider for any catalog id, resolving models through {@code store} (tests, custom homes). */
+    /**
+     * {@return a provider for any catalog id, resolving models through {@code store}} For tests and custom homes.
+     *
+     * @param id    a catalog id
+     * @param store where the model is found
+     * @throws io.github.voicechat.models.UnknownModelException if the catalog has no such id
+     */
     public static WhisperProvider of(String id, ModelStore store) {
         Objects.requireNonNull(store, "store");
         store.catalog().get(id); // unknown ids fail here, with the nearest ids
@@ -65,7 +77,7 @@ public abstract class WhisperProvider implements EngineProvider<SpeechRecognizer
         return priority;
     }
 
-    /** The store models are resolved through (built on first use, so system properties set by then count). */
+    /** {@return the store models are resolved through} Built on first use, so system properties set by then count. */
     public ModelStore store() {
         ModelStore s = cached;
         if (s == null) {
@@ -79,7 +91,7 @@ public abstract class WhisperProvider implements EngineProvider<SpeechRecognizer
         return store().catalog().get(id);
     }
 
-    /** Whether this id names an English-only model ({@code .en}). */
+    /** {@return whether this id names an English-only model ({@code .en})} */
     public boolean englishOnly() {
         return id.endsWith(".en");
     }
@@ -133,6 +145,7 @@ public abstract class WhisperProvider implements EngineProvider<SpeechRecognizer
 
     /** {@code whisper-tiny.en}. */
     public static final class TinyEn extends WhisperProvider {
+        /** The provider ServiceLoader creates. */
         public TinyEn() {
             super("whisper-tiny.en", 290);
         }
@@ -140,6 +153,7 @@ public abstract class WhisperProvider implements EngineProvider<SpeechRecognizer
 
     /** {@code whisper-tiny}. */
     public static final class Tiny extends WhisperProvider {
+        /** The provider ServiceLoader creates. */
         public Tiny() {
             super("whisper-tiny", 250);
         }
@@ -147,6 +161,7 @@ public abstract class WhisperProvider implements EngineProvider<SpeechRecognizer
 
     /** {@code whisper-base.en}: the default when installed. */
     public static final class BaseEn extends WhisperProvider {
+        /** The provider ServiceLoader creates. */
         public BaseEn() {
             super("whisper-base.en", 300);
         }
@@ -154,6 +169,7 @@ public abstract class WhisperProvider implements EngineProvider<SpeechRecognizer
 
     /** {@code whisper-base}. */
     public static final class Base extends WhisperProvider {
+        /** The provider ServiceLoader creates. */
         public Base() {
             super("whisper-base", 260);
         }
@@ -161,6 +177,7 @@ public abstract class WhisperProvider implements EngineProvider<SpeechRecognizer
 
     /** {@code whisper-small.en}. */
     public static final class SmallEn extends WhisperProvider {
+        /** The provider ServiceLoader creates. */
         public SmallEn() {
             super("whisper-small.en", 280);
         }
@@ -168,6 +185,7 @@ public abstract class WhisperProvider implements EngineProvider<SpeechRecognizer
 
     /** {@code whisper-small}. */
     public static final class Small extends WhisperProvider {
+        /** The provider ServiceLoader creates. */
         public Small() {
             super("whisper-small", 240);
         }
@@ -175,6 +193,7 @@ public abstract class WhisperProvider implements EngineProvider<SpeechRecognizer
 
     /** {@code whisper-medium.en}. */
     public static final class MediumEn extends WhisperProvider {
+        /** The provider ServiceLoader creates. */
         public MediumEn() {
             super("whisper-medium.en", 230);
         }
@@ -182,6 +201,7 @@ public abstract class WhisperProvider implements EngineProvider<SpeechRecognizer
 
     /** {@code whisper-medium}. */
     public static final class Medium extends WhisperProvider {
+        /** The provider ServiceLoader creates. */
         public Medium() {
             super("whisper-medium", 220);
         }
@@ -189,6 +209,7 @@ public abstract class WhisperProvider implements EngineProvider<SpeechRecognizer
 
     /** {@code whisper-large-v3}. */
     public static final class LargeV3 extends WhisperProvider {
+        /** The provider ServiceLoader creates. */
         public LargeV3() {
             super("whisper-large-v3", 210);
         }

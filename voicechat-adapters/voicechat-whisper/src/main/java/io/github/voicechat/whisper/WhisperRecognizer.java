@@ -40,6 +40,7 @@ import java.util.stream.Collectors;
  */
 public final class WhisperRecognizer implements SpeechRecognizer {
 
+    /** The rate of the audio it accepts. */
     public static final int SAMPLE_RATE_HZ = 16_000;
     /**
      * whisper.cpp 1.7.1 returns no segments for input under 1000 ms of mel frames ("input is too short"); exactly
@@ -70,6 +71,10 @@ public final class WhisperRecognizer implements SpeechRecognizer {
     /**
      * A recognizer that loads {@code modelFile} for itself and frees it on {@link #close()}.
      *
+     * @param modelId   the model id, for messages
+     * @param modelFile the ggml file
+     * @param options   how to decode
+     * @return the recognizer
      * @throws EngineException          if the file is missing or unusable or the native library cannot load
      * @throws IllegalArgumentException if the options do not fit the model (e.g. translate on an English-only model)
      */
@@ -84,13 +89,27 @@ public final class WhisperRecognizer implements SpeechRecognizer {
         }
     }
 
-    /** A recognizer with its own decoding state on a shared model; closing it leaves the model loaded. */
+    /**
+     * A recognizer with its own decoding state on a shared model; closing it leaves the model loaded.
+     *
+     * @param model   the loaded model
+     * @param options how to decode
+     * @return the recognizer
+     * @throws IllegalArgumentException if the options do not fit the model
+     */
     public static WhisperRecognizer create(WhisperModel model, WhisperOptions options) {
         return new WhisperRecognizer(Objects.requireNonNull(model, "model"), Objects.requireNonNull(options, "options"),
                 () -> { });
     }
 
-    /** A recognizer on a model held through a {@code ModelManager} handle, which {@link #close()} releases. */
+    /**
+     * A recognizer on a model held through a {@code ModelManager} handle, which {@link #close()} releases.
+     *
+     * @param handle  an open handle to the model
+     * @param options how to decode
+     * @return the recognizer
+     * @throws IllegalArgumentException if the options do not fit the model
+     */
     public static WhisperRecognizer create(ModelHandle<WhisperModel> handle, WhisperOptions options) {
         Objects.requireNonNull(handle, "handle");
         try {
@@ -106,11 +125,12 @@ public final class WhisperRecognizer implements SpeechRecognizer {
         return SAMPLE_RATE_HZ;
     }
 
-    /** The options in force, with the language resolved for the model. */
+    /** {@return the options in force, with the language resolved for the model} */
     public WhisperOptions options() {
         return options;
     }
 
+    /** {@return the model this recognizer decodes with} */
     public WhisperModel model() {
         return model;
     }
@@ -148,12 +168,12 @@ public final class WhisperRecognizer implements SpeechRecognizer {
         segments.clear();
     }
 
-    /** The segments of the last {@link #finish()}, in order. */
+    /** {@return the segments of the last {@link #finish()}, in order} */
     public List<WhisperSegment> lastSegments() {
         return lastSegments;
     }
 
-    /** Samples of the current utterance not yet transcribed. */
+    /** {@return the samples of the current utterance not yet transcribed} */
     public int bufferedSamples() {
         return buffer.length();
     }

@@ -9,6 +9,13 @@ package io.github.voicechat.whisper;
  * @param endMs   end, in milliseconds from the utterance start, never before {@code startMs}
  */
 public record WhisperSegment(String text, double startMs, double endMs) {
+    /**
+     * Checks that there is text and that the segment does not end before it starts.
+     *
+     * @param text    the phrase, stripped
+     * @param startMs start, in milliseconds from the utterance start
+     * @param endMs   end, in milliseconds from the utterance start, never before {@code startMs}
+     */
     public WhisperSegment {
         if (text == null) {
             throw new IllegalArgumentException("text must not be null");

@@ -219,6 +219,7 @@ public final class FrameRing implements AutoCloseable {
         private long dropped;
         private volatile Thread waiter;
         private volatile boolean consumerClosed;
+        private volatile boolean woken;
 
         private Consumer(String name, long start) {
             this.name = name;
@@ -274,8 +275,8 @@ public final class FrameRing implements AutoCloseable {
         /**
          * Waits up to {@code timeout} for a frame, parking rather than spinning.
          *
-         * @return true with a frame in {@code dest}; false on timeout, or when this consumer or the ring is closed
-         *         and nothing is left to read
+         * @return true with a frame in {@code dest}; false on timeout, on {@link #wakeup()}, or when this consumer or
+         *         the ring is closed and nothing is left to read
          */
         public boolean await(AudioFrame dest, long timeout, TimeUnit unit) throws InterruptedException {
             if (poll(dest)) {
@@ -290,6 +291,10 @@ public final class FrameRing implements AutoCloseable {
                         return true;
                     }
                     if (consumerClosed || closed) {
+                        return false;
+                    }
+                    if (woken) {
+                        woken = false;
                         return false;
                     }
                     long remaining = deadline - System.nanoTime();
@@ -307,20 +312,34 @@ public final class FrameRing implements AutoCloseable {
             }
         }
 
-        /** Frames published but not yet read (at most {@link #capacity()}; older ones are already lost). */
-        public int available() {
-            long behind = published() - (long) NEXT.getOpaque(this);
-            return (int) Math.min(Math.max(behind, 0), slots.length);
-        }
-
         /** Frames this consumer lost because the producer lapped it. Readable from any thread. */
         public long droppedFrames() {
             return (long) DROPPED.getOpaque(this);
         }
 
-        /** Skips everything published so far; the next poll returns only newer frames. Skipped frames are not drops. */
-        public void skipToHead() {
-            NEXT.setOpaque(this, published());
+        /**
+         * Skips unread frames that are older than both frame {@code sequence} and the last {@code keepLast} frames
+         * published; skipped frames are not counted as dropped. A consumer that reads only when it needs to (the
+         * recogniser between utterances) comes back with it without reporting the frames it chose not to read.
+         * Consumer thread only.
+         */
+        public void skipOlderThan(long sequence, int keepLast) {
+            long oldest = Math.min(sequence, published() - Math.max(0, keepLast));
+            if (next < oldest) {
+                NEXT.setOpaque(this, oldest);
+            }
+        }
+
+        /**
+         * Makes the consumer's current (or next) {@link #await} return false at once: its thread has something
+         * other than frames to do, such as a command. Any thread.
+         */
+        public void wakeup() {
+            woken = true;
+            Thread t = waiter;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
         }
 
         /** Detaches this consumer and releases a thread waiting in {@link #await}. */

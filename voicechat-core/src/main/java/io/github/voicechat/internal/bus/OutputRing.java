@@ -8,29 +8,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The output path (TTS → playout): a single-producer, single-consumer ring with back-pressure, plus a control lane
- * that the consumer reads before every frame.
+ * The output path (TTS → playout): a single-producer, single-consumer ring with back-pressure and cancellation.
  *
  * <p>Unlike {@link FrameRing}, unplayed audio is never overwritten: when the ring is full the producer waits (parked,
  * with a timeout) until the playout frees a slot. Cancellation is by <em>epoch</em>: a producer reads
- * {@link #epoch()} when its utterance starts and passes it to every {@link #offer}; {@link #send sending} FLUSH or
- * STOP advances the epoch at once, so the producer's later offers — including one already waiting for space —
- * return {@link OfferResult#FLUSHED}, and frames already queued under the old epoch are discarded by the consumer,
- * whichever order the threads run in.
+ * {@link #epoch()} when its utterance starts and passes it to every {@link #offer}; {@link #cancel()} advances the
+ * epoch, so the producer's later offers — including one already waiting for space — return
+ * {@link OfferResult#CANCELLED}, and frames queued under the old epoch are discarded at once.
  *
- * <p>Consumer loop (one playout thread):
- * <pre>{@code
- * while (running) {
- *     PlaybackCommand c;
- *     while ((c = out.pollControl()) != null) handle(c, out.lastArgument());
- *     if (out.poll(frame)) play(frame); else out.await(20, MILLISECONDS);
- * }
- * }</pre>
- * {@link #poll} refuses to hand out a frame while a command is pending, so control always overtakes queued audio.
+ * <p>Pausing is not the ring's business: the playout simply stops polling. Only the producer runs on another
+ * thread, so the ring needs no control lane: the playout's thread cancels and polls by direct calls.
  *
- * <p>Threading: {@link #offer} from one producer thread at a time; {@link #pollControl}, {@link #poll},
- * {@link #await} from one consumer thread; {@link #send}, {@link #flush}, {@link #close} and the counters from any
- * thread.
+ * <p>Threading: {@link #offer} from one producer thread at a time; {@link #poll}, {@link #hasPendingFrame} and
+ * {@link #cancel} from the one consumer thread (the session's); {@link #epoch}, {@link #isFull} and {@link #close}
+ * from any thread.
  */
 public final class OutputRing implements AutoCloseable {
 
@@ -40,8 +31,8 @@ public final class OutputRing implements AutoCloseable {
         ACCEPTED,
         /** No slot freed up within the timeout; the frame was not queued. */
         TIMED_OUT,
-        /** The producer's epoch is stale (FLUSH or STOP was sent): the utterance is cancelled, nothing queued. */
-        FLUSHED,
+        /** The producer's epoch is stale ({@link #cancel()} was called): the utterance is over, nothing queued. */
+        CANCELLED,
         /** The ring is closed; nothing queued. */
         CLOSED
     }
@@ -49,7 +40,6 @@ public final class OutputRing implements AutoCloseable {
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
     private static final VarHandle EPOCH;
-    private static final VarHandle FLUSHED_FRAMES;
 
     static {
         try {
@@ -57,7 +47,6 @@ public final class OutputRing implements AutoCloseable {
             HEAD = lookup.findVarHandle(OutputRing.class, "head", long.class);
             TAIL = lookup.findVarHandle(OutputRing.class, "tail", long.class);
             EPOCH = lookup.findVarHandle(OutputRing.class, "epoch", long.class);
-            FLUSHED_FRAMES = lookup.findVarHandle(OutputRing.class, "flushedFrames", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -68,7 +57,6 @@ public final class OutputRing implements AutoCloseable {
     private final long[] slotEpochs;
     private final int mask;
     private final int frameCapacitySamples;
-    private final ControlLane control;
 
     @SuppressWarnings("unused")
     private long p01, p02, p03, p04, p05, p06, p07;
@@ -83,19 +71,14 @@ public final class OutputRing implements AutoCloseable {
     private volatile long epoch;
     private volatile boolean closed;
     private volatile Thread producerWaiter;
-    private volatile Thread consumerWaiter;
-    /** Written by the consumer only. */
-    private long flushedFrames;
-    /** Consumer-thread state. */
-    private boolean paused;
-    private long lastArgument;
+    /** The last destination {@link #poll} checked; the consumer's, so a destination is checked once, not per frame. */
+    private AudioFrame checkedDestination;
 
     /**
      * @param slotCount            frames that may be queued; rounded up to a power of two
      * @param frameCapacitySamples largest frame, in samples, a slot can hold
-     * @param controlCapacity      commands that may wait unread
      */
-    public OutputRing(int slotCount, int frameCapacitySamples, int controlCapacity) {
+    public OutputRing(int slotCount, int frameCapacitySamples) {
         if (slotCount < 2 || slotCount > (1 << 24)) {
             throw new IllegalArgumentException("slot count must be 2.." + (1 << 24) + ", was " + slotCount);
         }
@@ -111,7 +94,6 @@ public final class OutputRing implements AutoCloseable {
         slotEpochs = new long[size];
         mask = size - 1;
         this.frameCapacitySamples = frameCapacitySamples;
-        this.control = new ControlLane(controlCapacity);
     }
 
     public int capacity() {
@@ -129,6 +111,22 @@ public final class OutputRing implements AutoCloseable {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Whether every slot holds a frame, current or stale: the producer cannot queue anything until the playout polls
+     * or cancels. Any thread; the lockstep gate reads it to know the producer must wait for the playout.
+     */
+    public boolean isFull() {
+        return (long) TAIL.getVolatile(this) - (long) HEAD.getVolatile(this) >= slots.length;
+    }
+
+    /**
+     * Frames queued now, stale ones not yet discarded included; any thread (both counters are volatile), for a
+     * metrics gauge, never for a decision.
+     */
+    public int queuedFrames() {
+        return (int) Math.max(0, (long) TAIL.getVolatile(this) - (long) HEAD.getVolatile(this));
     }
 
     // ---------------------------------------------------------------- producer side
@@ -194,7 +192,7 @@ public final class OutputRing implements AutoCloseable {
             return OfferResult.CLOSED;
         }
         if ((long) EPOCH.getVolatile(this) != producerEpoch) {
-            return OfferResult.FLUSHED;
+            return OfferResult.CANCELLED;
         }
         long t = (long) TAIL.getOpaque(this);
         if (t - (long) HEAD.getVolatile(this) >= slots.length) {
@@ -203,44 +201,26 @@ public final class OutputRing implements AutoCloseable {
         int idx = (int) t & mask;
         slots[idx].set(samples, offset, length, sampleRateHz, startSample, t);
         slotEpochs[idx] = producerEpoch;
-        TAIL.setVolatile(this, t + 1); // volatile: Dekker pairing with consumerWaiter, see await()
-        Thread w = consumerWaiter;
-        if (w != null) {
-            LockSupport.unpark(w);
-        }
+        TAIL.setRelease(this, t + 1);
         return OfferResult.ACCEPTED;
     }
 
-    // ---------------------------------------------------------------- control, any thread
+    // ---------------------------------------------------------------- consumer side
 
     /**
-     * Sends a command to the playout. FLUSH and STOP take effect on queued audio at once (the epoch advances, so
-     * queued and in-flight frames of the current utterance are dropped), even before the playout reads them.
-     *
-     * @return false if the control lane is full (the epoch change of FLUSH/STOP has still happened)
+     * Ends the current utterance: advances the epoch, so the producer's later offers (and one waiting for space)
+     * return {@link OfferResult#CANCELLED}, and discards the frames it queued. Consumer thread only.
      */
-    public boolean send(PlaybackCommand command, long argument) {
-        if (command == PlaybackCommand.FLUSH || command == PlaybackCommand.STOP) {
-            EPOCH.getAndAdd(this, 1L);
-            Thread p = producerWaiter;
-            if (p != null) {
-                LockSupport.unpark(p);
-            }
+    public void cancel() {
+        EPOCH.getAndAdd(this, 1L);
+        discardStale();
+        Thread p = producerWaiter;
+        if (p != null) {
+            LockSupport.unpark(p);
         }
-        boolean sent = control.offer(command, argument);
-        Thread c = consumerWaiter;
-        if (c != null) {
-            LockSupport.unpark(c);
-        }
-        return sent;
     }
 
-    /** Barge-in: discards queued audio and cancels the current producer's epoch. Same as {@code send(FLUSH, 0)}. */
-    public boolean flush() {
-        return send(PlaybackCommand.FLUSH, 0L);
-    }
-
-    /** Closes the ring and releases a waiting producer and consumer. */
+    /** Closes the ring and releases a waiting producer. */
     @Override
     public void close() {
         closed = true;
@@ -248,62 +228,16 @@ public final class OutputRing implements AutoCloseable {
         if (p != null) {
             LockSupport.unpark(p);
         }
-        Thread c = consumerWaiter;
-        if (c != null) {
-            LockSupport.unpark(c);
-        }
     }
 
-    // ---------------------------------------------------------------- consumer side
-
-    /**
-     * The next control command, or null. Applies it to the ring first: PAUSE/RESUME hold or release frames,
-     * FLUSH/STOP discard the frames queued before them. Consumer thread only.
-     */
-    public PlaybackCommand pollControl() {
-        PlaybackCommand c = control.poll();
-        if (c == null) {
-            return null;
-        }
-        lastArgument = control.lastArgument();
-        switch (c) {
-            case PAUSE:
-                paused = true;
-                break;
-            case RESUME:
-                paused = false;
-                break;
-            case FLUSH:
-            case STOP:
-                discardStale();
-                break;
-            default:
-                throw new AssertionError(c);
-        }
-        return c;
-    }
-
-    /** Argument of the command last returned by {@link #pollControl()}. */
-    public long lastArgument() {
-        return lastArgument;
-    }
-
-    /** Whether the consumer is paused (PAUSE read, RESUME not yet). Consumer thread only. */
-    public boolean isPaused() {
-        return paused;
-    }
-
-    /**
-     * Copies the next queued frame into {@code dest}. Returns false — without taking a frame — when nothing is
-     * queued, when paused, or when a control command is pending: commands must be read first.
-     */
+    /** Copies the next queued frame of the current epoch into {@code dest}; false when none is queued. */
     public boolean poll(AudioFrame dest) {
-        if (dest.capacity() < frameCapacitySamples) {
-            throw new IllegalArgumentException("destination frame must hold " + frameCapacitySamples
-                    + " samples, holds " + dest.capacity());
-        }
-        if (paused || !control.isEmpty()) {
-            return false;
+        if (dest != checkedDestination) {
+            if (dest.capacity() < frameCapacitySamples) {
+                throw new IllegalArgumentException("destination frame must hold " + frameCapacitySamples
+                        + " samples, holds " + dest.capacity());
+            }
+            checkedDestination = dest;
         }
         discardStale();
         long h = (long) HEAD.getOpaque(this);
@@ -316,56 +250,12 @@ public final class OutputRing implements AutoCloseable {
     }
 
     /**
-     * Parks up to {@code timeout} until a command is pending or (not paused) a frame is queued.
-     *
-     * @return true if {@link #pollControl()} or {@link #poll} now has something; false on timeout or close
-     */
-    public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        consumerWaiter = Thread.currentThread();
-        try {
-            while (true) {
-                if (!control.isEmpty() || (!paused && hasCurrentFrame())) {
-                    return true;
-                }
-                if (closed) {
-                    return false;
-                }
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return false;
-                }
-                LockSupport.parkNanos(this, remaining);
-                if (Thread.interrupted()) {
-                    throw new InterruptedException("interrupted while waiting for output audio");
-                }
-            }
-        } finally {
-            consumerWaiter = null;
-        }
-    }
-
-    /** Frames queued and not yet played or discarded (includes flushed frames the consumer has not reached yet). */
-    public int available() {
-        return (int) ((long) TAIL.getAcquire(this) - (long) HEAD.getAcquire(this));
-    }
-
-    /** Frames discarded by FLUSH/STOP. Readable from any thread. */
-    public long flushedFrames() {
-        return (long) FLUSHED_FRAMES.getOpaque(this);
-    }
-
-    /**
-     * Whether a frame of the current epoch is queued, paused or not. Consumer thread only: the session uses it to
-     * tell "the response has finished playing" from "paused with audio left".
+     * Whether a frame of the current epoch is queued. Consumer thread only: the playout uses it to tell "the response
+     * has finished playing" from "paused with audio left".
      */
     public boolean hasPendingFrame() {
-        return hasCurrentFrame();
-    }
-
-    private boolean hasCurrentFrame() {
         discardStale();
-        return (long) HEAD.getOpaque(this) < (long) TAIL.getVolatile(this);
+        return (long) HEAD.getOpaque(this) < (long) TAIL.getAcquire(this);
     }
 
     /** Drops frames offered under an older epoch; they precede any current one because the producer is single. */
@@ -378,7 +268,6 @@ public final class OutputRing implements AutoCloseable {
             h++;
         }
         if (h != start) {
-            FLUSHED_FRAMES.setOpaque(this, flushedFrames + (h - start));
             advanceHead(h);
         }
     }

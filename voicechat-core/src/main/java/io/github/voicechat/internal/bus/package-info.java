@@ -1,25 +1,29 @@
 /**
- * The in-process frame bus: how audio and playback control move between the session's threads.
+ * The in-process frame bus: how audio crosses between the session's thread and its worker threads.
  *
  * <ul>
- *   <li>{@link io.github.voicechat.internal.bus.FrameRing} — capture side. One producer (the mic/source), several
- *       independent consumers (echo canceller, VAD, ASR, recorder), each with its own cursor, added before start or
- *       at runtime (starting at the head). The producer <em>never blocks</em>: a consumer that falls a whole ring
- *       behind loses the oldest frames, counted exactly per consumer. Reading is a seqlock: copy the slot, then
- *       check (acquire fence, then the producer's claimed sequence) that it was not overwritten meanwhile.</li>
+ *   <li>{@link io.github.voicechat.internal.bus.FrameRing} — capture side. The session's thread publishes each
+ *       cleaned 20 ms input frame; the recogniser's worker is the one subscriber in a session and reads it with its
+ *       own cursor, on its own thread. (The ring supports any number of cursors, each added before start or at
+ *       runtime at the head; the VAD and the recorder need none because they run on the session's thread and take
+ *       the frame by a direct call.) The producer <em>never blocks</em>: a consumer that falls a whole ring behind
+ *       loses the oldest frames, counted exactly per consumer. Reading is a seqlock: copy the slot, then check
+ *       (acquire fence, then the producer's claimed sequence) that it was not overwritten meanwhile.</li>
  *   <li>{@link io.github.voicechat.internal.bus.OutputRing} — playback side (TTS → playout), single producer and
  *       single consumer. Unplayed audio is never overwritten: the TTS producer waits (parked, with a timeout) for
- *       space. Barge-in is FLUSH: it advances an epoch, which cancels the producer's utterance (its offers return
- *       FLUSHED, even one already waiting) and makes the playout discard everything queued under the old epoch.</li>
- *   <li>{@link io.github.voicechat.internal.bus.ControlLane} — the control lane inside the output ring: a
- *       preallocated lock-free MPSC queue of {@link io.github.voicechat.internal.bus.PlaybackCommand}s. The playout
- *       reads it before every frame, and {@code OutputRing.poll} refuses frames while a command is pending, so
- *       PAUSE/STOP/FLUSH overtake any amount of queued audio.</li>
+ *       space. Barge-in is {@code cancel()}: it advances an epoch, which cancels the producer's utterance (its offers
+ *       return CANCELLED, even one already waiting) and discards everything queued under the old epoch.</li>
  * </ul>
  *
- * <p>Waiting never spins forever: consumers and the blocked producer park with a deadline and are unparked by the
- * other side (the waker only touches {@code LockSupport.unpark} when someone is registered as waiting). Nothing on
- * the per-frame path allocates (checked by {@code BusAllocationTest} and JMH {@code -prof gc}).
+ * <p>There is no control lane. Pause, resume and stop are decided on the session's thread, which is also the
+ * playout, so they are direct calls that take effect at the next frame boundary: pausing is the playout not
+ * polling, stopping is {@code cancel()}. A queue is kept only where another thread really produces: audio from the
+ * synthesizer, frames to the recogniser.
+ *
+ * <p>Waiting never spins forever: a consumer of the input ring and the blocked producer of the output ring park with
+ * a deadline and are unparked by the other side (the waker only touches {@code LockSupport.unpark} when someone is
+ * registered as waiting). Nothing on the per-frame path allocates (checked by {@code BusAllocationTest} and JMH
+ * {@code -prof gc}).
  *
  * <h2>Why hand-written and not the Disruptor or Agrona</h2>
  * The LMAX Disruptor 4.0.0 {@code RingBuffer} gates the producer on its consumers' sequences:

@@ -8,18 +8,23 @@ import io.github.voicechat.spi.Transcript;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * Feeds the recogniser from its own cursor on the input bus, on its own thread, so a slow recogniser never delays
  * the playout. The session sends position-stamped commands (start at a sample, finish, cancel); a short history of
  * frames lets a turn start before the moment it was detected (pre-roll), so the first phoneme is not lost.
+ *
+ * <p>Between utterances the worker does not read the bus at all: it sleeps until a command comes, and a START skips
+ * only the frames that neither its pre-roll history nor the new utterance needs. So a listening session costs its
+ * recogniser thread nothing, which matters when many sessions share the machine.
  */
-final class AsrWorker implements Runnable {
+final class AsrWorker extends EngineWorker<SpeechRecognizer> {
 
-    /** Receives a finished utterance: its turn, transcript and real-time factor. */
+    /** Receives a finished utterance: its turn, transcript and real-time factor. Called on the worker's thread. */
     interface TranscriptHandler {
-        void onTranscript(int turn, Transcript transcript, double realTimeFactor);
+        void onTranscript(AsrWorker from, int turn, Transcript transcript, double realTimeFactor);
     }
 
     private enum Kind { START, FINISH, CANCEL }
@@ -27,43 +32,45 @@ final class AsrWorker implements Runnable {
     private record Command(Kind kind, long sample, int turn) {
     }
 
-    private final SpeechRecognizer asr;
     private final FrameRing.Consumer input;
-    private final Resampler resampler;
     private final int inRateHz;
     private final AudioFrame[] history;
     private final AudioFrame frame;
-    private final float[] resampled;
     private final TranscriptHandler onTranscript;
-    private final BiConsumer<String, Throwable> onError;
     private final Runnable wakeSession;
     private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile boolean running = true;
-    private volatile long consumedEndSample;
+    /** Commands sent and not yet carried out; the session's supervisor reads it. */
+    final AtomicInteger pending = new AtomicInteger();
+    /** End of the last frame consumed; the session reads it. */
+    volatile long consumedEndSample;
+    /** Whether an utterance is being fed; written by the worker, read by the session. */
+    volatile boolean feeding;
     private volatile String partial = "";
 
+    private Resampler resampler;
+    private float[] resampled;
     private int historyCount;
     private int historyNext;
-    private boolean feeding;
     private long feedFrom;
     private long fedSamples;
     private long busyNanos;
 
-    AsrWorker(SpeechRecognizer asr, FrameRing.Consumer input, int inRateHz, int inFrameSamples, int historyFrames,
-            TranscriptHandler onTranscript, BiConsumer<String, Throwable> onError, Runnable wakeSession) {
-        this.asr = asr;
+    /**
+     * @param asr         the recogniser, or null to create one from {@code factory} on this worker's thread
+     * @param wakeSession unparks the session's thread after progress (lockstep only; a no-op on the real clock)
+     */
+    AsrWorker(String threadName, SpeechRecognizer asr, Supplier<? extends SpeechRecognizer> factory,
+            FrameRing.Consumer input, int inRateHz, int inFrameSamples, int historyFrames, LockstepGate gate,
+            TranscriptHandler onTranscript, Listener listener, Runnable wakeSession) {
+        super("asr", threadName, asr, factory, gate, listener);
         this.input = input;
         this.inRateHz = inRateHz;
-        this.resampler = Resampler.create(inRateHz, asr.sampleRateHz());
         this.history = new AudioFrame[historyFrames];
         for (int i = 0; i < historyFrames; i++) {
             history[i] = new AudioFrame(inFrameSamples);
         }
         this.frame = new AudioFrame(inFrameSamples);
-        this.resampled = new float[resampler.maxOutputSamples(inFrameSamples) + 16];
         this.onTranscript = onTranscript;
-        this.onError = onError;
         this.wakeSession = wakeSession;
     }
 
@@ -83,15 +90,18 @@ final class AsrWorker implements Runnable {
     private void send(Command c) {
         pending.incrementAndGet();
         commands.add(c);
+        wakeup();
     }
 
-    void stop() {
-        running = false;
+    @Override
+    void wakeup() {
+        input.wakeup();
+        LockSupport.unpark(thread);
     }
 
-    /** Whether every command sent has been carried out and every frame up to {@code endSample} consumed. */
-    boolean caughtUp(long endSample) {
-        return pending.get() == 0 && consumedEndSample >= endSample;
+    /** The input this worker reads; closed when the worker is replaced. */
+    FrameRing.Consumer input() {
+        return input;
     }
 
     /** The recogniser's partial hypothesis for the current utterance, if it gives one. */
@@ -100,43 +110,53 @@ final class AsrWorker implements Runnable {
     }
 
     @Override
-    public void run() {
-        try {
-            while (running) {
-                Command c;
-                boolean worked = false;
-                // Commands run in order, but a FINISH waits until the frames up to its end have been consumed:
-                // a recogniser running behind still hears the whole utterance.
-                while ((c = commands.peek()) != null
-                        && !(c.kind() == Kind.FINISH && consumedEndSample < c.sample())) {
-                    commands.poll();
-                    handle(c);
-                    pending.decrementAndGet();
-                    worked = true;
-                }
-                if (input.poll(frame)) {
-                    consume(frame);
-                    worked = true;
-                } else if (!worked) {
+    protected void work() throws InterruptedException {
+        SpeechRecognizer asr = engine;
+        resampler = Resampler.create(inRateHz, asr.sampleRateHz());
+        resampled = new float[resampler.maxOutputSamples(frame.capacity()) + 16];
+        while (running) {
+            Command c;
+            boolean worked = false;
+            // Commands run in order, but a FINISH waits until the frames up to its end have been consumed:
+            // a recogniser running behind still hears the whole utterance.
+            while ((c = commands.peek()) != null
+                    && !(c.kind() == Kind.FINISH && feeding && consumedEndSample < c.sample())) {
+                commands.poll();
+                startWork();
+                handle(asr, c);
+                pending.decrementAndGet();
+                progress++;
+                worked = true;
+            }
+            if (!feeding) {
+                if (!worked && commands.isEmpty() && running) {
                     wakeSession.run();
-                    if (input.await(frame, 5, TimeUnit.MILLISECONDS)) {
-                        consume(frame);
-                    }
+                    LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1)); // a command unparks it
                 }
-                if (worked) {
-                    wakeSession.run();
+            } else if (input.poll(frame)) {
+                consume(asr, frame);
+                worked = true;
+            } else if (!worked) {
+                wakeSession.run();
+                if (input.await(frame, 1, TimeUnit.SECONDS)) {
+                    consume(asr, frame);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (worked) {
+                wakeSession.run();
+            }
         }
     }
 
-    private void handle(Command c) {
+    private void handle(SpeechRecognizer asr, Command c) {
         switch (c.kind()) {
             case START:
                 if (feeding) {
-                    cancelUtterance();
+                    cancelUtterance(asr);
+                } else {
+                    // Between utterances nothing was read: skip only what neither the history nor this utterance
+                    // needs; the rest is read (and fed) as usual from here on.
+                    input.skipOlderThan(c.sample() / frame.capacity(), history.length);
                 }
                 feeding = true;
                 feedFrom = c.sample();
@@ -145,7 +165,7 @@ final class AsrWorker implements Runnable {
                 partial = "";
                 for (int i = 0; i < historyCount; i++) {
                     AudioFrame f = history[(historyNext - historyCount + i + history.length) % history.length];
-                    feed(f);
+                    feed(asr, f);
                 }
                 break;
             case FINISH:
@@ -155,8 +175,8 @@ final class AsrWorker implements Runnable {
                     long t0 = System.nanoTime();
                     try {
                         t = asr.finish();
-                    } catch (RuntimeException | LinkageError e) {
-                        onError.accept("asr", e);
+                    } catch (Throwable e) {
+                        listener.failed("asr", survivable(e));
                     }
                     busyNanos += System.nanoTime() - t0;
                     double audioS = (double) fedSamples / inRateHz;
@@ -164,11 +184,11 @@ final class AsrWorker implements Runnable {
                 }
                 feeding = false;
                 partial = "";
-                onTranscript.onTranscript(c.turn(), t, rtf);
+                onTranscript.onTranscript(this, c.turn(), t, rtf);
                 break;
             case CANCEL:
                 if (feeding) {
-                    cancelUtterance();
+                    cancelUtterance(asr);
                 }
                 feeding = false;
                 partial = "";
@@ -178,26 +198,27 @@ final class AsrWorker implements Runnable {
         }
     }
 
-    private void cancelUtterance() {
+    private void cancelUtterance(SpeechRecognizer asr) {
         try {
             asr.cancel();
-        } catch (RuntimeException e) {
-            onError.accept("asr", e);
+        } catch (Throwable e) {
+            listener.failed("asr", survivable(e));
         }
         resampler.reset();
     }
 
-    private void consume(AudioFrame f) {
+    private void consume(SpeechRecognizer asr, AudioFrame f) {
         history[historyNext].setFrom(f);
         historyNext = (historyNext + 1) % history.length;
         historyCount = Math.min(historyCount + 1, history.length);
         if (feeding) {
-            feed(f);
+            feed(asr, f);
         }
         consumedEndSample = f.endSample();
+        progress++;
     }
 
-    private void feed(AudioFrame f) {
+    private void feed(SpeechRecognizer asr, AudioFrame f) {
         if (f.endSample() <= feedFrom) {
             return;
         }
@@ -212,9 +233,9 @@ final class AsrWorker implements Runnable {
             if (asr.supportsPartials()) {
                 partial = asr.partialText();
             }
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
             feeding = false;
-            onError.accept("asr", e);
+            listener.failed("asr", survivable(e));
         }
         busyNanos += System.nanoTime() - t0;
         fedSamples += n;

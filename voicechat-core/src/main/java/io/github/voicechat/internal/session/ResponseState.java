@@ -11,15 +11,22 @@ final class ResponseState {
 
     final int turn;
     final long epoch;
+    /** Output samples of this response played so far; the session's thread only. */
+    long playedSamples;
     private final StringBuilder text = new StringBuilder();
     private long[] markSamples = new long[16];
     private int[] markChars = new int[16];
     private int marks;
 
     private volatile boolean cancelled;
-    private volatile boolean doneProducing;
-    private volatile long queuedSamples;
+    /** Set by the worker when it is done with this response; read by the session. */
+    volatile boolean doneProducing;
+    /** Samples queued on the output ring; written by the worker, read by the session. */
+    volatile long queuedSamples;
     private volatile boolean failed;
+    /** System.nanoTime() of the model's first token and of the responder's first text; 0 until they happen. */
+    private volatile long firstTokenNanos;
+    private volatile long firstTextNanos;
 
     ResponseState(int turn, long epoch) {
         this.turn = turn;
@@ -64,6 +71,33 @@ final class ResponseState {
         return text.substring(0, Math.min(end, text.length())).strip();
     }
 
+    /** The model's first token (any thread; the first call wins, a racing second one only moves it by nanoseconds). */
+    void markFirstToken() {
+        if (firstTokenNanos == 0) {
+            firstTokenNanos = System.nanoTime();
+        }
+    }
+
+    /** The responder's first text; called on the response worker. */
+    void markFirstText() {
+        if (firstTextNanos == 0) {
+            firstTextNanos = System.nanoTime();
+        }
+    }
+
+    /** Milliseconds from {@code fromNanos} to the first token, or NaN if there was none (or no start). */
+    double firstTokenMsSince(long fromNanos) {
+        return msBetween(fromNanos, firstTokenNanos);
+    }
+
+    double firstTextMsSince(long fromNanos) {
+        return msBetween(fromNanos, firstTextNanos);
+    }
+
+    private static double msBetween(long fromNanos, long toNanos) {
+        return fromNanos == 0 || toNanos == 0 ? Double.NaN : (toNanos - fromNanos) / 1e6;
+    }
+
     void cancel() {
         cancelled = true;
     }
@@ -87,9 +121,5 @@ final class ResponseState {
 
     void addQueued(long samples) {
         queuedSamples += samples; // single writer: the response worker
-    }
-
-    long queuedSamples() {
-        return queuedSamples;
     }
 }

@@ -10,10 +10,12 @@ import io.github.voicechat.internal.bus.OutputRing;
 import io.github.voicechat.spi.SpeechSynthesizer;
 import io.github.voicechat.spi.SynthesisSink;
 import io.github.voicechat.spi.TextSplitter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * each sentence is synthesised as soon as it is complete (so speech starts before the answer is finished), resampled
  * once to the output rate, cut into 20 ms frames and queued on the output ring with back-pressure.
  */
-final class ResponseWorker implements Runnable {
+final class ResponseWorker extends EngineWorker<SpeechSynthesizer> {
 
     private static final Logger log = LoggerFactory.getLogger(ResponseWorker.class);
     /** Where a sentence ends: the synthesizers' own rule, so an abbreviation is never cut from its sentence. */
@@ -34,71 +36,105 @@ final class ResponseWorker implements Runnable {
     /** Progress reports, called on the worker thread. */
     interface Progress {
         /** A response's synthesis ended: {@code audioMs} of speech took {@code busyMs} of synthesizer time. */
-        void synthesized(int turn, double audioMs, double busyMs);
+        void synthesized(ResponseWorker from, int turn, double audioMs, double busyMs);
     }
 
     private final Responder responder;
-    private final SpeechSynthesizer tts;
     private final OutputRing output;
     private final int outRateHz;
-    private final Resampler resampler;
     private final Framer framer;
     private final long offerTimeoutMs;
-    private final BiConsumer<String, Throwable> onError;
     private final Runnable wakeSession;
-    private final Progress progress;
+    private final Progress progressListener;
+    /** Ends the worker's wait for a job without being one. */
+    private static final Job WAKE_UP = new Job(null, null, null);
+
     private final LinkedBlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
-    private final float[] resampled;
+    /** Jobs submitted and not yet taken; the session's supervisor reads it. */
+    final AtomicInteger pendingJobs = new AtomicInteger();
     /** Bound once: a method reference evaluated per call would allocate on every queued piece of audio. */
     private final Framer.FrameConsumer offerFrame = this::offer;
-    private volatile boolean running = true;
+    /** The job taken last (done or not); set before the job leaves the pending count. */
+    volatile ResponseState current;
+    /** Which engine the current job is in: "responder" or "tts", for a stall report. */
+    private volatile String inEngine = "responder";
 
-    private ResponseState current;
+    private Resampler resampler;
+    private float[] resampled;
     private long ttsSamples;
     private long ttsBusyNanos;
     private long offerWaitNanos;
     private boolean offerFailed;
 
-    ResponseWorker(Responder responder, SpeechSynthesizer tts, OutputRing output, int outRateHz, int outFrameSamples,
-            long offerTimeoutMs, BiConsumer<String, Throwable> onError, Runnable wakeSession, Progress progress) {
+    /**
+     * @param tts         the synthesizer, or null to create one from {@code factory} on this worker's thread
+     * @param wakeSession unparks the session's thread after progress (lockstep only; a no-op on the real clock)
+     */
+    ResponseWorker(String threadName, Responder responder, SpeechSynthesizer tts,
+            Supplier<? extends SpeechSynthesizer> factory, OutputRing output, int outRateHz, int outFrameSamples,
+            long offerTimeoutMs, LockstepGate gate, Listener listener, Runnable wakeSession, Progress progress) {
+        super("tts", threadName, tts, factory, gate, listener);
         this.responder = responder;
-        this.tts = tts;
         this.output = output;
         this.outRateHz = outRateHz;
-        this.resampler = Resampler.create(tts.sampleRateHz(), outRateHz);
         this.framer = new Framer(outFrameSamples);
         this.offerTimeoutMs = offerTimeoutMs;
-        this.onError = onError;
         this.wakeSession = wakeSession;
-        this.progress = progress;
-        this.resampled = new float[resampler.maxOutputSamples(8192) + resampler.delaySamples() + 16];
+        this.progressListener = progress;
     }
 
     void submit(Job job) {
+        pendingJobs.incrementAndGet();
         jobs.add(job);
     }
 
-    void stop() {
-        running = false;
+    /** Jobs submitted and not yet taken, removed from this worker (for its replacement). */
+    List<Job> takeQueuedJobs() {
+        List<Job> out = new ArrayList<>();
+        jobs.drainTo(out);
+        out.removeIf(j -> j == WAKE_UP);
+        pendingJobs.addAndGet(-out.size());
+        return out;
     }
 
     @Override
-    public void run() {
+    void wakeup() {
+        jobs.add(WAKE_UP); // not a job: it only ends the wait for one
+    }
+
+    /** Whether the job taken was cancelled by the session but the worker is still in it (a stuck engine, maybe). */
+    boolean inCancelledJob() {
+        ResponseState r = current;
+        return r != null && r.isCancelled() && !r.isDoneProducing();
+    }
+
+    String inEngine() {
+        return inEngine;
+    }
+
+    @Override
+    String engineName() {
+        return inEngine;
+    }
+
+    @Override
+    protected void work() throws InterruptedException {
+        SpeechSynthesizer tts = engine;
+        resampler = Resampler.create(tts.sampleRateHz(), outRateHz);
+        resampled = new float[resampler.maxOutputSamples(8192) + resampler.delaySamples() + 16];
         while (running) {
-            Job job;
-            try {
-                job = jobs.poll(50, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (job != null) {
-                runJob(job);
+            Job job = jobs.take(); // a job, or the wake-up that stop() sends
+            if (job != WAKE_UP) {
+                current = job.response();
+                pendingJobs.decrementAndGet();
+                startWork();
+                runJob(tts, job);
             }
         }
     }
 
-    private void runJob(Job job) {
-        current = job.response();
+    private void runJob(SpeechSynthesizer tts, Job job) {
+        ResponseState response = job.response(); // also for the sink's methods that other threads may call
         ttsSamples = 0;
         ttsBusyNanos = 0;
         offerWaitNanos = 0;
@@ -113,43 +149,65 @@ final class ResponseWorker implements Runnable {
                 if (isCancelled()) {
                     return false;
                 }
-                current.appendText(chunk);
-                synthesizeCompleteSentences(synthesized, false);
+                progress++;
+                if (!chunk.isBlank()) {
+                    response.markFirstText();
+                }
+                response.appendText(chunk);
+                synthesizeCompleteSentences(tts, response, synthesized, false);
+                inEngine = "responder";
                 return !isCancelled();
             }
 
             @Override
             public boolean isCancelled() {
-                return current.isCancelled() || offerFailed || !running;
+                return response.isCancelled() || offerFailed || !running || abandoned;
+            }
+
+            @Override
+            public void firstToken() {
+                response.markFirstToken();
+            }
+
+            @Override
+            public void reportError(Throwable error) {
+                if (!abandoned) { // an abandoned worker's output is discarded, its errors too
+                    listener.failed("response for turn " + response.turn, error);
+                }
             }
         };
         try {
+            inEngine = "responder";
             responder.respond(new ResponderRequest(job.transcript(), job.history()), sink);
-            synthesizeCompleteSentences(synthesized, true);
+            synthesizeCompleteSentences(tts, response, synthesized, true);
             if (!sink.isCancelled()) {
-                drainTail();
+                drainTail(response);
             }
-        } catch (Exception | LinkageError e) {
+        } catch (Throwable e) {
             failed = true;
-            if (!current.isCancelled()) {
-                onError.accept("response for turn " + current.turn, e);
+            Throwable reported = survivable(e);
+            if (!response.isCancelled() && !abandoned) {
+                listener.failed("response for turn " + response.turn, reported);
             }
         } finally {
             if (ttsSamples > 0) {
-                progress.synthesized(current.turn, ttsSamples * 1000.0 / tts.sampleRateHz(), ttsBusyNanos / 1e6);
+                progressListener.synthesized(this, response.turn, ttsSamples * 1000.0 / tts.sampleRateHz(),
+                        ttsBusyNanos / 1e6);
             }
-            current.markDone(failed);
+            response.markDone(failed);
+            progress++;
             wakeSession.run();
         }
     }
 
-    private void synthesizeCompleteSentences(int[] synthesized, boolean all) {
-        while (!current.isCancelled() && !offerFailed) {
-            int length = current.textLength();
+    private void synthesizeCompleteSentences(SpeechSynthesizer tts, ResponseState response, int[] synthesized,
+            boolean all) {
+        while (!response.isCancelled() && !offerFailed) {
+            int length = response.textLength();
             if (synthesized[0] >= length) {
                 return;
             }
-            String pending = current.textRange(synthesized[0], length);
+            String pending = response.textRange(synthesized[0], length);
             int end = SENTENCES.nextEnd(pending, 0, all);
             if (end < 0) {
                 return;
@@ -158,12 +216,13 @@ final class ResponseWorker implements Runnable {
             int base = synthesized[0];
             synthesized[0] += end;
             if (!sentence.isBlank()) {
-                synthesize(sentence, base);
+                synthesize(tts, response, sentence, base);
             }
         }
     }
 
-    private void synthesize(String sentence, int baseChar) {
+    private void synthesize(SpeechSynthesizer tts, ResponseState response, String sentence, int baseChar) {
+        inEngine = "tts";
         long started = System.nanoTime();
         tts.synthesize(sentence, new SynthesisSink() {
             @Override
@@ -171,12 +230,20 @@ final class ResponseWorker implements Runnable {
                 if (isCancelled()) {
                     return false;
                 }
+                // A NaN would reach the speaker (and poison the resampler's state): refuse the answer, naming the
+                // TTS. Only the part inside the array is looked at; a range beyond it is the resampler's to refuse.
+                FiniteAudio.require("TTS", samples, Math.max(0, offset),
+                        Math.max(0, Math.min(offset + length, samples.length) - Math.max(0, offset)));
                 ttsSamples += length;
                 int i = offset;
                 while (i < offset + length) {
                     int n = Math.min(8192, offset + length - i);
                     int produced = resampler.process(samples, i, n, resampled, 0);
-                    queue(resampled, produced);
+                    // A synthesizer that clips wildly is heard at full scale, never beyond what a speaker takes.
+                    for (int k = 0; k < produced; k++) {
+                        resampled[k] = Math.max(-1f, Math.min(1f, resampled[k]));
+                    }
+                    queue(response, resampled, produced);
                     i += n;
                 }
                 return !isCancelled();
@@ -187,12 +254,12 @@ final class ResponseWorker implements Runnable {
                 // Output sample where the marked text is complete: TTS position scaled, plus the resampler's delay.
                 long outPos = Math.round(ttsSamples * (double) outRateHz / tts.sampleRateHz())
                         + resampler.delaySamples();
-                current.addMark(outPos, baseChar + endChar);
+                response.addMark(outPos, baseChar + endChar);
             }
 
             @Override
             public boolean isCancelled() {
-                return current.isCancelled() || offerFailed || !running;
+                return response.isCancelled() || offerFailed || !running || abandoned;
             }
         });
         // The synthesizer's own time: what it took, less the time spent waiting for room in the output ring.
@@ -200,48 +267,53 @@ final class ResponseWorker implements Runnable {
         offerWaitNanos = 0;
         ttsBusyNanos += busy;
         if (log.isDebugEnabled()) {
-            log.debug("turn {}: synthesised {} chars in {} ms", current.turn, sentence.length(), busy / 1_000_000);
+            log.debug("turn {}: synthesised {} chars in {} ms", response.turn, sentence.length(), busy / 1_000_000);
         }
-        // Text with no marks of its own counts as spoken once all its audio has played.
-        long outPos = Math.round(ttsSamples * (double) outRateHz / tts.sampleRateHz()) + resampler.delaySamples();
-        current.addMark(outPos, baseChar + sentence.length());
+        // Text with no marks of its own counts as spoken once all its audio has played; a synthesis cut short
+        // produced only part of that audio, so its end would falsely mark the whole sentence as spoken.
+        if (!response.isCancelled() && !offerFailed && !abandoned) {
+            long outPos = Math.round(ttsSamples * (double) outRateHz / tts.sampleRateHz()) + resampler.delaySamples();
+            response.addMark(outPos, baseChar + sentence.length());
+        }
     }
 
-    private void drainTail() {
+    private void drainTail(ResponseState response) {
         int produced = resampler.flush(resampled, 0);
-        queue(resampled, produced);
+        queue(response, resampled, produced);
         framer.flushPadded(offerFrame);
     }
 
-    private void queue(float[] samples, int length) {
+    private void queue(ResponseState response, float[] samples, int length) {
         if (length > 0 && !offerFailed) {
             framer.push(samples, 0, length, offerFrame);
         }
     }
 
     private void offer(float[] frame, int offset, int length, long startSample) {
-        if (offerFailed || current.isCancelled()) {
+        ResponseState response = current;
+        if (offerFailed || response.isCancelled()) {
             return;
         }
         try {
             while (true) {
                 long t0 = System.nanoTime();
                 OutputRing.OfferResult r = output.offer(frame, offset, length, outRateHz, startSample,
-                        current.epoch, offerTimeoutMs, TimeUnit.MILLISECONDS);
+                        response.epoch, offerTimeoutMs, TimeUnit.MILLISECONDS);
                 offerWaitNanos += System.nanoTime() - t0;
                 switch (r) {
                     case ACCEPTED:
-                        current.addQueued(length);
+                        response.addQueued(length);
+                        progress++;
                         wakeSession.run();
                         return;
                     case TIMED_OUT:
                         // The playout is paused (barge-in pending) or stalled: keep waiting unless cancelled.
-                        if (current.isCancelled() || !running) {
+                        if (response.isCancelled() || !running || abandoned) {
                             offerFailed = true;
                             return;
                         }
                         continue;
-                    default: // FLUSHED or CLOSED: the response was stopped
+                    default: // CANCELLED or CLOSED: the response was stopped
                         offerFailed = true;
                         return;
                 }

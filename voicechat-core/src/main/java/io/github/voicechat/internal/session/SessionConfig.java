@@ -28,4 +28,13 @@ public record SessionConfig(
         long maxSessionMs,
         long engineTimeoutMs,
         boolean paceNonRealtimeSources) {
+
+    /** This configuration with one more listener, called after the others. */
+    public SessionConfig withListener(SessionListener listener) {
+        List<SessionListener> all = new java.util.ArrayList<>(listeners);
+        all.add(listener);
+        return new SessionConfig(vad, asr, tts, echoCanceller, responder, turnPolicy, bargeInPolicy, clock,
+                List.copyOf(all), outputSampleRateHz, idleTimeoutMs, maxSessionMs, engineTimeoutMs,
+                paceNonRealtimeSources);
+    }
 }

@@ -36,7 +36,14 @@ final class StereoRecorder implements AutoCloseable {
         this.interleaved = new float[2 * cap];
     }
 
-    void mic(float[] samples, int offset, int length) {
+    /** One tick: the microphone frame (input rate) and the frame played (output rate); writes what both have. */
+    void record(float[] mic, int micLength, float[] played, int playedLength) throws IOException {
+        mic(mic, 0, micLength);
+        played(played, 0, playedLength);
+        write();
+    }
+
+    private void mic(float[] samples, int offset, int length) {
         int n = micResampler.process(samples, offset, length, micOut, 0);
         int skip = Math.min(micDrop, n);
         micDrop -= skip;
@@ -44,13 +51,13 @@ final class StereoRecorder implements AutoCloseable {
         leftLength += n - skip;
     }
 
-    void played(float[] samples, int offset, int length) {
+    private void played(float[] samples, int offset, int length) {
         System.arraycopy(samples, offset, right, rightLength, length);
         rightLength += length;
     }
 
     /** Writes the part both channels have; the rest waits for the next tick. */
-    void write() throws IOException {
+    private void write() throws IOException {
         int n = Math.min(leftLength, rightLength);
         if (n == 0) {
             return;

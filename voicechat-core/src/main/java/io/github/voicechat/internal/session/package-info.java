@@ -1,18 +1,99 @@
 /**
  * The session engine (internal: no compatibility promise).
  *
- * <p>{@link io.github.voicechat.internal.session.SessionRunner} owns one thread that advances the conversation one
- * 20 ms tick at a time: play one output frame (control lane first), capture one input frame, cancel the echo of
- * the frame just played, publish the cleaned frame on the input bus, run the VAD and
- * {@link io.github.voicechat.internal.session.TurnDetector}. The recogniser
- * ({@link io.github.voicechat.internal.session.AsrWorker}) and the responder + synthesizer
- * ({@link io.github.voicechat.internal.session.ResponseWorker}) run on their own threads so a slow engine never
- * delays the playout; they report back by posting to the session thread, which alone changes state.
+ * <h2>Stages</h2>
+ * A session advances one 20 ms tick at a time. {@link io.github.voicechat.internal.session.SessionStages#tick} is
+ * the list of its stages, each a small class that owns its own state, in the style of Netty's handlers:
+ * <ol>
+ *   <li>{@link io.github.voicechat.internal.session.PlayoutStage} — one frame of the response (or silence) to the
+ *       sink; returns what it played;</li>
+ *   <li>{@link io.github.voicechat.internal.session.CaptureStage} — one frame from the source, resampled once to
+ *       the input rate (the recogniser's);</li>
+ *   <li>{@link io.github.voicechat.internal.session.EchoStage} — the echo of what was just played taken out (only
+ *       in a session with an echo canceller);</li>
+ *   <li>{@link io.github.voicechat.internal.session.ListenStage} — the clean frame to the recogniser (input bus),
+ *       the VAD in its own frame size, and the {@link io.github.voicechat.internal.session.TurnDetector}'s
+ *       decision;</li>
+ *   <li>{@link io.github.voicechat.internal.session.LockstepGate} — on a virtual clock only: the worker threads
+ *       catch up (and engines that model latency sleep in virtual time), so every event lands on the same tick in
+ *       every run.</li>
+ * </ol>
+ * Then what other threads posted (the workers' transcripts and errors, typed turns) is applied and the workers are supervised
+ * ({@link io.github.voicechat.internal.session.Workers}). Stages do not call each other: the tick passes what one
+ * produces to the next. A stage a session does not need (no echo canceller, no resampling at equal rates) is not
+ * in its tick.
  *
- * <p>Why one tick loop for both clocks: on the real clock the loop is paced by the microphone or the clock; on a
- * virtual clock the same loop runs unpaced and, after each tick, waits for the worker threads to catch up
- * (lockstep). Engines then take no virtual time, every event lands on the same tick in every run, and latency
- * logic can be tested exactly. Anything the session reads from a worker is read after that wait (for example the
- * recogniser's partial words), never mid-tick, to keep that guarantee.
+ * <h2>One table</h2>
+ * The session's behaviour is one (phase, input) → next-phase table in
+ * {@link io.github.voicechat.internal.session.Conversation}. A phase refines the public
+ * {@link io.github.voicechat.SessionState} (LISTENING is split by whether the user is speaking, THINKING by whether
+ * the transcript is in), and everything else is read off it: what the detector listens for
+ * ({@code Phase.detectorMode}), whether output plays or is held, whether a response exists. There are no flags
+ * beside it, and the detector keeps no mode of its own. A rule runs its effect, moves, then runs its entry step, so
+ * listeners see events in the same order as always:
+ * <pre>
+ * LISTENING    + SPEECH_STARTED     → USER_TURN      start the turn, the recogniser from the pre-roll
+ * USER_TURN    + SPEECH_ENDED       → TRANSCRIBING   end the turn, finish the utterance
+ * TRANSCRIBING + TRANSCRIPT         → RESPONDING     submit the response
+ * TRANSCRIBING + NOTHING_HEARD      → LISTENING      complete the turn unanswered
+ * TRANSCRIBING,
+ * RESPONDING   + SPEECH_STARTED     → USER_TURN      the user spoke again: supersede the pending turn
+ * RESPONDING   + FIRST_AUDIO_PLAYED → SPEAKING       first-audio latency
+ * RESPONDING,
+ * SPEAKING     + RESPONSE_PLAYED    → LISTENING      complete the turn
+ * SPEAKING     + SPEECH_OVER_BOT    → PAUSED         hold output at the next frame boundary, recognise at once
+ * PAUSED       + NOISE_ENDED        → SPEAKING       false alarm: resume from the paused sample
+ * SPEAKING,
+ * PAUSED       + BARGE_IN_CONFIRMED → USER_TURN      stop the response, keep what was played, start the turn
+ * RESPONDING,
+ * SPEAKING,
+ * PAUSED       + RESPONSE_STALLED   → LISTENING      the responder or synthesizer is stuck: stop the response
+ * LISTENING    + TEXT_TYPED         → RESPONDING     a typed turn: its text is the transcript, submit the response
+ * USER_TURN    + TEXT_TYPED         → USER_TURN      refused with an error event (the user's own turn would win)
+ * TRANSCRIBING,
+ * RESPONDING,
+ * SPEAKING,
+ * PAUSED       + TEXT_TYPED         → LISTENING      supersede what was pending or playing (a paused candidate is
+ *                                                    dropped), then answer the text from LISTENING
+ * </pre>
+ * An input with no rule in the current phase changes nothing. {@code ConversationTableTest} pins the table and
+ * checks that every move it makes is one the public state table allows. The detector and the offline
+ * {@link io.github.voicechat.vad.SpeechSegmenter} share one hysteresis rule ({@code TurnDetector.Hysteresis}).
+ *
+ * <h2>Threads</h2>
+ * Exactly one thread ticks a session, so nothing in it needs a lock:
+ * <ul>
+ *   <li>a session paced by the system clock (file, memory or network source on the real clock) is ticked by one of
+ *       a few shared {@link io.github.voicechat.internal.session.TickLoop}s, about one per core, many sessions per
+ *       loop, like Netty's event loops; its 20 ms grid is placed in the widest gap between the grids already on the
+ *       loop, and a loop's thread ends with its last session;</li>
+ *   <li>a session paced by a device (a microphone or speaker that blocks), one on a virtual clock, or one asked not
+ *       to be paced has a thread of its own ({@link io.github.voicechat.internal.session.Session}).</li>
+ * </ul>
+ * Opening (engine creation) and closing (joining workers) run on short-lived threads of the session's own, never on
+ * a shared loop. Each session also has two worker threads, each owning its engine instance
+ * ({@link io.github.voicechat.internal.session.EngineWorker}): the recogniser's
+ * ({@link io.github.voicechat.internal.session.AsrWorker}, which reads the input bus only during an utterance) and
+ * the responder's + synthesizer's ({@link io.github.voicechat.internal.session.ResponseWorker}). They report by
+ * posting to the session, which applies the posts on its own thread (so does {@code VoiceSession.submitText}):
+ * that queue, and the two rings of the bus, are
+ * the only places where another thread produces. Pause, resume, stop and the epoch are direct calls on the session's
+ * thread. A worker stuck for the engine timeout, or dead of a fatal error, is abandoned (interrupted, its results
+ * discarded) and replaced by a new thread with a new engine; an abandoned thread that will not end is reported as
+ * a {@code ThreadLeaked} event.
+ *
+ * <h2>Virtual time</h2>
+ * On a virtual clock the same tick runs unpaced. The gate owns the session's virtual time (the tick's audio time):
+ * it moves only at the start of a tick, when every worker is settled, and a worker's
+ * {@link io.github.voicechat.time.SessionTime} sleep (a modelled recogniser delay, time to first token, synthesis
+ * real-time factor) is a deadline in it. So latencies add exactly, and races are ordinary, repeatable tests.
+ *
+ * <h2>What a tick crosses</h2>
+ * Measured by {@code benchmarks/.../TickPathProbe} (method-entry advice on every core class; see
+ * {@code benchmarks/PIPELINE.md}): a listening or speaking tick on the real clock runs code in 9–10 files of core
+ * besides the host's source and sink and the engines' own (TickLoop, SessionStages, PlayoutStage, OutputRing when
+ * speaking, AudioFrame, CaptureStage, ListenStage, FrameRing, TurnDetector, Workers), none entered more than twice.
+ * A tick on which something happens (a turn starts or ends, a barge-in) also records it: events, turn reports,
+ * history, the state machine.
  */
 package io.github.voicechat.internal.session;

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The per-frame path allocates nothing: measured with the JVM's per-thread allocation counter around a loop of
- * publish/poll (input ring) and offer/pollControl/poll (output ring), after a warm-up. JMH's {@code -prof gc}
+ * publish/poll (input ring) and offer/poll/cancel (output ring), after a warm-up. JMH's {@code -prof gc}
  * gives the same figure in benchmarks/BUS.md; this test keeps it from regressing.
  */
 class BusAllocationTest {
@@ -30,7 +30,7 @@ class BusAllocationTest {
         FrameRing in = new FrameRing(16, 320);
         FrameRing.Consumer vad = in.subscribe("vad");
         FrameRing.Consumer asr = in.subscribe("asr");
-        OutputRing out = new OutputRing(16, 960, 8);
+        OutputRing out = new OutputRing(16, 960);
         float[] pcm = new float[960];
         AudioFrame a = new AudioFrame(320);
         AudioFrame b = new AudioFrame(960);
@@ -49,11 +49,7 @@ class BusAllocationTest {
                 }
                 out.offer(pcm, 0, 960, 48_000, i * 960L, out.epoch(), 0, TimeUnit.MILLISECONDS);
                 if ((i & 1023) == 0) {
-                    out.send(PlaybackCommand.PAUSE, i);
-                    out.send(PlaybackCommand.RESUME, i);
-                }
-                while (out.pollControl() != null) {
-                    // applied by pollControl
+                    out.cancel(); // a barge-in: the epoch advances, queued frames are discarded
                 }
                 out.poll(b);
             }

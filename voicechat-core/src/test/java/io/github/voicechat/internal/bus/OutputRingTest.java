@@ -37,99 +37,85 @@ class OutputRingTest {
     }
 
     private OutputRing queued50() throws InterruptedException {
-        OutputRing out = new OutputRing(64, FRAME_SAMPLES, 16);
+        OutputRing out = new OutputRing(64, FRAME_SAMPLES);
         long epoch = out.epoch();
         for (long s = 0; s < 50; s++) {
             assertThat(offer(out, s, epoch)).isEqualTo(OfferResult.ACCEPTED);
         }
-        assertThat(out.available()).isEqualTo(50);
+        assertThat(out.hasPendingFrame()).isTrue();
         return out;
     }
 
     @Test
-    void pauseOvertakesFiftyQueuedFramesAndResumePlaysThemAll() throws Exception {
+    void queuedFramesPlayInOrderAndStayQueuedWhileThePlayoutDoesNotPoll() throws Exception {
+        // Pausing is the playout not polling: 50 queued frames wait, nothing is lost, then all play in order.
         OutputRing out = queued50();
         AudioFrame f = new AudioFrame(FRAME_SAMPLES);
-        assertThat(out.send(PlaybackCommand.PAUSE, 4_800)).isTrue();
-
-        // The playout's loop: frames are refused while a command is pending, so PAUSE comes before frame 0.
-        assertThat(out.poll(f)).isFalse();
-        assertThat(out.pollControl()).isEqualTo(PlaybackCommand.PAUSE);
-        assertThat(out.lastArgument()).isEqualTo(4_800);
-        assertThat(out.isPaused()).isTrue();
-        assertThat(out.poll(f)).isFalse();
-        assertThat(out.await(1, TimeUnit.MILLISECONDS)).isFalse(); // paused: queued frames do not wake it
-        assertThat(out.available()).isEqualTo(50);
-
-        out.send(PlaybackCommand.RESUME, 0);
-        assertThat(out.await(1, TimeUnit.MILLISECONDS)).isTrue();
-        assertThat(out.pollControl()).isEqualTo(PlaybackCommand.RESUME);
-        assertThat(out.pollControl()).isNull();
+        for (int tick = 0; tick < 10; tick++) {
+            assertThat(out.hasPendingFrame()).isTrue();
+        }
         for (long s = 0; s < 50; s++) {
             assertThat(out.poll(f)).isTrue();
             assertFrame(f, s);
         }
         assertThat(out.poll(f)).isFalse();
-        assertThat(out.flushedFrames()).isZero();
+        assertThat(out.hasPendingFrame()).isFalse();
     }
 
     @Test
-    void stopOvertakesFiftyQueuedFramesAndDiscardsThem() throws Exception {
+    void cancelDiscardsFiftyQueuedFramesAtOnce() throws Exception {
         OutputRing out = queued50();
         long oldEpoch = out.epoch();
         AudioFrame f = new AudioFrame(FRAME_SAMPLES);
-        // Playout has played 3 frames when STOP arrives.
+        // Playout has played 3 frames when the response is stopped.
         for (long s = 0; s < 3; s++) {
             assertThat(out.poll(f)).isTrue();
             assertFrame(f, s);
         }
-        out.send(PlaybackCommand.STOP, 3 * FRAME_SAMPLES);
+        assertThat(out.isFull()).isFalse();
+        out.cancel();
+        // The 47 queued frames are gone before the playout polls again: every slot is free.
+        assertThat(out.hasPendingFrame()).isFalse();
         assertThat(out.poll(f)).isFalse();
-        assertThat(out.pollControl()).isEqualTo(PlaybackCommand.STOP);
-        assertThat(out.lastArgument()).isEqualTo(3 * FRAME_SAMPLES);
-        assertThat(out.available()).isZero();
-        assertThat(out.flushedFrames()).isEqualTo(47);
-        assertThat(out.poll(f)).isFalse();
+        for (long s = 0; s < 64; s++) {
+            assertThat(offer(out, 100 + s, out.epoch())).isEqualTo(OfferResult.ACCEPTED);
+        }
+        assertThat(out.isFull()).isTrue();
 
-        // The cancelled utterance can queue nothing more; a new one (new epoch) plays normally.
-        assertThat(offer(out, 50, oldEpoch)).isEqualTo(OfferResult.FLUSHED);
-        assertThat(offer(out, 100, out.epoch())).isEqualTo(OfferResult.ACCEPTED);
-        assertThat(out.poll(f)).isTrue();
+        // The cancelled utterance can queue nothing more; the new one (new epoch) plays from its first frame.
+        assertThat(out.epoch()).isEqualTo(oldEpoch + 1);
+        out.poll(f);
+        assertThat(offer(out, 50, oldEpoch)).isEqualTo(OfferResult.CANCELLED);
         assertFrame(f, 100);
     }
 
     @Test
-    void flushDiscardsQueuedFramesEvenBeforeThePlayoutReadsIt() throws Exception {
+    void aProducerRacingTheCancelCannotGetAudioPlayed() throws Exception {
         OutputRing out = queued50();
         long oldEpoch = out.epoch();
-        assertThat(out.flush()).isTrue();
-        // A producer racing the flush (it read the epoch before) still cannot get audio played.
-        assertThat(offer(out, 50, oldEpoch)).isEqualTo(OfferResult.FLUSHED);
+        out.cancel();
+        // The producer read the epoch before the cancel.
+        assertThat(offer(out, 50, oldEpoch)).isEqualTo(OfferResult.CANCELLED);
         long newEpoch = out.epoch();
-        assertThat(newEpoch).isEqualTo(oldEpoch + 1);
         assertThat(offer(out, 200, newEpoch)).isEqualTo(OfferResult.ACCEPTED);
-        assertThat(out.available()).isEqualTo(51);
-
         AudioFrame f = new AudioFrame(FRAME_SAMPLES);
-        assertThat(out.pollControl()).isEqualTo(PlaybackCommand.FLUSH);
-        assertThat(out.flushedFrames()).isEqualTo(50);
-        assertThat(out.available()).isEqualTo(1);
         assertThat(out.poll(f)).isTrue();
-        assertFrame(f, 200); // the first audio after the flush is the new utterance's
+        assertFrame(f, 200); // the first audio after the cancel is the new utterance's
         assertThat(out.poll(f)).isFalse();
     }
 
     @Test
     void fullRingBlocksTheProducerUntilThePlayoutFreesASlot() throws Exception {
-        OutputRing out = new OutputRing(4, FRAME_SAMPLES, 4);
+        OutputRing out = new OutputRing(4, FRAME_SAMPLES);
         long epoch = out.epoch();
         for (long s = 0; s < 4; s++) {
+            assertThat(out.isFull()).isFalse();
             assertThat(offer(out, s, epoch)).isEqualTo(OfferResult.ACCEPTED);
         }
+        assertThat(out.isFull()).isTrue();
         assertThat(offer(out, 4, epoch)).isEqualTo(OfferResult.TIMED_OUT);
         assertThat(out.offer(buf, 0, FRAME_SAMPLES, RATE_HZ, 0, epoch, 2, TimeUnit.MILLISECONDS))
                 .isEqualTo(OfferResult.TIMED_OUT);
-        assertThat(out.available()).isEqualTo(4);
 
         AtomicReference<Object> result = new AtomicReference<>();
         Thread producer = producer(out, 4, epoch, result);
@@ -149,59 +135,39 @@ class OutputRingTest {
     }
 
     @Test
-    void flushReleasesABlockedProducerAndCloseReleasesEveryone() throws Exception {
-        OutputRing out = new OutputRing(2, FRAME_SAMPLES, 4);
+    void cancelReleasesABlockedProducerAndCloseReleasesEveryone() throws Exception {
+        OutputRing out = new OutputRing(2, FRAME_SAMPLES);
         long epoch = out.epoch();
         assertThat(offer(out, 0, epoch)).isEqualTo(OfferResult.ACCEPTED);
         assertThat(offer(out, 1, epoch)).isEqualTo(OfferResult.ACCEPTED);
         AtomicReference<Object> first = new AtomicReference<>();
         Thread p1 = producer(out, 2, epoch, first);
         awaitParked(p1);
-        out.flush();
+        out.cancel();
         p1.join(5_000);
         assertThat(p1.isAlive()).isFalse();
-        assertThat(first.get()).isEqualTo(OfferResult.FLUSHED);
+        assertThat(first.get()).isEqualTo(OfferResult.CANCELLED);
 
-        // The ring is still full of stale frames until the playout reads FLUSH; a new utterance waits for that.
+        // The stale frames were discarded by the cancel itself: a new utterance finds both slots free.
         long e2 = out.epoch();
-        AtomicReference<Object> second = new AtomicReference<>();
-        Thread p2 = producer(out, 10, e2, second);
-        awaitParked(p2);
-        assertThat(out.pollControl()).isEqualTo(PlaybackCommand.FLUSH);
-        p2.join(5_000);
-        assertThat(second.get()).isEqualTo(OfferResult.ACCEPTED);
-        assertThat(out.flushedFrames()).isEqualTo(2);
-
-        // Fill again, block a producer and a consumer-side wait, then close.
+        assertThat(offer(out, 10, e2)).isEqualTo(OfferResult.ACCEPTED);
         assertThat(offer(out, 11, e2)).isEqualTo(OfferResult.ACCEPTED);
+
+        // Block a producer on the full ring, then close.
         AtomicReference<Object> third = new AtomicReference<>();
         Thread p3 = producer(out, 12, e2, third);
         awaitParked(p3);
-        out.send(PlaybackCommand.PAUSE, 0);
-        assertThat(out.pollControl()).isEqualTo(PlaybackCommand.PAUSE);
-        AtomicReference<Object> waited = new AtomicReference<>();
-        Thread consumer = new Thread(() -> {
-            try {
-                waited.set(out.await(1, TimeUnit.HOURS));
-            } catch (Throwable e) {
-                waited.set(e);
-            }
-        });
-        consumer.start();
-        awaitParked(consumer);
         out.close();
         p3.join(5_000);
-        consumer.join(5_000);
         assertThat(p3.isAlive()).isFalse();
-        assertThat(consumer.isAlive()).isFalse();
         assertThat(third.get()).isEqualTo(OfferResult.CLOSED);
-        assertThat(waited.get()).isEqualTo(false);
+        assertThat(out.isClosed()).isTrue();
         assertThat(offer(out, 13, e2)).isEqualTo(OfferResult.CLOSED);
     }
 
     @Test
     void blockedProducerHonoursInterrupts() throws Exception {
-        OutputRing out = new OutputRing(2, FRAME_SAMPLES, 4);
+        OutputRing out = new OutputRing(2, FRAME_SAMPLES);
         long epoch = out.epoch();
         offer(out, 0, epoch);
         offer(out, 1, epoch);
@@ -211,34 +177,17 @@ class OutputRingTest {
         p.interrupt();
         p.join(5_000);
         assertThat(result.get()).isInstanceOf(InterruptedException.class);
-        assertThat(out.available()).isEqualTo(2);
-    }
-
-    @Test
-    void awaitWakesOnAControlCommandWhilePaused() throws Exception {
-        OutputRing out = new OutputRing(4, FRAME_SAMPLES, 4);
-        out.send(PlaybackCommand.PAUSE, 0);
-        assertThat(out.pollControl()).isEqualTo(PlaybackCommand.PAUSE);
-        AtomicReference<Object> waited = new AtomicReference<>();
-        Thread consumer = new Thread(() -> {
-            try {
-                waited.set(out.await(1, TimeUnit.HOURS));
-            } catch (Throwable e) {
-                waited.set(e);
-            }
-        });
-        consumer.start();
-        awaitParked(consumer);
-        out.send(PlaybackCommand.STOP, 9);
-        consumer.join(5_000);
-        assertThat(waited.get()).isEqualTo(true);
-        assertThat(out.pollControl()).isEqualTo(PlaybackCommand.STOP);
-        assertThat(out.lastArgument()).isEqualTo(9);
+        AudioFrame f = new AudioFrame(FRAME_SAMPLES);
+        assertThat(out.poll(f)).isTrue();
+        assertFrame(f, 0);
+        assertThat(out.poll(f)).isTrue();
+        assertFrame(f, 1);
+        assertThat(out.poll(f)).isFalse(); // the interrupted offer queued nothing
     }
 
     @Test
     void concurrentProducerAndPlayoutLoseNothing() throws Exception {
-        OutputRing out = new OutputRing(8, 64, 4);
+        OutputRing out = new OutputRing(8, 64);
         long frames = 200_000;
         long epoch = out.epoch();
         AtomicReference<Object> produced = new AtomicReference<>();
@@ -266,7 +215,7 @@ class OutputRingTest {
         long expected = 0;
         while (expected < frames) {
             if (!out.poll(f)) {
-                assertThat(out.await(10, TimeUnit.SECONDS)).isTrue();
+                Thread.onSpinWait(); // the session polls once per tick; here the consumer spins
                 continue;
             }
             assertThat(f.startSample()).isEqualTo(expected);
@@ -282,12 +231,11 @@ class OutputRingTest {
         producer.join(10_000);
         assertThat(produced.get()).isEqualTo("done");
         assertThat(out.poll(f)).isFalse();
-        assertThat(out.flushedFrames()).isZero();
     }
 
     @Test
     void rejectsBadFrames() {
-        OutputRing out = new OutputRing(4, FRAME_SAMPLES, 4);
+        OutputRing out = new OutputRing(4, FRAME_SAMPLES);
         assertThatThrownBy(() -> out.offer(new float[2000], 0, 961, RATE_HZ, 0, 0, 0, TimeUnit.SECONDS))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("frame length must be 0..960 samples, was 961");
@@ -296,6 +244,10 @@ class OutputRingTest {
         assertThatThrownBy(() -> out.poll(new AudioFrame(480)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("destination frame must hold 960 samples, holds 480");
+        assertThatThrownBy(() -> new OutputRing(1, FRAME_SAMPLES)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("slot count must be 2..16777216, was 1");
+        assertThatThrownBy(() -> new OutputRing(4, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("frame capacity must be positive samples, was 0");
     }
 
     private Thread producer(OutputRing out, long seq, long epoch, AtomicReference<Object> result) {

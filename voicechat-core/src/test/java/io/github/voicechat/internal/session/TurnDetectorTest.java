@@ -31,11 +31,16 @@ class TurnDetectorTest {
     private record Ev(int frame, Event event, long sample) {
     }
 
-    /** Feeds frames in order, numbering them from 0 at sample 0. */
+    /**
+     * Feeds frames in order, numbering them from 0 at sample 0, and plays the session's part: the mode each frame is
+     * judged in follows the conversation's table (a user turn after USER_START or CONFIRM, a candidate after PAUSE,
+     * and so on), and the bot starts or stops speaking when the test says so.
+     */
     private static final class Feed {
         final TurnDetector d;
         final int frameSamples;
         int frame;
+        TurnDetector.Mode mode = TurnDetector.Mode.IDLE;
 
         Feed(TurnPolicy turn, BargeInPolicy bargeIn) {
             this(RATE, FRAME, turn, bargeIn);
@@ -50,13 +55,49 @@ class TurnDetectorTest {
         List<Ev> feed(int n, float p) {
             List<Ev> out = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                Event e = d.accept(p, (long) frame * frameSamples, frameSamples);
+                Event e = d.accept(mode, p, (long) frame * frameSamples, frameSamples);
                 if (e != NONE) {
                     out.add(new Ev(frame, e, d.eventSample()));
+                    follow(e);
                 }
                 frame++;
             }
             return out;
+        }
+
+        private void follow(Event e) {
+            switch (e) {
+                case USER_START, CONFIRM -> mode = TurnDetector.Mode.USER;
+                case USER_END -> mode = TurnDetector.Mode.IDLE;
+                case PAUSE -> mode = TurnDetector.Mode.CANDIDATE;
+                case RESUME -> mode = TurnDetector.Mode.BOT;
+                default -> throw new AssertionError(e);
+            }
+        }
+
+        /** The bot's output became audible or stopped; a user already mid-turn keeps it. */
+        void botSpeaking(boolean speaking) {
+            if (speaking && mode == TurnDetector.Mode.IDLE) {
+                mode = TurnDetector.Mode.BOT;
+            } else if (!speaking && (mode == TurnDetector.Mode.BOT || mode == TurnDetector.Mode.CANDIDATE)) {
+                mode = TurnDetector.Mode.IDLE;
+            }
+        }
+
+        Event confirmExternally() {
+            Event e = d.confirmExternally(mode);
+            if (e != NONE) {
+                follow(e);
+            }
+            return e;
+        }
+
+        boolean inUserTurn() {
+            return mode == TurnDetector.Mode.USER;
+        }
+
+        boolean inCandidate() {
+            return mode == TurnDetector.Mode.CANDIDATE;
         }
 
         long sampleOf(int frameIndex) {
@@ -77,9 +118,9 @@ class TurnDetectorTest {
         assertThat(f.feed(9, 0.9f)).isEmpty();                // 90 ms: not yet
         assertThat(f.feed(1, 0.2f)).isEmpty();                // broken: start over
         assertThat(f.feed(9, 0.5f)).isEmpty();                // exactly the threshold counts as speech
-        assertThat(f.d.inUserTurn()).isFalse();
+        assertThat(f.inUserTurn()).isFalse();
         assertThat(f.feed(1, 0.5f)).containsExactly(new Ev(39, USER_START, f.sampleOf(30)));
-        assertThat(f.d.inUserTurn()).isTrue();
+        assertThat(f.inUserTurn()).isTrue();
         assertThat(f.d.turnStartSample()).isEqualTo(4800);
         assertThat(f.feed(100, 0.9f)).isEmpty();
     }
@@ -89,10 +130,10 @@ class TurnDetectorTest {
         Feed f = defaults();
         assertThat(f.feed(30, 0.9f)).containsExactly(new Ev(9, USER_START, 0));
         assertThat(f.feed(49, 0.1f)).isEmpty();               // 490 ms of silence: not yet
-        assertThat(f.feed(1, 0.35f)).isEmpty();               // at the deactivation threshold: still speech
+        assertThat(f.feed(1, 0.5f)).isEmpty();                // at the activation threshold: speech again
         assertThat(f.feed(49, 0.0f)).isEmpty();
         assertThat(f.feed(1, 0.34f)).containsExactly(new Ev(129, USER_END, f.sampleOf(80)));
-        assertThat(f.d.inUserTurn()).isFalse();
+        assertThat(f.inUserTurn()).isFalse();
         assertThat(f.d.turnStartSample()).isZero();
         // A new turn needs a fresh 100 ms of speech.
         assertThat(f.feed(10, 0.9f)).containsExactly(new Ev(139, USER_START, f.sampleOf(130)));
@@ -102,11 +143,28 @@ class TurnDetectorTest {
     void hysteresisKeepsATurnAliveAtPointFourButDoesNotStartOne() {
         Feed f = defaults();
         assertThat(f.feed(200, 0.4f)).isEmpty();
-        assertThat(f.d.inUserTurn()).isFalse();
+        assertThat(f.inUserTurn()).isFalse();
         assertThat(f.feed(10, 0.6f)).containsExactly(new Ev(209, USER_START, f.sampleOf(200)));
         assertThat(f.feed(300, 0.4f)).isEmpty();              // 3 s of 0.4: the turn lives on
-        assertThat(f.d.inUserTurn()).isTrue();
+        assertThat(f.inUserTurn()).isTrue();
         assertThat(f.feed(50, 0.3f)).containsExactly(new Ev(559, USER_END, f.sampleOf(510)));
+    }
+
+    @Test
+    void theSegmentersHysteresisOnceSilenceHasBegunOnlyActivationEndsIt() {
+        // One rule with the offline segmenter (Silero's): between the thresholds a frame is what the one before was.
+        Feed f = defaults();
+        assertThat(f.feed(30, 0.9f)).containsExactly(new Ev(9, USER_START, 0));
+        assertThat(f.feed(1, 0.4f)).isEmpty();                // after speech, 0.4 is speech
+        assertThat(f.feed(10, 0.2f)).isEmpty();               // silence from frame 31
+        assertThat(f.feed(39, 0.45f)).isEmpty();              // after silence, 0.45 is silence: 490 ms so far
+        assertThat(f.feed(1, 0.45f)).containsExactly(new Ev(80, USER_END, f.sampleOf(31)));
+        // At the deactivation threshold exactly, speech goes on; just below it, silence begins.
+        Feed g = defaults();
+        g.feed(10, 0.9f);
+        assertThat(g.feed(60, 0.35f)).isEmpty();
+        assertThat(g.inUserTurn()).isTrue();
+        assertThat(g.feed(50, 0.349f)).containsExactly(new Ev(119, USER_END, g.sampleOf(70)));
     }
 
     @Test
@@ -136,25 +194,25 @@ class TurnDetectorTest {
     @Test
     void firstSpeechFrameOverTheBotPausesAndTwoHundredMsConfirmsAtTheOnset() {
         Feed f = defaults();
-        f.d.botSpeaking(true);
+        f.botSpeaking(true);
         assertThat(f.feed(5, 0.45f)).isEmpty();               // below activation: not even a pause
         assertThat(f.feed(1, 0.5f)).containsExactly(new Ev(5, PAUSE, f.sampleOf(5)));
-        assertThat(f.d.inCandidate()).isTrue();
-        assertThat(f.d.inUserTurn()).isFalse();
+        assertThat(f.inCandidate()).isTrue();
+        assertThat(f.inUserTurn()).isFalse();
         assertThat(f.feed(18, 0.4f)).isEmpty();               // 190 ms of speech so far (0.4 >= deactivation)
         assertThat(f.feed(1, 0.9f)).containsExactly(new Ev(24, CONFIRM, f.sampleOf(5)));
-        assertThat(f.d.inCandidate()).isFalse();
-        assertThat(f.d.inUserTurn()).isTrue();
+        assertThat(f.inCandidate()).isFalse();
+        assertThat(f.inUserTurn()).isTrue();
         assertThat(f.d.turnStartSample()).isEqualTo(800);
-        f.d.botSpeaking(false);                                // output stopped: the user keeps the turn
-        assertThat(f.d.inUserTurn()).isTrue();
+        f.botSpeaking(false);                                // output stopped: the user keeps the turn
+        assertThat(f.inUserTurn()).isTrue();
         assertThat(f.feed(50, 0.0f)).containsExactly(new Ev(74, USER_END, f.sampleOf(25)));
     }
 
     @Test
     void confirmationCountsAccumulatedSpeechAcrossShortGaps() {
         Feed f = defaults();
-        f.d.botSpeaking(true);
+        f.botSpeaking(true);
         assertThat(f.feed(10, 0.9f)).containsExactly(new Ev(0, PAUSE, 0));
         assertThat(f.feed(9, 0.1f)).isEmpty();                // 90 ms gap: shorter than releaseMs
         assertThat(f.feed(9, 0.9f)).isEmpty();                // 190 ms of speech in all
@@ -164,13 +222,13 @@ class TurnDetectorTest {
     @Test
     void shortBurstThenReleaseResumesAndANewBurstPausesAgain() {
         Feed f = defaults();
-        f.d.botSpeaking(true);
+        f.botSpeaking(true);
         assertThat(f.feed(3, 0.0f)).isEmpty();
         assertThat(f.feed(6, 0.8f)).containsExactly(new Ev(3, PAUSE, f.sampleOf(3)));   // 60 ms burst
         assertThat(f.feed(9, 0.2f)).isEmpty();                                            // 90 ms quiet
         // The 100th ms of quiet resumes; the event is at the end of that frame.
         assertThat(f.feed(1, 0.2f)).containsExactly(new Ev(18, RESUME, f.sampleOf(19)));
-        assertThat(f.d.inCandidate()).isFalse();
+        assertThat(f.inCandidate()).isFalse();
         assertThat(f.feed(20, 0.3f)).isEmpty();
         assertThat(f.feed(1, 0.7f)).containsExactly(new Ev(39, PAUSE, f.sampleOf(39)));
         // The earlier burst does not count towards this candidate: 19 more frames are needed.
@@ -181,16 +239,16 @@ class TurnDetectorTest {
     @Test
     void confirmExternallyConfirmsOnlyAPendingCandidate() {
         Feed f = defaults();
-        assertThat(f.d.confirmExternally()).isEqualTo(NONE);  // idle
-        f.d.botSpeaking(true);
-        assertThat(f.d.confirmExternally()).isEqualTo(NONE);  // bot speaking, nothing heard
+        assertThat(f.confirmExternally()).isEqualTo(NONE);  // idle
+        f.botSpeaking(true);
+        assertThat(f.confirmExternally()).isEqualTo(NONE);  // bot speaking, nothing heard
         assertThat(f.feed(7, 0.0f)).isEmpty();
         assertThat(f.feed(3, 0.9f)).containsExactly(new Ev(7, PAUSE, f.sampleOf(7)));
-        assertThat(f.d.confirmExternally()).isEqualTo(CONFIRM);
+        assertThat(f.confirmExternally()).isEqualTo(CONFIRM);
         assertThat(f.d.eventSample()).isEqualTo(f.sampleOf(7));
-        assertThat(f.d.inUserTurn()).isTrue();
+        assertThat(f.inUserTurn()).isTrue();
         assertThat(f.d.turnStartSample()).isEqualTo(f.sampleOf(7));
-        assertThat(f.d.confirmExternally()).isEqualTo(NONE);  // already the user's turn
+        assertThat(f.confirmExternally()).isEqualTo(NONE);  // already the user's turn
         assertThat(f.d.eventSample()).isEqualTo(f.sampleOf(7));
         assertThat(f.feed(100, 0.9f)).isEmpty();               // no second CONFIRM from the VAD either
     }
@@ -198,24 +256,24 @@ class TurnDetectorTest {
     @Test
     void disabledBargeInNeverPauses() {
         Feed f = new Feed(TurnPolicy.defaults(), BargeInPolicy.disabled());
-        f.d.botSpeaking(true);
+        f.botSpeaking(true);
         assertThat(f.feed(300, 1.0f)).isEmpty();
-        assertThat(f.d.inCandidate()).isFalse();
-        assertThat(f.d.inUserTurn()).isFalse();
-        assertThat(f.d.confirmExternally()).isEqualTo(NONE);
-        f.d.botSpeaking(false);
+        assertThat(f.inCandidate()).isFalse();
+        assertThat(f.inUserTurn()).isFalse();
+        assertThat(f.confirmExternally()).isEqualTo(NONE);
+        f.botSpeaking(false);
         assertThat(f.feed(10, 1.0f)).containsExactly(new Ev(309, USER_START, f.sampleOf(300)));
     }
 
     @Test
     void botStoppingDuringACandidateReturnsToIdle() {
         Feed f = defaults();
-        f.d.botSpeaking(true);
+        f.botSpeaking(true);
         assertThat(f.feed(5, 0.9f)).containsExactly(new Ev(0, PAUSE, 0));
-        f.d.botSpeaking(false);
-        assertThat(f.d.inCandidate()).isFalse();
-        assertThat(f.d.inUserTurn()).isFalse();
-        assertThat(f.d.confirmExternally()).isEqualTo(NONE);
+        f.botSpeaking(false);
+        assertThat(f.inCandidate()).isFalse();
+        assertThat(f.inUserTurn()).isFalse();
+        assertThat(f.confirmExternally()).isEqualTo(NONE);
         // Back to ordinary turn-taking: a full 100 ms counted from this frame, not from the candidate's onset.
         assertThat(f.feed(9, 0.9f)).isEmpty();
         assertThat(f.feed(1, 0.9f)).containsExactly(new Ev(14, USER_START, f.sampleOf(5)));
@@ -225,8 +283,8 @@ class TurnDetectorTest {
     void botStartingMidTurnLeavesTheUserTheirTurn() {
         Feed f = defaults();
         assertThat(f.feed(10, 0.9f)).containsExactly(new Ev(9, USER_START, 0));
-        f.d.botSpeaking(true);
-        assertThat(f.d.inUserTurn()).isTrue();
+        f.botSpeaking(true);
+        assertThat(f.inUserTurn()).isTrue();
         assertThat(f.feed(10, 0.9f)).isEmpty();                // no PAUSE: it is not barge-in
         assertThat(f.feed(50, 0.0f)).containsExactly(new Ev(69, USER_END, f.sampleOf(20)));
     }
@@ -235,17 +293,17 @@ class TurnDetectorTest {
     void pendingSpeechIsForgottenWhenTheBotStarts() {
         Feed f = defaults();
         assertThat(f.feed(9, 0.9f)).isEmpty();
-        f.d.botSpeaking(true);
+        f.botSpeaking(true);
         assertThat(f.feed(1, 0.9f)).containsExactly(new Ev(9, PAUSE, f.sampleOf(9)));
     }
 
     @Test
     void confirmWithinOneFrameConfirmsImmediately() {
         Feed f = new Feed(TurnPolicy.defaults(), BargeInPolicy.builder().confirmMs(10).build());
-        f.d.botSpeaking(true);
+        f.botSpeaking(true);
         assertThat(f.feed(2, 0.0f)).isEmpty();
         assertThat(f.feed(1, 0.9f)).containsExactly(new Ev(2, CONFIRM, f.sampleOf(2)));
-        assertThat(f.d.inUserTurn()).isTrue();
+        assertThat(f.inUserTurn()).isTrue();
     }
 
     // ---------------------------------------------------------------- policies

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
 /**
@@ -27,9 +28,13 @@ public final class Archives {
     private Archives() {
     }
 
-    /** @return the extracted regular files, relative to {@code target} with '/' separators */
+    /**
+     * @return the extracted regular files, relative to {@code target} with '/' separators
+     * @throws IOException naming the archive and what is wrong with it (truncated, corrupt, an entry that escapes)
+     */
     public static List<String> extract(Path archive, ArchiveFormat format, Path target) throws IOException {
         Files.createDirectories(target);
+        String what = format.catalogName() + " archive " + archive.getFileName();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16)) {
             return switch (format) {
                 case ZIP -> unzip(raw, target);
@@ -37,6 +42,17 @@ public final class Archives {
                 case TAR_GZ -> untar(new GZIPInputStream(raw, 1 << 16), target);
                 case TAR_BZ2 -> untar(bzip2(raw), target);
             };
+        } catch (EOFException e) {
+            // The JDK's zip and gzip readers throw EOFException without a message: say which archive and what.
+            EOFException named = new EOFException(what + " ends early (truncated)"
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            named.initCause(e);
+            throw named;
+        } catch (IOException e) {
+            if (e.getMessage() == null || e.getMessage().isBlank()) {
+                throw new IOException(what + " is corrupt (" + e.getClass().getSimpleName() + ")", e);
+            }
+            throw e;
         }
     }
 
@@ -62,7 +78,13 @@ public final class Archives {
     static Path safeResolve(Path target, String entryName) throws IOException {
         String name = entryName.replace('\\', '/');
         Path root = target.toAbsolutePath().normalize();
-        Path dest = root.resolve(name).normalize();
+        Path dest;
+        try {
+            dest = root.resolve(name).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IOException("archive entry '" + Printable.of(entryName) + "' is not a valid file name ("
+                    + e.getReason() + "); refusing the archive", e);
+        }
         if (name.startsWith("/") || name.matches("^[A-Za-z]:.*") || !dest.startsWith(root) || dest.equals(root)) {
             throw new IOException("archive entry '" + entryName + "' would be written outside " + root
                     + "; refusing the archive (path traversal)");
@@ -75,7 +97,7 @@ public final class Archives {
         Path root = target.toAbsolutePath().normalize();
         try (ZipInputStream zin = new ZipInputStream(in)) {
             ZipEntry e;
-            while ((e = zin.getNextEntry()) != null) {
+            while ((e = nextEntry(zin)) != null) {
                 Path dest = safeResolve(target, e.getName());
                 if (e.isDirectory()) {
                     Files.createDirectories(dest);
@@ -87,6 +109,15 @@ public final class Archives {
             }
         }
         return files;
+    }
+
+    private static ZipEntry nextEntry(ZipInputStream zin) throws IOException {
+        try {
+            return zin.getNextEntry();
+        } catch (IllegalArgumentException e) {
+            // The JDK decodes entry names as UTF-8 and reports a bad name this way, outside IOException.
+            throw new ZipException("zip entry name is not valid UTF-8 (" + e.getMessage() + "); refusing the archive");
+        }
     }
 
     private static List<String> untar(InputStream in, Path target) throws IOException {
@@ -186,7 +217,7 @@ public final class Archives {
     }
 
     private static byte[] readBytes(InputStream in, long size) throws IOException {
-        if (size > 1 << 20) {
+        if (size < 0 || size > 1 << 20) {
             throw new IOException("tar metadata entry of " + size + " bytes is implausibly large");
         }
         byte[] b = new byte[(int) size];
@@ -234,9 +265,16 @@ public final class Archives {
 
     private static long octal(byte[] b, int off, int len) throws IOException {
         if ((b[off] & 0x80) != 0) {
-            // GNU base-256 for sizes of 8 GiB and more.
-            long v = b[off] & 0x7f;
+            // GNU base-256 for sizes of 8 GiB and more: big-endian two's complement after the marker bit, so bit 6
+            // of the first byte is a sign. A negative size, or one beyond 63 bits, would wrap around when used.
+            if ((b[off] & 0x40) != 0) {
+                throw new IOException("corrupt tar header: negative size (base-256 field)");
+            }
+            long v = b[off] & 0x3f;
             for (int i = 1; i < len; i++) {
+                if (v >>> 55 != 0) {
+                    throw new IOException("corrupt tar header: size field does not fit in 63 bits");
+                }
                 v = (v << 8) | (b[off + i] & 0xff);
             }
             return v;
@@ -245,11 +283,16 @@ public final class Archives {
         if (s.isEmpty()) {
             return 0;
         }
+        long v;
         try {
-            return Long.parseLong(s, 8);
+            v = Long.parseLong(s, 8);
         } catch (NumberFormatException e) {
             throw new IOException("corrupt tar header: size field '" + s + "' is not octal", e);
         }
+        if (v < 0) {
+            throw new IOException("corrupt tar header: negative size '" + s + "'");
+        }
+        return v;
     }
 
     /** Reads at most {@code limit} bytes and never closes the underlying stream. */

@@ -152,8 +152,11 @@ public final class GgmlModelFile {
         }
     }
 
-    /** Bytes of a tensor's data: ggml type sizes (f32, f16 and the block-quantised types whisper.cpp writes). */
-    static long dataBytes(int type, long elements) {
+    /**
+     * Bytes of a tensor's data: ggml type sizes (f32, f16 and the block-quantised types whisper.cpp writes), or -1 for
+     * a type it does not know.
+     */
+    public static long dataBytes(int type, long elements) {
         switch (type) {
             case 0: return elements * 4;                // F32
             case 1: return elements * 2;                // F16

@@ -1,0 +1,447 @@
+package io.github.voicechat.internal.session;
+
+import io.github.voicechat.ConversationTurn;
+import io.github.voicechat.SessionEvent;
+import io.github.voicechat.SessionState;
+import io.github.voicechat.internal.bus.OutputRing;
+import io.github.voicechat.spi.Transcript;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The session's behaviour as one table: in each {@link Phase}, what each {@link Input} does and which phase follows.
+ *
+ * <p>A phase refines the public {@link SessionState} (LISTENING is split by whether the user is speaking, THINKING
+ * by whether the transcript is in) and is the only state of the conversation: the detector's mode
+ * ({@link Phase#detectorMode}), whether output plays or is paused, and whether a response exists are all read off
+ * it. A rule runs its effect, moves to the next phase (reporting a {@link SessionState} change if there is one), then
+ * runs its entry step, so events keep the order listeners have always seen. An input the table has no rule for in
+ * the current phase changes nothing.
+ *
+ * <p>Session thread only. The stages read {@link #phase} and {@link #response} directly, as fields: one tick reads
+ * them many times, and a field read is not a call into this file.
+ */
+final class Conversation {
+
+    /** Where the conversation is. */
+    enum Phase {
+        /** Nobody speaks: listen for the user. */
+        LISTENING(SessionState.LISTENING, TurnDetector.Mode.IDLE, false),
+        /** The user is speaking. */
+        USER_TURN(SessionState.LISTENING, TurnDetector.Mode.USER, false),
+        /** The user's turn ended; its transcript is being computed. */
+        TRANSCRIBING(SessionState.THINKING, TurnDetector.Mode.IDLE, false),
+        /** The transcript is in; the response is being prepared and nothing of it is heard yet. */
+        RESPONDING(SessionState.THINKING, TurnDetector.Mode.IDLE, true),
+        /** The response is playing. */
+        SPEAKING(SessionState.SPEAKING, TurnDetector.Mode.BOT, true),
+        /** Output is held on possible speech over the bot. */
+        PAUSED(SessionState.BARGED_IN, TurnDetector.Mode.CANDIDATE, true);
+
+        final SessionState state;
+        final TurnDetector.Mode detectorMode;
+        /** Whether a response exists (submitted, playing or paused). */
+        final boolean hasResponse;
+        /** Whether output plays: a response exists and is not held. */
+        final boolean plays;
+
+        Phase(SessionState state, TurnDetector.Mode detectorMode, boolean hasResponse) {
+            this.state = state;
+            this.detectorMode = detectorMode;
+            this.hasResponse = hasResponse;
+            this.plays = hasResponse && state != SessionState.BARGED_IN;
+        }
+    }
+
+    /** What can happen to a conversation. */
+    enum Input {
+        /** The detector found the start of a user turn. */
+        SPEECH_STARTED,
+        /** The detector found its end. */
+        SPEECH_ENDED,
+        /** Possible speech over the bot. */
+        SPEECH_OVER_BOT,
+        /** The sound over the bot stopped before it was confirmed. */
+        NOISE_ENDED,
+        /** Speech (or recognised words) over the bot confirmed: the user takes the turn. */
+        BARGE_IN_CONFIRMED,
+        /** The transcript of the turn being answered came back with words. */
+        TRANSCRIPT,
+        /** It came back empty (or the recogniser failed). */
+        NOTHING_HEARD,
+        /** The first frame of the response was played. */
+        FIRST_AUDIO_PLAYED,
+        /** The response has been produced and played to its end. */
+        RESPONSE_PLAYED,
+        /** The responder or synthesizer made no progress for the engine timeout, or its worker died. */
+        RESPONSE_STALLED,
+        /**
+         * A turn typed rather than spoken ({@code VoiceSession.submitText}): answered from LISTENING; from a phase
+         * with a pending or playing answer it first returns to LISTENING (stopping that answer as a confirmed
+         * barge-in would) and is answered from there; refused while the user is speaking.
+         */
+        TEXT_TYPED
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run(Conversation c, long atSample);
+    }
+
+    private record Rule(Phase next, Step effect, Step entry) {
+    }
+
+    /**
+     * The speaker's side of holding and stopping the output (the playout stage's): on a sound device what is queued
+     * there is cut at once, so the listener hears the pause now rather than a device queue later.
+     */
+    interface Speaker {
+        /** Nothing to cut: sinks without a queue of their own. */
+        Speaker NONE = new Speaker() {
+            @Override
+            public void hold() {
+            }
+
+            @Override
+            public void release() {
+            }
+
+            @Override
+            public void stop() {
+            }
+        };
+
+        /** Output is held: cut the device's queue, keep it, and take it off the response's played samples. */
+        void hold();
+
+        /** Held output plays on: what {@link #hold} cut plays first. */
+        void release();
+
+        /** The response is gone: cut the device's queue and forget it. */
+        void stop();
+    }
+
+    private static final Step NOTHING = (c, at) -> { };
+    private static final Rule[][] TABLE = new Rule[Phase.values().length][Input.values().length];
+
+    static {
+        // phase         input               next          effect (before the move)    entry (after it)
+        on(Phase.LISTENING, Input.SPEECH_STARTED, Phase.USER_TURN, NOTHING, Conversation::listenToUser);
+        on(Phase.TRANSCRIBING, Input.SPEECH_STARTED, Phase.USER_TURN, Conversation::supersede,
+                Conversation::listenToUser);
+        on(Phase.RESPONDING, Input.SPEECH_STARTED, Phase.USER_TURN, Conversation::supersede,
+                Conversation::listenToUser);
+        on(Phase.USER_TURN, Input.SPEECH_ENDED, Phase.TRANSCRIBING, Conversation::endUserTurn, NOTHING);
+        on(Phase.TRANSCRIBING, Input.TRANSCRIPT, Phase.RESPONDING, Conversation::respond, NOTHING);
+        on(Phase.TRANSCRIBING, Input.NOTHING_HEARD, Phase.LISTENING, Conversation::completeUnanswered, NOTHING);
+        on(Phase.RESPONDING, Input.FIRST_AUDIO_PLAYED, Phase.SPEAKING, Conversation::firstAudio, NOTHING);
+        on(Phase.RESPONDING, Input.RESPONSE_PLAYED, Phase.LISTENING, Conversation::finishResponse, NOTHING);
+        on(Phase.SPEAKING, Input.RESPONSE_PLAYED, Phase.LISTENING, Conversation::finishResponse, NOTHING);
+        on(Phase.SPEAKING, Input.SPEECH_OVER_BOT, Phase.PAUSED, Conversation::notePauseLatency,
+                Conversation::pause);
+        on(Phase.PAUSED, Input.NOISE_ENDED, Phase.SPEAKING, Conversation::releaseCandidate,
+                Conversation::resume);
+        on(Phase.SPEAKING, Input.BARGE_IN_CONFIRMED, Phase.USER_TURN, Conversation::bargeIn,
+                Conversation::startUserTurn);
+        on(Phase.PAUSED, Input.BARGE_IN_CONFIRMED, Phase.USER_TURN, Conversation::bargeIn,
+                Conversation::startUserTurn);
+        for (Phase p : List.of(Phase.RESPONDING, Phase.SPEAKING, Phase.PAUSED)) {
+            on(p, Input.RESPONSE_STALLED, Phase.LISTENING, Conversation::abandonResponse, NOTHING);
+        }
+        on(Phase.LISTENING, Input.TEXT_TYPED, Phase.RESPONDING, Conversation::typedTurn, Conversation::respond);
+        on(Phase.USER_TURN, Input.TEXT_TYPED, Phase.USER_TURN, Conversation::refuseTyped, NOTHING);
+        on(Phase.TRANSCRIBING, Input.TEXT_TYPED, Phase.LISTENING, Conversation::supersede,
+                Conversation::answerTyped);
+        on(Phase.RESPONDING, Input.TEXT_TYPED, Phase.LISTENING, Conversation::supersede, Conversation::answerTyped);
+        on(Phase.SPEAKING, Input.TEXT_TYPED, Phase.LISTENING, Conversation::supersede, Conversation::answerTyped);
+        on(Phase.PAUSED, Input.TEXT_TYPED, Phase.LISTENING, Conversation::dropCandidateForText,
+                Conversation::answerTyped);
+    }
+
+    private static void on(Phase phase, Input input, Phase next, Step effect, Step entry) {
+        TABLE[phase.ordinal()][input.ordinal()] = new Rule(next, effect, entry);
+    }
+
+    /** Whether the table has a rule for {@code input} in {@code phase}, and where it leads; null if none. */
+    static Phase next(Phase phase, Input input) {
+        Rule r = TABLE[phase.ordinal()][input.ordinal()];
+        return r == null ? null : r.next;
+    }
+
+    private final Ticks ticks;
+    private final SessionLog log;
+    private final StateMachine stateMachine;
+    private final Workers workers;
+    private final OutputRing ring;
+    private final long preRollSamples;
+    /** Turns whose answer was dropped because the user spoke again before their transcript arrived. */
+    private final Map<Integer, Turn> superseded = new HashMap<>();
+
+    /** Where the conversation is; written by {@link #on} only. */
+    Phase phase = Phase.LISTENING;
+    /** The response being prepared or played (phases RESPONDING..PAUSED), else null; written here only. */
+    ResponseState response;
+    private int turnNumber;
+    private Turn userTurn;        // USER_TURN: the user turn in progress
+    private Turn botTurn;         // TRANSCRIBING..PAUSED: the turn being answered
+    private double pauseLatencyMs = Double.NaN;
+    /** The text of the typed turn being applied ({@link #onTyped}), else null. */
+    private String typedText;
+    /** Set once by the stages, before the first tick. */
+    Speaker speaker = Speaker.NONE;
+
+    Conversation(Ticks ticks, SessionLog log, StateMachine stateMachine, Workers workers, OutputRing ring,
+            int preRollMs) {
+        this.ticks = ticks;
+        this.log = log;
+        this.stateMachine = stateMachine;
+        this.workers = workers;
+        this.ring = ring;
+        this.preRollSamples = (long) ticks.inRateHz * preRollMs / 1000;
+    }
+
+    /** Applies the table's rule for {@code input} in the current phase; {@code atSample} is where it happened. */
+    void on(Input input, long atSample) {
+        Rule rule = TABLE[phase.ordinal()][input.ordinal()];
+        if (rule == null) {
+            return;
+        }
+        rule.effect.run(this, atSample);
+        Phase from = phase;
+        phase = rule.next;
+        if (rule.next.state != from.state) {
+            stateMachine.moveTo(rule.next.state, ticks.inSample());
+        }
+        rule.entry.run(this, atSample);
+    }
+
+    /** A transcript posted by the recogniser's worker. */
+    void onTranscript(int turn, Transcript transcript, double realTimeFactor) {
+        log.emit(new SessionEvent.TranscriptReady(turn, transcript.text(), realTimeFactor, ticks.nowMs()));
+        log.recordRtf(realTimeFactor);
+        Turn old = superseded.remove(turn);
+        if (old != null) {
+            old.transcript = transcript.text();
+            log.completeTurn(old, ticks.nowMs());
+            return;
+        }
+        if (phase != Phase.TRANSCRIBING || botTurn.number != turn) {
+            return; // the turn was abandoned meanwhile (the user spoke again)
+        }
+        botTurn.transcript = transcript.text();
+        on(transcript.isEmpty() ? Input.NOTHING_HEARD : Input.TRANSCRIPT, 0);
+    }
+
+    /** A typed turn, posted from {@code VoiceSession.submitText}: {@link Input#TEXT_TYPED} with its text. */
+    void onTyped(String text) {
+        typedText = text;
+        try {
+            on(Input.TEXT_TYPED, ticks.inSample());
+        } finally {
+            typedText = null;
+        }
+    }
+
+    /** The turn the recogniser is finishing, if any: the supervisor answers it itself when the recogniser dies. */
+    int transcribingTurn() {
+        return phase == Phase.TRANSCRIBING ? botTurn.number : 0;
+    }
+
+    /** Where the user's speech (turn or candidate barge-in) began, for a replacement recogniser; -1 if none. */
+    long speechOnsetSample() {
+        return phase == Phase.USER_TURN ? Math.round(userTurn.userStartS * ticks.inRateHz) : -1;
+    }
+
+    /** Ends the conversation: stops a response, completes every open turn, and reports TERMINATED. */
+    void end() {
+        if (response != null) {
+            stopResponse(false);
+        }
+        if (botTurn != null) {
+            log.completeTurn(botTurn, ticks.nowMs()); // its transcript never came
+            botTurn = null;
+        }
+        if (userTurn != null) {
+            log.completeTurn(userTurn, ticks.nowMs());
+            userTurn = null;
+        }
+        for (Turn t : superseded.values()) {
+            log.completeTurn(t, ticks.nowMs()); // its transcript never came
+        }
+        superseded.clear();
+        if (stateMachine.state() != SessionState.TERMINATED) {
+            stateMachine.moveTo(SessionState.TERMINATED, ticks.inSample());
+        }
+    }
+
+    // ------------------------------------------------------------------ steps of the table
+
+    private void listenToUser(long at) {
+        startUserTurn(at);
+        workers.asr().start(Math.max(0, at - preRollSamples));
+    }
+
+    private void startUserTurn(long at) {
+        userTurn = new Turn(++turnNumber);
+        userTurn.userStartS = at / (double) ticks.inRateHz;
+        log.emit(new SessionEvent.UserSpeechStarted(userTurn.number, ticks.ms(at)));
+    }
+
+    private void endUserTurn(long at) {
+        Turn t = userTurn;
+        userTurn = null;
+        t.userEndS = at / (double) ticks.inRateHz;
+        t.endDecisionNanos = System.nanoTime();
+        log.emit(new SessionEvent.UserSpeechEnded(t.number, ticks.ms(at)));
+        botTurn = t;
+        // Everything published so far (up to the end of this tick's frame) belongs to the utterance.
+        workers.asr().finish(t.number, ticks.inSample() + ticks.inFrameSamples);
+    }
+
+    /**
+     * The user spoke again before any answer was heard, or typed a turn: drop that answer (or the wait for its
+     * transcript) and listen. A transcript still on its way is recorded when it arrives, so the report and history
+     * keep what was said.
+     */
+    private void supersede(long at) {
+        if (response != null) {
+            stopResponse(true);
+            return;
+        }
+        botTurn.bargedIn = true;
+        superseded.put(botTurn.number, botTurn);
+        botTurn = null;
+    }
+
+    private void respond(long at) {
+        response = new ResponseState(botTurn.number, ring.epoch());
+        List<ConversationTurn> snapshot = log.history();
+        workers.respond(new ResponseWorker.Job(response, botTurn.transcript, snapshot));
+    }
+
+    private void completeUnanswered(long at) {
+        Turn t = botTurn;
+        botTurn = null;
+        log.completeTurn(t, ticks.nowMs());
+    }
+
+    private void firstAudio(long at) {
+        botTurn.firstAudioLatencyMs = ticks.nowMs() - botTurn.userEndS * 1000;
+        log.emit(new SessionEvent.FirstAudioPlayed(botTurn.number, botTurn.firstAudioLatencyMs, ticks.nowMs()));
+    }
+
+    private void finishResponse(long at) {
+        ResponseState r = response;
+        Turn t = botTurn;
+        response = null;
+        botTurn = null;
+        t.responseText = r.text();
+        t.playedText = r.hasFailed() ? r.playedText(r.playedSamples) : r.text();
+        t.traceModel(r);
+        log.completeTurn(t, ticks.nowMs());
+    }
+
+    /** Output is silent from the next frame boundary: the next tick's playout sees the paused phase. */
+    private void notePauseLatency(long at) {
+        pauseLatencyMs = (ticks.tick + 1) * Ticks.TICK_MS - ticks.ms(at);
+    }
+
+    private void pause(long at) {
+        speaker.hold();
+        log.emit(new SessionEvent.BargeInPaused(botTurn.number, ticks.ms(at), pauseLatencyMs, ticks.nowMs()));
+        // Start recognising at once so partial words can confirm the barge-in.
+        workers.asr().start(Math.max(0, at - preRollSamples));
+    }
+
+    private void releaseCandidate(long at) {
+        workers.asr().cancel();
+        botTurn.falseAlarms++;
+    }
+
+    private void resume(long at) {
+        log.emit(new SessionEvent.BargeInResumed(botTurn.number, response.playedSamples, ticks.nowMs()));
+        speaker.release();
+    }
+
+    private void bargeIn(long at) {
+        if (phase == Phase.SPEAKING) {
+            // Confirmed on its first frame: no pause came first, silence starts at the next boundary all the same.
+            notePauseLatency(at);
+            speaker.hold(); // before the played text is taken: what the device had queued was never heard
+            workers.asr().start(Math.max(0, at - preRollSamples));
+        }
+        Turn interrupted = botTurn;
+        interrupted.bargedIn = true;
+        interrupted.bargeInLatencyMs = pauseLatencyMs;
+        log.emit(new SessionEvent.BargeInConfirmed(interrupted.number, response.playedText(response.playedSamples),
+                ticks.nowMs()));
+        stopResponse(false);
+    }
+
+    private void abandonResponse(long at) {
+        stopResponse(false);
+    }
+
+    /** A typed turn, in LISTENING: it starts and ends where it arrives, and its text is the transcript. */
+    private void typedTurn(long at) {
+        Turn t = new Turn(++turnNumber);
+        t.userStartS = at / (double) ticks.inRateHz;
+        t.userEndS = t.userStartS;
+        t.transcript = typedText;
+        t.endDecisionNanos = System.nanoTime(); // a typed turn ends when it arrives: the model trace starts here
+        botTurn = t;
+        log.emit(new SessionEvent.TranscriptReady(t.number, typedText, Double.NaN, ticks.nowMs()));
+    }
+
+    /** Mid-utterance the user's own turn would overwrite the typed one: it is refused, and an event says so. */
+    private void refuseTyped(long at) {
+        log.emit(new SessionEvent.EngineError("text", "typed turn ignored: the user is speaking", ticks.nowMs()));
+    }
+
+    /** Output held on a candidate barge-in: the paused sound is no longer a turn of its own, the typed text is. */
+    private void dropCandidateForText(long at) {
+        workers.asr().cancel();
+        stopResponse(true);
+    }
+
+    /** Back in LISTENING after stopping what was pending or playing: the typed turn is answered from here. */
+    private void answerTyped(long at) {
+        on(Input.TEXT_TYPED, at);
+    }
+
+    /** Stops the response: cancels synthesis and the responder, discards queued audio, completes the turn. */
+    private void stopResponse(boolean supersededByUser) {
+        speaker.stop();
+        ResponseState r = response;
+        Turn t = botTurn;
+        // What was played, read before the cancel: once cancelled, the worker may still add marks as it unwinds.
+        String played = r.playedText(r.playedSamples);
+        r.cancel();
+        ring.cancel();
+        response = null;
+        botTurn = null;
+        t.responseText = r.text();
+        t.playedText = played;
+        t.traceModel(r);
+        if (supersededByUser) {
+            t.bargedIn = true;
+        }
+        log.completeTurn(t, ticks.nowMs());
+    }
+
+    /** Every (phase, input) pair the table handles, for tests and the package docs. */
+    static List<String> rules() {
+        List<String> out = new ArrayList<>();
+        for (Phase p : Phase.values()) {
+            for (Input i : Input.values()) {
+                Rule r = TABLE[p.ordinal()][i.ordinal()];
+                if (r != null) {
+                    out.add(p + " + " + i + " -> " + r.next);
+                }
+            }
+        }
+        return out;
+    }
+}

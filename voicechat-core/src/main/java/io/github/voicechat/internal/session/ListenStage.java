@@ -1,0 +1,134 @@
+package io.github.voicechat.internal.session;
+
+import io.github.voicechat.audio.Resampler;
+import io.github.voicechat.internal.bus.FrameRing;
+import io.github.voicechat.spi.EngineException;
+import io.github.voicechat.spi.VoiceActivityDetector;
+
+/**
+ * Stage 3, VAD and turn decision: hands each clean input frame to the recogniser (on the input bus, read on its own
+ * thread), runs the VAD on it in the detector's frame size, and turns the probabilities into inputs of the
+ * conversation's table. The detector's mode is read off the conversation's phase at every VAD frame, never kept
+ * here. Owns the VAD, its resampler (none when the VAD runs at the input rate) and its framing; session thread only.
+ */
+final class ListenStage {
+
+    private final VoiceActivityDetector vad;
+    private final TurnDetector detector;
+    private final Conversation conversation;
+    private final Workers workers;
+    private final FrameRing inputRing;
+    private final int inRateHz;
+    private final int inFrameSamples;
+    private final int vadRateHz;
+    private final boolean confirmOnWords;
+    private final Resampler vadResampler;
+    private final float[] vadBuffer;
+    private int vadDrop;
+    /** Samples at the VAD's rate waiting for a whole VAD frame; {@code pendingStart} is the first one's position. */
+    private final float[] pending;
+    private int pendingLength;
+    private long vadPosition;
+
+    ListenStage(VoiceActivityDetector vad, TurnDetector detector, Conversation conversation, Workers workers,
+            FrameRing inputRing, int inRateHz, int inFrameSamples, boolean confirmOnWords) {
+        this.vad = vad;
+        this.detector = detector;
+        this.conversation = conversation;
+        this.workers = workers;
+        this.inputRing = inputRing;
+        this.inRateHz = inRateHz;
+        this.inFrameSamples = inFrameSamples;
+        this.vadRateHz = vad.sampleRateHz();
+        this.confirmOnWords = confirmOnWords;
+        this.vadResampler = vadRateHz == inRateHz ? null : Resampler.create(inRateHz, vadRateHz);
+        this.vadDrop = vadResampler == null ? 0 : vadResampler.delaySamples();
+        this.vadBuffer = vadResampler == null ? null : new float[vadResampler.maxOutputSamples(inFrameSamples) + 16];
+        this.pending = new float[vad.frameSamples()];
+    }
+
+    /** Listens to one clean 20 ms input frame starting at input sample {@code startSample}. */
+    void run(float[] clean, long startSample) {
+        // The recogniser's words as of the end of the last tick: read before this frame reaches it (the lockstep
+        // gate settled it then, and nothing has woken it since), so a confirmation lands on the same tick every run.
+        // Only a paused barge-in needs them; otherwise the recogniser is not in an utterance begun over the bot.
+        String words = confirmOnWords && conversation.phase == Conversation.Phase.PAUSED
+                ? workers.partialWords() : "";
+        inputRing.publish(clean, 0, inFrameSamples, inRateHz, startSample);
+        if (vadResampler == null) {
+            frame(clean, 0, inFrameSamples);
+        } else {
+            int produced = vadResampler.process(clean, 0, inFrameSamples, vadBuffer, 0);
+            int skip = Math.min(vadDrop, produced);
+            vadDrop -= skip;
+            frame(vadBuffer, skip, produced - skip);
+        }
+        if (!words.isBlank() && conversation.phase == Conversation.Phase.PAUSED) {
+            decide(detector.confirmExternally(conversation.phase.detectorMode));
+        }
+    }
+
+    /** Cuts the VAD's input into its frames, in place where it can, and judges each one. */
+    private void frame(float[] src, int offset, int length) {
+        int frameSamples = pending.length;
+        int i = offset;
+        int end = offset + length;
+        if (pendingLength > 0) {
+            int take = Math.min(frameSamples - pendingLength, length);
+            System.arraycopy(src, i, pending, pendingLength, take);
+            pendingLength += take;
+            i += take;
+            if (pendingLength < frameSamples) {
+                return;
+            }
+            judge(pending, 0);
+            pendingLength = 0;
+        }
+        for (; end - i >= frameSamples; i += frameSamples) {
+            judge(src, i);
+        }
+        System.arraycopy(src, i, pending, 0, end - i);
+        pendingLength = end - i;
+    }
+
+    private void judge(float[] samples, int offset) {
+        int frameSamples = pending.length;
+        float p;
+        try {
+            p = vad.speechProbability(samples, offset, frameSamples);
+        } catch (RuntimeException e) {
+            throw e instanceof EngineException ? e : new EngineException("VAD failed: " + e.getMessage(), e);
+        }
+        FiniteAudio.requireProbability(p);
+        long start = vadPosition * inRateHz / vadRateHz;
+        int len = (int) ((long) frameSamples * inRateHz / vadRateHz);
+        vadPosition += frameSamples;
+        decide(detector.accept(conversation.phase.detectorMode, p, start, len));
+    }
+
+    private void decide(TurnDetector.Event event) {
+        Conversation.Input input;
+        switch (event) {
+            case NONE:
+                return;
+            case USER_START:
+                input = Conversation.Input.SPEECH_STARTED;
+                break;
+            case USER_END:
+                input = Conversation.Input.SPEECH_ENDED;
+                break;
+            case PAUSE:
+                input = Conversation.Input.SPEECH_OVER_BOT;
+                break;
+            case RESUME:
+                input = Conversation.Input.NOISE_ENDED;
+                break;
+            case CONFIRM:
+                input = Conversation.Input.BARGE_IN_CONFIRMED;
+                break;
+            default:
+                throw new AssertionError(event);
+        }
+        conversation.on(input, detector.eventSample());
+    }
+}

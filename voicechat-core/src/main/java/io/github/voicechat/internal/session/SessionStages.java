@@ -1,0 +1,300 @@
+package io.github.voicechat.internal.session;
+
+import io.github.voicechat.SessionEvent;
+import io.github.voicechat.SessionState;
+import io.github.voicechat.VoicechatException;
+import io.github.voicechat.audio.AudioSink;
+import io.github.voicechat.audio.AudioSource;
+import io.github.voicechat.internal.bus.FrameRing;
+import io.github.voicechat.internal.bus.OutputRing;
+import io.github.voicechat.spi.EchoCanceller;
+import io.github.voicechat.spi.SpeechRecognizer;
+import io.github.voicechat.spi.SpeechSynthesizer;
+import io.github.voicechat.spi.VoiceActivityDetector;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A session's stages, built when it opens, run once per 20 ms tick, taken down when it ends. The owner thread's only.
+ *
+ * <p>{@link #tick()} is the list of stages, each owning its own state:
+ * <ol>
+ *   <li>{@link PlayoutStage}: one frame (or silence) to the sink; the far end (what the speaker really sounds,
+ *       {@code SpeakerPath}) to the echo stage;</li>
+ *   <li>{@link CaptureStage}: one frame from the source, at the input rate;</li>
+ *   <li>{@link EchoStage}: the echo of what was just played taken out;</li>
+ *   <li>{@link ListenStage}: the frame to the recogniser, the VAD and the turn decision;</li>
+ *   <li>{@link LockstepGate} (virtual clock only): the workers catch up, so events land on the same tick every
+ *       run;</li>
+ * </ol>
+ * then what the workers posted (transcripts, errors) is applied, and the workers are supervised. Every decision
+ * goes through the {@link Conversation}'s table.
+ */
+final class SessionStages {
+
+    private static final Logger logger = LoggerFactory.getLogger(SessionStages.class);
+    /** After the source ends the session waits at most this long for the last turn to play out. */
+    private static final long DRAIN_AFTER_EOF_MS = 120_000;
+    private static final int JITTER_BUCKETS = 2_000;
+
+    private final SessionConfig config;
+    private final SessionLog log;
+    private final BooleanSupplier stopRequested;
+    /** The one lane into the session (the {@link Session}'s): what other threads post, applied each tick. */
+    private final ConcurrentLinkedQueue<Runnable> posted;
+    final Ticks ticks;
+    final StateMachine stateMachine;
+    private final VoiceActivityDetector vad;
+    private final EchoCanceller aec;
+    private SpeechRecognizer asrEngine;
+    private SpeechSynthesizer ttsEngine;
+    private final FrameRing inputRing;
+    private final OutputRing outputRing;
+    private final LockstepGate gate;
+    private final Workers workers;
+    private final Conversation conversation;
+    private final StereoRecorder recorder;
+    private final PlayoutStage playout;
+    private final CaptureStage capture;
+    /** Null without an echo canceller: a stage a session does not need is not in its tick. */
+    private final EchoStage echo;
+    private final ListenStage listen;
+    private final int frameSamples;
+    private final int outFrameSamples;
+    private final long idleTimeoutMs;
+    private final long maxSessionMs;
+    private final long[] jitterHistogram = new long[JITTER_BUCKETS + 1];
+    private long jitterCount;
+    private long published;
+    private long eofTick = -1;
+    private long lastActivityTick;
+    private ResponseState queuedReportedFor;
+
+    /**
+     * Opens the engines and builds the stages. On failure, whatever was opened is closed again before the
+     * exception leaves.
+     */
+    static SessionStages open(SessionConfig config, String name, SessionLog log, AudioSource source, AudioSink sink,
+            Path recordingPath, ConcurrentLinkedQueue<Runnable> posted, BooleanSupplier stopRequested)
+            throws IOException {
+        Engines e = new Engines();
+        try {
+            e.vad = config.vad().get();
+            e.asr = config.asr().get();
+            e.tts = config.tts().get();
+            e.aec = config.echoCanceller() == null ? null : config.echoCanceller().get();
+            return new SessionStages(config, name, log, source, sink, recordingPath, posted, stopRequested, e);
+        } catch (IOException | RuntimeException | Error ex) {
+            e.close(logger, name);
+            throw ex;
+        }
+    }
+
+    /** Engines opened, until the stages or the workers own them. */
+    private static final class Engines {
+        VoiceActivityDetector vad;
+        SpeechRecognizer asr;
+        SpeechSynthesizer tts;
+        EchoCanceller aec;
+
+        void close(Logger logger, String name) {
+            for (AutoCloseable c : new AutoCloseable[] {asr, tts, vad, aec}) {
+                if (c != null) {
+                    try {
+                        c.close();
+                    } catch (Exception ex) {
+                        logger.warn("session {}: closing an engine failed: {}", name, ex.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    private SessionStages(SessionConfig config, String name, SessionLog log, AudioSource source, AudioSink sink,
+            Path recordingPath, ConcurrentLinkedQueue<Runnable> posted, BooleanSupplier stopRequested, Engines e)
+            throws IOException {
+        this.config = config;
+        this.posted = posted;
+        this.log = log;
+        this.stopRequested = stopRequested;
+        this.vad = e.vad;
+        this.aec = e.aec;
+        this.asrEngine = e.asr;
+        this.ttsEngine = e.tts;
+        Ticks t = new Ticks(asrEngine.sampleRateHz());
+        int outRateHz = config.outputSampleRateHz() > 0 ? config.outputSampleRateHz() : sink.sampleRateHz();
+        if (sink.sampleRateHz() != outRateHz) {
+            throw new VoicechatException("sink rate " + sink.sampleRateHz()
+                    + " Hz differs from the pipeline's output rate " + outRateHz + " Hz");
+        }
+        int outFrameSamples = outRateHz * Ticks.TICK_MS / 1000;
+        this.frameSamples = t.inFrameSamples;
+        this.outFrameSamples = outFrameSamples;
+        this.idleTimeoutMs = config.idleTimeoutMs();
+        this.maxSessionMs = config.maxSessionMs();
+        this.ticks = t;
+        this.stateMachine = new StateMachine(t.inRateHz,
+                tr -> log.emit(new SessionEvent.StateChanged(tr.from(), tr.to(), tr.atMs())));
+        this.echo = aec == null ? null : new EchoStage(aec, t.inRateHz, t.inFrameSamples, outRateHz, outFrameSamples);
+        logger.debug("session {}: input {} Hz (source {} Hz, vad {} Hz), output {} Hz (tts {} Hz), aec {}", name,
+                t.inRateHz, source.sampleRateHz(), vad.sampleRateHz(), outRateHz, ttsEngine.sampleRateHz(),
+                aec == null ? "off" : "on");
+        this.capture = new CaptureStage(source, t.inRateHz, t.inFrameSamples);
+        this.inputRing = new FrameRing(256, t.inFrameSamples);
+        this.outputRing = new OutputRing(64, outFrameSamples);
+        this.gate = config.clock().isVirtual() ? new LockstepGate(config.engineTimeoutMs()) : null;
+        if (gate != null) {
+            gate.setOwner(Thread.currentThread());
+        }
+        this.workers = new Workers(name, config, t, log, inputRing, outputRing, gate, posted, outRateHz,
+                outFrameSamples);
+        this.conversation = new Conversation(t, log, stateMachine, workers, outputRing,
+                config.turnPolicy().preRollMs());
+        this.recorder = recordingPath == null ? null
+                : new StereoRecorder(recordingPath, t.inRateHz, t.inFrameSamples, outRateHz, outFrameSamples);
+        this.playout = new PlayoutStage(sink, source, outputRing, conversation, log, outFrameSamples);
+        conversation.speaker = playout;
+        this.listen = new ListenStage(vad, new TurnDetector(t.inRateHz, config.turnPolicy(), config.bargeInPolicy()),
+                conversation, workers, inputRing, t.inRateHz, t.inFrameSamples,
+                config.bargeInPolicy().confirmOnPartialWords());
+        workers.start(conversation, asrEngine, ttsEngine); // the workers own these engines from here on
+        asrEngine = null;
+        ttsEngine = null;
+        stateMachine.moveTo(SessionState.LISTENING, 0);
+    }
+
+    /**
+     * One 20 ms tick, {@code lateNanos} behind its schedule on the real clock: the stages in order. Returns why the
+     * session ends, or null to go on.
+     */
+    String tick(long lateNanos) throws IOException {
+        long tick = ticks.tick;
+        long inSample = tick * frameSamples;
+        if (gate != null) {
+            gate.nowNanos = tick * Ticks.TICK_NANOS; // every worker is settled: time may move
+        } else {
+            recordJitter(lateNanos);
+        }
+        float[] played = playout.run();
+        float[] mic = capture.run();
+        if (recorder != null) {
+            recorder.record(mic, frameSamples, played, outFrameSamples);
+        }
+        listen.run(echo == null ? mic : echo.run(playout.farEnd(), outFrameSamples, mic), inSample);
+        published = inSample + frameSamples;
+        if (gate != null) {
+            settle(); // engines due by now woke; the recogniser heard this frame and answered what it was asked
+        }
+        Runnable r;
+        while ((r = posted.poll()) != null) {
+            r.run(); // transcripts, errors and synthesis reports from the workers; typed turns
+        }
+        if (gate != null) {
+            settle(); // a response just submitted has its first audio queued, if it can
+        }
+        ResponseState response = conversation.response;
+        if (response != null && response != queuedReportedFor && response.queuedSamples > 0) {
+            queuedReportedFor = response;
+            log.emit(new SessionEvent.FirstAudioQueued(response.turn, ticks.nowMs()));
+        }
+        workers.supervise(published);
+        if (capture.ended && eofTick < 0) {
+            eofTick = tick;
+        }
+        ticks.tick = tick + 1;
+        return endCondition(tick + 1);
+    }
+
+    /** A typed turn, on the session's thread (posted by {@link Session#submitText}). */
+    void submitText(String text) {
+        conversation.onTyped(text);
+    }
+
+    private void settle() {
+        if (!gate.settle(() -> workers.settled(published), stopRequested)) {
+            workers.stalledInRealTime(published);
+        }
+    }
+
+    private String endCondition(long tick) {
+        boolean quiet = conversation.phase == Conversation.Phase.LISTENING;
+        if (quiet) {
+            if (idleTimeoutMs > 0 && (tick - lastActivityTick) * Ticks.TICK_MS >= idleTimeoutMs) {
+                return "idle timeout";
+            }
+        } else {
+            lastActivityTick = tick;
+        }
+        if (maxSessionMs > 0 && tick * Ticks.TICK_MS >= maxSessionMs) {
+            return "max duration";
+        }
+        if (eofTick >= 0) {
+            if (quiet) {
+                return "source ended";
+            }
+            if ((tick - eofTick) * Ticks.TICK_MS > DRAIN_AFTER_EOF_MS) {
+                return "source ended (last turn cut off)";
+            }
+        }
+        return null;
+    }
+
+    /** Lateness of one tick against its 20 ms schedule (real clock only), in 0.1 ms buckets up to 200 ms. */
+    private void recordJitter(long lateNanos) {
+        int bucket = (int) Math.min(JITTER_BUCKETS, Math.max(0, lateNanos / 100_000));
+        jitterHistogram[bucket]++;
+        jitterCount++;
+    }
+
+    /** A percentile of the tick lateness recorded so far, in ms; NaN if none (virtual clock). */
+    double jitterPercentileMs(double q) {
+        long count = jitterCount;
+        if (count == 0) {
+            return Double.NaN;
+        }
+        long rank = (long) Math.ceil(q * count);
+        long seen = 0;
+        for (int i = 0; i <= JITTER_BUCKETS; i++) {
+            seen += jitterHistogram[i];
+            if (seen >= rank) {
+                return i / 10.0;
+            }
+        }
+        return JITTER_BUCKETS / 10.0;
+    }
+
+    /** Ends the conversation, stops the workers and closes the engines this session opened. */
+    void shutdown(String name) {
+        conversation.end();
+        outputRing.close();
+        inputRing.close();
+        workers.shutdown();
+        Engines left = new Engines();
+        left.asr = asrEngine; // opened but never handed to a worker
+        left.tts = ttsEngine;
+        left.vad = vad;
+        left.aec = aec;
+        left.close(logger, name);
+        if (recorder != null) {
+            try {
+                recorder.close();
+            } catch (IOException ex) {
+                logger.warn("session {}: closing the recording failed: {}", name, ex.toString());
+            }
+        }
+    }
+
+    /** The bot's audio queued for playout, in frames; any thread (a gauge's reading). */
+    int queuedOutputFrames() {
+        return outputRing.isClosed() ? 0 : outputRing.queuedFrames();
+    }
+
+    long droppedFrames() {
+        return workers.droppedFrames();
+    }
+}
+
