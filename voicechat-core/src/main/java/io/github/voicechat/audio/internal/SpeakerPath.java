@@ -38,6 +38,15 @@ import org.slf4j.LoggerFactory;
  * the barge-in was a false alarm, so playback resumes at the sample the listener last heard. The history forgets
  * them at once, so the far end never holds audio that was never played.
  *
+ * <p><b>Catching up on the microphone.</b> A session on a device reads one microphone frame and writes one speaker
+ * frame per tick, paced by the speaker's blocking write. A stall (CPU starvation, a collector's pause) runs the
+ * speaker dry and leaves its length in the microphone's backlog, and a loop paced by the speaker can never read it
+ * back: the time stays as input latency, up to the microphone's 200 ms bound, which delays every barge-in by as much
+ * and moves the echo path (measured, {@code benchmarks/LIVE-DEVICE.md}). So while the microphone is more than
+ * {@value #BEHIND_FRAMES} frames behind, a frame of silence is not written: the speaker plays silence anyway once its
+ * queue runs out, and the tick returns at once to read the backlog. Only silence is dropped, never the answer, and
+ * nothing on the microphone side. The far end meanwhile plays out what was queued and then holds zeros.
+ *
  * <p>Session thread only; nothing on the per-frame path allocates.
  */
 public final class SpeakerPath {
@@ -48,6 +57,8 @@ public final class SpeakerPath {
     static final int TOLERANCE_MS = 30;
     /** After a cut, a replay or a dry speaker the device re-primes its stream and reports nonsense for a few writes. */
     static final int HOLD_FRAMES = 5;
+    /** A microphone further behind than this many frames gets the tick instead of a frame of silence. */
+    static final int BEHIND_FRAMES = 2;
 
     private final AudioSink sink;
     private final AudioSource source;
@@ -77,6 +88,7 @@ public final class SpeakerPath {
     private int cutLength;
     private int cutResponse;
     private boolean replayPending;
+    private long skipped;
 
     /**
      * @param sink         where the session plays
@@ -96,11 +108,21 @@ public final class SpeakerPath {
     }
 
     /**
-     * Plays one frame: first what a {@link #replay()} asked for, then {@code frame}.
+     * Plays one frame: first what a {@link #replay()} asked for, then {@code frame}. Silence is not written while the
+     * microphone is more than {@value #BEHIND_FRAMES} frames behind (see the class comment).
      *
      * @param response whether the frame is the bot's answer (rather than silence), for {@link #cut()}'s count
      */
     public void write(float[] frame, int length, boolean response) throws IOException {
+        if (!response && !replayPending && captureDelayOutSamples() > (long) BEHIND_FRAMES * frameSamples) {
+            // The speaker plays silence anyway once its queue runs out; the tick goes to the microphone's backlog.
+            skipped++;
+            heardEnd += frameSamples; // the device plays its queue, then nothing: farEnd() gives zeros past written
+            holdCorrections();        // and it re-primes when writing resumes
+            lastBacklog = captureDelayOutSamples();
+            lastQueued = sink.playbackDelaySamples();
+            return;
+        }
         if (replayPending) {
             replayPending = false;
             sink.write(cutSamples, 0, cutLength);
@@ -113,6 +135,15 @@ public final class SpeakerPath {
         append(frame, length);
         responseRun = response ? responseRun + length : 0;
         track();
+    }
+
+    /** Frames of silence not written because the microphone was behind (for logs and tests). */
+    public long skippedFrames() {
+        return skipped;
+    }
+
+    private long captureDelayOutSamples() {
+        return (long) source.captureDelaySamples() * outRateHz / Math.max(1, source.sampleRateHz());
     }
 
     /**
@@ -172,7 +203,7 @@ public final class SpeakerPath {
         long start = heardEnd - frameSamples;
         for (int i = 0; i < frameSamples; i++) {
             long at = start + i;
-            farFrame[i] = at < 0 || at < written - history.length ? 0f : history[index(at)];
+            farFrame[i] = at < 0 || at >= written || at < written - history.length ? 0f : history[index(at)];
         }
         return farFrame;
     }
@@ -198,7 +229,7 @@ public final class SpeakerPath {
      * delays have put it more than the tolerance off, on the same side, {@value #CONFIRM_FRAMES} times in a row.
      */
     private void track() {
-        long captureInOutSamples = (long) source.captureDelaySamples() * outRateHz / Math.max(1, source.sampleRateHz());
+        long captureInOutSamples = captureDelayOutSamples();
         int queued = sink.playbackDelaySamples();
         long lag = Math.min(history.length - frameSamples, queued + captureInOutSamples);
         long measured = written - lag;

@@ -275,4 +275,55 @@ class SpeakerPathTest {
             assertThat(path.appliedLagSamples()).as("no correction needed").isEqualTo(4 * FRAME);
         }
     }
+
+    @Test
+    void silenceIsNotWrittenWhileTheMicrophoneIsBehindButTheAnswerAlwaysIs() throws Exception {
+        FakeSpeaker speaker = new FakeSpeaker();
+        FakeMicrophone mic = new FakeMicrophone();
+        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
+        for (int i = 1; i <= 6; i++) {
+            path.write(frame(i), FRAME, true);
+        }
+        // The microphone falls 80 ms behind (16 kHz), more than BEHIND_FRAMES frames; the answer is written all the
+        // same.
+        mic.backlog = 2 * 320;
+        path.write(frame(7), FRAME, true);
+        mic.backlog = 4 * 320;
+        path.write(frame(8), FRAME, true);
+        assertThat(speaker.received).hasSize(8 * FRAME);
+        // Silence is not written: the tick reads the backlog instead.
+        path.write(frame(0), FRAME, false);
+        mic.backlog -= 320;
+        assertThat(speaker.received).as("nothing written while behind").hasSize(8 * FRAME);
+        // Everything written has sounded: the far end is silence, not the answer's last frame again.
+        assertThat(path.farEnd()).containsOnly(0f);
+        path.write(frame(0), FRAME, false);
+        mic.backlog -= 320;
+        assertThat(speaker.received).hasSize(8 * FRAME);
+        assertThat(path.skippedFrames()).isEqualTo(2);
+        // Caught up to BEHIND_FRAMES: silence is written again.
+        assertThat(mic.backlog).isEqualTo(SpeakerPath.BEHIND_FRAMES * 320);
+        path.write(frame(0), FRAME, false);
+        assertThat(speaker.received).hasSize(9 * FRAME);
+        assertThat(path.skippedFrames()).isEqualTo(2);
+    }
+
+    @Test
+    void aPausedAnswerIsReplayedEvenWhileTheMicrophoneIsBehind() throws Exception {
+        FakeSpeaker speaker = new FakeSpeaker();
+        FakeMicrophone mic = new FakeMicrophone();
+        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
+        for (int i = 1; i <= 4; i++) {
+            path.write(frame(i), FRAME, true);
+        }
+        speaker.queued = 2 * FRAME;
+        path.cut(); // frames 3 and 4 never heard
+        mic.backlog = 10 * 320;
+        path.write(frame(0), FRAME, false); // paused and behind: nothing written
+        path.replay();
+        path.write(frame(0), FRAME, false); // a replay is due: written, with the frame after it
+        assertThat(speaker.received).hasSize(5 * FRAME);
+        assertThat(speaker.received.get(2 * FRAME)).isEqualTo(3f);
+        assertThat(speaker.received.get(4 * FRAME)).isEqualTo(0f);
+    }
 }
