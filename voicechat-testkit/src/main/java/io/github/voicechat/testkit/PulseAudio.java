@@ -34,10 +34,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PulseAudio implements AutoCloseable {
 
+    /** The null sink that is the speaker (48 kHz mono). */
     public static final String SPEAKER = "spk";
     /** The source that records what is played on {@value #SPEAKER}: what the user hears. */
     public static final String SPEAKER_MONITOR = SPEAKER + ".monitor";
+    /** The null sink whose monitor is the microphone: what is played into it, the microphone hears. */
     public static final String MIC_SINK = "micsink";
+    /** The microphone (16 kHz mono), the default source. */
     public static final String MIC = "mic";
     /** ALSA's own top-level configuration, which {@code ALSA_CONFIG_PATH} must still name first. */
     static final Path ALSA_CONF = Path.of("/usr/share/alsa/alsa.conf");
@@ -56,7 +59,7 @@ public final class PulseAudio implements AutoCloseable {
         this.env = env;
     }
 
-    /** Why a PulseAudio server with javax.sound access cannot run here; empty when it can. */
+    /** {@return why a PulseAudio server with javax.sound access cannot run here; empty when it can} */
     public static Optional<String> unavailableReason() {
         for (String program : PROGRAMS) {
             if (findOnPath(program).isEmpty()) {
@@ -80,7 +83,13 @@ public final class PulseAudio implements AutoCloseable {
                 SystemPackages.PULSEAUDIO);
     }
 
-    /** Starts a server with its files in {@code dir} and the standard devices loaded. */
+    /**
+     * {@return a server started with its files in {@code dir} and the standard devices loaded}
+     *
+     * @param dir the folder for its socket, configuration, home and log
+     * @throws IOException          when it cannot start
+     * @throws InterruptedException when interrupted while waiting for it
+     */
     public static PulseAudio start(Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir.resolve("home"));
         Files.createDirectories(dir.resolve("run"));
@@ -153,17 +162,24 @@ public final class PulseAudio implements AutoCloseable {
         }
     }
 
-    /** Environment variables that make a child process's javax.sound (and pactl, pacat) use this server. */
+    /** {@return environment variables that make a child process's javax.sound (and pactl, pacat) use this server} */
     public Map<String, String> clientEnvironment() {
         return env;
     }
 
-    /** The folder holding the server's files (its log is {@code pulseaudio.log}). */
+    /** {@return the folder holding the server's files (its log is {@code pulseaudio.log})} */
     public Path directory() {
         return dir;
     }
 
-    /** Runs {@code pactl ARGS} against this server and returns its output; a failure is an IOException. */
+    /**
+     * Runs {@code pactl ARGS} against this server.
+     *
+     * @param args pactl's arguments
+     * @return its output
+     * @throws IOException          when it fails
+     * @throws InterruptedException when interrupted while waiting for it
+     */
     public String pactl(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add("pactl");
@@ -183,14 +199,28 @@ public final class PulseAudio implements AutoCloseable {
         return out;
     }
 
-    /** Loads a module and returns its index. */
+    /**
+     * Loads a module.
+     *
+     * @param name the module
+     * @param args its arguments
+     * @return its index
+     * @throws IOException          when it cannot be loaded
+     * @throws InterruptedException when interrupted while waiting for pactl
+     */
     public int loadModule(String name, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("load-module", name));
         cmd.addAll(Arrays.asList(args));
         return Integer.parseInt(pactl(cmd.toArray(String[]::new)).strip());
     }
 
-    /** The index of the module that provides sink or source {@code name}. */
+    /**
+     * {@return the index of the module that provides sink or source {@code name}}
+     *
+     * @param name the sink or source
+     * @throws IOException          when no module provides it
+     * @throws InterruptedException when interrupted while waiting for pactl
+     */
     public int moduleOf(String name) throws IOException, InterruptedException {
         for (String line : pactl("list", "short", "modules").split("\n")) {
             String[] f = line.split("\t");
@@ -202,7 +232,14 @@ public final class PulseAudio implements AutoCloseable {
         throw new IOException("no module provides " + name);
     }
 
-    /** Plays a WAV file into {@code sink}; the returned process ends when it has been played. */
+    /**
+     * Plays a WAV file into a sink.
+     *
+     * @param wav  the file
+     * @param sink where to play it
+     * @return the player, which ends when it has been played
+     * @throws IOException when the player cannot start
+     */
     public Process play(Path wav, String sink) throws IOException {
         return child(List.of("pacat", "--playback", "--file-format=wav", "--device=" + sink, "--latency-msec=20",
                 wav.toString()));
@@ -211,6 +248,11 @@ public final class PulseAudio implements AutoCloseable {
     /**
      * Records {@code source} as mono PCM16 at {@code sampleRateHz}, stamping each sample with the time it was heard on
      * the {@link System#nanoTime()} clock (which is CLOCK_MONOTONIC on Linux, shared by every process).
+     *
+     * @param source       what to record
+     * @param sampleRateHz the rate to record at
+     * @return the running recording
+     * @throws IOException when the recorder cannot start
      */
     public Recording record(String source, int sampleRateHz) throws IOException {
         Process p = child(List.of("pacat", "--record", "--raw", "--format=s16le", "--channels=1",
@@ -326,21 +368,26 @@ public final class PulseAudio implements AutoCloseable {
             samples[length++] = v / 32768f;
         }
 
+        /** {@return the rate it records at} */
         public int sampleRateHz() {
             return sampleRateHz;
         }
 
-        /** What was recorded so far. */
+        /** {@return what was recorded so far} */
         public synchronized float[] samples() {
             return Arrays.copyOf(samples, length);
         }
 
-        /** When sample 0 was heard, on the {@link System#nanoTime()} clock. */
+        /** {@return when sample 0 was heard, on the {@link System#nanoTime()} clock} */
         public synchronized long startNanos() {
             return startNanos;
         }
 
-        /** When sample {@code index} was heard, on the {@link System#nanoTime()} clock. */
+        /**
+         * {@return when sample {@code index} was heard, on the {@link System#nanoTime()} clock}
+         *
+         * @param index the sample
+         */
         public synchronized long nanosOf(long index) {
             return startNanos + (long) (index * 1e9 / sampleRateHz);
         }
