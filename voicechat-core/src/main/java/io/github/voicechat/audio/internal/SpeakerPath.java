@@ -65,7 +65,9 @@ public final class SpeakerPath {
     private final int outRateHz;
     private final int frameSamples;
     private final int toleranceSamples;
-    private final float[] history;
+    /** What was written, as a ring: 4 frames until a device reports delays, then grown to hold them (up to 2 s). */
+    private float[] history;
+    private final int maxHistorySamples;
     private final float[] farFrame;
     /** How far the measurements put the far end off, in the current run of measurements off on one side. */
     private final long[] offsets = new long[CONFIRM_FRAMES];
@@ -101,8 +103,10 @@ public final class SpeakerPath {
         this.outRateHz = sink.sampleRateHz();
         this.frameSamples = frameSamples;
         this.toleranceSamples = outRateHz * TOLERANCE_MS / 1000;
-        // Two seconds: more than any queue plus backlog a real-time session can have and still talk.
-        this.history = new float[Math.max(4 * frameSamples, outRateHz * 2)];
+        // Two seconds at most: more than any queue plus backlog a real-time session can have and still talk. A session
+        // off a device (files, memory, network edges) never needs more than the frame just written.
+        this.maxHistorySamples = Math.max(4 * frameSamples, outRateHz * 2);
+        this.history = new float[4 * frameSamples];
         this.farFrame = new float[frameSamples];
         this.cutSamples = new float[frameSamples];
     }
@@ -220,6 +224,24 @@ public final class SpeakerPath {
         written += length;
     }
 
+    /** Grows the history (doubling, up to its maximum) to hold {@code samples}: a few times per session at most. */
+    private void ensureHistory(long samples) {
+        if (samples <= history.length || history.length == maxHistorySamples) {
+            return;
+        }
+        int size = (int) Math.min(maxHistorySamples, Math.max(samples, 2L * history.length));
+        float[] grown = new float[size];
+        for (long at = Math.max(0, written - history.length); at < written; at++) {
+            grown[(int) Math.floorMod(at, (long) size)] = history[index(at)];
+        }
+        history = grown;
+    }
+
+    /** The samples of history kept now (for tests). */
+    int historySamples() {
+        return history.length;
+    }
+
     private int index(long position) {
         return (int) Math.floorMod(position, (long) history.length);
     }
@@ -231,6 +253,7 @@ public final class SpeakerPath {
     private void track() {
         long captureInOutSamples = captureDelayOutSamples();
         int queued = sink.playbackDelaySamples();
+        ensureHistory(queued + captureInOutSamples + 2L * frameSamples);
         long lag = Math.min(history.length - frameSamples, queued + captureInOutSamples);
         long measured = written - lag;
         long backlogStep = captureInOutSamples - lastBacklog;

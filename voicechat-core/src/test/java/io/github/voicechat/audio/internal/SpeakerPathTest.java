@@ -91,6 +91,7 @@ class SpeakerPathTest {
             assertThat(path.farEnd()).containsOnly((float) i);
         }
         assertThat(path.appliedLagSamples()).isZero();
+        assertThat(path.historySamples()).as("off a device, no more than a few frames are kept").isEqualTo(4 * FRAME);
     }
 
     @Test
@@ -194,6 +195,7 @@ class SpeakerPathTest {
         path.write(frame(i), FRAME, true);
         assertThat(path.appliedLagSamples()).isEqualTo(3 * FRAME);
         assertThat(path.farEnd()).containsOnly((float) (i - 3));
+        assertThat(path.historySamples()).as("grown once for the 8-frame queue").isEqualTo(10 * FRAME);
     }
 
     @Test
