@@ -4,10 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
-import javax.sound.sampled.AudioSystem;
-import javax.sound.sampled.DataLine;
-import javax.sound.sampled.LineUnavailableException;
-import javax.sound.sampled.SourceDataLine;
 
 /** Ready-made {@link AudioSink}s: WAV files, raw PCM streams, memory, nowhere and the default speaker. */
 public final class AudioSinks {
@@ -147,56 +143,31 @@ public final class AudioSinks {
         }
     }
 
+    /** The speaker's queue by default: enough to ride out scheduling hiccups, small enough to hear a pause at once. */
+    public static final int SPEAKER_BUFFER_MS = 60;
+
     /**
-     * {@return the default speaker through javax.sound, 16-bit mono}
+     * The default speaker through javax.sound, 16-bit mono, with a {@value #SPEAKER_BUFFER_MS} ms queue. It reports
+     * its queue ({@link AudioSink#playbackDelaySamples()}), can drop it ({@link AudioSink#discardQueued()}), and a
+     * device that goes away mid-session is an {@link IOException} from {@code write}.
      *
      * @param sampleRateHz the rate to play at
+     * @return the speaker
      * @throws IOException with a clear message when no playback device exists
      */
     public static AudioSink speaker(int sampleRateHz) throws IOException {
-        javax.sound.sampled.AudioFormat fmt = new javax.sound.sampled.AudioFormat(sampleRateHz, 16, 1, true, false);
-        DataLine.Info info = new DataLine.Info(SourceDataLine.class, fmt);
-        SourceDataLine line;
-        try {
-            if (!AudioSystem.isLineSupported(info)) {
-                throw new IOException("no speaker: no audio playback device supports 16-bit mono at "
-                        + sampleRateHz + " Hz (is a sound card present and allowed?)");
-            }
-            line = (SourceDataLine) AudioSystem.getLine(info);
-            // 60 ms of buffer: enough to ride out scheduling hiccups, small enough that a pause is heard at once.
-            line.open(fmt, sampleRateHz * 6 / 100 * 2);
-        } catch (LineUnavailableException | IllegalArgumentException | SecurityException e) {
-            throw new IOException("no speaker: " + e.getMessage(), e);
-        }
-        line.start();
-        return new AudioSink() {
-            private byte[] bytes = new byte[0];
+        return speaker(sampleRateHz, SPEAKER_BUFFER_MS);
+    }
 
-            @Override
-            public int sampleRateHz() {
-                return sampleRateHz;
-            }
-
-            @Override
-            public void write(float[] samples, int offset, int length) {
-                if (bytes.length < 2 * length) {
-                    bytes = new byte[2 * length];
-                }
-                Pcm.floatToPcm16Le(samples, offset, bytes, 0, length);
-                line.write(bytes, 0, 2 * length);
-            }
-
-            @Override
-            public boolean isRealtime() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-                line.drain();
-                line.stop();
-                line.close();
-            }
-        };
+    /**
+     * {@link #speaker(int)} with a queue of {@code bufferMs}.
+     *
+     * @param sampleRateHz the rate to play at
+     * @param bufferMs     the speaker's queue, 10..1000 ms
+     * @return the speaker
+     * @throws IOException with a clear message when no playback device exists
+     */
+    public static AudioSink speaker(int sampleRateHz, int bufferMs) throws IOException {
+        return SpeakerSink.open(sampleRateHz, bufferMs);
     }
 }

@@ -33,6 +33,16 @@ public interface AudioSource extends AutoCloseable {
         return false;
     }
 
+    /**
+     * How many samples the device has captured that {@link #read} has not returned yet, as the device reports it now:
+     * how long ago the next sample read was heard. 0 (the default) for sources that are not devices.
+     *
+     * @return the samples captured but not yet read
+     */
+    default int captureDelaySamples() {
+        return 0;
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -4,10 +4,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import javax.sound.sampled.AudioSystem;
-import javax.sound.sampled.DataLine;
-import javax.sound.sampled.LineUnavailableException;
-import javax.sound.sampled.TargetDataLine;
 
 /** Ready-made {@link AudioSource}s: WAV files, raw PCM streams, memory and the default microphone. */
 public final class AudioSources {
@@ -123,57 +119,16 @@ public final class AudioSources {
     }
 
     /**
-     * {@return the default microphone through javax.sound, 16-bit mono at {@code sampleRateHz}}
+     * The default microphone through javax.sound, 16-bit mono at {@code sampleRateHz}. The device opens now (so a
+     * missing one fails at once) and starts capturing at the first read; if the reader falls more than 200 ms behind,
+     * the oldest audio is dropped, so the session's input never lags the room by more than that (see
+     * {@code MicrophoneSource}). A device that goes away mid-session is an {@link IOException} from {@code read}.
      *
      * @param sampleRateHz the rate to capture at
+     * @return the microphone
      * @throws IOException with a clear message when no capture device exists (headless servers, containers)
      */
     public static AudioSource microphone(int sampleRateHz) throws IOException {
-        javax.sound.sampled.AudioFormat fmt = new javax.sound.sampled.AudioFormat(sampleRateHz, 16, 1, true, false);
-        DataLine.Info info = new DataLine.Info(TargetDataLine.class, fmt);
-        TargetDataLine line;
-        try {
-            if (!AudioSystem.isLineSupported(info)) {
-                throw new IOException("no microphone: no audio capture device supports 16-bit mono at "
-                        + sampleRateHz + " Hz (is a sound card present and allowed?)");
-            }
-            line = (TargetDataLine) AudioSystem.getLine(info);
-            line.open(fmt, sampleRateHz / 10 * 2);
-        } catch (LineUnavailableException | IllegalArgumentException | SecurityException e) {
-            throw new IOException("no microphone: " + e.getMessage(), e);
-        }
-        line.start();
-        return new AudioSource() {
-            private byte[] bytes = new byte[0];
-
-            @Override
-            public int sampleRateHz() {
-                return sampleRateHz;
-            }
-
-            @Override
-            public int read(float[] buffer, int offset, int length) {
-                if (bytes.length < 2 * length) {
-                    bytes = new byte[2 * length];
-                }
-                int got = line.read(bytes, 0, 2 * length);
-                if (got <= 0 && !line.isOpen()) {
-                    return -1;
-                }
-                Pcm.pcm16LeToFloat(bytes, 0, buffer, offset, got / 2);
-                return got / 2;
-            }
-
-            @Override
-            public boolean isRealtime() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-                line.stop();
-                line.close();
-            }
-        };
+        return MicrophoneSource.open(sampleRateHz, 300, 200);
     }
 }

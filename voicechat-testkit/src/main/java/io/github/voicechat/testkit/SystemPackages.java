@@ -36,11 +36,17 @@ public final class SystemPackages {
     /** libespeak-ng, which the Piper adapter phonemises with (GPL-3.0, loaded through JNA). */
     public static final String ESPEAK_NG = "libespeak-ng1";
 
+    /**
+     * A PulseAudio server, its command-line clients and ALSA's pulse plugin, through which javax.sound reaches it:
+     * the virtual microphone and speaker of the sound-device tests ({@link PulseAudio}).
+     */
+    public static final String PULSEAUDIO = "pulseaudio pulseaudio-utils libasound2-plugins";
+
     /** Debian's headless Chromium and its ChromeDriver, for the web page's real-browser tests. */
     public static final String CHROMIUM = "chromium chromium-driver";
 
     /** Every package list above; {@code .ci/run} must install each of them (a test checks it). */
-    public static final List<String> ALL = List.of(WEBRTC_JAVA, ESPEAK_NG, CHROMIUM);
+    public static final List<String> ALL = List.of(WEBRTC_JAVA, ESPEAK_NG, PULSEAUDIO, CHROMIUM);
 
     private SystemPackages() {
     }

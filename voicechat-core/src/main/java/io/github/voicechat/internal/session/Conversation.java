@@ -98,6 +98,36 @@ final class Conversation {
     private record Rule(Phase next, Step effect, Step entry) {
     }
 
+    /**
+     * The speaker's side of holding and stopping the output (the playout stage's): on a sound device what is queued
+     * there is cut at once, so the listener hears the pause now rather than a device queue later.
+     */
+    interface Speaker {
+        /** Nothing to cut: sinks without a queue of their own. */
+        Speaker NONE = new Speaker() {
+            @Override
+            public void hold() {
+            }
+
+            @Override
+            public void release() {
+            }
+
+            @Override
+            public void stop() {
+            }
+        };
+
+        /** Output is held: cut the device's queue, keep it, and take it off the response's played samples. */
+        void hold();
+
+        /** Held output plays on: what {@link #hold} cut plays first. */
+        void release();
+
+        /** The response is gone: cut the device's queue and forget it. */
+        void stop();
+    }
+
     private static final Step NOTHING = (c, at) -> { };
     private static final Rule[][] TABLE = new Rule[Phase.values().length][Input.values().length];
 
@@ -177,6 +207,8 @@ final class Conversation {
     String wordsAtPause = "";
     /** The text of the typed turn being applied ({@link #onTyped}), else null. */
     private String typedText;
+    /** Set once by the stages, before the first tick. */
+    Speaker speaker = Speaker.NONE;
 
     Conversation(Ticks ticks, SessionLog log, StateMachine stateMachine, Workers workers, OutputRing ring,
             int preRollMs) {
@@ -382,6 +414,7 @@ final class Conversation {
     }
 
     private void pause(long at) {
+        speaker.hold();
         log.emit(new SessionEvent.BargeInPaused(botTurn.number, ticks.ms(at), pauseLatencyMs, ticks.nowMs()));
         // Start recognising at once so partial words can confirm the barge-in.
         workers.asr().start(Math.max(0, at - preRollSamples));
@@ -394,12 +427,14 @@ final class Conversation {
 
     private void resume(long at) {
         log.emit(new SessionEvent.BargeInResumed(botTurn.number, response.playedSamples, ticks.nowMs()));
+        speaker.release();
     }
 
     private void bargeIn(long at) {
         if (phase == Phase.SPEAKING) {
             // Confirmed on its first frame: no pause came first, silence starts at the next boundary all the same.
             notePauseLatency(at);
+            speaker.hold(); // before the played text is taken: what the device had queued was never heard
             workers.asr().start(Math.max(0, at - preRollSamples));
         }
         Turn interrupted = botTurn;
@@ -443,6 +478,7 @@ final class Conversation {
 
     /** Stops the response: cancels synthesis and the responder, discards queued audio, completes the turn. */
     private void stopResponse(boolean supersededByUser) {
+        speaker.stop();
         ResponseState r = response;
         Turn t = botTurn;
         // What was played, read before the cancel: once cancelled, the worker may still add marks as it unwinds.

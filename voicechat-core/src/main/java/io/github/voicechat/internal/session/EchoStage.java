@@ -6,8 +6,10 @@ import io.github.voicechat.spi.EchoCanceller;
 import java.util.Arrays;
 
 /**
- * Stage 2, echo cancellation: removes from each microphone frame the echo of what the playout just played (the far
- * end, resampled once from the output rate to the input rate). A session without an echo canceller has no such
+ * Stage 2, echo cancellation: removes from each microphone frame the echo of what the speaker sounded while the
+ * frame was heard (the far end, from the playout's {@code SpeakerPath}: on a sound device what was written a device
+ * queue and a microphone backlog ago, else what was just written; resampled once from the output rate to the input
+ * rate). A session without an echo canceller has no such
  * stage. Owns the far-end buffer and the canceller's frames; session thread only.
  */
 final class EchoStage {
@@ -43,11 +45,11 @@ final class EchoStage {
     }
 
     /**
-     * The microphone frame without the echo of {@code played}, what the playout just wrote to the sink (at the
-     * output rate, {@code playedLength} samples).
+     * The microphone frame without the echo of {@code farEnd}, what the speaker sounded while it was heard (at the
+     * output rate, {@code farLength} samples).
      */
-    float[] run(float[] played, int playedLength, float[] mic) {
-        int produced = farResampler.process(played, 0, playedLength, farFifo, farFifoLength);
+    float[] run(float[] farEnd, int farLength, float[] mic) {
+        int produced = farResampler.process(farEnd, 0, farLength, farFifo, farFifoLength);
         int skip = Math.min(farDrop, produced);
         if (skip > 0) {
             System.arraycopy(farFifo, farFifoLength + skip, farFifo, farFifoLength, produced - skip);

@@ -2,18 +2,26 @@ package io.github.voicechat.internal.session;
 
 import io.github.voicechat.audio.AudioFrame;
 import io.github.voicechat.audio.AudioSink;
+import io.github.voicechat.audio.AudioSource;
+import io.github.voicechat.audio.internal.SpeakerPath;
 import io.github.voicechat.internal.bus.OutputRing;
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stage 4, playout: writes one 20 ms frame to the sink per tick, the next frame of the response or silence. Whether
  * it plays, holds (barge-in pending) or has nothing to play is read off the conversation's phase; pausing is simply
- * not polling the output ring, stopping is the conversation cancelling it. Owns the frame buffers; session thread
- * only.
+ * not polling the output ring, stopping is the conversation cancelling it. On a sound device, what the device has
+ * queued is cut as soon as the conversation holds or stops the output ({@link Conversation.Speaker}), so silence is
+ * heard then rather than a device queue later, and the echo canceller's far end is what the device really plays
+ * ({@link SpeakerPath}). Owns the frame buffers and the speaker path; session thread only.
  */
-final class PlayoutStage {
+final class PlayoutStage implements Conversation.Speaker {
 
-    private final AudioSink sink;
+    private static final Logger logger = LoggerFactory.getLogger(PlayoutStage.class);
+
+    private final SpeakerPath speaker;
     private final OutputRing ring;
     private final Conversation conversation;
     private final SessionLog log;
@@ -23,8 +31,9 @@ final class PlayoutStage {
     private final float[] frameSamplesArray;
     private final float[] silence;
 
-    PlayoutStage(AudioSink sink, OutputRing ring, Conversation conversation, SessionLog log, int frameSamples) {
-        this.sink = sink;
+    PlayoutStage(AudioSink sink, AudioSource source, OutputRing ring, Conversation conversation, SessionLog log,
+            int frameSamples) {
+        this.speaker = new SpeakerPath(sink, source, frameSamples);
         this.ring = ring;
         this.conversation = conversation;
         this.log = log;
@@ -34,13 +43,13 @@ final class PlayoutStage {
         this.silence = new float[frameSamples];
     }
 
-    /** Plays one frame; returns what was played (valid until the next call), the echo to expect. */
+    /** Plays one frame; returns what was written (valid until the next call), for the recording. */
     float[] run() throws IOException {
         Conversation.Phase phase = conversation.phase;
         boolean playing = phase.plays;
         boolean played = playing && ring.poll(frame);
         float[] out = played ? frameSamplesArray : silence;
-        sink.write(out, 0, frameSamples);
+        speaker.write(out, frameSamples, played);
         if (played) {
             conversation.response.playedSamples += frameSamples;
             if (phase == Conversation.Phase.RESPONDING) {
@@ -54,5 +63,47 @@ final class PlayoutStage {
             }
         }
         return out;
+    }
+
+    /**
+     * The far end for the microphone frame read next: what the speaker was sounding while it was heard (the frame
+     * just written, where the sink and source report no device delays). Valid until the next call.
+     */
+    float[] farEnd() {
+        return speaker.farEnd();
+    }
+
+    @Override
+    public void hold() {
+        ResponseState r = conversation.response;
+        int cut = cutDeviceQueue();
+        if (r != null) {
+            r.playedSamples -= cut; // written, never heard
+        }
+    }
+
+    @Override
+    public void release() {
+        ResponseState r = conversation.response;
+        int replayed = speaker.replay();
+        if (r != null) {
+            r.playedSamples += replayed;
+        }
+    }
+
+    @Override
+    public void stop() {
+        hold();
+        speaker.forgetCut();
+    }
+
+    private int cutDeviceQueue() {
+        try {
+            return speaker.cut();
+        } catch (IOException e) {
+            // The next write reports a device that is gone; a cut that failed only means the queue plays out.
+            logger.debug("dropping the speaker's queue failed: {}", e.toString());
+            return 0;
+        }
     }
 }

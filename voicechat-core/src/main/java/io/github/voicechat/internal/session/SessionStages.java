@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #tick()} is the list of stages, each owning its own state:
  * <ol>
- *   <li>{@link PlayoutStage}: one frame (or silence) to the sink; the far end to the echo stage;</li>
+ *   <li>{@link PlayoutStage}: one frame (or silence) to the sink; the far end (what the speaker really sounds,
+ *       {@code SpeakerPath}) to the echo stage;</li>
  *   <li>{@link CaptureStage}: one frame from the source, at the input rate;</li>
  *   <li>{@link EchoStage}: the echo of what was just played taken out;</li>
  *   <li>{@link ListenStage}: the frame to the recogniser, the VAD and the turn decision;</li>
@@ -155,7 +156,8 @@ final class SessionStages {
                 config.turnPolicy().preRollMs());
         this.recorder = recordingPath == null ? null
                 : new StereoRecorder(recordingPath, t.inRateHz, t.inFrameSamples, outRateHz, outFrameSamples);
-        this.playout = new PlayoutStage(sink, outputRing, conversation, log, outFrameSamples);
+        this.playout = new PlayoutStage(sink, source, outputRing, conversation, log, outFrameSamples);
+        conversation.speaker = playout;
         this.listen = new ListenStage(vad,
                 hints -> new TurnDetector(t.inRateHz, config.turnPolicy(), config.bargeInPolicy(), hints),
                 conversation, workers, inputRing, t.inRateHz, t.inFrameSamples,
@@ -183,7 +185,7 @@ final class SessionStages {
         if (recorder != null) {
             recorder.record(mic, frameSamples, played, outFrameSamples);
         }
-        listen.run(echo == null ? mic : echo.run(played, outFrameSamples, mic), inSample);
+        listen.run(echo == null ? mic : echo.run(playout.farEnd(), outFrameSamples, mic), inSample);
         published = inSample + frameSamples;
         if (gate != null) {
             settle(); // engines due by now woke; the recogniser heard this frame and answered what it was asked

@@ -1,0 +1,319 @@
+package io.github.voicechat.audio.internal;
+
+import io.github.voicechat.audio.AudioSink;
+import io.github.voicechat.audio.AudioSource;
+import java.io.IOException;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the speaker really plays, and when: the session writes its output through this, and takes the echo
+ * canceller's far end from it.
+ *
+ * <p><b>The far end.</b> On a real device a sample written now sounds only after the speaker's queue
+ * ({@link AudioSink#playbackDelaySamples()}), and the microphone frame read next was heard some time ago (its
+ * {@link AudioSource#captureDelaySamples()}). The far end for that frame is therefore not the frame just written but
+ * the one written {@code queue + backlog} earlier, which this class keeps in a history of what was written.
+ *
+ * <p>The position of that far end moves on the device's clock: each session tick reads one frame of microphone audio,
+ * so between two ticks the device played exactly one frame, however many frames the session wrote in the tick (a
+ * replay writes more, a cut takes some back). So the far end advances by exactly one frame per tick. Two events
+ * move it, and both show at once in the microphone's backlog, which between ticks grows by what the gap lasted beyond
+ * one frame and shrinks by at most the one frame read: a stall (the speaker played its queue and then nothing for the
+ * rest of the gap, so the far end falls back by that rest) and a dropped backlog (the next frame read is that much
+ * later). Under load these came every few seconds, walking the echo path 80 → 220 ms and back (measured,
+ * {@code benchmarks/LIVE-DEVICE.md}). The two device delays serve only to check the result. They are noisy (javax.sound reports the speaker's queue in steps of a device
+ * period, 20 ms on PulseAudio, and misreports it for a few writes after a flush), so the position is corrected only
+ * when {@value #CONFIRM_FRAMES} measurements in a row put it more than {@value #TOLERANCE_MS} ms off on the same side:
+ * a stall that ran the speaker dry, or a microphone that dropped its backlog. Every correction is an echo-path change
+ * the canceller must re-learn; earlier versions smoothed the measured delay itself (a median over 7, then 25 frames),
+ * which turned every replay, cut and dropped backlog into one or two wrong moves and followed real ones late
+ * (measured, {@code benchmarks/LIVE-DEVICE.md}). What is left (the room, the device's own converter latency) is what
+ * the echo canceller's delay estimator is for. With sinks and sources that report no delay (files, memory, the
+ * virtual clock) the far end is exactly the frame just written, as before.
+ *
+ * <p><b>Cutting the queue.</b> {@link #cut()} drops what the device has queued but not played, so a barge-in is
+ * silent at the device at once rather than a queue later; those samples are kept and {@link #replay() replayed} if
+ * the barge-in was a false alarm, so playback resumes at the sample the listener last heard. The history forgets
+ * them at once, so the far end never holds audio that was never played.
+ *
+ * <p><b>Catching up on the microphone.</b> A session on a device reads one microphone frame and writes one speaker
+ * frame per tick, paced by the speaker's blocking write. A stall (CPU starvation, a collector's pause) runs the
+ * speaker dry and leaves its length in the microphone's backlog, and a loop paced by the speaker can never read it
+ * back: the time stays as input latency, up to the microphone's 200 ms bound, which delays every barge-in by as much
+ * and moves the echo path (measured, {@code benchmarks/LIVE-DEVICE.md}). So while the microphone is more than
+ * {@value #BEHIND_FRAMES} frames behind, a frame of silence is not written: the speaker plays silence anyway once its
+ * queue runs out, and the tick returns at once to read the backlog. Only silence is dropped, never the answer, and
+ * nothing on the microphone side. The far end meanwhile plays out what was queued and then holds zeros.
+ *
+ * <p>Session thread only; nothing on the per-frame path allocates.
+ */
+public final class SpeakerPath {
+
+    private static final Logger log = LoggerFactory.getLogger(SpeakerPath.class);
+    /** Measurements in a row, all off by more than the tolerance on the same side, that move the far end. */
+    static final int CONFIRM_FRAMES = 5;
+    static final int TOLERANCE_MS = 30;
+    /** After a cut, a replay or a dry speaker the device re-primes its stream and reports nonsense for a few writes. */
+    static final int HOLD_FRAMES = 5;
+    /** A microphone further behind than this many frames gets the tick instead of a frame of silence. */
+    static final int BEHIND_FRAMES = 2;
+
+    private final AudioSink sink;
+    private final AudioSource source;
+    private final int outRateHz;
+    private final int frameSamples;
+    private final int toleranceSamples;
+    /** What was written, as a ring: 4 frames until a device reports delays, then grown to hold them (up to 2 s). */
+    private float[] history;
+    private final int maxHistorySamples;
+    private final float[] farFrame;
+    /** How far the measurements put the far end off, in the current run of measurements off on one side. */
+    private final long[] offsets = new long[CONFIRM_FRAMES];
+    private final long[] sortedOffsets = new long[CONFIRM_FRAMES];
+    private int offCount;
+    private int offSign;
+    private int hold;
+    private boolean started;
+    private long lastBacklog;
+    private int lastQueued;
+
+    /** Samples written to the sink (or counted as written) since the start; history holds the last ones. */
+    private long written;
+    /** Where the far end of the next microphone frame ends, in written samples. */
+    private long heardEnd;
+    /** Consecutive samples of response audio at the end of what was written. */
+    private int responseRun;
+
+    private float[] cutSamples;
+    private int cutLength;
+    private int cutResponse;
+    private boolean replayPending;
+    private long skipped;
+
+    /**
+     * @param sink         where the session plays
+     * @param source       where the session listens (for its capture delay)
+     * @param frameSamples the session's output frame, in samples at the sink's rate
+     */
+    public SpeakerPath(AudioSink sink, AudioSource source, int frameSamples) {
+        this.sink = sink;
+        this.source = source;
+        this.outRateHz = sink.sampleRateHz();
+        this.frameSamples = frameSamples;
+        this.toleranceSamples = outRateHz * TOLERANCE_MS / 1000;
+        // Two seconds at most: more than any queue plus backlog a real-time session can have and still talk. A session
+        // off a device (files, memory, network edges) never needs more than the frame just written.
+        this.maxHistorySamples = Math.max(4 * frameSamples, outRateHz * 2);
+        this.history = new float[4 * frameSamples];
+        this.farFrame = new float[frameSamples];
+        this.cutSamples = new float[frameSamples];
+    }
+
+    /**
+     * Plays one frame: first what a {@link #replay()} asked for, then {@code frame}. Silence is not written while the
+     * microphone is more than {@value #BEHIND_FRAMES} frames behind (see the class comment).
+     *
+     * @param response whether the frame is the bot's answer (rather than silence), for {@link #cut()}'s count
+     */
+    public void write(float[] frame, int length, boolean response) throws IOException {
+        if (!response && !replayPending && captureDelayOutSamples() > (long) BEHIND_FRAMES * frameSamples) {
+            // The speaker plays silence anyway once its queue runs out; the tick goes to the microphone's backlog.
+            skipped++;
+            heardEnd += frameSamples; // the device plays its queue, then nothing: farEnd() gives zeros past written
+            holdCorrections();        // and it re-primes when writing resumes
+            lastBacklog = captureDelayOutSamples();
+            lastQueued = sink.playbackDelaySamples();
+            return;
+        }
+        if (replayPending) {
+            replayPending = false;
+            sink.write(cutSamples, 0, cutLength);
+            append(cutSamples, cutLength);
+            responseRun = cutResponse;
+            cutLength = 0;
+            cutResponse = 0;
+        }
+        sink.write(frame, 0, length);
+        append(frame, length);
+        responseRun = response ? responseRun + length : 0;
+        track();
+    }
+
+    /** Frames of silence not written because the microphone was behind (for logs and tests). */
+    public long skippedFrames() {
+        return skipped;
+    }
+
+    private long captureDelayOutSamples() {
+        return (long) source.captureDelaySamples() * outRateHz / Math.max(1, source.sampleRateHz());
+    }
+
+    /**
+     * Drops what the device has queued but not yet played and keeps it for {@link #replay()}.
+     *
+     * @return how many of the dropped samples were response audio: written, never heard
+     */
+    public int cut() throws IOException {
+        int dropped = Math.min(sink.discardQueued(), (int) Math.min(written, history.length));
+        if (dropped <= 0) {
+            return 0;
+        }
+        if (cutSamples.length < dropped) {
+            cutSamples = new float[dropped]; // once per larger queue, not per frame
+        }
+        long from = written - dropped;
+        for (int i = 0; i < dropped; i++) {
+            cutSamples[i] = history[index(from + i)];
+        }
+        cutLength = dropped;
+        cutResponse = Math.min(dropped, responseRun);
+        written -= dropped;
+        responseRun -= cutResponse;
+        // What was in flight beyond the cut is gone; the device re-primes its stream (see HOLD_FRAMES).
+        heardEnd = Math.min(heardEnd, written);
+        holdCorrections();
+        return cutResponse;
+    }
+
+    /**
+     * Plays the samples of the last {@link #cut()} again, before the next frame (a false alarm resumes where the
+     * listener stopped hearing).
+     *
+     * @return how many of them are response audio
+     */
+    public int replay() {
+        if (cutLength == 0) {
+            return 0;
+        }
+        replayPending = true;
+        holdCorrections();
+        return cutResponse;
+    }
+
+    /** Forgets the last {@link #cut()}: the answer it belonged to was stopped. */
+    public void forgetCut() {
+        replayPending = false;
+        cutLength = 0;
+        cutResponse = 0;
+    }
+
+    /**
+     * The far end for the microphone frame about to be read: the {@code frameSamples} output samples that were
+     * sounding while it was heard (zeros before the first write). The array is reused.
+     */
+    public float[] farEnd() {
+        long start = heardEnd - frameSamples;
+        for (int i = 0; i < frameSamples; i++) {
+            long at = start + i;
+            farFrame[i] = at < 0 || at >= written || at < written - history.length ? 0f : history[index(at)];
+        }
+        return farFrame;
+    }
+
+    /** The delay applied to the far end now, in samples at the sink's rate (for logs and harnesses). */
+    public int appliedLagSamples() {
+        return (int) (written - heardEnd);
+    }
+
+    private void append(float[] samples, int length) {
+        for (int i = 0; i < length; i++) {
+            history[index(written + i)] = samples[i];
+        }
+        written += length;
+    }
+
+    /** Grows the history (doubling, up to its maximum) to hold {@code samples}: a few times per session at most. */
+    private void ensureHistory(long samples) {
+        if (samples <= history.length || history.length == maxHistorySamples) {
+            return;
+        }
+        int size = (int) Math.min(maxHistorySamples, Math.max(samples, 2L * history.length));
+        float[] grown = new float[size];
+        for (long at = Math.max(0, written - history.length); at < written; at++) {
+            grown[(int) Math.floorMod(at, (long) size)] = history[index(at)];
+        }
+        history = grown;
+    }
+
+    /** The samples of history kept now (for tests). */
+    int historySamples() {
+        return history.length;
+    }
+
+    private int index(long position) {
+        return (int) Math.floorMod(position, (long) history.length);
+    }
+
+    /**
+     * Advances the far end by the one frame the device played during this tick, and corrects it when the device's own
+     * delays have put it more than the tolerance off, on the same side, {@value #CONFIRM_FRAMES} times in a row.
+     */
+    private void track() {
+        long captureInOutSamples = captureDelayOutSamples();
+        int queued = sink.playbackDelaySamples();
+        ensureHistory(queued + captureInOutSamples + 2L * frameSamples);
+        long lag = Math.min(history.length - frameSamples, queued + captureInOutSamples);
+        long measured = written - lag;
+        long backlogStep = captureInOutSamples - lastBacklog;
+        int queuedBefore = lastQueued;
+        lastBacklog = captureInOutSamples;
+        lastQueued = queued;
+        if (!started) {
+            started = true;
+            heardEnd = measured;
+            return;
+        }
+        heardEnd += frameSamples;
+        // Between two ticks the microphone's backlog grows by what the gap lasted beyond one frame, and shrinks by at
+        // most the one frame read: more either way is a stall or a dropped backlog, whose effect on the far end is
+        // known now rather than confirmed measurements later (each frame late is a frame of echo the canceller misses).
+        if (backlogStep > 2L * frameSamples) {
+            // A stall: the speaker played its queue, then nothing (not history) for the rest of the gap.
+            heardEnd -= Math.max(0, backlogStep + frameSamples - queuedBefore);
+        } else if (backlogStep < -2L * frameSamples) {
+            // The microphone dropped backlog: the next frame read was heard that much later.
+            heardEnd -= backlogStep;
+        }
+        // Nothing beyond what was written can sound: a speaker that ran dry waits for the next write.
+        heardEnd = Math.min(heardEnd, written);
+        if (queued < frameSamples) {
+            // Less queued than the frame just written: the speaker ran dry (a stall) and javax.sound restarted it,
+            // which it reports as it does after a flush (measured: 0, -40, -20, 0, 20, 40, 60 ms). Following that
+            // moved the far end by 50-80 ms and back again a few frames later, two echo-path changes for nothing.
+            holdCorrections();
+        }
+        if (hold > 0) {
+            hold--;
+            return;
+        }
+        long off = measured - heardEnd;
+        int sign = off > toleranceSamples ? 1 : off < -toleranceSamples ? -1 : 0;
+        if (sign == 0 || sign != offSign) {
+            offCount = 0;
+        }
+        offSign = sign;
+        if (sign == 0) {
+            return;
+        }
+        offsets[offCount++] = off;
+        if (offCount == CONFIRM_FRAMES) {
+            System.arraycopy(offsets, 0, sortedOffsets, 0, CONFIRM_FRAMES);
+            Arrays.sort(sortedOffsets);
+            long moved = sortedOffsets[CONFIRM_FRAMES / 2];
+            heardEnd += moved;
+            offCount = 0;
+            if (log.isDebugEnabled()) {
+                log.debug("echo reference moved {} ms: now {} ms behind what is written (speaker queue + microphone"
+                        + " backlog)", moved * 1000 / outRateHz, (written - heardEnd) * 1000 / outRateHz);
+            }
+        }
+    }
+
+    /** The device reports nonsense while it re-primes: no corrections for a few frames. */
+    private void holdCorrections() {
+        hold = HOLD_FRAMES;
+        offCount = 0;
+    }
+}
