@@ -77,7 +77,10 @@ class RtcBrowserPageTest {
             // the pause on). From there to the next turn's transcript no more bot audio may play.
             @SuppressWarnings("unchecked")
             Map<String, Object> bargeIn = (Map<String, Object>) Chromium.waitInPage(driver, String.join("\n",
-                    "const i = vc.events.findIndex(e => e.type === 'clear');",
+                    // The LAST clear so far: an onset judged a false alarm resumes the answer (rightly heard),
+                    // and the real barge-in then sends another clear; vc.clear belongs to the latest one.
+                    "let i = -1; vc.events.forEach((e, j) => { if (e.type === 'clear') i = j; });",
+                    "if (window.__clearAt !== i) { window.__clearAt = i; window.__settled = undefined; }",
                     "if (i < 0 || !vc.clear || vc.clear.gateMs === null || vc.clear.drainMs === null) return null;",
                     "if (window.__settled === undefined) window.__settled = vc.playedMs;",
                     "const next = vc.events.findIndex((e, j) => j > i && e.type === 'transcript');",

@@ -77,10 +77,16 @@ class RtcConversationTest {
             assertThat(clear.json().get("turn").asInt()).isEqualTo(1);
             RtcTestClient.Message second = client.await(m -> m.type().equals("transcript")
                     && m.json().get("turn").asInt() == 2, WAIT);
-            // After clear the client's jitter buffer plays out what it holds (a client mutes that tail, as the page
-            // does); then the stream falls quiet, because the session sends silence from the pause on, and stays
-            // quiet until the next transcript. The tail ends at the first 60 ms without audible audio.
-            long clearAt = clear.receivedNanos();
+            // A barge-in's onset pauses the answer and sends clear; if the session then judges the onset a false
+            // alarm (a loaded machine can), the answer resumes, rightly audible, and the real barge-in sends another
+            // clear. So the quiet that matters follows the LAST clear before the next transcript. After it the
+            // client's jitter buffer plays out what it holds (a client mutes that tail, as the page does); then the
+            // stream falls quiet and stays quiet until the next transcript. The tail ends at the first 60 ms without
+            // audible audio.
+            long clearAt = client.messages().stream()
+                    .filter(m -> m.type().equals("clear") && m.receivedNanos() < second.receivedNanos())
+                    .mapToLong(RtcTestClient.Message::receivedNanos).max().orElseThrow();
+            assertThat(clearAt).isGreaterThanOrEqualTo(clear.receivedNanos());
             long tailEnd = clearAt;
             for (long t : client.audibleAt()) {
                 if (t > clearAt && t < second.receivedNanos() && t - tailEnd < 60_000_000L) {
