@@ -103,6 +103,21 @@ class LiveSoundDeviceTest {
                 .doesNotContain("(turn 3)");
     }
 
+    /** SIGTERM on a sound device, without the loop (the loop case below is disabled while its target is unmet). */
+    @Test
+    void answersOnTheDeviceAndEndsCleanlyOnSigterm() throws Exception {
+        live = Live.start(pulse);
+        live.await(l -> l.startsWith("listening (echo cancellation webrtc-aec, "), START);
+        playIntoMicrophone(GO_FORWARD);
+        Answer answer = live.awaitAnswer(1);
+        live.signal("TERM");
+        assertThat(live.awaitExit()).as("exit code after SIGTERM; stderr: %s", live.err()).isEqualTo(143);
+        live.assertEndedCleanly();
+        assertThat(WordErrorRate.of("go forward ten meters", answer.heard)).as(live.transcript())
+                .isLessThanOrEqualTo(0.5);
+        assertThat(answer.played).isEqualTo("You said: " + answer.heard + ".");
+    }
+
     @Test
     @org.junit.jupiter.api.Disabled("issue #16 point 13 is open: on the 60 ms speakerphone loop the session still"
             + " interrupts itself (28 per minute on an idle machine after session 4's merge, benchmarks/LIVE-DEVICE.md)."
