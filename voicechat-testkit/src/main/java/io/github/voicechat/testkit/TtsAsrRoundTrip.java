@@ -15,6 +15,9 @@ import java.util.Locale;
  * reference and the transcript, and the overall WER.
  */
 public final class TtsAsrRoundTrip {
+    // A library's helper: it reports through SLF4J, never on the host's stdout.
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TtsAsrRoundTrip.class);
+
 
     /** One sentence: what was said, what was heard, the audio's length and the word errors. */
     public record Sentence(String reference, String transcript, double audioS, int errors, int words) {
@@ -54,14 +57,14 @@ public final class TtsAsrRoundTrip {
             List<String> ref = WordErrorRate.words(sentence);
             int errors = WordErrorRate.editDistance(ref, WordErrorRate.words(text));
             double audioS = (double) feed.samples / tts.sampleRateHz();
-            System.out.printf(Locale.ROOT, "WER %5.1f %%  %.2f s  ref: %s%n%27s hyp: %s%n",
-                    100.0 * errors / ref.size(), audioS, sentence, "", text);
+            log.info(String.format(Locale.ROOT, "WER %5.1f %%  %.2f s  ref: %s%n%27s hyp: %s",
+                    100.0 * errors / ref.size(), audioS, sentence, "", text));
             out.add(new Sentence(sentence, text, audioS, errors, ref.size()));
         }
         Result result = new Result(List.copyOf(out), out.stream().mapToInt(Sentence::errors).sum(),
                 out.stream().mapToInt(Sentence::words).sum());
-        System.out.printf(Locale.ROOT, "round trip overall WER %.1f %% (%d errors / %d words)%n",
-                100 * result.wordErrorRate(), result.errors(), result.words());
+        log.info(String.format(Locale.ROOT, "round trip overall WER %.1f %% (%d errors / %d words)",
+                100 * result.wordErrorRate(), result.errors(), result.words()));
         return result;
     }
 
