@@ -8,7 +8,6 @@ import io.github.voicechat.spi.Transcript;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,106 +25,12 @@ import java.util.Map;
  */
 final class Conversation {
 
-    /** Where the conversation is. */
-    enum Phase {
-        /** Nobody speaks: listen for the user. */
-        LISTENING(SessionState.LISTENING, TurnDetector.Mode.IDLE, false),
-        /** The user is speaking. */
-        USER_TURN(SessionState.LISTENING, TurnDetector.Mode.USER, false),
-        /** The user's turn ended; its transcript is being computed. */
-        TRANSCRIBING(SessionState.THINKING, TurnDetector.Mode.IDLE, false),
-        /** The transcript is in; the response is being prepared and nothing of it is heard yet. */
-        RESPONDING(SessionState.THINKING, TurnDetector.Mode.IDLE, true),
-        /** The response is playing. */
-        SPEAKING(SessionState.SPEAKING, TurnDetector.Mode.BOT, true),
-        /** Output is held on possible speech over the bot. */
-        PAUSED(SessionState.BARGED_IN, TurnDetector.Mode.CANDIDATE, true);
-
-        final SessionState state;
-        final TurnDetector.Mode detectorMode;
-        /** Whether a response exists (submitted, playing or paused). */
-        final boolean hasResponse;
-        /** Whether output plays: a response exists and is not held. */
-        final boolean plays;
-
-        Phase(SessionState state, TurnDetector.Mode detectorMode, boolean hasResponse) {
-            this.state = state;
-            this.detectorMode = detectorMode;
-            this.hasResponse = hasResponse;
-            this.plays = hasResponse && state != SessionState.BARGED_IN;
-        }
-    }
-
-    /** What can happen to a conversation. */
-    enum Input {
-        /** The detector found the start of a user turn. */
-        SPEECH_STARTED,
-        /** The detector found its end. */
-        SPEECH_ENDED,
-        /** The user paused long enough for a speculative response, not yet long enough to end the turn. */
-        SPEECH_PAUSED,
-        /** The user went on after such a pause. */
-        SPEECH_RESUMED,
-        /** Possible speech over the bot. */
-        SPEECH_OVER_BOT,
-        /** The sound over the bot stopped before it was confirmed. */
-        NOISE_ENDED,
-        /** Speech (or recognised words) over the bot confirmed: the user takes the turn. */
-        BARGE_IN_CONFIRMED,
-        /** The transcript of the turn being answered came back with words. */
-        TRANSCRIPT,
-        /** It came back empty (or the recogniser failed). */
-        NOTHING_HEARD,
-        /** The first frame of the response was played. */
-        FIRST_AUDIO_PLAYED,
-        /** The response has been produced and played to its end. */
-        RESPONSE_PLAYED,
-        /** The responder or synthesizer made no progress for the engine timeout, or its worker died. */
-        RESPONSE_STALLED,
-        /**
-         * A turn typed rather than spoken ({@code VoiceSession.submitText}): answered from LISTENING; from a phase
-         * with a pending or playing answer it first returns to LISTENING (stopping that answer as a confirmed
-         * barge-in would) and is answered from there; refused while the user is speaking.
-         */
-        TEXT_TYPED
-    }
-
     @FunctionalInterface
     private interface Step {
         void run(Conversation c, long atSample);
     }
 
     private record Rule(Phase next, Step effect, Step entry) {
-    }
-
-    /**
-     * The speaker's side of holding and stopping the output (the playout stage's): on a sound device what is queued
-     * there is cut at once, so the listener hears the pause now rather than a device queue later.
-     */
-    interface Speaker {
-        /** Nothing to cut: sinks without a queue of their own. */
-        Speaker NONE = new Speaker() {
-            @Override
-            public void hold() {
-            }
-
-            @Override
-            public void release() {
-            }
-
-            @Override
-            public void stop() {
-            }
-        };
-
-        /** Output is held: cut the device's queue, keep it, and take it off the response's played samples. */
-        void hold();
-
-        /** Held output plays on: what {@link #hold} cut plays first. */
-        void release();
-
-        /** The response is gone: cut the device's queue and forget it. */
-        void stop();
     }
 
     private static final Step NOTHING = (c, at) -> { };
@@ -194,12 +99,8 @@ final class Conversation {
     private Turn userTurn;        // USER_TURN: the user turn in progress
     private Turn botTurn;         // TRANSCRIBING..PAUSED: the turn being answered
     private double pauseLatencyMs = Double.NaN;
-    /**
-     * A response started at a pause of the user turn (USER_TURN, TRANSCRIBING), its audio held since the phase
-     * does not play; adopted as {@link #response} if the final transcript is what it answered, else discarded.
-     */
-    private ResponseState speculation;
-    private String speculationText;
+    /** The speculative response of the turn in progress (USER_TURN, TRANSCRIBING), if one was started. */
+    private final Speculation speculation;
     /**
      * The recogniser's words as the listen stage read them at the start of the tick, set before
      * {@link Input#SPEECH_PAUSED}: the same words the detector decided on, whatever the recogniser did since.
@@ -218,6 +119,7 @@ final class Conversation {
         this.workers = workers;
         this.ring = ring;
         this.preRollSamples = (long) ticks.inRateHz * preRollMs / 1000;
+        this.speculation = new Speculation(workers, ring, log);
     }
 
     /** Applies the table's rule for {@code input} in the current phase; {@code atSample} is where it happened. */
@@ -335,51 +237,25 @@ final class Conversation {
         botTurn = null;
     }
 
-    /**
-     * At a pause of the user turn: the responder and synthesis start on the recogniser's words so far. Their audio
-     * waits in the output ring (nothing plays in USER_TURN or TRANSCRIBING) until the turn's end is confirmed and
-     * its transcript matches; a recogniser without partial words gives nothing to answer, so no speculation.
-     */
+    /** At a pause of the user turn: a response starts on the recogniser's words so far, held ({@link Speculation}). */
     private void speculate(long at) {
-        String words = wordsAtPause;
-        if (words.isBlank() || speculation != null) {
-            return;
-        }
-        speculation = new ResponseState(userTurn.number, ring.epoch());
-        speculationText = words;
-        userTurn.speculativeStarts++;
-        workers.respond(new ResponseWorker.Job(speculation, words, log.history()));
+        speculation.start(userTurn, wordsAtPause);
     }
 
-    /**
-     * Drops a speculative response unheard: the responder is cancelled and told it was discarded, its held audio is
-     * dropped from the ring, and no turn is completed (so the history never sees it).
-     */
+    /** The user went on (or the turn went another way): the speculative response is dropped unheard. */
     private void discardSpeculation(long at) {
-        if (speculation == null) {
-            return;
-        }
         speculation.discard();
-        ring.cancel();
-        speculation = null;
-        speculationText = null;
-    }
-
-    private static String normalized(String text) {
-        return text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}']+", " ").strip();
     }
 
     private void respond(long at) {
-        if (speculation != null && botTurn.transcript != null
-                && normalized(speculationText).equals(normalized(botTurn.transcript))) {
+        ResponseState adopted = speculation.adopt(botTurn.transcript);
+        if (adopted != null) {
             // The speculative answer answered exactly this: it plays from its first sample, held until now.
-            response = speculation;
+            response = adopted;
             botTurn.speculativeKept = true;
-            speculation = null;
-            speculationText = null;
             return;
         }
-        discardSpeculation(at);
+        speculation.discard();
         response = new ResponseState(botTurn.number, ring.epoch());
         List<ConversationTurn> snapshot = log.history();
         workers.respond(new ResponseWorker.Job(response, botTurn.transcript, snapshot));

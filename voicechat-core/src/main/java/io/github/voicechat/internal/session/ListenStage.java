@@ -61,10 +61,10 @@ final class ListenStage implements TurnDetector.Hints {
         // The recogniser's words as of the end of the last tick: read before this frame reaches it (the lockstep
         // gate settled it then, and nothing has woken it since), so a confirmation lands on the same tick every run.
         // Only a paused barge-in needs them; otherwise the recogniser is not in an utterance begun over the bot.
-        String words = confirmOnWords && conversation.phase == Conversation.Phase.PAUSED
+        String words = confirmOnWords && conversation.phase == Phase.PAUSED
                 ? workers.partialWords() : "";
         // The same for the end of a user turn, which the words help decide.
-        hypothesis = conversation.phase == Conversation.Phase.USER_TURN ? workers.partialWords() : "";
+        hypothesis = conversation.phase == Phase.USER_TURN ? workers.partialWords() : "";
         inputRing.publish(clean, 0, inFrameSamples, inRateHz, startSample);
         if (vadResampler == null) {
             frame(clean, 0, inFrameSamples);
@@ -74,7 +74,7 @@ final class ListenStage implements TurnDetector.Hints {
             vadDrop -= skip;
             frame(vadBuffer, skip, produced - skip);
         }
-        if (!words.isBlank() && conversation.phase == Conversation.Phase.PAUSED) {
+        if (!words.isBlank() && conversation.phase == Phase.PAUSED) {
             decide(detector.confirmExternally(conversation.phase.detectorMode));
         }
     }
@@ -129,31 +129,31 @@ final class ListenStage implements TurnDetector.Hints {
     }
 
     private void decide(TurnDetector.Event event) {
-        Conversation.Input input;
+        Input input;
         switch (event) {
             case NONE:
                 return;
             case USER_START:
-                input = Conversation.Input.SPEECH_STARTED;
+                input = Input.SPEECH_STARTED;
                 break;
             case USER_END:
-                input = Conversation.Input.SPEECH_ENDED;
+                input = Input.SPEECH_ENDED;
                 break;
             case USER_PAUSE:
                 conversation.wordsAtPause = hypothesis;
-                input = Conversation.Input.SPEECH_PAUSED;
+                input = Input.SPEECH_PAUSED;
                 break;
             case USER_RESUME:
-                input = Conversation.Input.SPEECH_RESUMED;
+                input = Input.SPEECH_RESUMED;
                 break;
             case PAUSE:
-                input = Conversation.Input.SPEECH_OVER_BOT;
+                input = Input.SPEECH_OVER_BOT;
                 break;
             case RESUME:
-                input = Conversation.Input.NOISE_ENDED;
+                input = Input.NOISE_ENDED;
                 break;
             case CONFIRM:
-                input = Conversation.Input.BARGE_IN_CONFIRMED;
+                input = Input.BARGE_IN_CONFIRMED;
                 break;
             default:
                 throw new AssertionError(event);

@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
  * Stage 4, playout: writes one 20 ms frame to the sink per tick, the next frame of the response or silence. Whether
  * it plays, holds (barge-in pending) or has nothing to play is read off the conversation's phase; pausing is simply
  * not polling the output ring, stopping is the conversation cancelling it. On a sound device, what the device has
- * queued is cut as soon as the conversation holds or stops the output ({@link Conversation.Speaker}), so silence is
+ * queued is cut as soon as the conversation holds or stops the output ({@link Speaker}), so silence is
  * heard then rather than a device queue later, and the echo canceller's far end is what the device really plays
  * ({@link SpeakerPath}). Owns the frame buffers and the speaker path; session thread only.
  */
-final class PlayoutStage implements Conversation.Speaker {
+final class PlayoutStage implements Speaker {
 
     private static final Logger logger = LoggerFactory.getLogger(PlayoutStage.class);
 
@@ -45,20 +45,20 @@ final class PlayoutStage implements Conversation.Speaker {
 
     /** Plays one frame; returns what was written (valid until the next call), for the recording. */
     float[] run() throws IOException {
-        Conversation.Phase phase = conversation.phase;
+        Phase phase = conversation.phase;
         boolean playing = phase.plays;
         boolean played = playing && ring.poll(frame);
         float[] out = played ? frameSamplesArray : silence;
         speaker.write(out, frameSamples, played);
         if (played) {
             conversation.response.playedSamples += frameSamples;
-            if (phase == Conversation.Phase.RESPONDING) {
-                conversation.on(Conversation.Input.FIRST_AUDIO_PLAYED, 0);
+            if (phase == Phase.RESPONDING) {
+                conversation.on(Input.FIRST_AUDIO_PLAYED, 0);
             }
         } else if (playing) {
             if (conversation.response.doneProducing && !ring.hasPendingFrame()) {
-                conversation.on(Conversation.Input.RESPONSE_PLAYED, 0);
-            } else if (phase == Conversation.Phase.SPEAKING) {
+                conversation.on(Input.RESPONSE_PLAYED, 0);
+            } else if (phase == Phase.SPEAKING) {
                 log.underruns++; // the response is audible and the synthesizer is late
             }
         }

@@ -222,7 +222,7 @@ final class SessionStages {
     }
 
     private String endCondition(long tick) {
-        boolean quiet = conversation.phase == Conversation.Phase.LISTENING;
+        boolean quiet = conversation.phase == Phase.LISTENING;
         if (quiet) {
             if (idleTimeoutMs > 0 && (tick - lastActivityTick) * Ticks.TICK_MS >= idleTimeoutMs) {
                 return "idle timeout";

@@ -185,7 +185,7 @@ final class Workers {
             responderSeen = r.progress;
             responderProgressTick = ticks.tick;
         } else if ((r.pendingJobs.get() == 0 && (job == null || job.doneProducing))
-                || conversation.phase == Conversation.Phase.PAUSED || outputRing.isFull()) {
+                || conversation.phase == Phase.PAUSED || outputRing.isFull()) {
             // No work, or held by the playout (a paused output, a full ring): neither is a stall.
             responderProgressTick = ticks.tick + 1;
         } else if (ticks.tick - responderProgressTick >= timeoutTicks) {
@@ -214,7 +214,7 @@ final class Workers {
     private void stallResponse(String engine, String message) {
         logger.warn("session {}: {}", name, message);
         log.emit(new SessionEvent.EngineError(engine, message, ticks.nowMs()));
-        conversation.on(Conversation.Input.RESPONSE_STALLED, 0);
+        conversation.on(Input.RESPONSE_STALLED, 0);
         replaceResponder();
     }
 

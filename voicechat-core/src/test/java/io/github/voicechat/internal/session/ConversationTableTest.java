@@ -3,8 +3,6 @@ package io.github.voicechat.internal.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.voicechat.SessionState;
-import io.github.voicechat.internal.session.Conversation.Input;
-import io.github.voicechat.internal.session.Conversation.Phase;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
