@@ -46,21 +46,59 @@ import net.bytebuddy.asm.Advice;
  * speaker (transcript, answer, synthesis, output ring).
  *
  * <p>Run: {@code java -Djdk.attach.allowAttachSelf=true -cp benchmarks/target/benchmarks.jar
- * io.github.voicechat.benchmarks.TickPathProbe [--real] [--record]}: {@code --real} runs the session on the real
- * clock, ticked by a shared {@code TickLoop} (the production path; 12 s), else on the virtual clock (with the
- * lockstep gate); {@code --record} also records the session to a WAV.
+ * io.github.voicechat.benchmarks.TickPathProbe [--real] [--record] [--check]}: {@code --real} runs the session on
+ * the real clock, ticked by a shared {@code TickLoop} (the production path; 12 s), else on the virtual clock (with
+ * the lockstep gate); {@code --record} also records the session to a WAV; {@code --check} exits with status 1
+ * unless every tick, ordinary or eventful (turn start and end, transcript, first audio, barge-in pause, false alarm,
+ * confirmed barge-in, turn completed), crosses at most {@link #MAX_FILES} files of core and enters none more than
+ * {@link #MAX_ENTRIES} times, the host's and the engine's files ({@link #HOST}) aside. Ticks are grouped by the
+ * events the session emitted on them (the listener runs on the session's thread, inside the tick).
  */
 public final class TickPathProbe {
 
-    /** One tick's entries per file, in first-entry order. */
+    /** One tick's entries per file, in first-entry order, and the events the session emitted on it. */
     static final class Tick {
         final int number;
         final Map<String, Integer> entries = new LinkedHashMap<>();
+        final List<String> events = new ArrayList<>();
 
         Tick(int number) {
             this.number = number;
         }
+
+        /** The files of core's own path: every file entered but the host's and the engine's (see {@link #HOST}). */
+        Map<String, Integer> core() {
+            Map<String, Integer> core = new LinkedHashMap<>(entries);
+            core.keySet().removeAll(HOST);
+            return core;
+        }
+
+        int coreFiles() {
+            return core().size();
+        }
+
+        int mostEntries() {
+            return core().values().stream().max(Integer::compare).orElse(0);
+        }
+
+        /** What happened on the tick: its events (state changes named by their target), or its kind if none. */
+        String kind(boolean speaking) {
+            return events.isEmpty() ? (speaking ? "speaking" : "listening") : String.join(" + ", events);
+        }
     }
+
+    /**
+     * Files of core that run on a tick but are not core's path: the host's source and sink (in this script
+     * {@code AudioSources.memory} and {@code AudioSinks.discard}, reached through the default methods of the
+     * {@code AudioSource}/{@code AudioSink} interfaces they implement), and what the VAD engine calls itself (the
+     * test kit's energy VAD uses {@code Pcm}; no file of core's tick path calls it). Listed apart, never hidden.
+     */
+    static final java.util.Set<String> HOST = java.util.Set.of("audio/AudioSource.java", "audio/AudioSink.java",
+            "audio/AudioSources.java", "audio/AudioSinks.java", "audio/Pcm.java");
+    /** Issue 13's bound on a tick: at most this many files of core ... */
+    static final int MAX_FILES = 10;
+    /** ... none entered more than this often. */
+    static final int MAX_ENTRIES = 2;
 
     private static volatile Thread watched;
     private static final Deque<String> STACK = new ArrayDeque<>();
@@ -154,6 +192,7 @@ public final class TickPathProbe {
 
     public static void main(String[] args) throws Exception {
         boolean record = List.of(args).contains("--record");
+        boolean check = List.of(args).contains("--check");
         realClock = List.of(args).contains("--real");
         int trace = List.of(args).indexOf("--trace");
         if (trace >= 0) {
@@ -187,6 +226,11 @@ public final class TickPathProbe {
                     if (!realClock && watched == null) {
                         watched = Thread.currentThread(); // the first event comes from the session's thread
                     }
+                    Tick t = current;
+                    if (t != null && Thread.currentThread() == watched) {
+                        t.events.add(e instanceof io.github.voicechat.SessionEvent.StateChanged sc
+                                ? "StateChanged(" + sc.to() + ")" : e.getClass().getSimpleName());
+                    }
                 })
                 .build();
         SessionReport report;
@@ -219,6 +263,43 @@ public final class TickPathProbe {
         print("a quiet listening tick (tick 10)", TICKS.get(10));
         print("a speaking tick (tick 450, 9.0 s, the third answer)", TICKS.get(450));
         WORKER_FILES.forEach((role, files) -> System.out.println(role + ": " + files.size() + " files " + files));
+        int violations = byKind();
+        if (check && violations > 0) {
+            System.out.printf("CHECK FAILED: %d of %d ticks cross more than %d files of core or enter one more than"
+                    + " %d times (host and engine files %s not counted)%n", violations, TICKS.size(), MAX_FILES,
+                    MAX_ENTRIES, HOST);
+            System.exit(1);
+        } else if (check) {
+            System.out.printf("CHECK PASSED: every one of %d ticks crosses at most %d files of core, none entered"
+                    + " more than %d times%n", TICKS.size(), MAX_FILES, MAX_ENTRIES);
+        }
+    }
+
+    /**
+     * Per kind of tick (what happened on it: no event, listening or speaking; or the events it emitted), the worst
+     * tick's files of core and entries, and every event tick over the bound with its files. Returns the number of
+     * ticks over the bound.
+     */
+    private static int byKind() {
+        Map<String, Tick> worst = new TreeMap<>();
+        Map<String, Integer> count = new TreeMap<>();
+        int violations = 0;
+        for (Tick t : TICKS.subList(1, TICKS.size())) { // tick 0 opens the session's state: set-up, not a frame
+            boolean speaking = t.entries.containsKey("internal/bus/OutputRing.java");
+            String kind = t.kind(speaking);
+            count.merge(kind, 1, Integer::sum);
+            worst.merge(kind, t, (a, b) -> b.coreFiles() * 1000 + b.mostEntries() > a.coreFiles() * 1000
+                    + a.mostEntries() ? b : a);
+            if (t.coreFiles() > MAX_FILES || t.mostEntries() > MAX_ENTRIES) {
+                violations++;
+            }
+        }
+        System.out.printf("per kind of tick (files of core besides %s; bound %d files, %d entries):%n", HOST,
+                MAX_FILES, MAX_ENTRIES);
+        worst.forEach((kind, t) -> System.out.printf("  %-90s x%-4d worst tick %d (%.2f s): %d files, most entries"
+                + " %d: %s%n", kind, count.get(kind), t.number, t.number * 0.02, t.coreFiles(), t.mostEntries(),
+                t.core()));
+        return violations;
     }
 
     private static void print(String what, Tick t) {

@@ -4,8 +4,8 @@ import io.github.voicechat.spi.EngineException;
 
 /**
  * A NaN or infinity caught where it appears, naming the engine that made it: downstream, the VAD and the recogniser
- * would refuse it with a message that blames them, and a NaN read as a speech probability compares false with every
- * threshold, so the user would never be heard again.
+ * would refuse it with a message that blames them. (A VAD's speech probability is checked where it is read, in
+ * {@link ListenStage}.)
  */
 final class FiniteAudio {
 
@@ -20,13 +20,5 @@ final class FiniteAudio {
                         + " of a frame of " + length + "; audio must be finite");
             }
         }
-    }
-
-    /** A speech probability from {@code vad}, refused unless it is in [0, 1] (NaN included). */
-    static float requireProbability(float p) {
-        if (!(p >= 0f && p <= 1f)) {
-            throw new EngineException("VAD returned speech probability " + p + "; it must be in [0, 1]");
-        }
-        return p;
     }
 }

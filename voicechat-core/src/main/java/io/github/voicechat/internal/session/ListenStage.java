@@ -121,11 +121,21 @@ final class ListenStage implements TurnDetector.Hints {
         } catch (RuntimeException e) {
             throw e instanceof EngineException ? e : new EngineException("VAD failed: " + e.getMessage(), e);
         }
-        FiniteAudio.requireProbability(p);
+        requireProbability(p);
         long start = vadPosition * inRateHz / vadRateHz;
         int len = (int) ((long) frameSamples * inRateHz / vadRateHz);
         vadPosition += frameSamples;
         decide(detector.accept(conversation.phase.detectorMode, p, start, len));
+    }
+
+    /**
+     * A speech probability refused unless it is in [0, 1] (NaN included): a NaN compares false with every
+     * threshold, so the user would never be heard again. Checked here, where the VAD is read, in the same call.
+     */
+    private static void requireProbability(float p) {
+        if (!(p >= 0f && p <= 1f)) {
+            throw new EngineException("VAD returned speech probability " + p + "; it must be in [0, 1]");
+        }
     }
 
     private void decide(TurnDetector.Event event) {

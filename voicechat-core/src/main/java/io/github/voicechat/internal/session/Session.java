@@ -247,8 +247,7 @@ public final class Session {
             if (s != null) {
                 s.shutdown(name);
             } else {
-                StateMachine never = new StateMachine(1000,
-                        tr -> log.emit(new SessionEvent.StateChanged(tr.from(), tr.to(), tr.atMs())));
+                StateMachine never = new StateMachine(1000, log::stateChanged);
                 never.moveTo(SessionState.TERMINATED, 0);
             }
             closeQuietly(source, "source");

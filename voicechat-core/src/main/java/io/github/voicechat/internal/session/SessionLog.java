@@ -60,15 +60,23 @@ final class SessionLog {
         }
     }
 
+    /**
+     * A move of the session's {@link StateMachine}, reported as a StateChanged event: the machine calls this
+     * directly (a method reference), so a move on a tick goes from the conversation to the machine to here.
+     */
+    void stateChanged(StateMachine.Transition tr) {
+        emit(new SessionEvent.StateChanged(tr.from(), tr.to(), tr.atMs()));
+    }
+
     /** Records a finished turn: its report, what was said and what was heard, and a TurnCompleted event. */
     void completeTurn(Turn t, double nowMs) {
         TurnReport report = t.freeze();
         synchronized (turns) {
             turnCount++;
-            if (report.bargedIn()) {
+            if (t.bargedIn) { // read off the turn, not the report: the totals need no calls into the record
                 bargeIns++;
             }
-            falseAlarms += report.falseAlarms();
+            falseAlarms += t.falseAlarms;
             keep(turns, report, maxReportedTurns);
         }
         synchronized (history) {

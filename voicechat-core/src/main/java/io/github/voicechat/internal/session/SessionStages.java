@@ -137,8 +137,7 @@ final class SessionStages {
         this.idleTimeoutMs = config.idleTimeoutMs();
         this.maxSessionMs = config.maxSessionMs();
         this.ticks = t;
-        this.stateMachine = new StateMachine(t.inRateHz,
-                tr -> log.emit(new SessionEvent.StateChanged(tr.from(), tr.to(), tr.atMs())));
+        this.stateMachine = new StateMachine(t.inRateHz, log::stateChanged);
         this.echo = aec == null ? null : new EchoStage(aec, t.inRateHz, t.inFrameSamples, outRateHz, outFrameSamples);
         logger.debug("session {}: input {} Hz (source {} Hz, vad {} Hz), output {} Hz (tts {} Hz), aec {}", name,
                 t.inRateHz, source.sampleRateHz(), vad.sampleRateHz(), outRateHz, ttsEngine.sampleRateHz(),
