@@ -247,7 +247,7 @@ public final class Session {
             if (s != null) {
                 s.shutdown(name);
             } else {
-                StateMachine never = new StateMachine(1000, log::stateChanged);
+                StateMachine never = new StateMachine(1000, log.stateListener());
                 never.moveTo(SessionState.TERMINATED, 0);
             }
             closeQuietly(source, "source");

@@ -7,6 +7,7 @@ import io.github.voicechat.SessionReport;
 import io.github.voicechat.TurnReport;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,11 +62,11 @@ final class SessionLog {
     }
 
     /**
-     * A move of the session's {@link StateMachine}, reported as a StateChanged event: the machine calls this
-     * directly (a method reference), so a move on a tick goes from the conversation to the machine to here.
+     * What the session's {@link StateMachine} reports its moves to: a StateChanged event, recorded here with the
+     * others, so a move on a tick goes from the conversation to the machine to this log.
      */
-    void stateChanged(StateMachine.Transition tr) {
-        emit(new SessionEvent.StateChanged(tr.from(), tr.to(), tr.atMs()));
+    Consumer<StateMachine.Transition> stateListener() {
+        return tr -> emit(new SessionEvent.StateChanged(tr.from(), tr.to(), tr.atMs()));
     }
 
     /** Records a finished turn: its report, what was said and what was heard, and a TurnCompleted event. */

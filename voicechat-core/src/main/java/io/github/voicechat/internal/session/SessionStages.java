@@ -137,7 +137,7 @@ final class SessionStages {
         this.idleTimeoutMs = config.idleTimeoutMs();
         this.maxSessionMs = config.maxSessionMs();
         this.ticks = t;
-        this.stateMachine = new StateMachine(t.inRateHz, log::stateChanged);
+        this.stateMachine = new StateMachine(t.inRateHz, log.stateListener());
         this.echo = aec == null ? null : new EchoStage(aec, t.inRateHz, t.inFrameSamples, outRateHz, outFrameSamples);
         logger.debug("session {}: input {} Hz (source {} Hz, vad {} Hz), output {} Hz (tts {} Hz), aec {}", name,
                 t.inRateHz, source.sampleRateHz(), vad.sampleRateHz(), outRateHz, ttsEngine.sampleRateHz(),

@@ -60,8 +60,11 @@
  *                                                    dropped), then answer the text from LISTENING
  * </pre>
  * The one piece of state beside the phase is the speculative response of the turn in progress (USER_TURN,
- * TRANSCRIBING): it is not the conversation's response until adopted, and every way out of those phases other than
- * adopting it discards it.
+ * TRANSCRIBING; {@link io.github.voicechat.internal.session.Speculation}): it is not the conversation's response
+ * until adopted, and every way out of those phases other than adopting it discards it. The phases and inputs are
+ * {@link io.github.voicechat.internal.session.Phase} and {@link io.github.voicechat.internal.session.Input}; what the
+ * table does to the sound device (hold, release, stop) goes through
+ * {@link io.github.voicechat.internal.session.Speaker}.
  * An input with no rule in the current phase changes nothing. {@code ConversationTableTest} pins the table and
  * checks that every move it makes is one the public state table allows. The detector and the offline
  * {@link io.github.voicechat.vad.SpeechSegmenter} share one hysteresis rule ({@code TurnDetector.Hysteresis}).
@@ -95,11 +98,13 @@
  * real-time factor) is a deadline in it. So latencies add exactly, and races are ordinary, repeatable tests.
  *
  * <h2>What a tick crosses</h2>
- * Measured by {@code benchmarks/.../TickPathProbe} (method-entry advice on every core class; see
- * {@code benchmarks/PIPELINE.md}): a listening or speaking tick on the real clock runs code in 9–10 files of core
- * besides the host's source and sink and the engines' own (TickLoop, SessionStages, PlayoutStage, OutputRing when
- * speaking, AudioFrame, CaptureStage, ListenStage, FrameRing, TurnDetector, Workers), none entered more than twice.
- * A tick on which something happens (a turn starts or ends, a barge-in) also records it: events, turn reports,
- * history, the state machine.
+ * Measured by {@code benchmarks/.../TickPathProbe} (method-entry advice on every core class; {@code --check} asserts
+ * issue 13's bound of 10 files of core per tick, none entered more than twice, on every tick, event ticks included;
+ * see {@code benchmarks/PIPELINE.md}). The bound is not met yet: on the real clock an ordinary tick runs code in 11
+ * files of core besides the host's source and sink and the engines' own (SessionStages, PlayoutStage, SpeakerPath,
+ * OutputRing when speaking, AudioFrame, CaptureStage, ListenStage, FrameRing, PitchTracker, TurnDetector, Workers),
+ * a tick in a user turn 13 (the detector's hints re-enter ListenStage up to 5 times), and a tick on which something
+ * happens (a turn starts or ends, a barge-in) 16 to 22, recording it: events, turn reports, history, the state
+ * machine ({@link io.github.voicechat.internal.session.SessionLog} records them all).
  */
 package io.github.voicechat.internal.session;
