@@ -132,25 +132,25 @@ final class Conversation {
         Phase from = phase;
         phase = rule.next;
         if (rule.next.state != from.state) {
-            stateMachine.moveTo(rule.next.state, ticks.inSample());
+            stateMachine.moveTo(rule.next.state, inSample()); // noted in the log by the machine
         }
         rule.entry.run(this, atSample);
     }
 
     /** A transcript posted by the recogniser's worker. */
     void onTranscript(int turn, Transcript transcript, double realTimeFactor) {
-        log.emit(new SessionEvent.TranscriptReady(turn, transcript.text(), realTimeFactor, ticks.nowMs()));
-        log.recordRtf(realTimeFactor);
+        String text = transcript.text();
+        note(SessionLog.TRANSCRIPT, turn, realTimeFactor, 0, nowMs(), text, 0);
         Turn old = superseded.remove(turn);
         if (old != null) {
-            old.transcript = transcript.text();
-            log.completeTurn(old, ticks.nowMs());
+            old.transcript = text;
+            noteCompleted(old);
             return;
         }
         if (phase != Phase.TRANSCRIBING || botTurn.number != turn) {
             return; // the turn was abandoned meanwhile (the user spoke again)
         }
-        botTurn.transcript = transcript.text();
+        botTurn.transcript = text;
         on(transcript.isEmpty() ? Input.NOTHING_HEARD : Input.TRANSCRIPT, 0);
     }
 
@@ -158,7 +158,7 @@ final class Conversation {
     void onTyped(String text) {
         typedText = text;
         try {
-            on(Input.TEXT_TYPED, ticks.inSample());
+            on(Input.TEXT_TYPED, inSample());
         } finally {
             typedText = null;
         }
@@ -181,19 +181,19 @@ final class Conversation {
             stopResponse(false);
         }
         if (botTurn != null) {
-            log.completeTurn(botTurn, ticks.nowMs()); // its transcript never came
+            noteCompleted(botTurn); // its transcript never came
             botTurn = null;
         }
         if (userTurn != null) {
-            log.completeTurn(userTurn, ticks.nowMs());
+            noteCompleted(userTurn);
             userTurn = null;
         }
         for (Turn t : superseded.values()) {
-            log.completeTurn(t, ticks.nowMs()); // its transcript never came
+            noteCompleted(t); // its transcript never came
         }
         superseded.clear();
         if (stateMachine.state() != SessionState.TERMINATED) {
-            stateMachine.moveTo(SessionState.TERMINATED, ticks.inSample());
+            stateMachine.moveTo(SessionState.TERMINATED, inSample());
         }
     }
 
@@ -207,7 +207,7 @@ final class Conversation {
     private void startUserTurn(long at) {
         userTurn = new Turn(++turnNumber);
         userTurn.userStartS = at / (double) ticks.inRateHz;
-        log.emit(new SessionEvent.UserSpeechStarted(userTurn.number, ticks.ms(at)));
+        note(SessionLog.SPEECH_STARTED, userTurn.number, 0, 0, ms(at), null, 0);
     }
 
     private void endUserTurn(long at) {
@@ -215,10 +215,10 @@ final class Conversation {
         userTurn = null;
         t.userEndS = at / (double) ticks.inRateHz;
         t.endDecisionNanos = System.nanoTime();
-        log.emit(new SessionEvent.UserSpeechEnded(t.number, ticks.ms(at)));
+        note(SessionLog.SPEECH_ENDED, t.number, 0, 0, ms(at), null, 0);
         botTurn = t;
         // Everything published so far (up to the end of this tick's frame) belongs to the utterance.
-        workers.asr().finish(t.number, ticks.inSample() + ticks.inFrameSamples);
+        workers.asr().finish(t.number, inSample() + ticks.inFrameSamples);
     }
 
     /**
@@ -257,7 +257,7 @@ final class Conversation {
         }
         speculation.discard();
         response = new ResponseState(botTurn.number, ring.epoch());
-        List<ConversationTurn> snapshot = log.history();
+        List<ConversationTurn> snapshot = log.historyNow(); // with the turns noted on this tick
         workers.respond(new ResponseWorker.Job(response, botTurn.transcript, snapshot));
     }
 
@@ -265,12 +265,12 @@ final class Conversation {
         discardSpeculation(at);
         Turn t = botTurn;
         botTurn = null;
-        log.completeTurn(t, ticks.nowMs());
+        noteCompleted(t);
     }
 
     private void firstAudio(long at) {
-        botTurn.firstAudioLatencyMs = ticks.nowMs() - botTurn.userEndS * 1000;
-        log.emit(new SessionEvent.FirstAudioPlayed(botTurn.number, botTurn.firstAudioLatencyMs, ticks.nowMs()));
+        botTurn.firstAudioLatencyMs = nowMs() - botTurn.userEndS * 1000;
+        note(SessionLog.FIRST_AUDIO, botTurn.number, botTurn.firstAudioLatencyMs, 0, nowMs(), null, 0);
     }
 
     private void finishResponse(long at) {
@@ -278,20 +278,18 @@ final class Conversation {
         Turn t = botTurn;
         response = null;
         botTurn = null;
-        t.responseText = r.text();
-        t.playedText = r.hasFailed() ? r.playedText(r.playedSamples) : r.text();
-        t.traceModel(r);
-        log.completeTurn(t, ticks.nowMs());
+        r.finishInto(t);
+        noteCompleted(t);
     }
 
     /** Output is silent from the next frame boundary: the next tick's playout sees the paused phase. */
     private void notePauseLatency(long at) {
-        pauseLatencyMs = (ticks.tick + 1) * Ticks.TICK_MS - ticks.ms(at);
+        pauseLatencyMs = (ticks.tick + 1) * Ticks.TICK_MS - ms(at);
     }
 
     private void pause(long at) {
         speaker.hold();
-        log.emit(new SessionEvent.BargeInPaused(botTurn.number, ticks.ms(at), pauseLatencyMs, ticks.nowMs()));
+        note(SessionLog.BARGE_IN_PAUSED, botTurn.number, ms(at), pauseLatencyMs, nowMs(), null, 0);
         // Start recognising at once so partial words can confirm the barge-in.
         workers.asr().start(Math.max(0, at - preRollSamples));
     }
@@ -302,7 +300,7 @@ final class Conversation {
     }
 
     private void resume(long at) {
-        log.emit(new SessionEvent.BargeInResumed(botTurn.number, response.playedSamples, ticks.nowMs()));
+        note(SessionLog.BARGE_IN_RESUMED, botTurn.number, 0, 0, nowMs(), null, response.playedSamples);
         speaker.release();
     }
 
@@ -316,8 +314,8 @@ final class Conversation {
         Turn interrupted = botTurn;
         interrupted.bargedIn = true;
         interrupted.bargeInLatencyMs = pauseLatencyMs;
-        log.emit(new SessionEvent.BargeInConfirmed(interrupted.number, response.playedText(response.playedSamples),
-                ticks.nowMs()));
+        note(SessionLog.BARGE_IN_CONFIRMED, interrupted.number, 0, 0, nowMs(),
+                response.playedText(response.playedSamples), 0);
         stopResponse(false);
     }
 
@@ -333,12 +331,12 @@ final class Conversation {
         t.transcript = typedText;
         t.endDecisionNanos = System.nanoTime(); // a typed turn ends when it arrives: the model trace starts here
         botTurn = t;
-        log.emit(new SessionEvent.TranscriptReady(t.number, typedText, Double.NaN, ticks.nowMs()));
+        note(SessionLog.TRANSCRIPT, t.number, Double.NaN, 0, nowMs(), typedText, 0);
     }
 
     /** Mid-utterance the user's own turn would overwrite the typed one: it is refused, and an event says so. */
     private void refuseTyped(long at) {
-        log.emit(new SessionEvent.EngineError("text", "typed turn ignored: the user is speaking", ticks.nowMs()));
+        log.emit(new SessionEvent.EngineError("text", "typed turn ignored: the user is speaking", nowMs()));
     }
 
     /** Output held on a candidate barge-in: the paused sound is no longer a turn of its own, the typed text is. */
@@ -357,19 +355,59 @@ final class Conversation {
         speaker.stop();
         ResponseState r = response;
         Turn t = botTurn;
-        // What was played, read before the cancel: once cancelled, the worker may still add marks as it unwinds.
-        String played = r.playedText(r.playedSamples);
-        r.cancel();
+        // What was played is read before the cancel: once cancelled, the worker may still add marks as it unwinds.
+        r.stopInto(t);
         ring.cancel();
         response = null;
         botTurn = null;
-        t.responseText = r.text();
-        t.playedText = played;
-        t.traceModel(r);
         if (supersededByUser) {
             t.bargedIn = true;
         }
-        log.completeTurn(t, ticks.nowMs());
+        noteCompleted(t);
+    }
+
+    // ------------------------------------------------------------------ what the recording stage is told
+
+    /**
+     * Notes what happened in the log's plain fields (no call into it while a tick runs; it builds the event at the
+     * end of the stage, {@link SessionLog#flush}); outside a tick (the session's end) it is told at once.
+     */
+    private void note(int kind, int turn, double a, double b, double atMs, Object ref, long count) {
+        SessionLog l = log;
+        int i = l.notes;
+        if (i == l.noteKind.length) {
+            l.grow();
+        }
+        l.noteKind[i] = kind;
+        l.noteTurn[i] = turn;
+        l.noteA[i] = a;
+        l.noteB[i] = b;
+        l.noteAt[i] = atMs;
+        l.noteRef[i] = ref;
+        l.noteLong[i] = count;
+        l.notes = i + 1;
+        if (!l.holding) {
+            l.flush();
+        }
+    }
+
+    /** A finished turn: the log builds its report, history and TurnCompleted event from its fields. */
+    private void noteCompleted(Turn t) {
+        note(SessionLog.TURN_COMPLETED, t.number, 0, 0, nowMs(), t, 0);
+    }
+
+    // The session's audio time, read off the tick counter's fields (as Ticks computes it, without a call into it).
+
+    private long inSample() {
+        return ticks.tick * ticks.inFrameSamples;
+    }
+
+    private double nowMs() {
+        return ticks.tick * (double) Ticks.TICK_MS;
+    }
+
+    private double ms(long inputSample) {
+        return inputSample * 1000.0 / ticks.inRateHz;
     }
 
     /** Every (phase, input) pair the table handles, for tests and the package docs. */

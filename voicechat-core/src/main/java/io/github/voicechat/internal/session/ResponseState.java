@@ -72,6 +72,34 @@ final class ResponseState {
         return text.substring(0, Math.min(end, text.length())).strip();
     }
 
+    /**
+     * A response that played to its end: its parts of the turn's report (text, played text, model trace) written into
+     * {@code t} in one call.
+     */
+    synchronized void finishInto(Turn t) {
+        t.responseText = text();
+        t.playedText = hasFailed() ? playedText(playedSamples) : text();
+        traceInto(t);
+    }
+
+    /**
+     * Stops the response: what was played is read first (once cancelled, the worker may still add marks as it
+     * unwinds), then it is cancelled, and its parts of the turn's report are written into {@code t}, in one call.
+     */
+    synchronized void stopInto(Turn t) {
+        String played = playedText(playedSamples);
+        cancel();
+        t.responseText = text();
+        t.playedText = played;
+        traceInto(t);
+    }
+
+    /** The model latency trace (wall clock) from the turn's end decision. */
+    private void traceInto(Turn t) {
+        t.modelFirstTokenMs = firstTokenMsSince(t.endDecisionNanos);
+        t.modelFirstClauseMs = firstTextMsSince(t.endDecisionNanos);
+    }
+
     /** The model's first token (any thread; the first call wins, a racing second one only moves it by nanoseconds). */
     void markFirstToken() {
         if (firstTokenNanos == 0) {

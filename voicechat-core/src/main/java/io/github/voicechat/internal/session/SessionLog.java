@@ -4,8 +4,10 @@ import io.github.voicechat.ConversationTurn;
 import io.github.voicechat.SessionEvent;
 import io.github.voicechat.SessionListener;
 import io.github.voicechat.SessionReport;
+import io.github.voicechat.SessionState;
 import io.github.voicechat.TurnReport;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -16,6 +18,13 @@ import org.slf4j.LoggerFactory;
  * the figures of its report. Written on the session's thread; {@link #report} and {@link #history} may be read from
  * any thread. The turns and the history are bounded windows of the most recent ones (plus totals over all turns), so
  * a session holds the same memory after a day as after an hour.
+ *
+ * <p><b>The recording stage.</b> While a tick runs ({@link #holding}), what happens is only noted, in plain fields
+ * (the {@code note*} arrays, written by the {@link Conversation} and the {@link StateMachine} without a call into this
+ * file, or by {@link #emit} for an event built elsewhere), and one call, {@link #flush}, at the end of the stage that
+ * noted it builds the events, the turn reports and the history and tells the listeners, in the order noted. So a tick
+ * with several events enters this file once or twice, not once per event, and the records are built here, not in
+ * the files that decide. Outside a tick, everything is told at once.
  */
 final class SessionLog {
 
@@ -37,6 +46,31 @@ final class SessionLog {
     long underruns;
     private volatile SessionReport finalReport;
 
+    // ------------------------------------------------------------------ the recording stage's notes
+    /** Kinds of note: an event built elsewhere ({@code noteRef}), or the parts of one to build here. */
+    static final int EVENT = 0;
+    static final int STATE_CHANGED = 1;      // noteRef: from, noteRef2: to, noteAt: at
+    static final int SPEECH_STARTED = 2;     // noteTurn, noteAt: onset
+    static final int SPEECH_ENDED = 3;       // noteTurn, noteAt: end
+    static final int TRANSCRIPT = 4;         // noteTurn, noteRef: text, noteA: real-time factor, noteAt
+    static final int FIRST_AUDIO = 5;        // noteTurn, noteA: latency, noteAt
+    static final int BARGE_IN_PAUSED = 6;    // noteTurn, noteA: onset, noteB: latency, noteAt
+    static final int BARGE_IN_RESUMED = 7;   // noteTurn, noteLong: resumed at sample, noteAt
+    static final int BARGE_IN_CONFIRMED = 8; // noteTurn, noteRef: played text, noteAt
+    static final int TURN_COMPLETED = 9;     // noteRef: the Turn, noteAt
+    /** Set by the stages while a tick runs: notes wait for {@link #flush}; else they are told at once. */
+    boolean holding;
+    /** Notes taken and not yet told. */
+    int notes;
+    int[] noteKind = new int[16];
+    int[] noteTurn = new int[16];
+    double[] noteA = new double[16];
+    double[] noteB = new double[16];
+    double[] noteAt = new double[16];
+    long[] noteLong = new long[16];
+    Object[] noteRef = new Object[16];
+    Object[] noteRef2 = new Object[16];
+
     SessionLog(String name, List<SessionListener> listeners, int maxHistoryTurns, int maxReportedTurns) {
         this.name = name;
         this.listeners = listeners;
@@ -48,7 +82,69 @@ final class SessionLog {
         return name;
     }
 
+    /** An event built elsewhere: noted in its place while a tick runs, else told now (after any notes). */
     void emit(SessionEvent e) {
+        if (holding) {
+            int i = notes;
+            if (i == noteKind.length) {
+                grow();
+            }
+            noteKind[i] = EVENT;
+            noteRef[i] = e;
+            notes = i + 1;
+            return;
+        }
+        if (notes > 0) {
+            flush();
+        }
+        tell(e);
+    }
+
+    /** Makes room for more notes: the arrays double. */
+    void grow() {
+        int n = noteKind.length * 2;
+        noteKind = Arrays.copyOf(noteKind, n);
+        noteTurn = Arrays.copyOf(noteTurn, n);
+        noteA = Arrays.copyOf(noteA, n);
+        noteB = Arrays.copyOf(noteB, n);
+        noteAt = Arrays.copyOf(noteAt, n);
+        noteLong = Arrays.copyOf(noteLong, n);
+        noteRef = Arrays.copyOf(noteRef, n);
+        noteRef2 = Arrays.copyOf(noteRef2, n);
+    }
+
+    /**
+     * The recording stage's one call: builds what the notes describe (events, turn reports, the history) and tells
+     * the listeners, in the order noted; then the notes are cleared.
+     */
+    void flush() {
+        for (int i = 0; i < notes; i++) {
+            double at = noteAt[i];
+            int turn = noteTurn[i];
+            SessionEvent e = switch (noteKind[i]) {
+                case STATE_CHANGED -> new SessionEvent.StateChanged((SessionState) noteRef[i],
+                        (SessionState) noteRef2[i], at);
+                case SPEECH_STARTED -> new SessionEvent.UserSpeechStarted(turn, at);
+                case SPEECH_ENDED -> new SessionEvent.UserSpeechEnded(turn, at);
+                case TRANSCRIPT -> {
+                    recordRtf(noteA[i]);
+                    yield new SessionEvent.TranscriptReady(turn, (String) noteRef[i], noteA[i], at);
+                }
+                case FIRST_AUDIO -> new SessionEvent.FirstAudioPlayed(turn, noteA[i], at);
+                case BARGE_IN_PAUSED -> new SessionEvent.BargeInPaused(turn, noteA[i], noteB[i], at);
+                case BARGE_IN_RESUMED -> new SessionEvent.BargeInResumed(turn, noteLong[i], at);
+                case BARGE_IN_CONFIRMED -> new SessionEvent.BargeInConfirmed(turn, (String) noteRef[i], at);
+                case TURN_COMPLETED -> completeTurn((Turn) noteRef[i], at);
+                default -> (SessionEvent) noteRef[i];
+            };
+            tell(e);
+        }
+        Arrays.fill(noteRef, 0, notes, null);
+        Arrays.fill(noteRef2, 0, notes, null);
+        notes = 0;
+    }
+
+    private void tell(SessionEvent e) {
         if (log.isDebugEnabled()) {
             log.debug("session {}: {}", name, e);
         }
@@ -62,16 +158,21 @@ final class SessionLog {
     }
 
     /**
-     * What the session's {@link StateMachine} reports its moves to: a StateChanged event, recorded here with the
-     * others, so a move on a tick goes from the conversation to the machine to this log.
+     * A listener for a {@link StateMachine} that is not the session's own (which notes its moves here itself): a
+     * StateChanged event, told at once.
      */
     Consumer<StateMachine.Transition> stateListener() {
         return tr -> emit(new SessionEvent.StateChanged(tr.from(), tr.to(), tr.atMs()));
     }
 
-    /** Records a finished turn: its report, what was said and what was heard, and a TurnCompleted event. */
-    void completeTurn(Turn t, double nowMs) {
-        TurnReport report = t.freeze();
+    /**
+     * Records a finished turn (its report, what was said and what was heard) and returns its TurnCompleted event. The
+     * report is built here from the turn's fields, so recording it needs no call into {@code Turn}.
+     */
+    private SessionEvent completeTurn(Turn t, double nowMs) {
+        TurnReport report = new TurnReport(t.number, t.userStartS, t.userEndS, t.transcript, t.responseText,
+                t.playedText, t.firstAudioLatencyMs, t.bargedIn, t.bargeInLatencyMs, t.falseAlarms,
+                t.modelFirstTokenMs, t.modelFirstClauseMs, t.speculativeStarts, t.speculativeKept);
         synchronized (turns) {
             turnCount++;
             if (t.bargedIn) { // read off the turn, not the report: the totals need no calls into the record
@@ -88,7 +189,7 @@ final class SessionLog {
                 keep(history, new ConversationTurn(ConversationTurn.Role.ASSISTANT, t.playedText), maxHistoryTurns);
             }
         }
-        emit(new SessionEvent.TurnCompleted(report, nowMs));
+        return new SessionEvent.TurnCompleted(report, nowMs);
     }
 
     /** Appends to a window of at most {@code max} entries, dropping the oldest. */
@@ -106,6 +207,17 @@ final class SessionLog {
         synchronized (history) {
             return List.copyOf(history);
         }
+    }
+
+    /**
+     * The history with every turn noted so far in it, for a response about to start (session thread only): the notes
+     * are told first, as they were when each turn was recorded on the spot.
+     */
+    List<ConversationTurn> historyNow() {
+        if (notes > 0) {
+            flush();
+        }
+        return history();
     }
 
     void recordRtf(double rtf) {

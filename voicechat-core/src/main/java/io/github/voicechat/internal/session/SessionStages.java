@@ -137,7 +137,7 @@ final class SessionStages {
         this.idleTimeoutMs = config.idleTimeoutMs();
         this.maxSessionMs = config.maxSessionMs();
         this.ticks = t;
-        this.stateMachine = new StateMachine(t.inRateHz, log.stateListener());
+        this.stateMachine = new StateMachine(t.inRateHz, log); // its moves are noted in the log
         this.echo = aec == null ? null : new EchoStage(aec, t.inRateHz, t.inFrameSamples, outRateHz, outFrameSamples);
         logger.debug("session {}: input {} Hz (source {} Hz, vad {} Hz), output {} Hz (tts {} Hz), aec {}", name,
                 t.inRateHz, source.sampleRateHz(), vad.sampleRateHz(), outRateHz, ttsEngine.sampleRateHz(),
@@ -172,6 +172,15 @@ final class SessionStages {
      * session ends, or null to go on.
      */
     String tick(long lateNanos) throws IOException {
+        log.holding = true; // what the stages decide is noted, and told at the end of the stage that decided it
+        try {
+            return runStages(lateNanos);
+        } finally {
+            log.holding = false; // a tick that failed leaves its notes to be told before the failure is
+        }
+    }
+
+    private String runStages(long lateNanos) throws IOException {
         long tick = ticks.tick;
         long inSample = tick * frameSamples;
         if (gate != null) {
@@ -180,18 +189,30 @@ final class SessionStages {
             recordJitter(lateNanos);
         }
         float[] played = playout.run();
+        if (log.notes > 0) {
+            log.flush(); // the recording stage: a response played or paused
+        }
         float[] mic = capture.run();
         if (recorder != null) {
             recorder.record(mic, frameSamples, played, outFrameSamples);
         }
         listen.run(echo == null ? mic : echo.run(playout.farEnd(), outFrameSamples, mic), inSample);
+        if (log.notes > 0) {
+            log.flush(); // the recording stage: the user's turn, a barge-in
+        }
         published = inSample + frameSamples;
         if (gate != null) {
             settle(); // engines due by now woke; the recogniser heard this frame and answered what it was asked
         }
         Runnable r;
-        while ((r = posted.poll()) != null) {
-            r.run(); // transcripts, errors and synthesis reports from the workers; typed turns
+        while (true) {
+            while ((r = posted.poll()) != null) {
+                r.run(); // transcripts, errors and synthesis reports from the workers; typed turns
+            }
+            if (log.notes == 0) {
+                break;
+            }
+            log.flush(); // the recording stage; what a listener posts on these events is applied on this tick
         }
         if (gate != null) {
             settle(); // a response just submitted has its first audio queued, if it can
@@ -202,6 +223,9 @@ final class SessionStages {
             log.emit(new SessionEvent.FirstAudioQueued(response.turn, ticks.nowMs()));
         }
         workers.supervise(published);
+        if (log.notes > 0) {
+            log.flush(); // the recording stage: first audio queued, what the supervisor found
+        }
         if (capture.ended && eofTick < 0) {
             eofTick = tick;
         }

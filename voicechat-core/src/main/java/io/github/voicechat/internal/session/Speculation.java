@@ -35,7 +35,7 @@ final class Speculation {
         response = new ResponseState(turn.number, ring.epoch());
         text = words;
         turn.speculativeStarts++;
-        workers.respond(new ResponseWorker.Job(response, words, log.history()));
+        workers.respond(new ResponseWorker.Job(response, words, log.historyNow()));
     }
 
     /**

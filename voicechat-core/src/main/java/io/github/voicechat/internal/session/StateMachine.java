@@ -16,11 +16,21 @@ final class StateMachine {
 
     private final int sampleRateHz;
     private final Consumer<Transition> listener;
+    /** The session's log, whose recording stage notes each move (no call while a tick runs); null if a listener. */
+    private final SessionLog log;
     private volatile SessionState state = SessionState.IDLE;
 
     public StateMachine(int sampleRateHz, Consumer<Transition> listener) {
         this.sampleRateHz = sampleRateHz;
         this.listener = listener;
+        this.log = null;
+    }
+
+    /** The session's machine: each move is a StateChanged note in {@code log} (see {@link SessionLog#flush}). */
+    StateMachine(int sampleRateHz, SessionLog log) {
+        this.sampleRateHz = sampleRateHz;
+        this.listener = null;
+        this.log = log;
     }
 
     public SessionState state() {
@@ -38,6 +48,22 @@ final class StateMachine {
             throw new IllegalTransitionException(from, to);
         }
         state = to;
-        listener.accept(new Transition(from, to, atSample, atSample * 1000.0 / sampleRateHz));
+        double atMs = atSample * 1000.0 / sampleRateHz;
+        if (log == null) {
+            listener.accept(new Transition(from, to, atSample, atMs));
+            return;
+        }
+        int i = log.notes;
+        if (i == log.noteKind.length) {
+            log.grow();
+        }
+        log.noteKind[i] = SessionLog.STATE_CHANGED;
+        log.noteRef[i] = from;
+        log.noteRef2[i] = to;
+        log.noteAt[i] = atMs;
+        log.notes = i + 1;
+        if (!log.holding) {
+            log.flush();
+        }
     }
 }

@@ -1,8 +1,9 @@
 package io.github.voicechat.internal.session;
 
-import io.github.voicechat.TurnReport;
-
-/** One turn while it happens (session thread only), frozen into a {@link TurnReport} when it completes. */
+/**
+ * One turn while it happens (session thread only), recorded as a {@link io.github.voicechat.TurnReport} when it
+ * completes ({@link SessionLog#flush} builds it from these fields; {@link ResponseState} writes its response parts).
+ */
 final class Turn {
     final int number;
     double userStartS = Double.NaN;
@@ -23,17 +24,5 @@ final class Turn {
 
     Turn(int number) {
         this.number = number;
-    }
-
-    TurnReport freeze() {
-        return new TurnReport(number, userStartS, userEndS, transcript, responseText, playedText,
-                firstAudioLatencyMs, bargedIn, bargeInLatencyMs, falseAlarms, modelFirstTokenMs,
-                modelFirstClauseMs, speculativeStarts, speculativeKept);
-    }
-
-    /** Takes the model latency trace (wall clock) from the response that answered this turn. */
-    void traceModel(ResponseState r) {
-        modelFirstTokenMs = r.firstTokenMsSince(endDecisionNanos);
-        modelFirstClauseMs = r.firstTextMsSince(endDecisionNanos);
     }
 }
