@@ -5,7 +5,6 @@ import io.github.voicechat.SessionEvent;
 import io.github.voicechat.SessionState;
 import io.github.voicechat.internal.bus.OutputRing;
 import io.github.voicechat.spi.Transcript;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +29,7 @@ final class Conversation {
         void run(Conversation c, long atSample);
     }
 
-    private record Rule(Phase next, Step effect, Step entry) {
-    }
+    private record Rule(Phase next, Step effect, Step entry) { }
 
     private static final Step NOTHING = (c, at) -> { };
     private static final Rule[][] TABLE = new Rule[Phase.values().length][Input.values().length];
@@ -101,10 +99,7 @@ final class Conversation {
     private double pauseLatencyMs = Double.NaN;
     /** The speculative response of the turn in progress (USER_TURN, TRANSCRIBING), if one was started. */
     private final Speculation speculation;
-    /**
-     * The recogniser's words as the listen stage read them at the start of the tick, set before
-     * {@link Input#SPEECH_PAUSED}: the same words the detector decided on, whatever the recogniser did since.
-     */
+    /** The recogniser's words as the listen stage read them (what the detector decided on), before SPEECH_PAUSED. */
     String wordsAtPause = "";
     /** The text of the typed turn being applied ({@link #onTyped}), else null. */
     private String typedText;
@@ -132,7 +127,7 @@ final class Conversation {
         Phase from = phase;
         phase = rule.next;
         if (rule.next.state != from.state) {
-            stateMachine.moveTo(rule.next.state, inSample()); // noted in the log by the machine
+            stateMachine.moveTo(rule.next.state, ticks.tick * ticks.inFrameSamples); // noted in the log
         }
         rule.entry.run(this, atSample);
     }
@@ -158,7 +153,7 @@ final class Conversation {
     void onTyped(String text) {
         typedText = text;
         try {
-            on(Input.TEXT_TYPED, inSample());
+            on(Input.TEXT_TYPED, ticks.tick * ticks.inFrameSamples);
         } finally {
             typedText = null;
         }
@@ -193,7 +188,7 @@ final class Conversation {
         }
         superseded.clear();
         if (stateMachine.state() != SessionState.TERMINATED) {
-            stateMachine.moveTo(SessionState.TERMINATED, inSample());
+            stateMachine.moveTo(SessionState.TERMINATED, ticks.tick * ticks.inFrameSamples);
         }
     }
 
@@ -207,7 +202,7 @@ final class Conversation {
     private void startUserTurn(long at) {
         userTurn = new Turn(++turnNumber);
         userTurn.userStartS = at / (double) ticks.inRateHz;
-        note(SessionLog.SPEECH_STARTED, userTurn.number, 0, 0, ms(at), null, 0);
+        note(SessionLog.SPEECH_STARTED, userTurn.number, 0, 0, at * 1000.0 / ticks.inRateHz, null, 0);
     }
 
     private void endUserTurn(long at) {
@@ -215,10 +210,10 @@ final class Conversation {
         userTurn = null;
         t.userEndS = at / (double) ticks.inRateHz;
         t.endDecisionNanos = System.nanoTime();
-        note(SessionLog.SPEECH_ENDED, t.number, 0, 0, ms(at), null, 0);
+        note(SessionLog.SPEECH_ENDED, t.number, 0, 0, at * 1000.0 / ticks.inRateHz, null, 0);
         botTurn = t;
         // Everything published so far (up to the end of this tick's frame) belongs to the utterance.
-        workers.asr().finish(t.number, inSample() + ticks.inFrameSamples);
+        workers.asr().finish(t.number, ticks.tick * ticks.inFrameSamples + ticks.inFrameSamples);
     }
 
     /**
@@ -284,12 +279,13 @@ final class Conversation {
 
     /** Output is silent from the next frame boundary: the next tick's playout sees the paused phase. */
     private void notePauseLatency(long at) {
-        pauseLatencyMs = (ticks.tick + 1) * Ticks.TICK_MS - ms(at);
+        pauseLatencyMs = (ticks.tick + 1) * Ticks.TICK_MS - at * 1000.0 / ticks.inRateHz;
     }
 
     private void pause(long at) {
         speaker.hold();
-        note(SessionLog.BARGE_IN_PAUSED, botTurn.number, ms(at), pauseLatencyMs, nowMs(), null, 0);
+        note(SessionLog.BARGE_IN_PAUSED, botTurn.number, at * 1000.0 / ticks.inRateHz, pauseLatencyMs, nowMs(), null,
+                0);
         // Start recognising at once so partial words can confirm the barge-in.
         workers.asr().start(Math.max(0, at - preRollSamples));
     }
@@ -366,12 +362,9 @@ final class Conversation {
         noteCompleted(t);
     }
 
-    // ------------------------------------------------------------------ what the recording stage is told
+    // ------------------------------------------------------------------ notes for the recording stage
 
-    /**
-     * Notes what happened in the log's plain fields (no call into it while a tick runs; it builds the event at the
-     * end of the stage, {@link SessionLog#flush}); outside a tick (the session's end) it is told at once.
-     */
+    /** Noted in the log's plain fields, no call into it: {@link SessionLog#flush} builds it; told at once off-tick. */
     private void note(int kind, int turn, double a, double b, double atMs, Object ref, long count) {
         SessionLog l = log;
         int i = l.notes;
@@ -391,36 +384,17 @@ final class Conversation {
         }
     }
 
-    /** A finished turn: the log builds its report, history and TurnCompleted event from its fields. */
-    private void noteCompleted(Turn t) {
+    private void noteCompleted(Turn t) { // the log builds its report, history and TurnCompleted event
         note(SessionLog.TURN_COMPLETED, t.number, 0, 0, nowMs(), t, 0);
     }
 
-    // The session's audio time, read off the tick counter's fields (as Ticks computes it, without a call into it).
-
-    private long inSample() {
-        return ticks.tick * ticks.inFrameSamples;
-    }
-
+    // Audio time off the tick counter's fields, computed as Ticks does, without a call into it.
     private double nowMs() {
         return ticks.tick * (double) Ticks.TICK_MS;
     }
 
-    private double ms(long inputSample) {
-        return inputSample * 1000.0 / ticks.inRateHz;
-    }
-
-    /** Every (phase, input) pair the table handles, for tests and the package docs. */
+    /** Every (phase, input) pair the table handles, for tests and the package docs ({@link Phase#rules}). */
     static List<String> rules() {
-        List<String> out = new ArrayList<>();
-        for (Phase p : Phase.values()) {
-            for (Input i : Input.values()) {
-                Rule r = TABLE[p.ordinal()][i.ordinal()];
-                if (r != null) {
-                    out.add(p + " + " + i + " -> " + r.next);
-                }
-            }
-        }
-        return out;
+        return Phase.rules();
     }
 }

@@ -1,6 +1,8 @@
 package io.github.voicechat.internal.session;
 
 import io.github.voicechat.SessionState;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where the conversation is: the only state of the {@link Conversation}. A phase refines the public
@@ -33,5 +35,19 @@ enum Phase {
         this.detectorMode = detectorMode;
         this.hasResponse = hasResponse;
         this.plays = hasResponse && state != SessionState.BARGED_IN;
+    }
+
+    /** Every (phase, input) pair the {@link Conversation}'s table handles, as "PHASE + INPUT -> NEXT". */
+    static List<String> rules() {
+        List<String> out = new ArrayList<>();
+        for (Phase p : values()) {
+            for (Input i : Input.values()) {
+                Phase next = Conversation.next(p, i);
+                if (next != null) {
+                    out.add(p + " + " + i + " -> " + next);
+                }
+            }
+        }
+        return out;
     }
 }

@@ -220,7 +220,7 @@ final class SessionStages {
         ResponseState response = conversation.response;
         if (response != null && response != queuedReportedFor && response.queuedSamples > 0) {
             queuedReportedFor = response;
-            log.emit(new SessionEvent.FirstAudioQueued(response.turn, ticks.nowMs()));
+            log.emit(new SessionEvent.FirstAudioQueued(response.turn, tick * (double) Ticks.TICK_MS)); // = Ticks.nowMs
         }
         workers.supervise(published);
         if (log.notes > 0) {

@@ -14,6 +14,17 @@ final class StateMachine {
     public record Transition(SessionState from, SessionState to, long atSample, double atMs) {
     }
 
+    /** {@link SessionState}'s transition table, read once: a move looks it up, with no call into the enum. */
+    private static final boolean[][] ALLOWED = new boolean[SessionState.values().length][SessionState.values().length];
+
+    static {
+        for (SessionState from : SessionState.values()) {
+            for (SessionState to : SessionState.values()) {
+                ALLOWED[from.ordinal()][to.ordinal()] = from.canMoveTo(to);
+            }
+        }
+    }
+
     private final int sampleRateHz;
     private final Consumer<Transition> listener;
     /** The session's log, whose recording stage notes each move (no call while a tick runs); null if a listener. */
@@ -44,7 +55,7 @@ final class StateMachine {
      */
     public void moveTo(SessionState to, long atSample) {
         SessionState from = state;
-        if (!from.canMoveTo(to)) {
+        if (!ALLOWED[from.ordinal()][to.ordinal()]) {
             throw new IllegalTransitionException(from, to);
         }
         state = to;

@@ -206,21 +206,21 @@ final class Workers {
     private void reportDrops() {
         long dropped = retiredDropped + asr.input().droppedFrames();
         if (dropped != reportedDrops) {
-            log.emit(new SessionEvent.FramesDropped("asr", dropped - reportedDrops, ticks.nowMs()));
+            log.emit(new SessionEvent.FramesDropped("asr", dropped - reportedDrops, nowMs()));
             reportedDrops = dropped;
         }
     }
 
     private void stallResponse(String engine, String message) {
         logger.warn("session {}: {}", name, message);
-        log.emit(new SessionEvent.EngineError(engine, message, ticks.nowMs()));
+        log.emit(new SessionEvent.EngineError(engine, message, nowMs()));
         conversation.on(Input.RESPONSE_STALLED, 0);
         replaceResponder();
     }
 
     private void replaceAsr(String message) {
         logger.warn("session {}: {}; replacing the recogniser", name, message);
-        log.emit(new SessionEvent.EngineError("asr", message, ticks.nowMs()));
+        log.emit(new SessionEvent.EngineError("asr", message, nowMs()));
         AsrWorker old = asr;
         retiredDropped += old.input().droppedFrames();
         old.input().close();
@@ -270,7 +270,7 @@ final class Workers {
     private void leaked(EngineWorker<?> worker) {
         logger.warn("session {}: thread {} did not end after it was interrupted (its {} ignores interruption); it "
                 + "is left running", name, worker.thread.getName(), worker.engineName());
-        log.emit(new SessionEvent.ThreadLeaked(worker.thread.getName(), worker.engineName(), ticks.nowMs()));
+        log.emit(new SessionEvent.ThreadLeaked(worker.thread.getName(), worker.engineName(), nowMs()));
     }
 
     private AsrWorker newAsr(SpeechRecognizer engine) {
@@ -308,12 +308,12 @@ final class Workers {
     private void onFailure(String engine, Throwable e) {
         logger.warn("session {}: {} failed: {}", name, engine, e.toString(), e);
         posted.add(() -> log.emit(new SessionEvent.EngineError(engine, String.valueOf(e.getMessage()),
-                ticks.nowMs())));
+                nowMs())));
     }
 
     private void onSynthesized(ResponseWorker from, int turn, double audioMs, double busyMs) {
         posted.add(() -> log.emit(new SessionEvent.SynthesisFinished(turn, audioMs,
-                audioMs > 0 ? busyMs / audioMs : Double.NaN, ticks.nowMs())));
+                audioMs > 0 ? busyMs / audioMs : Double.NaN, nowMs())));
     }
 
     // ------------------------------------------------------------------ end
@@ -361,5 +361,10 @@ final class Workers {
             }
         }
         return !w.thread.isAlive();
+    }
+
+    /** The session's audio time, off the tick counter's field (as {@link Ticks#nowMs} computes it, with no call). */
+    private double nowMs() {
+        return ticks.tick * (double) Ticks.TICK_MS;
     }
 }
