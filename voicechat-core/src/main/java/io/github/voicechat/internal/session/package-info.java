@@ -104,7 +104,9 @@
  * files of core besides the host's source and sink and the engines' own (SessionStages, PlayoutStage, SpeakerPath,
  * OutputRing when speaking, AudioFrame, CaptureStage, ListenStage, FrameRing, PitchTracker, TurnDetector, Workers),
  * a tick in a user turn 13 (the detector's hints re-enter ListenStage up to 5 times), and a tick on which something
- * happens (a turn starts or ends, a barge-in) 16 to 22, recording it: events, turn reports, history, the state
- * machine ({@link io.github.voicechat.internal.session.SessionLog} records them all).
+ * happens (a turn starts or ends, a barge-in) 15 to 20. Recording it is one stage: the conversation and the state
+ * machine note what happened in {@link io.github.voicechat.internal.session.SessionLog}'s plain fields, and one call
+ * at the end of each stage that noted something ({@code SessionLog.flush}) builds the events, the turn reports and
+ * the history and tells the listeners, in the order noted; the event records themselves are still one file each.
  */
 package io.github.voicechat.internal.session;
