@@ -148,11 +148,13 @@ public final class TurnTakingBenchmark {
             }
             Files.writeString(out.resolve("turns-" + tag + ".tsv"), perTurn.toString(), StandardCharsets.UTF_8);
             String scored = AsrRealtimeBenchmark.scoreTurns(wav, spans);
+            String session = Files.readAllLines(out.resolve("run-" + tag + ".log")).stream()
+                    .filter(l -> l.contains(" turns, end ")).reduce((a, b) -> b).orElse("");
             System.out.printf(Locale.ROOT, "run %s (load %s -> %s): v2v median %s ms, p95 %s ms, first turn %s ms,"
-                    + " cut-offs %d/%d, no answer %d, speculative %d/%d/%d; score-turns: %s%n", tag, loadBefore,
-                    loadAfter, fmt(runTally.median()), fmt(runTally.p95()), fmt(k0(runTally)), runTally.cutoffs,
-                    runTally.turns, runTally.missing, runTally.started, runTally.started - runTally.kept,
-                    runTally.kept, scored);
+                    + " cut-offs %d/%d, no answer %d, speculative %d/%d/%d; score-turns: %s; session: %s%n", tag,
+                    loadBefore, loadAfter, fmt(runTally.median()), fmt(runTally.p95()), fmt(k0(runTally)),
+                    runTally.cutoffs, runTally.turns, runTally.missing, runTally.started,
+                    runTally.started - runTally.kept, runTally.kept, scored, session);
         }
         System.out.printf(Locale.ROOT, "%nper kind (all runs): kind, turns, v2v median / p95 / max ms, cut-offs,"
                 + " no answer, speculative started / discarded / kept%n");
@@ -347,6 +349,9 @@ public final class TurnTakingBenchmark {
         StringBuilder vadLog = new StringBuilder("at_s\tspeech_probability\n");
         // Audio time, exact on either clock: the VAD's position (it runs on the session thread, and the session asks
         // the end-of-turn rules while it judges a frame, so a cue's time is the end of the frame being judged).
+        // The session's response workers seen alive at the end of each turn: more than one is a worker replaced
+        // (a responder stuck or still unwinding a cancelled answer when the next one came).
+        java.util.Set<String> respondThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
         long[] vadSamples = {0};
         int[] vadRate = {16_000};
         EndOfTurnDetector recorded = cue -> {
@@ -372,6 +377,11 @@ public final class TurnTakingBenchmark {
                 .tts(() -> Engines.find(SpeechSynthesizer.class, "freetts-kevin16").create(EngineOptions.EMPTY))
                 .responder((request, sink) -> sink.text(ANSWER))
                 .turnPolicy(defaults.toBuilder().endOfTurn(recorded).build())
+                .listener(e -> {
+                    if (e instanceof io.github.voicechat.SessionEvent.TurnCompleted) {
+                        respondThreads.addAll(responderThreads());
+                    }
+                })
                 .clock(clock)
                 .outputSampleRateHz(OUT_RATE_HZ)
                 .build();
@@ -396,8 +406,9 @@ public final class TurnTakingBenchmark {
             Files.writeString(out.resolve("vad-" + tag + ".tsv"), vadLog.toString(), StandardCharsets.UTF_8);
         }
         Files.writeString(out.resolve("run-" + tag + ".tsv"), tsv.toString(), StandardCharsets.UTF_8);
-        System.out.printf(Locale.ROOT, "%d turns, end %s, ASR frames dropped %d%n", report.turns().size(),
-                report.endReason(), report.framesDropped());
+        System.out.printf(Locale.ROOT, "%d turns, end %s, ASR frames dropped %d, response workers %s%n",
+                report.turns().size(), report.endReason(), report.framesDropped(), new java.util.TreeSet<>(
+                        respondThreads));
     }
 
     /**
@@ -500,6 +511,11 @@ public final class TurnTakingBenchmark {
         public void close() {
             sphinx.close();
         }
+    }
+
+    private static List<String> responderThreads() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.contains("-respond")).toList();
     }
 
     /** The session's VAD, counting the samples it judged (the audio position) and logging each probability. */
