@@ -136,7 +136,10 @@ public final class TurnTakingBenchmark {
             for (int k = 0; k < script.size(); k++) {
                 Turn t = script.get(k);
                 double until = k + 1 < script.size() ? script.get(k + 1).startS() : Double.POSITIVE_INFINITY;
-                Outcome o = outcome(t, until, reported, AsrRealtimeBenchmark.audibleAfter(wav, t.endS(), until));
+                // Session turns are matched from 0.5 s before a labelled start (the VAD's onset may lead the label)
+                // to 0.5 s before the next one, so no session turn is counted twice.
+                Outcome o = outcome(t, until - 0.5, reported, AsrRealtimeBenchmark.audibleAfter(wav, t.endS(),
+                        until));
                 runTally.add(o);
                 all.add(o);
                 byKind.computeIfAbsent(t.kind(), x -> new Tally()).add(o);
@@ -203,8 +206,8 @@ public final class TurnTakingBenchmark {
     }
 
     /**
-     * Matches a labelled turn with the session's turns inside it (from just before its start to the next labelled
-     * start): a cut turn shows as two or more of them, the first ending early.
+     * Matches a labelled turn with the session's turns that start inside it (from 0.5 s before its start to
+     * {@code untilS}): a cut turn shows as two or more of them, the first ending early.
      */
     static Outcome outcome(Turn t, double untilS, List<String[]> reported, double v2vMs) {
         boolean cut = false;
