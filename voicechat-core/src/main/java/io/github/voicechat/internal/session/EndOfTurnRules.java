@@ -32,8 +32,14 @@ public final class EndOfTurnRules implements EndOfTurnDetector {
      * several semitones in its last few hundred milliseconds.
      */
     public static final double FALL_SEMITONES_PER_S = -4;
-    /** A final rise, the mirror of {@link #FALL_SEMITONES_PER_S}. */
-    public static final double RISE_SEMITONES_PER_S = 4;
+    /**
+     * A final rise: a question's rises by several semitones over its last few hundred milliseconds, so at least
+     * 2.4 semitones over the 300 ms the pitch trend is read from. Not the mirror of {@link #FALL_SEMITONES_PER_S}:
+     * at the end of statements read with a falling voice the trend measures +4 to +6 semitones a second (the last
+     * word's trailing voice; {@code benchmarks/TURN-TAKING.md}: 11 of the 20 turn ends there), which a threshold of 4
+     * took for a question, holding complete statements for the long silence.
+     */
+    public static final double RISE_SEMITONES_PER_S = 8;
 
     /**
      * Words after which an English sentence rarely ends: fillers, conjunctions, articles and possessives, and the

@@ -33,8 +33,12 @@ class EndOfTurnTest {
             "'turn on the light', 0, 500",
             "'turn on the light', NaN, 500",
             // a rising voice: long
-            "'is it raining', 4.01, 800",
+            "'is it raining', 8.01, 800",
             "'is it raining', 12, 800",
+            // a slight rise is no question: the end of statements read in a falling voice measures +4 to +6 st/s
+            // (TURN-TAKING.md), so complete words there get the policy's silence
+            "'he was not an ill disposed young man', 4.7, 500",
+            "'is it raining', 8, 500",
             // a filler, a conjunction, an article, a preposition at the end: long, whatever the voice does
             "'i would like um', -8, 800",
             "'i went there and', -8, 800",
@@ -155,6 +159,15 @@ class EndOfTurnTest {
         flat.words = "is it raining";
         flat.slope = 1;
         assertThat(endFrame(detector(TurnPolicy.defaults(), flat), () -> { })).isEqualTo(149);
+    }
+
+    @Test
+    void aStatementEndMeasuredSlightlyRisingEndsOnThePolicySilenceNotTheLongOne() {
+        // What the pitch trend read at the end of "he was not an ill disposed young man" in TurnTakingBenchmark.
+        SetHints h = new SetHints();
+        h.words = "he was not an ill disposed young man";
+        h.slope = 5.2;
+        assertThat(endFrame(detector(TurnPolicy.defaults(), h), () -> { })).isEqualTo(149); // frames 100-149
     }
 
     @Test
