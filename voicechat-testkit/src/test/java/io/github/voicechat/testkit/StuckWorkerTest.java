@@ -194,35 +194,7 @@ class StuckWorkerTest {
     void aRecogniserThatHangsIsReplacedTheTurnEndsUnheardAndTheNextIsTranscribed() throws Exception {
         AtomicInteger made = new AtomicInteger();
         ScriptedRecognizer second = ScriptedRecognizer.of("two");
-        SpeechRecognizer hanging = new SpeechRecognizer() {
-            @Override
-            public int sampleRateHz() {
-                return 16_000;
-            }
-
-            @Override
-            public void accept(float[] samples, int offset, int length) {
-            }
-
-            @Override
-            public Transcript finish() {
-                while (true) {
-                    try {
-                        SessionTime.sleep(FOREVER); // a decoder stuck in native code, deaf to interrupts
-                    } catch (InterruptedException e) {
-                        // ignored
-                    }
-                }
-            }
-
-            @Override
-            public void cancel() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        SpeechRecognizer hanging = hangingRecognizer();
         VoicePipeline.Builder b = VoicePipeline.builder().clock(new VirtualClock())
                 .asr(() -> made.getAndIncrement() == 0 ? hanging : second)
                 .tts(SineSynthesizer::new).responder(ScriptedResponder.of("First answer.", "Second answer."));
@@ -244,6 +216,112 @@ class StuckWorkerTest {
         assertThat(t2.firstAudioLatencyMs()).isEqualTo(500.0);
         // The replacement heard the whole second utterance: pre-roll, speech and the silence that ended it.
         assertThat(second.utteranceSamples()).containsExactly((long) (1.8 * 16_000));
+    }
+
+    /** A decoder stuck in native code, deaf to interrupts, once it is asked for a transcript. */
+    private static SpeechRecognizer hangingRecognizer() {
+        return new SpeechRecognizer() {
+            @Override
+            public int sampleRateHz() {
+                return 16_000;
+            }
+
+            @Override
+            public void accept(float[] samples, int offset, int length) {
+            }
+
+            @Override
+            public Transcript finish() {
+                while (true) {
+                    try {
+                        SessionTime.sleep(FOREVER);
+                    } catch (InterruptedException e) {
+                        // ignored
+                    }
+                }
+            }
+
+            @Override
+            public void cancel() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void aReplacementRecogniserThatLoadsLongerThanTheTimeoutIsNotReplacedAgainAndTranscribesTheNextTurn()
+            throws Exception {
+        // The replacement takes 3 s to load (a model load on a busy machine), longer than the 2 s engine timeout,
+        // and the second utterance (5.0-6.0 s) arrives while it loads. A load is not a stall: before, the session
+        // replaced the loading recogniser at 5980 ms, and under real load (Sphinx's 10-20 s) over and over.
+        AtomicInteger made = new AtomicInteger();
+        ScriptedRecognizer second = ScriptedRecognizer.of("two");
+        VoicePipeline.Builder b = VoicePipeline.builder().clock(new VirtualClock())
+                .asr(() -> {
+                    if (made.getAndIncrement() == 0) {
+                        return hangingRecognizer();
+                    }
+                    try {
+                        SessionTime.sleep(Duration.ofMillis(3_000));
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return second;
+                })
+                .tts(SineSynthesizer::new).responder(ScriptedResponder.of("First answer.", "Second answer."));
+        SessionReport report = run(b, twoTurns());
+
+        assertThat(made.get()).isEqualTo(2);
+        assertThat(all(SessionEvent.EngineError.class)).extracting(e -> e.engine() + ": " + e.message() + " @" + e.atMs())
+                .containsExactly("asr: asr made no progress for 2000 ms @3980.0");
+        assertThat(report.turns()).hasSize(2);
+        TurnReport t2 = report.turns().get(1);
+        assertThat(t2.transcript()).isEqualTo("two");
+        assertThat(t2.playedText()).isEqualTo("First answer.");
+        // Transcribed once loaded, not at the turn's end (6480 ms) as when all is well: the load is what the turn
+        // waited for. The load's 3 virtual seconds count from when the new thread binds to the lockstep gate, which
+        // races with the session's ticks (the replacement is started at 3980 ms, work reaches it at 5080 ms), so
+        // the moment lies between 3980 + 3000 and 5080 + 3000 ms.
+        List<SessionEvent.TranscriptReady> transcripts = all(SessionEvent.TranscriptReady.class);
+        assertThat(transcripts).extracting(SessionEvent.TranscriptReady::text).containsExactly("", "two");
+        assertThat(transcripts.get(1).atMs()).isBetween(6980.0, 8080.0);
+        assertThat(second.utteranceSamples()).containsExactly((long) (1.8 * 16_000));
+    }
+
+    @Test
+    void aReplacementThatNeverLoadsIsReplacedAfterFourEngineTimeouts() throws Exception {
+        AtomicInteger made = new AtomicInteger();
+        ScriptedRecognizer third = ScriptedRecognizer.of("two");
+        VoicePipeline.Builder b = VoicePipeline.builder().clock(new VirtualClock())
+                .asr(() -> {
+                    int n = made.getAndIncrement();
+                    if (n == 0) {
+                        return hangingRecognizer();
+                    }
+                    if (n == 1) {
+                        try {
+                            SessionTime.sleep(FOREVER); // a native load that hangs
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    return third;
+                })
+                .tts(SineSynthesizer::new).responder(ScriptedResponder.of("First answer.", "Second answer."));
+        Scenario user = Scenario.at(16_000).silence(500).speech("u1", 1000).silence(3500).speech("u2", 1000)
+                .silence(10_000);
+        SessionReport report = run(b, user);
+
+        assertThat(made.get()).isEqualTo(3);
+        assertThat(all(SessionEvent.EngineError.class)).extracting(e -> e.engine() + ": " + e.message() + " @" + e.atMs())
+                .containsExactly("asr: asr made no progress for 2000 ms @3980.0",
+                        // the clock starts when work reaches the loading replacement (the second utterance's onset,
+                        // 5080 ms), not while it has nothing to do: 5080 + 4 x 2000 ms
+                        "asr: the replacement asr did not load in 8000 ms @13080.0");
+        assertThat(report.turns()).hasSize(2);
     }
 
     @Test

@@ -38,6 +38,12 @@ abstract class EngineWorker<E extends AutoCloseable> implements Runnable {
     volatile Throwable death;
     /** Bumped on every unit of work done (a frame heard, a command carried out, a chunk or frame produced). */
     volatile long progress;
+    /**
+     * True while a replacement worker creates its engine on its own thread. A model load (Sphinx's takes 10-20 s,
+     * longer on a loaded machine) is not a stall: judged by the engine timeout, a replacement that is still loading
+     * would be replaced in turn, over and over, and the session would never answer again.
+     */
+    volatile boolean loading;
     /** This thread's virtual time, when the session runs in lockstep; else null. */
     volatile LockstepGate.Sleeper sleeper;
 
@@ -53,6 +59,7 @@ abstract class EngineWorker<E extends AutoCloseable> implements Runnable {
         this.engineFactory = engineFactory;
         this.gate = gate;
         this.listener = listener;
+        this.loading = engine == null; // set before the thread starts, so the session never sees a gap
         this.thread = new Thread(this, threadName);
         this.thread.setDaemon(true);
     }
@@ -106,7 +113,12 @@ abstract class EngineWorker<E extends AutoCloseable> implements Runnable {
         }
         try {
             if (engine == null) {
-                engine = engineFactory.get();
+                try {
+                    engine = engineFactory.get();
+                } finally {
+                    loading = false;
+                }
+                progress++; // loaded: the stall clock starts now
             }
             work();
         } catch (InterruptedException e) {

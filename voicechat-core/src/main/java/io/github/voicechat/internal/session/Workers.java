@@ -30,6 +30,8 @@ final class Workers {
     private static final Logger logger = LoggerFactory.getLogger(Workers.class);
     /** How long an abandoned thread may take to end, on the real clock, before it is reported as leaked. */
     private static final long LEAK_GRACE_TICKS = 50;
+    /** A replacement worker may spend this many engine timeouts creating its engine before it counts as stuck. */
+    private static final int LOAD_TIMEOUTS = 4;
 
     /** A worker the session gave up on, kept until its thread ends (to join it at the end) . */
     private static final class Abandoned {
@@ -174,6 +176,10 @@ final class Workers {
             reportDrops();
         } else if (a.pending.get() == 0 && !(a.feeding && a.consumedEndSample < publishedEnd)) {
             asrProgressTick = ticks.tick + 1; // idle: work can start next tick at the earliest
+        } else if (a.loading) {
+            if (ticks.tick - asrProgressTick >= LOAD_TIMEOUTS * timeoutTicks) {
+                replaceAsr("the replacement asr did not load in " + LOAD_TIMEOUTS * config.engineTimeoutMs() + " ms");
+            }
         } else if (ticks.tick - asrProgressTick >= timeoutTicks) {
             replaceAsr("asr made no progress for " + config.engineTimeoutMs() + " ms");
         }
@@ -188,6 +194,11 @@ final class Workers {
                 || conversation.phase == Phase.PAUSED || outputRing.isFull()) {
             // No work, or held by the playout (a paused output, a full ring): neither is a stall.
             responderProgressTick = ticks.tick + 1;
+        } else if (r.loading) {
+            if (ticks.tick - responderProgressTick >= LOAD_TIMEOUTS * timeoutTicks) {
+                stallResponse("tts", "the replacement tts did not load in " + LOAD_TIMEOUTS * config.engineTimeoutMs()
+                        + " ms");
+            }
         } else if (ticks.tick - responderProgressTick >= timeoutTicks) {
             stallResponse(r.inEngine(), r.inEngine() + " made no progress for " + config.engineTimeoutMs() + " ms");
         }
