@@ -185,6 +185,9 @@ final class SessionStages {
         if (recorder != null) {
             recorder.record(mic, frameSamples, played, outFrameSamples);
         }
+        // With an echo canceller on a real microphone: speech that has the shape of what the speaker played is the
+        // bot's own echo, whatever the canceller left of it, and never a user (speakerphone loop, issue #16).
+        listen.echoOnly = echo != null && playout.heardEcho(mic, frameSamples);
         listen.run(echo == null ? mic : echo.run(playout.farEnd(), outFrameSamples, mic), inSample);
         published = inSample + frameSamples;
         if (gate != null) {

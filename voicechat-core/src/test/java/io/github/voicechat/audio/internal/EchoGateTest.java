@@ -1,0 +1,111 @@
+package io.github.voicechat.audio.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link EchoGate} on speech-like envelopes (syllables of random loudness and length, with pauses): the speaker's
+ * echo at the microphone is recognised at any delay in range, a voice of its own over the bot is not, at its onset or
+ * while it goes on.
+ */
+class EchoGateTest {
+
+    private static final int OUT_HZ = 48_000;
+    private static final int IN_HZ = 16_000;
+    private static final int TICKS = 300; // 6 s
+
+    /** A loudness per millisecond: syllables of 60-250 ms at 0.05-0.3, pauses of 30-400 ms. */
+    private static double[] envelope(long seed, int ms) {
+        Random r = new Random(seed);
+        double[] e = new double[ms];
+        int t = 0;
+        while (t < ms) {
+            int syllable = 60 + r.nextInt(190);
+            double level = 0.05 + 0.25 * r.nextDouble();
+            for (int i = 0; i < syllable && t < ms; i++, t++) {
+                e[t] = level * Math.sin(Math.PI * i / syllable);
+            }
+            int pause = r.nextInt(4) == 0 ? 30 + r.nextInt(370) : r.nextInt(40);
+            t += pause;
+        }
+        return e;
+    }
+
+    /** 20 ms of a 200 Hz tone (whole cycles in every 10 ms block, so only the envelope moves the blocks). */
+    private static float[] tick(double[] env, int tick, int rateHz, int delayMs, double gain) {
+        int n = rateHz / 50;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            double tMs = tick * 20.0 + i * 1000.0 / rateHz - delayMs;
+            int ms = (int) Math.floor(tMs);
+            double a = ms < 0 || ms >= env.length ? 0 : env[ms];
+            x[i] = (float) (gain * a * Math.sin(2 * Math.PI * 200 * tMs / 1000));
+        }
+        return x;
+    }
+
+    @Test
+    void theSpeakersOwnVoiceBackAtTheMicrophoneIsEchoAtAnyDelayInRange() {
+        for (int delayMs : new int[] {60, 150, 320, 480}) {
+            double[] bot = envelope(1, TICKS * 20);
+            EchoGate gate = new EchoGate(OUT_HZ, IN_HZ);
+            int speechTicks = 0;
+            int echoTicks = 0;
+            for (int t = 0; t < TICKS; t++) {
+                gate.played(tick(bot, t, OUT_HZ, 0, 1), OUT_HZ / 50);
+                float[] mic = tick(bot, t, IN_HZ, delayMs, 0.9);
+                gate.heard(mic, mic.length);
+                boolean echo = gate.echo();
+                if (t > 40 && rms(mic) > 0.02) {
+                    speechTicks++;
+                    echoTicks += echo ? 1 : 0;
+                }
+            }
+            assertThat(echoTicks).as("echo recognised at %d ms", delayMs).isGreaterThan(speechTicks * 9 / 10);
+        }
+    }
+
+    @Test
+    void aVoiceOfItsOwnOverTheBotIsNeverEcho() {
+        for (long seed = 2; seed < 12; seed++) {
+            double[] bot = envelope(1, TICKS * 20);
+            double[] user = envelope(seed, TICKS * 20);
+            EchoGate gate = new EchoGate(OUT_HZ, IN_HZ);
+            int userStart = 100 + (int) seed * 7; // ticks: the user starts over the bot's speech
+            int echoTicks = 0;
+            for (int t = 0; t < TICKS; t++) {
+                gate.played(tick(bot, t, OUT_HZ, 0, 1), OUT_HZ / 50);
+                float[] mic = t < userStart ? new float[IN_HZ / 50] : tick(user, t, IN_HZ, userStart * 20, 1);
+                gate.heard(mic, mic.length);
+                echoTicks += gate.echo() && t < userStart + 25 ? 1 : 0;
+            }
+            assertThat(echoTicks).as("seed %d: the user's first 500 ms", seed).isLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void nothingIsEchoWhileTheSpeakerIsSilentOrTheMicrophoneFarLouder() {
+        double[] voice = envelope(3, TICKS * 20);
+        EchoGate silent = new EchoGate(OUT_HZ, IN_HZ);
+        EchoGate loud = new EchoGate(OUT_HZ, IN_HZ);
+        for (int t = 0; t < TICKS; t++) {
+            silent.played(new float[OUT_HZ / 50], OUT_HZ / 50);
+            float[] mic = tick(voice, t, IN_HZ, 100, 1);
+            silent.heard(mic, mic.length);
+            assertThat(silent.echo()).isFalse();
+            loud.played(tick(voice, t, OUT_HZ, 0, 0.1), OUT_HZ / 50);
+            loud.heard(mic, mic.length); // ten times (20 dB) louder than anything the speaker played
+            assertThat(loud.echo()).isFalse();
+        }
+    }
+
+    private static double rms(float[] x) {
+        double s = 0;
+        for (float v : x) {
+            s += v * v;
+        }
+        return Math.sqrt(s / x.length);
+    }
+}
