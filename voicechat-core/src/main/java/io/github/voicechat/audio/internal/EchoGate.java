@@ -46,6 +46,9 @@ public final class EchoGate {
     static final double MIN_CORRELATION = 0.7;
     /** The microphone louder than the speaker's reference by more than this (amplitude ratio) is not echo alone. */
     static final double MAX_GAIN = 2.0;
+    /** What the canceller must have taken out of the microphone, over the last second, for echo to be declared. */
+    static final double MIN_CANCELLED_DB = 4;
+    static final int CANCELLED_WINDOW_MS = 1000;
     /** Below this RMS the speaker is silent (about -50 dBFS). */
     static final double SILENT = 0.003;
 
@@ -54,58 +57,63 @@ public final class EchoGate {
     private static final int TRACK_BLOCKS = TRACK_MS / BLOCK_MS;
     private final int minLag = MIN_DELAY_MS / BLOCK_MS;
     private final int maxLag = MAX_DELAY_MS / BLOCK_MS;
-    private final int history = ACQUIRE_WINDOW + maxLag;
+    private final int history = Math.max(ACQUIRE_WINDOW + maxLag, CANCELLED_WINDOW_MS / BLOCK_MS);
     /** The echo path's delay in blocks, -1 until found; its gain (microphone over far end), in dB. */
     private int trackedLag = -1;
     private double trackedGainDb;
     private double lastGainDb;
-    /** RMS per block of what was written (far) and heard (mic), rings of {@code history} blocks. */
-    private final double[] far = new double[history];
-    private final double[] mic = new double[history];
-    private final int farBlock;
-    private final int micBlock;
-    private double farSum;
-    private int farFill;
-    private double micSum;
-    private int micFill;
-    private long farBlocks;
-    private long micBlocks;
+    /** What was written (far) and heard (mic). */
+    private final Envelope far;
+    private final Envelope mic;
+    /** The microphone after the echo canceller: what it took out says whether there was echo to take. */
+    private final Envelope cleaned;
 
     /**
      * @param outRateHz the speaker's rate
      * @param inRateHz  the microphone's rate
      */
     public EchoGate(int outRateHz, int inRateHz) {
-        this.farBlock = outRateHz * BLOCK_MS / 1000;
-        this.micBlock = inRateHz * BLOCK_MS / 1000;
+        this.far = new Envelope(outRateHz * BLOCK_MS / 1000, history);
+        this.mic = new Envelope(inRateHz * BLOCK_MS / 1000, history);
+        this.cleaned = new Envelope(inRateHz * BLOCK_MS / 1000, history);
     }
 
     /** What was written to the speaker this tick. */
     public void played(float[] samples, int length) {
-        for (int i = 0; i < length; i++) {
-            farSum += samples[i] * samples[i];
-            if (++farFill == farBlock) {
-                far[(int) (farBlocks++ % history)] = Math.sqrt(farSum / farBlock);
-                farSum = 0;
-                farFill = 0;
-            }
-        }
+        far.add(samples, length);
     }
 
-    /** What the microphone heard this tick. */
-    public void heard(float[] samples, int length) {
-        for (int i = 0; i < length; i++) {
-            micSum += samples[i] * samples[i];
-            if (++micFill == micBlock) {
-                mic[(int) (micBlocks++ % history)] = Math.sqrt(micSum / micBlock);
-                micSum = 0;
-                micFill = 0;
+    /** What the microphone heard this tick, before and after the echo canceller. */
+    public void heard(float[] samples, float[] afterCanceller, int length) {
+        mic.add(samples, length);
+        cleaned.add(afterCanceller, length);
+    }
+
+    /**
+     * Whether the canceller took at least {@value #MIN_CANCELLED_DB} dB out of the microphone over the last
+     * {@value #CANCELLED_WINDOW_MS} ms. On the loop it does (−60 dB and more once converged; it loses the echo for a
+     * few frames at a time, which is what this gate bridges); a user talking over the bot with no echo keeps the
+     * cleaned microphone as loud as the raw one, so an echo path "followed" on a user's voice is dropped at once.
+     */
+    private boolean cancellerTookEchoOut() {
+        int window = CANCELLED_WINDOW_MS / BLOCK_MS;
+        double raw = 0;
+        double left = 0;
+        for (long b = mic.blocks - window; b < mic.blocks; b++) {
+            if (b >= 0) {
+                raw += mic.at(b) * mic.at(b);
+                left += cleaned.at(b) * cleaned.at(b);
             }
         }
+        return raw >= left * Math.pow(10, MIN_CANCELLED_DB / 10);
     }
 
     /** {@return whether the microphone's last blocks are the speaker's echo} */
     public boolean echo() {
+        if (!cancellerTookEchoOut()) {
+            trackedLag = -1;
+            return false;
+        }
         if (trackedLag >= 0) {
             // The echo path as last found: a short window, near that delay, at the gain it had.
             int found = match(TRACK_WINDOW, Math.max(minLag, trackedLag - TRACK_BLOCKS),
@@ -131,14 +139,14 @@ public final class EchoGate {
      * {@code fromLag..toLag}; -1 if none.
      */
     private int match(int window, int fromLag, int toLag, double minCosine, double minCorrelation, boolean atGain) {
-        if (micBlocks < window || farBlocks < window + fromLag) {
+        if (mic.blocks < window || far.blocks < window + fromLag) {
             return -1;
         }
-        long micEnd = micBlocks; // exclusive
+        long micEnd = mic.blocks; // exclusive
         double micMean = 0;
         double micSq = 0;
         for (int k = 0; k < window; k++) {
-            double m = mic[(int) ((micEnd - window + k) % history)];
+            double m = mic.at(micEnd - window + k);
             micMean += m;
             micSq += m * m;
         }
@@ -149,15 +157,15 @@ public final class EchoGate {
         double micVar = micSq - window * micMean * micMean;
         // The far end's blocks are counted on the speaker's clock and the microphone's on its own; both advance one
         // tick per tick, so a delay is a fixed offset between the two counters.
-        long offset = farBlocks - micBlocks;
+        long offset = far.blocks - mic.blocks;
         int best = -1;
         double bestScore = 0;
         for (int lag = fromLag; lag <= toLag; lag++) {
             long farEnd = micEnd + offset - lag;
-            if (farEnd > farBlocks) {
+            if (farEnd > far.blocks) {
                 continue; // a replay ran the speaker's count ahead: this delay would read blocks not yet written
             }
-            if (farEnd - window < Math.max(0, farBlocks - history)) {
+            if (farEnd - window < Math.max(0, far.blocks - history)) {
                 break;
             }
             double dot = 0;
@@ -165,8 +173,8 @@ public final class EchoGate {
             double farMean = 0;
             double farMax = 0;
             for (int k = 0; k < window; k++) {
-                double f = far[(int) ((farEnd - window + k) % history)];
-                double m = mic[(int) ((micEnd - window + k) % history)];
+                double f = far.at(farEnd - window + k);
+                double m = mic.at(micEnd - window + k);
                 dot += f * m;
                 farSq += f * f;
                 farMean += f;
@@ -200,5 +208,36 @@ public final class EchoGate {
             trackedGainDb += 0.1 * (lastGainDb - trackedGainDb);
         }
         return best;
+    }
+
+    /** RMS per block of one signal, a ring of the last blocks. */
+    private static final class Envelope {
+        private final int blockSamples;
+        private final double[] rms;
+        /** Blocks completed since the start. */
+        long blocks;
+        private double sum;
+        private int fill;
+
+        Envelope(int blockSamples, int historyBlocks) {
+            this.blockSamples = blockSamples;
+            this.rms = new double[historyBlocks];
+        }
+
+        void add(float[] samples, int length) {
+            for (int i = 0; i < length; i++) {
+                sum += samples[i] * samples[i];
+                if (++fill == blockSamples) {
+                    rms[(int) (blocks++ % rms.length)] = Math.sqrt(sum / blockSamples);
+                    sum = 0;
+                    fill = 0;
+                }
+            }
+        }
+
+        /** The RMS of block {@code block} (one of the last kept). */
+        double at(long block) {
+            return rms[(int) (block % rms.length)];
+        }
     }
 }

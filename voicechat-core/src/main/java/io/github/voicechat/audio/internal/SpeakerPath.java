@@ -161,14 +161,15 @@ public final class SpeakerPath {
      * always false where the source is not a real-time microphone.
      *
      * @param mic    the microphone frame just read, before echo cancellation
+     * @param clean  the same after echo cancellation
      * @param length its samples
      * @return whether it and the frames before it are the echo of what this path played
      */
-    public boolean heardEcho(float[] mic, int length) {
+    public boolean heardEcho(float[] mic, float[] clean, int length) {
         if (echoGate == null) {
             return false;
         }
-        echoGate.heard(mic, length);
+        echoGate.heard(mic, clean, length);
         return echoGate.echo();
     }
 

@@ -74,8 +74,8 @@ final class PlayoutStage implements Conversation.Speaker {
     }
 
     /** Whether the microphone frame just read is the speaker's own echo, by its shape (see {@code EchoGate}). */
-    boolean heardEcho(float[] mic, int length) {
-        return speaker.heardEcho(mic, length);
+    boolean heardEcho(float[] mic, float[] clean, int length) {
+        return speaker.heardEcho(mic, clean, length);
     }
 
     @Override

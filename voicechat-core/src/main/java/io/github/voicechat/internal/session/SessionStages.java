@@ -187,8 +187,9 @@ final class SessionStages {
         }
         // With an echo canceller on a real microphone: speech that has the shape of what the speaker played is the
         // bot's own echo, whatever the canceller left of it, and never a user (speakerphone loop, issue #16).
-        listen.echoOnly = echo != null && playout.heardEcho(mic, frameSamples);
-        listen.run(echo == null ? mic : echo.run(playout.farEnd(), outFrameSamples, mic), inSample);
+        float[] clean = echo == null ? mic : echo.run(playout.farEnd(), outFrameSamples, mic);
+        listen.echoOnly = echo != null && playout.heardEcho(mic, clean, frameSamples);
+        listen.run(clean, inSample);
         published = inSample + frameSamples;
         if (gate != null) {
             settle(); // engines due by now woke; the recogniser heard this frame and answered what it was asked
