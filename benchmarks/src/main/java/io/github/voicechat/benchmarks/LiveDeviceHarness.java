@@ -1,11 +1,14 @@
 package io.github.voicechat.benchmarks;
 
+import io.github.voicechat.BargeInPolicy;
 import io.github.voicechat.SessionEvent;
+import io.github.voicechat.TurnPolicy;
 import io.github.voicechat.VoicePipeline;
 import io.github.voicechat.VoiceSession;
 import io.github.voicechat.audio.AudioSink;
 import io.github.voicechat.audio.AudioSinks;
 import io.github.voicechat.audio.AudioSources;
+import io.github.voicechat.audio.ForwardingAudioSink;
 import io.github.voicechat.spi.EchoCanceller;
 import io.github.voicechat.spi.EngineOptions;
 import io.github.voicechat.spi.EngineProvider;
@@ -292,6 +295,17 @@ public final class LiveDeviceHarness {
                 .tts(() -> tts.create(EngineOptions.EMPTY))
                 .responder((request, reply) -> reply.text(LONG_ANSWER))
                 .listener(LiveDeviceHarness::print);
+        // -Dvoicechat.harness.speculateMs=0: no speculative answers; -Dvoicechat.harness.partialWords=false: a paused
+        // barge-in is confirmed by speech alone, not by the recogniser's partial words (separating the suspects).
+        Integer speculateMs = Integer.getInteger("voicechat.harness.speculateMs");
+        if (speculateMs != null) {
+            b.turnPolicy(TurnPolicy.builder().speculateAfterMs(speculateMs).build());
+        }
+        String partialWords = System.getProperty("voicechat.harness.partialWords");
+        if (partialWords != null) {
+            b.bargeIn(BargeInPolicy.builder()
+                    .confirmOnPartialWords(Boolean.parseBoolean(partialWords)).build());
+        }
         if (aec) {
             EngineProvider<EchoCanceller> canceller = Engines.find(EchoCanceller.class, "webrtc-aec");
             b.echoCanceller(() -> canceller.create(EngineOptions.EMPTY));
@@ -317,8 +331,7 @@ public final class LiveDeviceHarness {
     }
 
     /** The speaker, counting the gaps between writes that are long enough to empty its queue. */
-    private static final class GapCountingSink implements AudioSink {
-        private final AudioSink speaker;
+    private static final class GapCountingSink extends ForwardingAudioSink {
         long writes;
         long over60;
         long over100;
@@ -326,12 +339,7 @@ public final class LiveDeviceHarness {
         private long lastNanos;
 
         GapCountingSink(AudioSink speaker) {
-            this.speaker = speaker;
-        }
-
-        @Override
-        public int sampleRateHz() {
-            return speaker.sampleRateHz();
+            super(speaker);
         }
 
         @Override
@@ -343,28 +351,8 @@ public final class LiveDeviceHarness {
                 over60 += gap > 60_000_000L ? 1 : 0;
                 over100 += gap > 100_000_000L ? 1 : 0;
             }
-            speaker.write(samples, offset, length);
+            super.write(samples, offset, length);
             lastNanos = System.nanoTime();
-        }
-
-        @Override
-        public boolean isRealtime() {
-            return true;
-        }
-
-        @Override
-        public int playbackDelaySamples() {
-            return speaker.playbackDelaySamples();
-        }
-
-        @Override
-        public int discardQueued() throws IOException {
-            return speaker.discardQueued();
-        }
-
-        @Override
-        public void close() throws IOException {
-            speaker.close();
         }
     }
 

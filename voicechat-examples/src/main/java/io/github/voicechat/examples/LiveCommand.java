@@ -7,6 +7,7 @@ import io.github.voicechat.audio.AudioSink;
 import io.github.voicechat.audio.AudioSinks;
 import io.github.voicechat.audio.AudioSource;
 import io.github.voicechat.audio.AudioSources;
+import io.github.voicechat.audio.ForwardingAudioSink;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -162,40 +163,15 @@ final class LiveCommand implements Callable<Integer> {
         }
 
         AudioSink speaker() {
-            return new AudioSink() {
-                @Override
-                public int sampleRateHz() {
-                    return speaker.sampleRateHz();
-                }
-
+            return new ForwardingAudioSink(speaker) {
                 @Override
                 public void write(float[] samples, int offset, int length) throws IOException {
                     try {
-                        speaker.write(samples, offset, length);
+                        super.write(samples, offset, length);
                     } catch (IOException e) {
                         failed = true;
                         throw e;
                     }
-                }
-
-                @Override
-                public boolean isRealtime() {
-                    return speaker.isRealtime();
-                }
-
-                @Override
-                public int playbackDelaySamples() {
-                    return speaker.playbackDelaySamples();
-                }
-
-                @Override
-                public int discardQueued() throws IOException {
-                    return speaker.discardQueued();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    speaker.close();
                 }
             };
         }

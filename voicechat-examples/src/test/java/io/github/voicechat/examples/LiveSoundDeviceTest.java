@@ -103,7 +103,7 @@ class LiveSoundDeviceTest {
                 .doesNotContain("(turn 3)");
     }
 
-    /** SIGTERM on a sound device, without the loop (the loop case below is disabled while its target is unmet). */
+    /** SIGTERM on a sound device, without the loop (the loop case below ends on SIGTERM as well). */
     @Test
     void answersOnTheDeviceAndEndsCleanlyOnSigterm() throws Exception {
         live = Live.start(pulse);
@@ -119,9 +119,6 @@ class LiveSoundDeviceTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("issue #16 point 13 is open: on the 60 ms speakerphone loop the session still"
-            + " interrupts itself (28 per minute on an idle machine after session 4's merge, benchmarks/LIVE-DEVICE.md)."
-            + " A skip, not a pass: re-enable when the loop target is met")
     void speakerphoneLoopWithTheEchoCancellerOnNeverHearsItselfAndSigtermEndsIt() throws Exception {
         // The bot's voice comes back into the microphone 60 ms later at 0 dB, as on a laptop without headphones.
         pulse.loadModule("module-loopback", "source=" + PulseAudio.SPEAKER_MONITOR, "sink=" + PulseAudio.MIC_SINK,

@@ -91,6 +91,9 @@ public final class SpeakerPath {
     private int cutResponse;
     private boolean replayPending;
     private long skipped;
+    /** Whether the microphone hears only the speaker's echo; on a real-time microphone only (else null). */
+    private final EchoGate echoGate;
+    private final float[] silentFrame;
 
     /**
      * @param sink         where the session plays
@@ -109,6 +112,8 @@ public final class SpeakerPath {
         this.history = new float[4 * frameSamples];
         this.farFrame = new float[frameSamples];
         this.cutSamples = new float[frameSamples];
+        this.echoGate = source.isRealtime() ? new EchoGate(outRateHz, source.sampleRateHz()) : null;
+        this.silentFrame = new float[frameSamples];
     }
 
     /**
@@ -118,9 +123,13 @@ public final class SpeakerPath {
      * @param response whether the frame is the bot's answer (rather than silence), for {@link #cut()}'s count
      */
     public void write(float[] frame, int length, boolean response) throws IOException {
-        if (!response && !replayPending && captureDelayOutSamples() > (long) BEHIND_FRAMES * frameSamples) {
+        if (!response && !replayPending && captureDelayOutSamples() > (long) BEHIND_FRAMES * frameSamples
+                && sink.playbackDelaySamples() >= BEHIND_FRAMES * frameSamples) {
             // The speaker plays silence anyway once its queue runs out; the tick goes to the microphone's backlog.
             skipped++;
+            if (echoGate != null) {
+                echoGate.played(silentFrame, frameSamples); // what the device plays meanwhile
+            }
             heardEnd += frameSamples; // the device plays its queue, then nothing: farEnd() gives zeros past written
             holdCorrections();        // and it re-primes when writing resumes
             lastBacklog = captureDelayOutSamples();
@@ -131,14 +140,37 @@ public final class SpeakerPath {
             replayPending = false;
             sink.write(cutSamples, 0, cutLength);
             append(cutSamples, cutLength);
+            if (echoGate != null) {
+                echoGate.played(cutSamples, cutLength);
+            }
             responseRun = cutResponse;
             cutLength = 0;
             cutResponse = 0;
         }
         sink.write(frame, 0, length);
         append(frame, length);
+        if (echoGate != null) {
+            echoGate.played(frame, length);
+        }
         responseRun = response ? responseRun + length : 0;
         track();
+    }
+
+    /**
+     * Whether the microphone, which has just heard {@code mic}, hears only the speaker's own echo ({@link EchoGate});
+     * always false where the source is not a real-time microphone.
+     *
+     * @param mic    the microphone frame just read, before echo cancellation
+     * @param clean  the same after echo cancellation
+     * @param length its samples
+     * @return whether it and the frames before it are the echo of what this path played
+     */
+    public boolean heardEcho(float[] mic, float[] clean, int length) {
+        if (echoGate == null) {
+            return false;
+        }
+        echoGate.heard(mic, clean, length);
+        return echoGate.echo();
     }
 
     /** Frames of silence not written because the microphone was behind (for logs and tests). */

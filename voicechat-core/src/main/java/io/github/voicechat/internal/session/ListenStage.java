@@ -33,6 +33,11 @@ final class ListenStage implements TurnDetector.Hints {
     private final float[] pending;
     private int pendingLength;
     private long vadPosition;
+    /**
+     * Set by the tick before {@link #run}: the microphone hears only the speaker's echo, so this frame's speech is
+     * the bot's own and never a user's (a speakerphone loop).
+     */
+    boolean echoOnly;
 
     /**
      * @param detector makes the turn decisions; this stage gives it its {@link TurnDetector.Hints}
@@ -122,6 +127,9 @@ final class ListenStage implements TurnDetector.Hints {
             throw e instanceof EngineException ? e : new EngineException("VAD failed: " + e.getMessage(), e);
         }
         requireProbability(p);
+        if (echoOnly) {
+            p = 0f; // the bot hearing itself: not speech of anyone at the microphone
+        }
         long start = vadPosition * inRateHz / vadRateHz;
         int len = (int) ((long) frameSamples * inRateHz / vadRateHz);
         vadPosition += frameSamples;

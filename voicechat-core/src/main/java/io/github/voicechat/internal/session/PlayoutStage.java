@@ -73,6 +73,11 @@ final class PlayoutStage implements Speaker {
         return speaker.farEnd();
     }
 
+    /** Whether the microphone frame just read is the speaker's own echo, by its shape (see {@code EchoGate}). */
+    boolean heardEcho(float[] mic, float[] clean, int length) {
+        return speaker.heardEcho(mic, clean, length);
+    }
+
     @Override
     public void hold() {
         ResponseState r = conversation.response;

@@ -196,7 +196,11 @@ final class SessionStages {
         if (recorder != null) {
             recorder.record(mic, frameSamples, played, outFrameSamples);
         }
-        listen.run(echo == null ? mic : echo.run(playout.farEnd(), outFrameSamples, mic), inSample);
+        // With an echo canceller on a real microphone: speech that has the shape of what the speaker played is the
+        // bot's own echo, whatever the canceller left of it, and never a user (speakerphone loop, issue #16).
+        float[] clean = echo == null ? mic : echo.run(playout.farEnd(), outFrameSamples, mic);
+        listen.echoOnly = echo != null && playout.heardEcho(mic, clean, frameSamples);
+        listen.run(clean, inSample);
         if (log.notes > 0) {
             log.flush(); // the recording stage: the user's turn, a barge-in
         }

@@ -293,7 +293,8 @@ class SpeakerPathTest {
         mic.backlog = 4 * 320;
         path.write(frame(8), FRAME, true);
         assertThat(speaker.received).hasSize(8 * FRAME);
-        // Silence is not written: the tick reads the backlog instead.
+        // Silence is not written while the speaker still has 2 frames queued: the tick reads the backlog instead.
+        speaker.queued = SpeakerPath.BEHIND_FRAMES * FRAME;
         path.write(frame(0), FRAME, false);
         mic.backlog -= 320;
         assertThat(speaker.received).as("nothing written while behind").hasSize(8 * FRAME);
@@ -321,11 +322,30 @@ class SpeakerPathTest {
         speaker.queued = 2 * FRAME;
         path.cut(); // frames 3 and 4 never heard
         mic.backlog = 10 * 320;
+        speaker.queued = 2 * FRAME; // silence from before the cut still queued
         path.write(frame(0), FRAME, false); // paused and behind: nothing written
         path.replay();
         path.write(frame(0), FRAME, false); // a replay is due: written, with the frame after it
         assertThat(speaker.received).hasSize(5 * FRAME);
         assertThat(speaker.received.get(2 * FRAME)).isEqualTo(3f);
         assertThat(speaker.received.get(4 * FRAME)).isEqualTo(0f);
+    }
+
+    @Test
+    void silenceIsWrittenWhileBehindIfTheSpeakerWouldOtherwiseRunDry() throws Exception {
+        FakeSpeaker speaker = new FakeSpeaker();
+        FakeMicrophone mic = new FakeMicrophone();
+        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
+        path.write(frame(1), FRAME, true);
+        mic.backlog = 4 * 320; // 80 ms behind
+        speaker.queued = FRAME; // one frame left: skipping would run the speaker dry
+        path.write(frame(0), FRAME, false);
+        assertThat(speaker.received).as("a dry speaker restarts with a delay of its own: silence keeps it primed")
+                .hasSize(2 * FRAME);
+        assertThat(path.skippedFrames()).isZero();
+        speaker.queued = 2 * FRAME;
+        path.write(frame(0), FRAME, false);
+        assertThat(speaker.received).hasSize(2 * FRAME);
+        assertThat(path.skippedFrames()).isEqualTo(1);
     }
 }
