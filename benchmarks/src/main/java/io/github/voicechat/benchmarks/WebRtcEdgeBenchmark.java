@@ -2,27 +2,9 @@ package io.github.voicechat.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
-import dev.onvoid.webrtc.PeerConnectionObserver;
-import dev.onvoid.webrtc.RTCConfiguration;
-import dev.onvoid.webrtc.RTCDataChannel;
-import dev.onvoid.webrtc.RTCDataChannelBuffer;
-import dev.onvoid.webrtc.RTCDataChannelInit;
-import dev.onvoid.webrtc.RTCDataChannelObserver;
-import dev.onvoid.webrtc.RTCIceCandidate;
-import dev.onvoid.webrtc.RTCIceGatheringState;
-import dev.onvoid.webrtc.RTCOfferOptions;
-import dev.onvoid.webrtc.RTCPeerConnection;
-import dev.onvoid.webrtc.RTCRtpTransceiver;
-import dev.onvoid.webrtc.RTCSdpType;
-import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.RTCStats;
 import dev.onvoid.webrtc.RTCStatsType;
-import dev.onvoid.webrtc.SetSessionDescriptionObserver;
-import dev.onvoid.webrtc.media.audio.AudioTrack;
-import dev.onvoid.webrtc.media.audio.CustomAudioSource;
-import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 import io.github.voicechat.VoicePipeline;
 import io.github.voicechat.audio.Pcm;
 import io.github.voicechat.audio.Resampler;
@@ -34,12 +16,12 @@ import io.github.voicechat.testkit.SineSynthesizer;
 import io.github.voicechat.web.VoiceBridge;
 import io.github.voicechat.web.WebServer;
 import io.github.voicechat.web.rtc.WebRtcEdge;
+import io.github.voicechat.web.rtc.client.RtcClientPeer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
@@ -47,11 +29,11 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -272,14 +254,10 @@ public final class WebRtcEdgeBenchmark {
         java.util.Random random = new java.util.Random(42);
         List<User> users = new ArrayList<>();
         List<AutoCloseable> closers = new ArrayList<>();
-        HeadlessAudioDeviceModule adm = null;
         PeerConnectionFactory factory = null;
         try {
             if (mode.equals("webrtc")) {
-                adm = new HeadlessAudioDeviceModule();
-                adm.initPlayout();
-                adm.startPlayout();
-                factory = new PeerConnectionFactory(adm);
+                factory = RtcClientPeer.headlessFactory();
             }
             HttpClient http = HttpClient.newHttpClient();
             for (int i = 0; i < n; i++) {
@@ -330,16 +308,14 @@ public final class WebRtcEdgeBenchmark {
                     // the process ends anyway
                 }
             }
-            if (factory != null) {
-                adm.stopPlayout();
-            }
         }
         System.out.flush();
         Runtime.getRuntime().halt(0); // libwebrtc's threads need not be joined in a throwaway process
     }
 
     private static final class RtcUser extends User {
-        RTCPeerConnection pc;
+        /** Set before the offer goes out, so before the data channel can open. */
+        volatile RtcClientPeer peer;
         volatile long concealed;
         volatile long received;
 
@@ -362,84 +338,21 @@ public final class WebRtcEdgeBenchmark {
             int offset, ScheduledExecutorService pacer, List<AutoCloseable> closers, java.util.Random random)
             throws Exception {
         RtcUser u = new RtcUser(loop, clipEnd, offset);
-        CompletableFuture<Void> gathered = new CompletableFuture<>();
-        RTCPeerConnection pc = u.pc = factory.createPeerConnection(new RTCConfiguration(), new PeerConnectionObserver() {
-            @Override
-            public void onIceCandidate(RTCIceCandidate candidate) {
+        RtcClientPeer peer = u.peer = new RtcClientPeer(factory, () -> {
+            try {
+                u.peer.send("{\"type\":\"hello\",\"v\":1}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
-
-            @Override
-            public void onIceGatheringChange(RTCIceGatheringState state) {
-                if (state == RTCIceGatheringState.COMPLETE) {
-                    gathered.complete(null);
-                }
-            }
-
-            @Override
-            public void onTrack(RTCRtpTransceiver transceiver) {
-                if (transceiver.getReceiver().getTrack() instanceof AudioTrack a) {
-                    a.addSink((data, bits, rate, channels, frames) ->
-                            u.botAudio(ByteBuffer.wrap(data).order(ByteOrder.nativeOrder()), frames, channels));
-                }
-            }
-        });
-        CustomAudioSource source = new CustomAudioSource();
-        AudioTrack track = factory.createAudioTrack("mic", source);
-        pc.addTrack(track, List.of("mic"));
-        RTCDataChannel dc = pc.createDataChannel("voicechat", new RTCDataChannelInit());
-        dc.registerObserver(new RTCDataChannelObserver() {
-            @Override
-            public void onBufferedAmountChange(long previousAmount) {
-            }
-
-            @Override
-            public void onStateChange() {
-                if (dc.getState() == dev.onvoid.webrtc.RTCDataChannelState.OPEN) {
-                    try {
-                        dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap("{\"type\":\"hello\",\"v\":1}"
-                                .getBytes(StandardCharsets.UTF_8)), false));
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }
-
-            @Override
-            public void onMessage(RTCDataChannelBuffer buffer) {
-                byte[] b = new byte[buffer.data.remaining()];
-                buffer.data.get(b);
-                onJson(u, new String(b, StandardCharsets.UTF_8));
-            }
-        });
-        CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
-        pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
-            @Override
-            public void onSuccess(RTCSessionDescription d) {
-                offer.complete(d);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                offer.completeExceptionally(new IllegalStateException(error));
-            }
-        });
-        CompletableFuture<Void> local = new CompletableFuture<>();
-        pc.setLocalDescription(offer.get(10, TimeUnit.SECONDS), observer(local));
-        local.get(10, TimeUnit.SECONDS);
-        gathered.get(10, TimeUnit.SECONDS);
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve(WebRtcEdge.PATH))
-                .header("Content-Type", "application/sdp")
-                .POST(HttpRequest.BodyPublishers.ofString(pc.getLocalDescription().sdp)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        }, text -> onJson(u, text), (data, bits, rate, channels, frames) ->
+                u.botAudio(ByteBuffer.wrap(data).order(ByteOrder.nativeOrder()), frames, channels));
+        HttpResponse<String> answer = peer.connect(http, base.resolve(WebRtcEdge.PATH), Duration.ofSeconds(30));
         if (answer.statusCode() != 201) {
             throw new IllegalStateException("offer refused: " + answer.statusCode() + " " + answer.body());
         }
-        CompletableFuture<Void> remote = new CompletableFuture<>();
-        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, answer.body()), observer(remote));
-        remote.get(10, TimeUnit.SECONDS);
-        pacer.scheduleAtFixedRate(() -> source.pushAudio(u.next(ByteOrder.nativeOrder()), 16, 48_000, 1, 480),
+        pacer.scheduleAtFixedRate(() -> peer.pushAudio(u.next(ByteOrder.nativeOrder())),
                 random.nextInt(10_000), 10_000, TimeUnit.MICROSECONDS);
-        pacer.scheduleAtFixedRate(() -> pc.getStats(report -> {
+        pacer.scheduleAtFixedRate(() -> peer.connection().getStats(report -> {
             for (RTCStats st : report.getStats().values()) {
                 if (st.getType() == RTCStatsType.INBOUND_RTP && "audio".equals(st.getAttributes().get("kind"))) {
                     Object j = st.getAttributes().get("jitter");
@@ -455,22 +368,8 @@ public final class WebRtcEdgeBenchmark {
                 }
             }
         }), 1, 1, TimeUnit.SECONDS);
-        closers.add(pc::close);
+        closers.add(peer.connection()::close);
         return u;
-    }
-
-    private static SetSessionDescriptionObserver observer(CompletableFuture<Void> done) {
-        return new SetSessionDescriptionObserver() {
-            @Override
-            public void onSuccess() {
-                done.complete(null);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                done.completeExceptionally(new IllegalStateException(error));
-            }
-        };
     }
 
     private static void onJson(User u, String text) {

@@ -1,22 +1,16 @@
 package io.github.voicechat.web;
 
-import io.github.voicechat.web.browser.Chromium;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.voicechat.VoicePipeline;
-import io.github.voicechat.audio.WavReader;
-import io.github.voicechat.audio.WavWriter;
-import io.github.voicechat.testkit.Scenario;
-import io.github.voicechat.testkit.SharedData;
-import java.nio.file.Files;
+import io.github.voicechat.web.browser.BargeInPage;
+import io.github.voicechat.web.browser.Chromium;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -26,44 +20,18 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 class BrowserPageTest {
 
-    /**
-     * Long enough that the recording, which Chromium loops, comes round again while the bot is still talking (the
-     * answer starts a few seconds after the user stops, however slow the recogniser is on a loaded machine).
-     */
-    private static final String LONG_ANSWER = "Here is a long answer, so that you have time to interrupt me."
-            + " One, two, three, four, five, six, seven, eight, nine, ten, eleven, twelve, thirteen, fourteen,"
-            + " fifteen, sixteen, seventeen, eighteen, nineteen, twenty.";
-
     @Test
     void autostartTranscriptBotAudioAndBargeInInChromium(@TempDir Path tmp) throws Exception {
         Chromium.require();
-        Path speech = SharedData.requireSpeech();
-        float[] clip = WavReader.read(speech.resolve("pocketsphinx_goforward.wav")).mono();
-        Path wav = tmp.resolve("microphone.wav");
-        WavWriter.writeMono(wav, 16_000, Scenario.at(16_000).silence(1_000).clip("q", clip).silence(9_000).samples());
-        VoicePipeline pipeline = VoicePipeline.builder()
-                .vad("silero")
-                .asr("sphinx")
-                .tts("freetts")
-                .responder((request, reply) -> {
-                    reply.text("You said: " + request.transcript() + ". ");
-                    reply.text(LONG_ANSWER);
-                })
-                .build();
+        Path wav = BargeInPage.microphone(tmp);
+        VoicePipeline pipeline = BargeInPage.realEngines();
         ChromeDriver driver = null;
         try (TestEdge edge = new TestEdge(pipeline, b -> { })) {
             driver = Chromium.start(tmp.resolve("profile"), wav);
             driver.get(edge.server.pageUri() + "?autostart=1");
 
-            // The user's transcript arrives and the page shows it.
-            String transcript = (String) Chromium.waitInPage(driver,
-                    "const t = vc.events.find(e => e.type === 'transcript' && e.text); return t ? t.text : null;");
-            assertThat(transcript).isNotBlank();
-            assertThat(driver.findElement(By.id("timeline")).getText()).contains(transcript);
-
-            // Bot audio actually plays in the page's AudioWorklet.
-            Number played = (Number) Chromium.waitInPage(driver, "return vc.playedMs > 200 ? vc.playedMs : null;");
-            assertThat(played.doubleValue()).isGreaterThan(200);
+            // The user's transcript arrives, the page shows it, and bot audio actually plays in its AudioWorklet.
+            BargeInPage.awaitTranscriptAndBotAudio(driver);
             assertThat(Chromium.waitInPage(driver, "return vc.state === 'SPEAKING' ? vc.state : null;"))
                     .isEqualTo("SPEAKING");
 
@@ -90,9 +58,7 @@ class BrowserPageTest {
             assertThat(atNext - settled).as("bot audio played after clear, ms").isLessThan(1.0);
             assertThat(driver.findElement(By.id("timeline")).getText()).contains("interrupted");
 
-            Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
-            Files.createDirectories(Path.of("target"));
-            Files.copy(shot, Path.of("target", "page-screenshot.png"), StandardCopyOption.REPLACE_EXISTING);
+            BargeInPage.screenshot(driver, "page-screenshot.png");
         } finally {
             if (driver != null) {
                 driver.quit();

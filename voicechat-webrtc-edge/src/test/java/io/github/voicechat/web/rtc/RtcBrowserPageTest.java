@@ -3,21 +3,15 @@ package io.github.voicechat.web.rtc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.voicechat.VoicePipeline;
-import io.github.voicechat.audio.WavReader;
-import io.github.voicechat.audio.WavWriter;
-import io.github.voicechat.testkit.Scenario;
-import io.github.voicechat.testkit.SharedData;
+import io.github.voicechat.web.browser.BargeInPage;
 import io.github.voicechat.web.browser.Chromium;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -28,27 +22,12 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 class RtcBrowserPageTest {
 
-    private static final String LONG_ANSWER = "Here is a long answer, so that you have time to interrupt me."
-            + " One, two, three, four, five, six, seven, eight, nine, ten, eleven, twelve, thirteen, fourteen,"
-            + " fifteen, sixteen, seventeen, eighteen, nineteen, twenty.";
-
     @Test
     void webRtcTranscriptBotAudioAndBargeInInChromium(@TempDir Path tmp) throws Exception {
         TestRtcEdge.requireNatives();
         Chromium.require();
-        Path speech = SharedData.requireSpeech();
-        float[] clip = WavReader.read(speech.resolve("pocketsphinx_goforward.wav")).mono();
-        Path wav = tmp.resolve("microphone.wav");
-        WavWriter.writeMono(wav, 16_000, Scenario.at(16_000).silence(1_000).clip("q", clip).silence(9_000).samples());
-        VoicePipeline pipeline = VoicePipeline.builder()
-                .vad("silero")
-                .asr("sphinx")
-                .tts("freetts")
-                .responder((request, reply) -> {
-                    reply.text("You said: " + request.transcript() + ". ");
-                    reply.text(LONG_ANSWER);
-                })
-                .build();
+        Path wav = BargeInPage.microphone(tmp);
+        VoicePipeline pipeline = BargeInPage.realEngines();
         ChromeDriver driver = null;
         try (TestRtcEdge edge = new TestRtcEdge(pipeline, b -> { }, r -> { })) {
             driver = Chromium.start(tmp.resolve("profile"), wav);
@@ -62,14 +41,9 @@ class RtcBrowserPageTest {
             assertThat(((Number) ready.get("inRateHz")).intValue()).isEqualTo(48_000);
             assertThat(edge.rtc.activePeers()).isEqualTo(1);
 
-            String transcript = (String) Chromium.waitInPage(driver,
-                    "const t = vc.events.find(e => e.type === 'transcript' && e.text); return t ? t.text : null;");
-            assertThat(transcript).isNotBlank();
-            assertThat(driver.findElement(By.id("timeline")).getText()).contains(transcript);
-
-            // Bot audio arrives over the Opus track and plays through the page's AudioContext.
-            Number played = (Number) Chromium.waitInPage(driver, "return vc.playedMs > 200 ? vc.playedMs : null;");
-            assertThat(played.doubleValue()).isGreaterThan(200);
+            // The transcript is shown, and bot audio arrives over the Opus track and plays through the page's
+            // AudioContext.
+            BargeInPage.awaitTranscriptAndBotAudio(driver);
 
             // The recording comes round again while the bot talks: clear, and the bot falls silent at once. The page
             // mutes its jitter buffer's tail from the moment clear reaches its audio thread (gateMs: the bot audio
@@ -106,9 +80,7 @@ class RtcBrowserPageTest {
             assertThat(atNext - settled).as("bot audio played after clear, ms").isLessThan(1.0);
             assertThat(driver.findElement(By.id("timeline")).getText()).contains("interrupted");
 
-            Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
-            Files.createDirectories(Path.of("target"));
-            Files.copy(shot, Path.of("target", "page-webrtc-screenshot.png"), StandardCopyOption.REPLACE_EXISTING);
+            BargeInPage.screenshot(driver, "page-webrtc-screenshot.png");
 
             // Stop: the page ends the session (end, then DELETE of its resource) and the peer is freed.
             driver.findElement(By.id("stop")).click();

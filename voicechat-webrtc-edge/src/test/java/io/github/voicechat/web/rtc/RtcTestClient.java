@@ -2,41 +2,19 @@ package io.github.voicechat.web.rtc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
-import dev.onvoid.webrtc.PeerConnectionObserver;
-import dev.onvoid.webrtc.RTCConfiguration;
-import dev.onvoid.webrtc.RTCDataChannel;
-import dev.onvoid.webrtc.RTCDataChannelBuffer;
-import dev.onvoid.webrtc.RTCDataChannelInit;
-import dev.onvoid.webrtc.RTCDataChannelObserver;
-import dev.onvoid.webrtc.RTCDataChannelState;
-import dev.onvoid.webrtc.RTCIceCandidate;
-import dev.onvoid.webrtc.RTCIceGatheringState;
-import dev.onvoid.webrtc.RTCOfferOptions;
-import dev.onvoid.webrtc.RTCPeerConnection;
-import dev.onvoid.webrtc.RTCRtpTransceiver;
-import dev.onvoid.webrtc.RTCSdpType;
-import dev.onvoid.webrtc.RTCSessionDescription;
-import dev.onvoid.webrtc.SetSessionDescriptionObserver;
-import dev.onvoid.webrtc.media.MediaStreamTrack;
-import dev.onvoid.webrtc.media.audio.AudioTrack;
-import dev.onvoid.webrtc.media.audio.AudioTrackSink;
-import dev.onvoid.webrtc.media.audio.CustomAudioSource;
-import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 import io.github.voicechat.audio.Pcm;
 import io.github.voicechat.audio.Resampler;
+import io.github.voicechat.web.rtc.client.RtcClientPeer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,15 +24,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * A second webrtc-java peer playing the browser: it offers an audio track and a data channel, POSTs the offer,
- * streams audio at real time (10 ms chunks from a timer) and records every JSON message and the bot audio it hears.
+ * A second webrtc-java peer playing the browser ({@link RtcClientPeer}, shared with WebRtcEdgeBenchmark): it offers
+ * an audio track and a data channel, POSTs the offer, streams audio at real time (10 ms chunks from a timer) and
+ * records every JSON message and the bot audio it hears.
  * Its factory ({@link Side}) outlives the clients, so that a thread count sees only what a session adds.
  */
 final class RtcTestClient implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final int RATE_HZ = 48_000;
-    static final int CHUNK = RATE_HZ / 100;
+    static final int RATE_HZ = RtcClientPeer.RATE_HZ;
+    static final int CHUNK = RtcClientPeer.CHUNK;
 
     /**
      * The client side's factory (one per process, like the server's: see RtcRuntime), its pacing thread and HTTP
@@ -78,10 +57,7 @@ final class RtcTestClient implements AutoCloseable {
         Side() {
             synchronized (Side.class) {
                 if (shared == null) {
-                    HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
-                    adm.initPlayout();
-                    adm.startPlayout();
-                    shared = new PeerConnectionFactory(adm);
+                    shared = RtcClientPeer.headlessFactory();
                 }
                 factory = shared;
             }
@@ -97,21 +73,14 @@ final class RtcTestClient implements AutoCloseable {
     }
 
     private final Side side;
-    private final RTCPeerConnection pc;
-    private final CustomAudioSource source = new CustomAudioSource();
-    private final AudioTrack track;
-    private final RTCDataChannel channel;
+    private final RtcClientPeer peer;
     private final List<Message> messages = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<Void> gathered = new CompletableFuture<>();
-    private final CompletableFuture<Void> open = new CompletableFuture<>();
     private final ArrayDeque<float[]> queue = new ArrayDeque<>();
     private final byte[] chunk = new byte[2 * CHUNK];
     private final AtomicLong botSamples = new AtomicLong();
     private final AtomicLong audibleBotSamples = new AtomicLong();
     /** System.nanoTime() of each audible 10 ms of bot audio received (for barge-in checks). */
     private final List<Long> audibleAt = new CopyOnWriteArrayList<>();
-    private volatile AudioTrack remote;
-    private final AudioTrackSink sink = this::onBotAudio;
     private ScheduledFuture<?> pacing;
     private boolean closed;
     private float[] current;
@@ -122,119 +91,38 @@ final class RtcTestClient implements AutoCloseable {
 
     RtcTestClient(Side side) {
         this.side = side;
-        pc = side.factory.createPeerConnection(new RTCConfiguration(), new PeerConnectionObserver() {
-            @Override
-            public void onIceCandidate(RTCIceCandidate candidate) {
-            }
+        peer = new RtcClientPeer(side.factory, () -> { }, this::onMessage, this::onBotAudio);
+    }
 
-            @Override
-            public void onIceGatheringChange(RTCIceGatheringState state) {
-                if (state == RTCIceGatheringState.COMPLETE) {
-                    gathered.complete(null);
-                }
-            }
-
-            @Override
-            public void onTrack(RTCRtpTransceiver transceiver) {
-                MediaStreamTrack t = transceiver.getReceiver().getTrack();
-                if (t instanceof AudioTrack a && remote == null) {
-                    remote = a;
-                    a.addSink(sink);
-                }
-            }
-        });
-        track = side.factory.createAudioTrack("mic", source);
-        pc.addTrack(track, List.of("mic"));
-        channel = pc.createDataChannel("voicechat", new RTCDataChannelInit());
-        channel.registerObserver(new RTCDataChannelObserver() {
-            @Override
-            public void onBufferedAmountChange(long previousAmount) {
-            }
-
-            @Override
-            public void onStateChange() {
-                if (channel.getState() == RTCDataChannelState.OPEN) {
-                    open.complete(null);
-                }
-            }
-
-            @Override
-            public void onMessage(RTCDataChannelBuffer buffer) {
-                byte[] b = new byte[buffer.data.remaining()];
-                buffer.data.get(b);
-                try {
-                    JsonNode n = JSON.readTree(new String(b, StandardCharsets.UTF_8));
-                    messages.add(new Message(n.path("type").asText(), n, System.nanoTime()));
-                } catch (Exception e) {
-                    messages.add(new Message("unparsable", null, System.nanoTime()));
-                }
-            }
-        });
+    private void onMessage(String text) {
+        try {
+            JsonNode n = JSON.readTree(text);
+            messages.add(new Message(n.path("type").asText(), n, System.nanoTime()));
+        } catch (Exception e) {
+            messages.add(new Message("unparsable", null, System.nanoTime()));
+        }
     }
 
     /** The offer this client makes, ICE gathering complete. */
     String offer(Duration wait) throws Exception {
-        CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
-        pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
-            @Override
-            public void onSuccess(RTCSessionDescription d) {
-                offer.complete(d);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                offer.completeExceptionally(new IllegalStateException(error));
-            }
-        });
-        RTCSessionDescription d = offer.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        CompletableFuture<Void> set = new CompletableFuture<>();
-        pc.setLocalDescription(d, setObserver(set));
-        set.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        if (pc.getIceGatheringState() != RTCIceGatheringState.COMPLETE) {
-            gathered.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        return pc.getLocalDescription().sdp;
+        return peer.offer(wait);
     }
 
     /** Offers, POSTs to {@code rtc}, applies the answer and waits for the data channel; returns the HTTP status. */
     int connect(URI rtc, Duration wait, String... headers) throws Exception {
-        String sdp = offer(wait);
-        HttpRequest.Builder post = HttpRequest.newBuilder(rtc).timeout(wait)
-                .header("Content-Type", "application/sdp")
-                .POST(HttpRequest.BodyPublishers.ofString(sdp));
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            post.header(headers[i], headers[i + 1]);
-        }
-        HttpResponse<String> response = side.http.send(post.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = peer.connect(side.http, rtc, wait, headers);
         answerStatus = response.statusCode();
         answerSdp = response.body();
         if (answerStatus != 201) {
             return answerStatus;
         }
         location = rtc.resolve(response.headers().firstValue("Location").orElseThrow());
-        CompletableFuture<Void> set = new CompletableFuture<>();
-        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, answerSdp), setObserver(set));
-        set.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        open.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        peer.awaitOpen(wait);
         return answerStatus;
     }
 
-    private static SetSessionDescriptionObserver setObserver(CompletableFuture<Void> done) {
-        return new SetSessionDescriptionObserver() {
-            @Override
-            public void onSuccess() {
-                done.complete(null);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                done.completeExceptionally(new IllegalStateException(error));
-            }
-        };
-    }
-
     void send(String json) throws Exception {
-        channel.send(new RTCDataChannelBuffer(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), false));
+        peer.send(json);
     }
 
     /** Starts the microphone: 10 ms every 10 ms, from the queue, silence when it is empty. */
@@ -272,7 +160,7 @@ final class RtcTestClient implements AutoCloseable {
             }
             out.putShort(current == null ? 0 : Pcm.toPcm16(current[cursor++]));
         }
-        source.pushAudio(chunk, 16, RATE_HZ, 1, CHUNK);
+        peer.pushAudio(chunk);
     }
 
     private void onBotAudio(byte[] data, int bits, int rateHz, int channels, int frames) {
@@ -352,15 +240,6 @@ final class RtcTestClient implements AutoCloseable {
             queue.clear();
             closed = true;
         }
-        // The remote track keeps its sink (see RtcPeer.teardown): pc.close() ends the calls into it.
-        channel.unregisterObserver();
-        channel.close();
-        for (dev.onvoid.webrtc.RTCRtpSender sender : pc.getSenders()) {
-            pc.removeTrack(sender);
-        }
-        pc.close();
-        channel.dispose();
-        track.dispose();
-        source.dispose();
+        peer.close();
     }
 }
