@@ -70,7 +70,7 @@ public final class EspeakPhonemizer {
             throw new IllegalArgumentException("text must not be null");
         }
         // A NUL would end the C string early; espeak reads it as the end of the text.
-        String clean = text.indexOf('\0') >= 0 ? text.replace('\0', ' ') : text;
+        String clean = breakLongAbbreviations(text.indexOf('\0') >= 0 ? text.replace('\0', ' ') : text);
         byte[] utf8 = clean.getBytes(StandardCharsets.UTF_8);
         List<Sentence> out = new ArrayList<>();
         if (clean.isBlank()) {
@@ -122,6 +122,88 @@ public final class EspeakPhonemizer {
             }
         }
         return out;
+    }
+
+    /** The longest abbreviation chain passed to espeak-ng as it is, in {@link #spellingWeight} units; see below. */
+    static final int MAX_ABBREVIATION_CHAIN = 120;
+
+    /**
+     * Replaces the full stops of an over-long abbreviation chain with spaces (same length, so every offset holds).
+     *
+     * <p>Why: libespeak-ng 1.51 (Debian 12) smashes its stack, aborting the JVM, when a letter-dot abbreviation is
+     * joined to a long word, which it then spells into a fixed buffer. Measured through
+     * {@code espeak_TextToPhonemes}, {@code "i."} followed by a word aborts from 170 ASCII letters or digits, 90
+     * Latin, Greek, Cyrillic or Arabic letters, 60 CJK ideographs or symbols, 50 emoji, and 20 Hangul syllables (18
+     * do not); so do 120 {@code "x."} in a row, 45 {@code "x."} + space + 45 {@code "x."}, and {@code "x.x. "} 60
+     * times. A word without a full stop is fine at any length (600 letters, 40 Hangul syllables), as is a full stop
+     * followed by a space. (Found by {@code PiperFuzzTest}: {@code "i."} and 30 Hangul syllables.)
+     *
+     * <p>A chain here is a run of blank-separated tokens in which every token but the last contains a full stop.
+     * One that weighs more than {@value #MAX_ABBREVIATION_CHAIN} loses its full stops, so espeak-ng reads plain
+     * words. The limit keeps a margin of about 1.4 to every measured abort; no real abbreviation weighs that much.
+     */
+    static String breakLongAbbreviations(String text) {
+        char[] chars = null;
+        int n = text.length();
+        int chainStart = -1;
+        int chainWeight = 0;
+        boolean chainHasDot = false;
+        int i = 0;
+        while (i < n) {
+            int tokenStart = i;
+            int tokenWeight = 0;
+            boolean dot = false;
+            while (i < n && !isSeparator(text.charAt(i))) {
+                int cp = text.codePointAt(i);
+                dot |= cp == '.';
+                tokenWeight += spellingWeight(cp);
+                i += Character.charCount(cp);
+            }
+            int sepStart = i;
+            while (i < n && isSeparator(text.charAt(i))) {
+                i++;
+            }
+            if (chainStart < 0) {
+                chainStart = tokenStart;
+                chainWeight = 0;
+                chainHasDot = false;
+            }
+            chainWeight += tokenWeight + (i - sepStart);
+            chainHasDot |= dot;
+            if (!dot || i >= n) {
+                // the chain ends with this token (it has no full stop, or the text ends)
+                if (chainHasDot && chainWeight > MAX_ABBREVIATION_CHAIN) {
+                    if (chars == null) {
+                        chars = text.toCharArray();
+                    }
+                    for (int k = chainStart; k < sepStart; k++) {
+                        if (chars[k] == '.') {
+                            chars[k] = ' ';
+                        }
+                    }
+                }
+                chainStart = -1;
+            }
+        }
+        return chars == null ? text : new String(chars);
+    }
+
+    /**
+     * What one character costs espeak-ng when it spells it, relative to an ASCII letter (from the aborts measured
+     * above: 170 ASCII, 60 CJK, 50 emoji, 20 Hangul syllables, which espeak-ng decomposes into up to three jamo).
+     */
+    static int spellingWeight(int cp) {
+        if (cp < 0x80) {
+            return 1;
+        }
+        if ((cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F)) {
+            return 9;
+        }
+        return cp >= 0x10000 ? 4 : 3;
+    }
+
+    private static boolean isSeparator(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
     private static void add(List<Sentence> out, StringBuilder sentence, int startChar, int endChar) {

@@ -28,6 +28,22 @@ class EspeakPhonemizerTest {
     }
 
     @Test
+    void textsThatSmashedEspeakNgsStackArePhonemisedWithoutAbortingTheJvm() {
+        // Each of these aborted the process inside espeak_TextToPhonemes ("stack smashing detected") before the
+        // abbreviation guard; the first is PiperFuzzTest's finding, cut to its cause.
+        String[] texts = {"i." + "\u00fc".repeat(90) + "e. 1", "i." + "x".repeat(300), "x.".repeat(120),
+                "x.".repeat(45) + " " + "x.".repeat(45), "x.x. ".repeat(60), ("x.".repeat(50) + "\t").repeat(4),
+                "i.x." + "\u00fc".repeat(90), "i." + "\uCF3C".repeat(30) + " 1,>", "i." + "\u4E2D".repeat(60),
+                "i." + "\uD83D\uDE00".repeat(50)};
+        EspeakPhonemizer phonemizer = new EspeakPhonemizer("en-us");
+        for (String text : texts) {
+            List<Sentence> sentences = phonemizer.phonemize(text);
+            assertThat(sentences).as(text).isNotEmpty();
+            assertThat(sentences.get(sentences.size() - 1).endChar()).as(text).isEqualTo(text.length());
+        }
+    }
+
+    @Test
     void helloWorldGivesTheCommandLinesIpaWithStressMarks() {
         List<Sentence> s = new EspeakPhonemizer("en-us").phonemize("hello world");
         assertThat(s).hasSize(1);
