@@ -48,6 +48,8 @@ public final class EchoGate {
     static final double MAX_GAIN = 2.0;
     /** What the canceller must have taken out of the microphone, over the last second, for echo to be declared. */
     static final double MIN_CANCELLED_DB = 4;
+    /** {@link #MIN_CANCELLED_DB} as a power ratio, computed once rather than on every tick. */
+    private static final double MIN_CANCELLED_RATIO = Math.pow(10, MIN_CANCELLED_DB / 10);
     static final int CANCELLED_WINDOW_MS = 1000;
     /** Below this RMS the speaker is silent (about -50 dBFS). */
     static final double SILENT = 0.003;
@@ -105,7 +107,7 @@ public final class EchoGate {
                 left += cleaned.at(b) * cleaned.at(b);
             }
         }
-        return raw >= left * Math.pow(10, MIN_CANCELLED_DB / 10);
+        return raw >= left * MIN_CANCELLED_RATIO;
     }
 
     /** {@return whether the microphone's last blocks are the speaker's echo} */
