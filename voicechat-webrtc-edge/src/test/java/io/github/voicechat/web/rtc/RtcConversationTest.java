@@ -79,27 +79,26 @@ class RtcConversationTest {
                     && m.json().get("turn").asInt() == 2, WAIT);
             // A barge-in's onset pauses the answer and sends clear; if the session then judges the onset a false
             // alarm (a loaded machine can), the answer resumes, rightly audible, and the real barge-in sends another
-            // clear. So the quiet that matters follows the LAST clear before the next transcript. After it the
-            // client's jitter buffer plays out what it holds (a client mutes that tail, as the page does); then the
-            // stream falls quiet and stays quiet until the next transcript. The tail ends at the first 60 ms without
-            // audible audio.
+            // clear. So what matters follows the LAST clear before the next transcript: from there the server sends
+            // only silence, and the client hears at most the tail its jitter buffer still held (a client mutes that
+            // tail, as the page does). The tail need not be contiguous: on a loaded 2-core machine libwebrtc's send
+            // path can lag the data channel, so packets sent before clear arrive after it, and the client's jitter
+            // buffer conceals the gap with silence first (CI saw 360 ms quiet, then 80 ms of that tail). So the
+            // assertion is on how much bot audio was heard after clear, not on when: an answer still playing would
+            // be heard for the whole interruption (seconds), a tail for at most the buffer's depth.
             long clearAt = client.messages().stream()
                     .filter(m -> m.type().equals("clear") && m.receivedNanos() < second.receivedNanos())
                     .mapToLong(RtcTestClient.Message::receivedNanos).max().orElseThrow();
             assertThat(clearAt).isGreaterThanOrEqualTo(clear.receivedNanos());
-            long tailEnd = clearAt;
-            for (long t : client.audibleAt()) {
-                if (t > clearAt && t < second.receivedNanos() && t - tailEnd < 60_000_000L) {
-                    tailEnd = t;
-                }
-            }
-            long endOfTail = tailEnd;
-            double drainMs = (tailEnd - clearAt) / 1e6;
-            org.slf4j.LoggerFactory.getLogger(RtcConversationTest.class).info("bot audio fell quiet {} ms after clear",
-                    Math.round(drainMs));
-            assertThat(drainMs).as("ms from clear until the received bot audio fell quiet").isLessThan(1_000);
-            assertThat(client.audibleAt()).as("bot audio after the tail, before the next transcript")
-                    .noneMatch(t -> t > endOfTail && t < second.receivedNanos());
+            long audibleAfterClear = client.audibleAt().stream()
+                    .filter(t -> t > clearAt && t < second.receivedNanos()).count();
+            double heardMs = audibleAfterClear * 10.0; // the client's sink takes 10 ms chunks
+            double interruptionMs = (second.receivedNanos() - clearAt) / 1e6;
+            org.slf4j.LoggerFactory.getLogger(RtcConversationTest.class).info(
+                    "bot audio heard for {} ms of the {} ms from clear to the next transcript", Math.round(heardMs),
+                    Math.round(interruptionMs));
+            assertThat(heardMs).as("ms of bot audio heard after the last clear, before the next transcript")
+                    .isLessThan(1_000);
 
             client.send("{\"type\":\"end\"}");
             assertThat(client.awaitType("ended", WAIT).json().get("reason").asText()).isEqualTo("source ended");
