@@ -174,7 +174,9 @@ class LlmResponderTest {
         ChatCompletionServer.Request first = server.requests().get(0);
         assertThat(first.awaitOutcome(WAIT)).as("the server saw the client leave").isEqualTo(Outcome.DISCONNECTED);
         double closedAfterConfirmMs = (first.endedNanos().get() - run.confirmNanos.get(0)) / 1e6;
-        assertThat(closedAfterConfirmMs).as("confirm -> stream closed, ms").isBetween(0.0, 100.0);
+        // Closed by the confirm itself, not by the answer running out: the rest of the answer streams for about
+        // 2 s more. The bound is loose for a loaded 2-core CI machine; the figure itself belongs to benchmarks.
+        assertThat(closedAfterConfirmMs).as("confirm -> stream closed, ms").isBetween(0.0, 1_000.0);
 
         TurnReport cut = report.turns().get(0);
         assertThat(cut.bargedIn()).isTrue();
