@@ -72,9 +72,10 @@ class RtcBrowserPageTest {
             @SuppressWarnings("unchecked")
             List<String> after = (List<String>) bargeIn.get("types");
             assertThat(after).as("events from clear to the next transcript").contains("barge_in:confirmed");
-            // A message from the page's thread to its audio thread: a few ms when idle; 100 ms leaves room for a
-            // loaded 2-core machine (it was ~630 ms with the old fixed mute of the gain).
-            assertThat(gateMs).as("ms of bot audio heard after clear arrived").isBetween(0.0, 100.0);
+            // A message from the page's thread to its audio thread: a few ms when idle; 300 ms leaves room for a
+            // loaded 2-core CI machine running Chromium beside the engines (it was ~630 ms with the old fixed mute
+            // of the gain, and an unmuted tail is the whole jitter buffer).
+            assertThat(gateMs).as("ms of bot audio heard after clear arrived").isBetween(0.0, 300.0);
             // The server stops at the next frame; the rest is the network and the browser's jitter buffer.
             assertThat(drainMs).as("ms until the incoming bot audio fell quiet").isLessThan(1_000.0);
             assertThat(atNext - settled).as("bot audio played after clear, ms").isLessThan(1.0);
