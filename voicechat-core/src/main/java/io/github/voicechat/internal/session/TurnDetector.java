@@ -71,7 +71,8 @@ public final class TurnDetector {
      * this turn (empty if none) and the voice's pitch trend before the silence (semitones per second, NaN if
      * unknown). Values, written by the listen stage once per tick before the tick's frames are judged (the audio of
      * the whole tick is in the pitch trend by then), so a silent frame reads two fields rather than calling back into
-     * the stage; left as they are, the policy's fixed silence serves.
+     * the stage. Left at these defaults, the end-of-turn detector is asked with no words and no pitch (for the
+     * default rules: the policy's fixed silence).
      */
     String words = "";
     double pitchSlopeSemitonesPerS = Double.NaN;
