@@ -13,8 +13,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The producer never waits for a consumer: a consumer that falls more than {@link #capacity()} frames behind loses
  * the oldest frames, and the loss is counted exactly in its {@link Consumer#droppedFrames()}. Each slot is a
- * preallocated {@link AudioFrame}; publishing copies samples into the slot and reading copies them out, so the steady
- * state allocates nothing.
+ * preallocated sample array with its length, rate and position beside it in plain arrays (the Disruptor's
+ * preallocated entries, flattened); publishing copies samples into the slot and reading copies them out into the
+ * consumer's {@link AudioFrame}, so the steady state allocates nothing, and the producer (the session's tick) stores
+ * into arrays rather than calling into a frame object.
  *
  * <p>Consistency is a seqlock over the whole ring. Before the producer touches the slot of sequence {@code n} it
  * announces {@code claimed = n} and only then writes; after writing it releases {@code published = n + 1}. A consumer
@@ -44,7 +46,10 @@ public final class FrameRing implements AutoCloseable {
         }
     }
 
-    private final AudioFrame[] slots;
+    private final float[][] slotSamples;
+    private final int[] slotLength;
+    private final int[] slotRateHz;
+    private final long[] slotStartSample;
     private final int mask;
     private final int frameCapacitySamples;
 
@@ -78,17 +83,17 @@ public final class FrameRing implements AutoCloseable {
                     "frame capacity must be positive samples, was " + frameCapacitySamples);
         }
         int size = Integer.highestOneBit(slotCount - 1) << 1;
-        this.slots = new AudioFrame[size];
-        for (int i = 0; i < size; i++) {
-            slots[i] = new AudioFrame(frameCapacitySamples);
-        }
+        this.slotSamples = new float[size][frameCapacitySamples];
+        this.slotLength = new int[size];
+        this.slotRateHz = new int[size];
+        this.slotStartSample = new long[size];
         this.mask = size - 1;
         this.frameCapacitySamples = frameCapacitySamples;
     }
 
     /** Number of slots (a power of two): how far a consumer may fall behind before it loses frames. */
     public int capacity() {
-        return slots.length;
+        return slotSamples.length;
     }
 
     public int frameCapacitySamples() {
@@ -131,7 +136,11 @@ public final class FrameRing implements AutoCloseable {
         // Seqlock write side: announce the overwrite before any slot store can become visible.
         CLAIMED.setOpaque(this, seq);
         VarHandle.storeStoreFence();
-        slots[(int) seq & mask].set(samples, offset, length, sampleRateHz, startSample, seq);
+        int slot = (int) seq & mask;
+        System.arraycopy(samples, offset, slotSamples[slot], 0, length);
+        slotLength[slot] = length;
+        slotRateHz[slot] = sampleRateHz;
+        slotStartSample[slot] = startSample;
         // Volatile (not just release) store: pairs with the waiter's volatile increment so that either the
         // producer sees the waiter or the waiter sees the new frame (Dekker); a lost wake-up is impossible.
         PUBLISHED.setVolatile(this, seq + 1);
@@ -242,7 +251,7 @@ public final class FrameRing implements AutoCloseable {
                         + " samples, holds " + dest.capacity());
             }
             long n = next;
-            long size = slots.length;
+            long size = slotSamples.length;
             while (true) {
                 long head = (long) PUBLISHED.getAcquire(FrameRing.this);
                 if (n >= head) {
@@ -255,9 +264,10 @@ public final class FrameRing implements AutoCloseable {
                     addDropped(oldest - n);
                     n = oldest;
                 }
-                // Every value a torn read can observe was written by set() with a valid length and rate, so the
+                // Every value a torn read can observe was written by publish() with a valid length and rate, so the
                 // copy cannot throw; whether it is consistent is decided by the check below.
-                dest.setFrom(slots[(int) n & mask]);
+                int slot = (int) n & mask;
+                dest.set(slotSamples[slot], 0, slotLength[slot], slotRateHz[slot], slotStartSample[slot], n);
                 VarHandle.acquireFence(); // the copy's loads complete before we look at the claim
                 long claimedNow = (long) CLAIMED.getVolatile(FrameRing.this);
                 if (claimedNow - size >= n) {

@@ -32,7 +32,8 @@ final class AsrWorker extends EngineWorker<SpeechRecognizer> {
     private record Command(Kind kind, long sample, int turn) {
     }
 
-    private final FrameRing.Consumer input;
+    /** The input this worker reads; closed when the worker is replaced. */
+    final FrameRing.Consumer input;
     private final int inRateHz;
     private final AudioFrame[] history;
     private final AudioFrame frame;
@@ -45,7 +46,8 @@ final class AsrWorker extends EngineWorker<SpeechRecognizer> {
     volatile long consumedEndSample;
     /** Whether an utterance is being fed; written by the worker, read by the session. */
     volatile boolean feeding;
-    private volatile String partial = "";
+    /** The recogniser's partial words for the current utterance, if it gives them; read by the listen stage. */
+    volatile String partial = "";
 
     private Resampler resampler;
     private float[] resampled;
@@ -97,16 +99,6 @@ final class AsrWorker extends EngineWorker<SpeechRecognizer> {
     void wakeup() {
         input.wakeup();
         LockSupport.unpark(thread);
-    }
-
-    /** The input this worker reads; closed when the worker is replaced. */
-    FrameRing.Consumer input() {
-        return input;
-    }
-
-    /** The recogniser's partial hypothesis for the current utterance, if it gives one. */
-    String partialText() {
-        return partial;
     }
 
     @Override

@@ -196,7 +196,7 @@ final class Conversation {
 
     private void listenToUser(long at) {
         startUserTurn(at);
-        workers.asr().start(Math.max(0, at - preRollSamples));
+        workers.asr.start(Math.max(0, at - preRollSamples));
     }
 
     private void startUserTurn(long at) {
@@ -213,7 +213,7 @@ final class Conversation {
         note(SessionLog.SPEECH_ENDED, t.number, 0, 0, at * 1000.0 / ticks.inRateHz, null, 0);
         botTurn = t;
         // Everything published so far (up to the end of this tick's frame) belongs to the utterance.
-        workers.asr().finish(t.number, ticks.tick * ticks.inFrameSamples + ticks.inFrameSamples);
+        workers.asr.finish(t.number, ticks.tick * ticks.inFrameSamples + ticks.inFrameSamples);
     }
 
     /**
@@ -287,11 +287,11 @@ final class Conversation {
         note(SessionLog.BARGE_IN_PAUSED, botTurn.number, at * 1000.0 / ticks.inRateHz, pauseLatencyMs, nowMs(), null,
                 0);
         // Start recognising at once so partial words can confirm the barge-in.
-        workers.asr().start(Math.max(0, at - preRollSamples));
+        workers.asr.start(Math.max(0, at - preRollSamples));
     }
 
     private void releaseCandidate(long at) {
-        workers.asr().cancel();
+        workers.asr.cancel();
         botTurn.falseAlarms++;
     }
 
@@ -305,7 +305,7 @@ final class Conversation {
             // Confirmed on its first frame: no pause came first, silence starts at the next boundary all the same.
             notePauseLatency(at);
             speaker.hold(); // before the played text is taken: what the device had queued was never heard
-            workers.asr().start(Math.max(0, at - preRollSamples));
+            workers.asr.start(Math.max(0, at - preRollSamples));
         }
         Turn interrupted = botTurn;
         interrupted.bargedIn = true;
@@ -337,7 +337,7 @@ final class Conversation {
 
     /** Output held on a candidate barge-in: the paused sound is no longer a turn of its own, the typed text is. */
     private void dropCandidateForText(long at) {
-        workers.asr().cancel();
+        workers.asr.cancel();
         stopResponse(true);
     }
 

@@ -158,7 +158,7 @@ final class SessionStages {
         this.playout = new PlayoutStage(sink, source, outputRing, conversation, log, outFrameSamples);
         conversation.speaker = playout;
         this.listen = new ListenStage(vad,
-                hints -> new TurnDetector(t.inRateHz, config.turnPolicy(), config.bargeInPolicy(), hints),
+                new TurnDetector(t.inRateHz, config.turnPolicy(), config.bargeInPolicy()),
                 conversation, workers, inputRing, t.inRateHz, t.inFrameSamples,
                 config.bargeInPolicy().confirmOnPartialWords());
         workers.start(conversation, asrEngine, ttsEngine); // the workers own these engines from here on

@@ -52,28 +52,6 @@ public final class TurnDetector {
         CONFIRM
     }
 
-    /** What the end-of-turn decision is told besides the silence: the session's recogniser and pitch tracker. */
-    interface Hints {
-        /** {@return the recogniser's words so far in this turn; empty if none} */
-        String hypothesis();
-
-        /** {@return the voice's pitch trend before the silence, semitones per second; NaN if unknown} */
-        double pitchSlopeSemitonesPerS();
-    }
-
-    /** No words and no pitch: the end-of-turn rules fall back to the policy's fixed silence. */
-    static final Hints NO_HINTS = new Hints() {
-        @Override
-        public String hypothesis() {
-            return "";
-        }
-
-        @Override
-        public double pitchSlopeSemitonesPerS() {
-            return Double.NaN;
-        }
-    };
-
     private static final Logger log = LoggerFactory.getLogger(TurnDetector.class);
 
     private final int sampleRateHz;
@@ -88,7 +66,16 @@ public final class TurnDetector {
     /** Whether the current silence of a user turn has been reported as a {@link Event#USER_PAUSE}. */
     private boolean pauseReported;
     private final EndOfTurnDetector endOfTurn;
-    private final Hints hints;
+    /**
+     * What the end-of-turn decision is told besides the silence, as of this tick: the recogniser's words so far in
+     * this turn (empty if none) and the voice's pitch trend before the silence (semitones per second, NaN if
+     * unknown). Values, written by the listen stage once per tick before the tick's frames are judged (the audio of
+     * the whole tick is in the pitch trend by then), so a silent frame reads two fields rather than calling back into
+     * the stage. Left at these defaults, the end-of-turn detector is asked with no words and no pitch (for the
+     * default rules: the policy's fixed silence).
+     */
+    String words = "";
+    double pitchSlopeSemitonesPerS = Double.NaN;
     /** The cue the end-of-turn detector last answered for this silence, and its answer in samples. */
     private String cueHypothesis;
     private double cueSlope;
@@ -102,19 +89,12 @@ public final class TurnDetector {
     private long silenceRun;    // consecutive non-speech samples
     private long silenceStart;  // first sample of the current silence run
     private long turnStart;
-    private long eventSample;
+    /** Where the last event happened ({@link #eventSample()}); the listen stage reads the field. */
+    long eventSample;
 
     public TurnDetector(int sampleRateHz, TurnPolicy turn, BargeInPolicy bargeIn) {
-        this(sampleRateHz, turn, bargeIn, NO_HINTS);
-    }
-
-    /**
-     * @param hints what the policy's end-of-turn detector is told, read on silent frames of a user turn
-     */
-    TurnDetector(int sampleRateHz, TurnPolicy turn, BargeInPolicy bargeIn, Hints hints) {
         this.sampleRateHz = sampleRateHz;
         this.endOfTurn = turn.endOfTurn();
-        this.hints = hints;
         this.minSpeechSamples = samples(sampleRateHz, turn.minSpeechMs());
         this.minSilenceSamples = samples(sampleRateHz, turn.minSilenceMs());
         this.maxUtteranceSamples = samples(sampleRateHz, turn.maxUtteranceMs());
@@ -196,7 +176,7 @@ public final class TurnDetector {
                     }
                     // Only words can be answered early: without a hypothesis a pause is just silence.
                     if (!pauseReported && speculateSamples > 0 && silenceRun >= speculateSamples
-                            && !hints.hypothesis().isBlank()) {
+                            && !words.isBlank()) {
                         pauseReported = true;
                         eventSample = silenceStart;
                         return Event.USER_PAUSE;
@@ -249,8 +229,8 @@ public final class TurnDetector {
         if (detectorFailed) {
             return minSilenceSamples;
         }
-        String hypothesis = hints.hypothesis();
-        double slope = hints.pitchSlopeSemitonesPerS();
+        String hypothesis = words;
+        double slope = pitchSlopeSemitonesPerS;
         if (hypothesis.equals(cueHypothesis) && Double.compare(slope, cueSlope) == 0) {
             return endSilenceSamples;
         }

@@ -61,7 +61,12 @@ final class Workers {
     private final long timeoutTicks;
     private final List<Abandoned> abandoned = new ArrayList<>();
     private Conversation conversation;
-    private AsrWorker asr;
+    /**
+     * The current recogniser's worker (replaced when it is abandoned); session thread only. The stages read it as a
+     * field (its {@code partial} words, its commands), so a tick that talks to the recogniser does not pass through
+     * this file.
+     */
+    AsrWorker asr;
     private ResponseWorker responder;
     private int asrCount;
     private int responderCount;
@@ -101,10 +106,6 @@ final class Workers {
         responder.start();
     }
 
-    AsrWorker asr() {
-        return asr;
-    }
-
     /** Hands a response to the responder's worker (to a fresh one if the current is stuck in a cancelled job). */
     void respond(ResponseWorker.Job job) {
         if (responder.inCancelledJob()) {
@@ -116,12 +117,7 @@ final class Workers {
     /** Input frames the recogniser lost because it fell a whole ring behind, over every worker it had. */
     long droppedFrames() {
         AsrWorker a = asr;
-        return retiredDropped + (a == null ? 0 : a.input().droppedFrames());
-    }
-
-    /** The recogniser's partial words for the utterance it is hearing, if it gives them. */
-    String partialWords() {
-        return asr.partialText();
+        return retiredDropped + (a == null ? 0 : a.input.droppedFrames());
     }
 
     /**
@@ -215,7 +211,7 @@ final class Workers {
 
     /** Emits an event when the recogniser lost input frames since the last report (checked when it made progress). */
     private void reportDrops() {
-        long dropped = retiredDropped + asr.input().droppedFrames();
+        long dropped = retiredDropped + asr.input.droppedFrames();
         if (dropped != reportedDrops) {
             log.emit(new SessionEvent.FramesDropped("asr", dropped - reportedDrops, nowMs()));
             reportedDrops = dropped;
@@ -233,8 +229,8 @@ final class Workers {
         logger.warn("session {}: {}; replacing the recogniser", name, message);
         log.emit(new SessionEvent.EngineError("asr", message, nowMs()));
         AsrWorker old = asr;
-        retiredDropped += old.input().droppedFrames();
-        old.input().close();
+        retiredDropped += old.input.droppedFrames();
+        old.input.close();
         abandon(old);
         asr = newAsr(null);
         asr.start();

@@ -12,8 +12,8 @@
  *   <li>{@link io.github.voicechat.internal.session.EchoStage} — the echo of what was just played taken out (only
  *       in a session with an echo canceller);</li>
  *   <li>{@link io.github.voicechat.internal.session.ListenStage} — the clean frame to the recogniser (input bus),
- *       the VAD in its own frame size, and the {@link io.github.voicechat.internal.session.TurnDetector}'s
- *       decision;</li>
+ *       the VAD in its own frame size, the pitch trend, and the
+ *       {@link io.github.voicechat.internal.session.TurnDetector}'s decision;</li>
  *   <li>{@link io.github.voicechat.internal.session.LockstepGate} — on a virtual clock only: the worker threads
  *       catch up (and engines that model latency sleep in virtual time), so every event lands on the same tick in
  *       every run.</li>
@@ -100,13 +100,24 @@
  * <h2>What a tick crosses</h2>
  * Measured by {@code benchmarks/.../TickPathProbe} (method-entry advice on every core class; {@code --check} asserts
  * issue 13's bound of 10 files of core per tick, none entered more than twice, on every tick, event ticks included;
- * see {@code benchmarks/PIPELINE.md}). The bound is not met yet: on the real clock an ordinary tick runs code in 11
- * files of core besides the host's source and sink and the engines' own (SessionStages, PlayoutStage, SpeakerPath,
- * OutputRing when speaking, AudioFrame, CaptureStage, ListenStage, FrameRing, PitchTracker, TurnDetector, Workers),
- * a tick in a user turn 13 (the detector's hints re-enter ListenStage up to 5 times), and a tick on which something
- * happens (a turn starts or ends, a barge-in) 15 to 20. Recording it is one stage: the conversation and the state
- * machine note what happened in {@link io.github.voicechat.internal.session.SessionLog}'s plain fields, and one call
- * at the end of each stage that noted something ({@code SessionLog.flush}) builds the events, the turn reports and
- * the history and tells the listeners, in the order noted; the event records themselves are still one file each.
+ * see {@code benchmarks/PIPELINE.md}). On the real clock every tick on which nothing happens is within it: besides
+ * the host's source and sink and the engines' own, a speaking tick runs code in 10 files of core (SessionStages,
+ * PlayoutStage, OutputRing, AudioFrame, SpeakerPath, CaptureStage, ListenStage, FrameRing, TurnDetector, Workers), a
+ * quiet listening tick in 8, a tick in a user turn in 8, or 10 when the end-of-turn detector is asked
+ * ({@code spi/EndOfTurnDetector}'s cue and {@link io.github.voicechat.internal.session.EndOfTurnRules}), none entered
+ * more than twice. What keeps it there: the stages read the state they share as fields (the phase, the response, the
+ * recogniser's worker and its partial words, the detector's event sample), the detector's hints (words, pitch trend)
+ * are values written once per tick rather than asked for on every VAD frame, the pitch tracker lives in the listen
+ * stage's file (its only user), and the input ring stores into plain arrays. A tick on which something happens is
+ * not within it: 12 files when an event is only reported (synthesis finished, first audio queued), 13 to 17 when a
+ * turn starts or ends, a barge-in pauses or confirms, the first audio plays. To the files every frame crosses, such
+ * a tick adds the recording stage ({@link io.github.voicechat.internal.session.SessionLog}: the conversation and the
+ * state machine note what happened in its plain fields, and one call at the end of each stage that noted something,
+ * {@code SessionLog.flush}, builds the events, the turn reports and the history and tells the listeners, in the
+ * order noted) with the public records it builds ({@code SessionEvent}, entered once per event,
+ * {@code TurnReport}, {@code ConversationTurn}), and the files of what happened (the conversation's table, the state
+ * machine, the turn, the recogniser's or responder's worker, the response). Bringing those to 10 would take merging
+ * the stages into fewer, larger files or a public factory for the event records, which the 400-line bound, one
+ * concept per stage and a small API rule out.
  */
 package io.github.voicechat.internal.session;

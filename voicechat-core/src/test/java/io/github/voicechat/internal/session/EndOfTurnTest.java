@@ -8,7 +8,9 @@ import io.github.voicechat.TurnPolicy;
 import io.github.voicechat.spi.EndOfTurnDetector;
 import io.github.voicechat.spi.EndOfTurnDetector.Cue;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -84,19 +86,21 @@ class EndOfTurnTest {
         assertThat(longer.endOfTurn().silenceToEndMs(new Cue("", Double.NaN))).isEqualTo(700);
     }
 
-    /** Hints the test sets between frames, as the listen stage does between ticks. */
-    private static final class SetHints implements TurnDetector.Hints {
+    /** Hints the test sets between frames; written into the detector before each frame, as the listen stage does. */
+    private static final class SetHints {
         String words = "";
         double slope = Double.NaN;
+    }
 
-        @Override
-        public String hypothesis() {
-            return words;
-        }
+    /** The hints each detector made by {@link #detector} reads. */
+    private static final Map<TurnDetector, SetHints> HINTS = new IdentityHashMap<>();
 
-        @Override
-        public double pitchSlopeSemitonesPerS() {
-            return slope;
+    /** What the listen stage does once per tick: the hints written into the detector's fields. */
+    private static void tell(TurnDetector d) {
+        SetHints h = HINTS.get(d);
+        if (h != null) {
+            d.words = h.words;
+            d.pitchSlopeSemitonesPerS = h.slope;
         }
     }
 
@@ -118,6 +122,7 @@ class EndOfTurnTest {
             if (f == 140) {
                 atFrame40OfSilence.run();
             }
+            tell(d);
             TurnDetector.Event e = d.accept(mode, f < 100 ? 0.9f : 0.1f, (long) f * FRAME, FRAME);
             if (e == TurnDetector.Event.USER_START) {
                 mode = TurnDetector.Mode.USER;
@@ -130,7 +135,9 @@ class EndOfTurnTest {
     }
 
     private static TurnDetector detector(TurnPolicy policy, SetHints hints) {
-        return new TurnDetector(RATE, policy, BargeInPolicy.defaults(), hints);
+        TurnDetector d = new TurnDetector(RATE, policy, BargeInPolicy.defaults());
+        HINTS.put(d, hints);
+        return d;
     }
 
     @Test
@@ -229,6 +236,7 @@ class EndOfTurnTest {
         // speech 0-99, silence 100-129 (300 ms), speech 130-199, silence from 200
         for (int f = 0; f < 300; f++) {
             boolean speech = f < 100 || (f >= 130 && f < 200);
+            tell(d);
             TurnDetector.Event e = d.accept(mode, speech ? 0.9f : 0.1f, (long) f * FRAME, FRAME);
             if (e != TurnDetector.Event.NONE) {
                 seen.add(f + " " + e + " @" + d.eventSample() / FRAME);
@@ -249,6 +257,7 @@ class EndOfTurnTest {
             TurnDetector.Mode m = TurnDetector.Mode.IDLE;
             List<TurnDetector.Event> events = new ArrayList<>();
             for (int f = 0; f < 300; f++) {
+                tell(x);
                 TurnDetector.Event e = x.accept(m, f < 100 ? 0.9f : 0.1f, (long) f * FRAME, FRAME);
                 if (e != TurnDetector.Event.NONE) {
                     events.add(e);

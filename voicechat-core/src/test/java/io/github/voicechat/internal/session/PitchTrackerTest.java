@@ -3,6 +3,7 @@ package io.github.voicechat.internal.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.voicechat.internal.session.ListenStage.PitchTracker;
 import org.junit.jupiter.api.Test;
 
 /** {@link PitchTracker} on synthetic voices of known pitch contours. */
