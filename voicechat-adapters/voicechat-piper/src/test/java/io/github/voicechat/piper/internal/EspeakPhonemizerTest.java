@@ -34,7 +34,9 @@ class EspeakPhonemizerTest {
         String[] texts = {"i." + "\u00fc".repeat(90) + "e. 1", "i." + "x".repeat(300), "x.".repeat(120),
                 "x.".repeat(45) + " " + "x.".repeat(45), "x.x. ".repeat(60), ("x.".repeat(50) + "\t").repeat(4),
                 "i.x." + "\u00fc".repeat(90), "i." + "\uCF3C".repeat(30) + " 1,>", "i." + "\u4E2D".repeat(60),
-                "i." + "\uD83D\uDE00".repeat(50)};
+                "i." + "\uD83D\uDE00".repeat(50), "i." + "\u001c".repeat(200),
+                "t\u0283 ;2\u000b\u000b\u01c0." + "\u001c".repeat(47) + "\ue71c" + "\u001c".repeat(22) + "/"
+                        + "\u001c".repeat(53) + "\ue71c" + "\u001c".repeat(22) + "/" + "\u001c".repeat(55)};
         EspeakPhonemizer phonemizer = new EspeakPhonemizer("en-us");
         for (String text : texts) {
             List<Sentence> sentences = phonemizer.phonemize(text);
