@@ -14,12 +14,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link GgmlModelFile#check} on file types: whisper.cpp passes the header's ftype to ggml_ftype_to_ggml_type, which
- * aborts the process on a type that names no tensor type, so the check refuses those in Java (a JVM abort found by
- * WhisperModelFileFuzzTest, input {@code ftype-without-a-tensor-type}).
+ * {@link GgmlModelFile#check} on header fields that abort whisper.cpp's process, each a JVM abort found by
+ * WhisperModelFileFuzzTest and refused in Java since:
+ * <ul>
+ *   <li>file types: whisper.cpp passes the header's ftype to ggml_ftype_to_ggml_type, which aborts on a type that
+ *       names no tensor type (input {@code ftype-without-a-tensor-type});</li>
+ *   <li>vocabulary sizes: whisper.cpp counts its language tokens from n_vocab and names each with whisper_lang_str,
+ *       which returns NULL past its 100 languages; building a std::string from it throws std::logic_error out of the
+ *       loader, and the process terminates (input {@code n-vocab-with-more-languages-than-whisper-knows}).</li>
+ * </ul>
  */
 class WhisperModelFileCheckTest {
 
+    private static final int N_VOCAB_OFFSET = 4; // magic, then the first int32 hyperparameter
     private static final int FTYPE_OFFSET = 4 + 4 * 10; // magic, then the 11th int32 hyperparameter
 
     @Test
@@ -37,5 +44,33 @@ class WhisperModelFileCheckTest {
                     .hasMessageContaining(file.toString())
                     .hasMessageContaining("ftype");
         }
+    }
+
+    @Test
+    void vocabularySizesWithLanguagesWhisperCppDoesNotKnowAreRefusedNamingTheFile(@TempDir Path tmp)
+            throws IOException {
+        Path file = tmp.resolve("ggml-n-vocab.bin");
+        new TinyWhisperModel(List.of(" hello", " world", " "), 0, 30f).write(file);
+        byte[] pristine = Files.readAllBytes(file);
+        // English-only, multilingual v1/v2 (99 languages), large-v3 (100): the sizes of the published models.
+        for (int nVocab : new int[] {51864, 51865, 51866}) {
+            Files.write(file, withInt(pristine, N_VOCAB_OFFSET, nVocab));
+            assertThatCode(() -> GgmlModelFile.check(file)).as("n_vocab %d", nVocab).doesNotThrowAnyException();
+        }
+        // 51867 would be a 101st language; 51869 is the fuzzer's input; the rest the old bound's edge and beyond.
+        for (int nVocab : new int[] {51867, 51869, 51966, 51967, 51863, 0, -1, Integer.MAX_VALUE}) {
+            Files.write(file, withInt(pristine, N_VOCAB_OFFSET, nVocab));
+            assertThatThrownBy(() -> GgmlModelFile.check(file)).as("n_vocab %d", nVocab)
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(file.toString())
+                    .hasMessageContaining("n_vocab 51864..51866 expected")
+                    .hasMessageContaining("found " + nVocab);
+        }
+    }
+
+    private static byte[] withInt(byte[] pristine, int offset, int value) {
+        byte[] b = pristine.clone();
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(offset, value);
+        return b;
     }
 }

@@ -248,7 +248,7 @@ class WhisperRecognizerTest {
         Files.write(bad, hugeVocab);
         assertThatThrownBy(() -> WhisperModel.load("whisper-tiny.en", bad, false))
                 .isInstanceOf(EngineException.class)
-                .hasMessageContaining("n_vocab 51864..51966 expected, found 2000000000");
+                .hasMessageContaining("n_vocab 51864..51866 expected").hasMessageContaining("found 2000000000");
 
         // Crashes found while writing the generated model: no " " token, f32 convolution kernels.
         Path noSpace = dir.resolve("no-space.bin");

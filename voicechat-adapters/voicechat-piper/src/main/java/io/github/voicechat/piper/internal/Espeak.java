@@ -1,6 +1,7 @@
 package io.github.voicechat.piper.internal;
 
 import com.sun.jna.Library;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
@@ -93,6 +94,30 @@ public final class Espeak {
             currentVoice = voice;
         }
         return l;
+    }
+
+    /**
+     * The text that restores espeak-ng's clause state: U+0001 {@code B0} (its embedded command that turns the
+     * announcing of punctuation off, the state that makes it stop advancing) and a word, read to its end so that no
+     * pushed-back character is left for the next text.
+     */
+    private static final byte[] RESET_TEXT = {0x01, 'B', '0', ' ', 'x', 0};
+    /** More than the reset text can need (one clause): bounds the loop whatever state the library is in. */
+    private static final int RESET_MAX_CALLS = 16;
+
+    /**
+     * Restores the clause state that libespeak-ng keeps between texts (see {@link EspeakPhonemizer}): punctuation
+     * announcing off, no pushed-back character. Call with {@link #LOCK} held.
+     */
+    static void resetClauseState(Lib l) {
+        try (Memory mem = new Memory(RESET_TEXT.length)) {
+            mem.write(0, RESET_TEXT, 0, RESET_TEXT.length);
+            PointerByReference ref = new PointerByReference(mem);
+            for (int calls = 0; calls < RESET_MAX_CALLS && ref.getValue() != null; calls++) {
+                l.espeak_TextToPhonemes(ref, CHARS_UTF8, PHONEMES_IPA);
+            }
+        }
+        LOG.debug("espeak-ng clause state reset");
     }
 
     static void requireVoiceName(String voice) {

@@ -29,6 +29,16 @@ import java.util.regex.Pattern;
  * calls, so stopping part-way leaks that character into the next text (measured: an abandoned "Zebra" turned the
  * next text "Fine thanks" into "zˈiː fˈaɪn θˈæŋks"). A pass costs about 2.5 ms per 1000 characters here, small
  * against the synthesis of one sentence.
+ *
+ * <p>espeak-ng never sees U+0000 or U+0001 (each becomes a space, so offsets hold). U+0001 starts one of its
+ * embedded commands, which it obeys even in {@code espeak_TextToPhonemes} and which outlive the text: U+0001
+ * followed by {@code B1} turns on the announcing of punctuation for every later text of the process (found by
+ * {@code PiperFuzzTest}: after a text with U+0001 {@code Bd}, a later {@code "r.!\rH"} stalled). In that mode
+ * espeak-ng 1.51 ends a clause in front of a punctuation mark without reading anything ("picked up next time"),
+ * which this class's progress guard saw as a stall, and the phonemes said "period". The state can also be changed by
+ * another user of the library in this process (punctuation set through {@code espeak_SetParameter} takes effect at
+ * its next {@code espeak_Synth}), so every text starts from a reset one ({@link Espeak#resetClauseState}, one short
+ * clause); a text on which espeak-ng still stops advancing fails with an {@link IllegalStateException}.
  */
 public final class EspeakPhonemizer {
     private static final Pattern LANGUAGE_FLAGS = Pattern.compile("\\([^)]*\\)");
@@ -69,59 +79,94 @@ public final class EspeakPhonemizer {
         if (text == null) {
             throw new IllegalArgumentException("text must not be null");
         }
-        // A NUL would end the C string early; espeak reads it as the end of the text.
-        String clean = breakLongAbbreviations(text.indexOf('\0') >= 0 ? text.replace('\0', ' ') : text);
-        byte[] utf8 = clean.getBytes(StandardCharsets.UTF_8);
+        String clean = breakLongAbbreviations(withoutEspeakControls(text));
         List<Sentence> out = new ArrayList<>();
         if (clean.isBlank()) {
             return out;
         }
+        byte[] utf8 = clean.getBytes(StandardCharsets.UTF_8);
         int[] charAt = byteToCharIndex(clean, utf8.length);
         try (Memory mem = new Memory(utf8.length + 1L)) {
             mem.write(0, utf8, 0, utf8.length);
             mem.setByte(utf8.length, (byte) 0);
-            long base = Pointer.nativeValue(mem);
-            StringBuilder sentence = new StringBuilder();
-            int sentenceStartByte = 0;
             synchronized (Espeak.LOCK) {
                 Espeak.Lib lib = Espeak.libWithVoice(voice);
-                PointerByReference ref = new PointerByReference(mem);
-                int pos = 0;
-                while (ref.getValue() != null) {
-                    Pointer result = lib.espeak_TextToPhonemes(ref, Espeak.CHARS_UTF8, Espeak.PHONEMES_IPA);
-                    String clause = result == null ? "" : result.getString(0, "UTF-8");
-                    Pointer next = ref.getValue();
-                    int nextPos = next == null ? utf8.length + 1 : (int) (Pointer.nativeValue(next) - base);
-                    if (nextPos <= pos || nextPos > utf8.length + 1) {
-                        // Never seen; guards against an endless loop if the library misbehaves.
-                        throw new IllegalStateException("espeak_TextToPhonemes moved from byte " + pos + " to "
-                                + nextPos + " of " + utf8.length);
-                    }
-                    // espeak has read one character beyond the clause (next points past it): skip it, then blanks.
-                    int t = nextPos - 2;
-                    while (t >= 0 && isBlank(utf8[t])) {
-                        t--;
-                    }
-                    char terminator = t >= 0 ? (char) (utf8[t] & 0xff) : 0;
-                    sentence.append(LANGUAGE_FLAGS.matcher(clause).replaceAll(""));
-                    switch (terminator) {
-                        case '.', '?', '!' -> sentence.append(terminator);
-                        case ',', ':', ';' -> sentence.append(terminator).append(' ');
-                        default -> {
-                        }
-                    }
-                    pos = nextPos;
-                    boolean end = next == null;
-                    if (end || terminator == '.' || terminator == '?' || terminator == '!') {
-                        int endByte = end ? utf8.length : t + 1;
-                        add(out, sentence, charAt[sentenceStartByte], charAt[Math.max(endByte, sentenceStartByte)]);
-                        sentence.setLength(0);
-                        sentenceStartByte = Math.max(endByte, sentenceStartByte);
-                    }
+                Espeak.resetClauseState(lib);
+                int stalledAt = pass(lib, mem, utf8, charAt, out);
+                if (stalledAt >= 0) {
+                    // Never seen since the state is reset first and U+0001 kept out; a loop guard, not a retry: the
+                    // same text from the same state would stop at the same byte.
+                    throw new IllegalStateException("espeak_TextToPhonemes stopped advancing at byte " + stalledAt
+                            + " of " + utf8.length + " (voice " + voice + ")");
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * One pass over the whole text; call with {@link Espeak#LOCK} held.
+     *
+     * @return -1 when the text was phonemised to its end, else the byte at which espeak-ng stopped advancing (then
+     *         {@code out} holds only part of the text)
+     */
+    private static int pass(Espeak.Lib lib, Memory mem, byte[] utf8, int[] charAt, List<Sentence> out) {
+        long base = Pointer.nativeValue(mem);
+        StringBuilder sentence = new StringBuilder();
+        int sentenceStartByte = 0;
+        PointerByReference ref = new PointerByReference(mem);
+        int pos = 0;
+        while (ref.getValue() != null) {
+            Pointer result = lib.espeak_TextToPhonemes(ref, Espeak.CHARS_UTF8, Espeak.PHONEMES_IPA);
+            String clause = result == null ? "" : result.getString(0, "UTF-8");
+            Pointer next = ref.getValue();
+            int nextPos = next == null ? utf8.length + 1 : (int) (Pointer.nativeValue(next) - base);
+            if (nextPos <= pos || nextPos > utf8.length + 1) {
+                return pos;
+            }
+            // espeak has read one character beyond the clause (next points past it): skip it, then blanks.
+            int t = nextPos - 2;
+            while (t >= 0 && isBlank(utf8[t])) {
+                t--;
+            }
+            char terminator = t >= 0 ? (char) (utf8[t] & 0xff) : 0;
+            sentence.append(LANGUAGE_FLAGS.matcher(clause).replaceAll(""));
+            switch (terminator) {
+                case '.', '?', '!' -> sentence.append(terminator);
+                case ',', ':', ';' -> sentence.append(terminator).append(' ');
+                default -> {
+                }
+            }
+            pos = nextPos;
+            boolean end = next == null;
+            if (end || terminator == '.' || terminator == '?' || terminator == '!') {
+                int endByte = end ? utf8.length : t + 1;
+                add(out, sentence, charAt[sentenceStartByte], charAt[Math.max(endByte, sentenceStartByte)]);
+                sentence.setLength(0);
+                sentenceStartByte = Math.max(endByte, sentenceStartByte);
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The text with U+0000 (it would end the C string early) and U+0001 (espeak-ng's embedded-command character, see
+     * the class comment) replaced by spaces; same length, so every offset holds.
+     */
+    static String withoutEspeakControls(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\0' || c == '\u0001') {
+                char[] chars = text.toCharArray();
+                for (int k = i; k < chars.length; k++) {
+                    if (chars[k] == '\0' || chars[k] == '\u0001') {
+                        chars[k] = ' ';
+                    }
+                }
+                return new String(chars);
+            }
+        }
+        return text;
     }
 
     /** The longest abbreviation chain passed to espeak-ng as it is, in {@link #spellingWeight} units; see below. */
@@ -202,8 +247,13 @@ public final class EspeakPhonemizer {
         return cp >= 0x10000 ? 4 : 3;
     }
 
+    /**
+     * Only the ASCII blanks end a word for this count. Java's {@code isWhitespace} also counts U+001C..U+001F, which
+     * espeak-ng spells as part of the word: {@code "i."} and 200 U+001C aborted it (found by {@code PiperFuzzTest},
+     * session 6). Counting any other space as part of a word only makes a chain heavier, the safe side.
+     */
     private static boolean isSeparator(char c) {
-        return Character.isWhitespace(c) || Character.isSpaceChar(c);
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0b;
     }
 
     private static void add(List<Sentence> out, StringBuilder sentence, int startChar, int endChar) {

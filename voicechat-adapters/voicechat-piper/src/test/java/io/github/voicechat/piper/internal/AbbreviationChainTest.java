@@ -45,4 +45,14 @@ class AbbreviationChainTest {
         assertThat(EspeakPhonemizer.breakLongAbbreviations("i." + "\uCF3C".repeat(13))).doesNotStartWith("i ");
         assertThat(EspeakPhonemizer.breakLongAbbreviations("i." + "\uCF3C".repeat(14))).startsWith("i ");
     }
+
+    @Test
+    void controlCharactersJavaCallsWhitespaceAreCountedAsPartOfTheWord() {
+        // U+001C..U+001F are whitespace to Java, letters of the word to espeak-ng: "i." + 200 U+001C aborted it.
+        for (char c = '\u001c'; c <= '\u001f'; c++) {
+            String text = "i." + String.valueOf(c).repeat(200);
+            assertThat(EspeakPhonemizer.breakLongAbbreviations(text)).as("U+%04X", (int) c)
+                    .isEqualTo("i " + String.valueOf(c).repeat(200));
+        }
+    }
 }

@@ -34,7 +34,9 @@ class EspeakPhonemizerTest {
         String[] texts = {"i." + "\u00fc".repeat(90) + "e. 1", "i." + "x".repeat(300), "x.".repeat(120),
                 "x.".repeat(45) + " " + "x.".repeat(45), "x.x. ".repeat(60), ("x.".repeat(50) + "\t").repeat(4),
                 "i.x." + "\u00fc".repeat(90), "i." + "\uCF3C".repeat(30) + " 1,>", "i." + "\u4E2D".repeat(60),
-                "i." + "\uD83D\uDE00".repeat(50)};
+                "i." + "\uD83D\uDE00".repeat(50), "i." + "\u001c".repeat(200),
+                "t\u0283 ;2\u000b\u000b\u01c0." + "\u001c".repeat(47) + "\ue71c" + "\u001c".repeat(22) + "/"
+                        + "\u001c".repeat(53) + "\ue71c" + "\u001c".repeat(22) + "/" + "\u001c".repeat(55)};
         EspeakPhonemizer phonemizer = new EspeakPhonemizer("en-us");
         for (String text : texts) {
             List<Sentence> sentences = phonemizer.phonemize(text);
@@ -149,5 +151,73 @@ class EspeakPhonemizerTest {
                 .isInstanceOf(IllegalArgumentException.class);
         // the failed voice switch leaves the library usable
         assertThat(new EspeakPhonemizer("en-us").phonemize("hello world").get(0).joined()).isEqualTo("həlˈoʊ wˈɜːld");
+    }
+
+    /** PiperFuzzTest's two stall inputs, as the texts that reached the phonemiser (U+0000 already spaces). */
+    private static final String STALLED_SHORT = "r.!\rH";
+    private static final String STALLED_LONG = "He\ufff2ld. Ho e  \u0409\u00c9\u066e\u02cc(    e you? \u0001\u0002  \u0001"
+            + "war you? \u0001Bd. How ar.\u02cce\u026a\u02d4\u0005  \u0409\u00c9\u066e\u02cc(    e you? \u0001\u0002  "
+            + "\u0001    + ";
+    private static final String PUNCTUATED = "Hello. (world)! a, b";
+
+    @Test
+    void embeddedCommandsAreReadAsSpacesAndDoNotChangeLaterTexts() {
+        // The fuzzing run's sequence, cut to its cause: a text carrying espeak-ng's embedded command U+0001 "B"
+        // (announce punctuation) left it on for the process, and a later text with ". !" then stalled
+        // (IllegalStateException "espeak_TextToPhonemes moved from byte 4 to 4"), or was read with "period".
+        EspeakPhonemizer phonemizer = new EspeakPhonemizer("en-us");
+        List<List<String>> before = joined(phonemizer, STALLED_SHORT, PUNCTUATED);
+        List<List<String>> long1 = joined(phonemizer, STALLED_LONG);
+        for (String command : new String[] {"\u0001B1 x", "\u0001Bd. x", "x \u0001B1", "\u0001" + "12Y x"}) {
+            assertThat(joined(phonemizer, command).get(0)).as("%s", command).isNotEmpty();
+            assertThat(joined(phonemizer, STALLED_SHORT, STALLED_LONG, PUNCTUATED)).as("after %s", command)
+                    .containsExactly(before.get(0), long1.get(0), before.get(1));
+        }
+        assertThat(String.join(" ", before.get(1))).isEqualTo("həlˈoʊ. wˈɜːld! ˈeɪ, bˈiː")
+                .doesNotContain("pˈiəɹɪəd");
+        // Within a text too, U+0001 is read as the space it is replaced with, not as a command.
+        for (String text : new String[] {STALLED_LONG, "\u0001B1 " + STALLED_SHORT, "\u0001B1 " + PUNCTUATED,
+            "x \u0001" + "12Y " + PUNCTUATED}) {
+            assertThat(joined(phonemizer, text)).as(text)
+                    .isEqualTo(joined(phonemizer, text.replace('\u0001', ' ')));
+        }
+    }
+
+    @Test
+    void clauseStateChangedByAnotherUserOfTheLibraryIsResetBeforeEachText() {
+        // Another user of libespeak-ng in this process turns punctuation announcing on, as the fuzzer's text did.
+        // Without the reset each of these texts stalled (measured through the library directly: at bytes 4, 9, 7).
+        EspeakPhonemizer phonemizer = new EspeakPhonemizer("en-us");
+        List<String> texts = List.of(STALLED_SHORT, STALLED_LONG, PUNCTUATED);
+        List<List<String>> fresh = joined(phonemizer, texts.toArray(String[]::new));
+        for (int i = 0; i < texts.size(); i++) {
+            rawTextToPhonemes("\u0001B1 x");
+            assertThat(joined(phonemizer, texts.get(i)).get(0)).as(texts.get(i)).isEqualTo(fresh.get(i));
+        }
+    }
+
+    /** Each text's sentences, joined. */
+    private static List<List<String>> joined(EspeakPhonemizer phonemizer, String... texts) {
+        List<List<String>> out = new ArrayList<>();
+        for (String text : texts) {
+            out.add(phonemizer.phonemize(text).stream().map(Sentence::joined).toList());
+        }
+        return out;
+    }
+
+    /** The library itself, without the phonemiser's guards: what another user of it in this process could do. */
+    private static void rawTextToPhonemes(String text) {
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (com.sun.jna.Memory mem = new com.sun.jna.Memory(utf8.length + 1L)) {
+            mem.write(0, utf8, 0, utf8.length);
+            mem.setByte(utf8.length, (byte) 0);
+            synchronized (Espeak.LOCK) {
+                Espeak.Lib lib = Espeak.libWithVoice("en-us");
+                com.sun.jna.ptr.PointerByReference ref = new com.sun.jna.ptr.PointerByReference(mem);
+                for (int calls = 0; calls < 16 && ref.getValue() != null; calls++) {
+                    lib.espeak_TextToPhonemes(ref, Espeak.CHARS_UTF8, Espeak.PHONEMES_IPA);
+                }
+            }
+        }
     }
 }

@@ -121,7 +121,15 @@ public final class GgmlModelFile {
     }
 
     private static void checkHParams(Reader r, HParams h) throws IOException {
-        range(r, "n_vocab", h.nVocab(), 51864, 51866 + 100);
+        // whisper.cpp derives the number of language tokens from n_vocab (n_vocab - 51765, one less if multilingual)
+        // and names each one by whisper_lang_str, which knows 100 languages and returns NULL past them: a larger
+        // n_vocab makes its loader build a std::string from NULL, and the uncaught std::logic_error terminates the
+        // process (found by WhisperModelFileFuzzTest at n_vocab 51869). 51864 is English-only, 51865 the multilingual
+        // v1/v2 models (99 languages), 51866 large-v3 (100 languages).
+        if (h.nVocab() < 51864 || h.nVocab() > 51866) {
+            throw r.bad("n_vocab 51864..51866 expected (English-only 51864, multilingual 51865 or 51866; whisper.cpp"
+                    + " knows no more than 100 languages), found " + h.nVocab());
+        }
         range(r, "n_audio_ctx", h.nAudioCtx(), 1, 1500);
         range(r, "n_audio_state", h.nAudioState(), 1, 4096);
         range(r, "n_audio_head", h.nAudioHead(), 1, 64);
