@@ -6,6 +6,7 @@ import io.github.voicechat.TurnPolicy;
 import io.github.voicechat.VoicePipeline;
 import io.github.voicechat.VoiceSession;
 import io.github.voicechat.audio.AudioSink;
+import io.github.voicechat.audio.AudioSource;
 import io.github.voicechat.audio.AudioSinks;
 import io.github.voicechat.audio.AudioSources;
 import io.github.voicechat.audio.ForwardingAudioSink;
@@ -46,9 +47,15 @@ import java.util.function.Predicate;
  *       parent plays one recording per turn, the bot answers each with about 40 s of FreeTTS speech; every barge-in
  *       pause, interruption or user turn that no recording started counts.</li>
  *   <li><b>Barge-in onset → silence at the speaker</b> (loop unloaded, so the microphone holds only the user): 2 s into
- *       an answer a recording is played into the microphone; from the recording of the microphone (its first sound
- *       above -40 dBFS) to the first 100 ms of digital silence in the recording of the speaker.</li>
+ *       an answer a recording is played into the microphone; from the user's speech onset in the recording of the
+ *       microphone (its first 10 ms above -40 dBFS RMS) to the first 100 ms of digital silence in the recording of
+ *       the speaker. Also printed from the first single sample above -40 dBFS, the measure before session 6: on
+ *       {@code goforward.wav} that is a click 282 ms before the first word.</li>
  * </ol>
+ *
+ * <p>{@code -Dvoicechat.harness.probe=true} adds, per barge-in, where its time went: when the onset reached the
+ * session (against the device's recording), the microphone's backlog then, and the VAD's probability and input level
+ * on each frame from before the onset to the decision.
  *
  * <pre>
  * ./mvnw -B -o -DskipTests package
@@ -222,6 +229,7 @@ public final class LiveDeviceHarness {
     private static void bargeIn(PulseAudio pulse, Path speech, int trials, boolean aec) throws Exception {
         List<Double> deviceMs = new ArrayList<>();
         List<Double> reportedMs = new ArrayList<>();
+        List<Double> firstSoundMs = new ArrayList<>();
         int missed = 0;
         try (PulseAudio.Recording spk = pulse.record(PulseAudio.SPEAKER_MONITOR, 48_000);
                 PulseAudio.Recording mic = pulse.record(PulseAudio.MIC, 16_000)) {
@@ -233,6 +241,7 @@ public final class LiveDeviceHarness {
                 long answerHeardNanos = System.nanoTime();
                 c.await(l -> false, Duration.ofSeconds(2)); // 2 s into the answer
                 Path clip = speech.resolve(CLIPS[1 + i % (CLIPS.length - 1)]);
+                c.traces.clear(); // the probe's dumps of earlier barge-ins
                 long playNanos = System.nanoTime();
                 play(pulse, clip);
                 // Speech confirmed on its first frame stops the bot with no pause event.
@@ -249,21 +258,125 @@ public final class LiveDeviceHarness {
                     reportedMs.add(Double.parseDouble(f[3]));
                 }
                 float[] m = mic.samples();
-                int userOnset = firstAbove(m, index(mic, playNanos), 0.01f);
+                int firstSound = firstAbove(m, index(mic, playNanos), 0.01f);
+                int userOnset = firstLoudBlock(m, index(mic, playNanos), 160, 0.01);
                 float[] s = spk.samples();
-                int silent = firstSilence(s, index(spk, Math.max(answerHeardNanos, mic.nanosOf(userOnset)) - 50_000_000L),
-                        4_800);
+                int from = index(spk, Math.max(answerHeardNanos, mic.nanosOf(userOnset)) - 50_000_000L);
+                int silent = firstSilence(s, from, 4_800);
                 if (userOnset >= 0 && silent >= 0) {
-                    deviceMs.add((spk.nanosOf(silent) - mic.nanosOf(userOnset)) / 1e6);
-                    System.out.printf(Locale.ROOT, "  barge-in %d: silent at the speaker %.0f ms after the user's first"
-                            + " sound%n", i + 1, deviceMs.get(deviceMs.size() - 1));
+                    double ms = (spk.nanosOf(silent) - mic.nanosOf(userOnset)) / 1e6;
+                    deviceMs.add(ms);
+                    firstSoundMs.add((spk.nanosOf(silent) - mic.nanosOf(firstSound)) / 1e6);
+                    System.out.printf(Locale.ROOT, "  barge-in %d (%s): silent at the speaker %.0f ms after the user's"
+                            + " speech onset (%.0f ms after the first sample above -40 dBFS); the answer's longest"
+                            + " digital silence before it: %.0f ms%n", i + 1, clip.getFileName(), ms,
+                            firstSoundMs.get(firstSoundMs.size() - 1),
+                            longestSilence(s, index(spk, answerHeardNanos), silent) / 48.0);
+                    if (Boolean.getBoolean("voicechat.harness.probe")) {
+                        explain(c.trace(Duration.ofSeconds(10)), mic, userOnset, spk.nanosOf(silent));
+                    }
                 }
             }
             c.stop();
         }
-        System.out.printf(Locale.ROOT, "barge-in, user's first sound at the microphone -> silence at the speaker,"
-                + " %d trials (%d never stopped the bot): %s ms (the session's own figure, detected onset -> silence"
-                + " written: %s ms)%n", deviceMs.size(), missed, summary(deviceMs), summary(reportedMs));
+        System.out.printf(Locale.ROOT, "barge-in, user's speech onset at the microphone (first 10 ms above -40 dBFS)"
+                + " -> silence at the speaker, %d trials (%d never stopped the bot): %s ms; from the first sample above"
+                + " -40 dBFS instead: %s ms (the session's own figure, detected onset -> silence written: %s ms)%n",
+                deviceMs.size(), missed, summary(deviceMs), summary(firstSoundMs), summary(reportedMs));
+    }
+
+    /**
+     * Where one barge-in's time went, from the probe's trace: when the user's onset reached the session (the first
+     * microphone read with 10 ms above -40 dBFS, against the same onset in the parent's recording of {@code mic}),
+     * and the VAD's probability on each frame from there to the decision.
+     */
+    private static void explain(List<String> trace, PulseAudio.Recording mic, int userOnset, long silentNanos) {
+        long onsetNanos = mic.nanosOf(userOnset);
+        long onsetSample = -1;
+        long readNanos = 0;
+        int backlog = 0;
+        for (String l : trace) {
+            String[] f = l.split(" ");
+            if (!f[1].equals("R")) {
+                continue;
+            }
+            long end = Long.parseLong(f[3]);
+            double db1 = Double.parseDouble(f[5]);
+            double db2 = Double.parseDouble(f[6]);
+            if (db1 > -40 || db2 > -40) {
+                onsetSample = end - 320 + (db1 > -40 ? 0 : 160);
+                readNanos = Long.parseLong(f[2]);
+                backlog = Integer.parseInt(f[4]);
+                break;
+            }
+        }
+        if (onsetSample < 0) {
+            System.out.println("    probe: no onset in the trace");
+            return;
+        }
+        System.out.printf(Locale.ROOT, "    probe: onset read by the session %.0f ms after the device heard it (backlog"
+                + " left %.0f ms), at input sample %d; silent at the speaker at %.0f ms%n",
+                (readNanos - onsetNanos) / 1e6, backlog / 16.0, onsetSample, (silentNanos - onsetNanos) / 1e6);
+        StringBuilder v = new StringBuilder("    probe: VAD frames (ms of audio from the onset: p, dBFS after the"
+                + " canceller, judged at ms):");
+        for (String l : trace) {
+            String[] f = l.split(" ");
+            if (!f[1].equals("V")) {
+                continue;
+            }
+            long start = Long.parseLong(f[3]) * 512;
+            if (start + 512 < onsetSample - 1024 || start > onsetSample + 16 * 400) {
+                continue;
+            }
+            v.append(String.format(Locale.ROOT, " [%+.0f: %s, %s (raw %.1f), %.0f]", (start - onsetSample) / 16.0,
+                    f[4], f[5], rawDb(trace, start, start + 512), (Long.parseLong(f[2]) - onsetNanos) / 1e6));
+        }
+        System.out.println(v);
+    }
+
+    /** The raw microphone's loudness over input samples {@code [from, to)}, from the probe's reads (dBFS). */
+    private static double rawDb(List<String> trace, long from, long to) {
+        double sum = 0;
+        int n = 0;
+        for (String l : trace) {
+            String[] f = l.split(" ");
+            if (f[1].equals("R")) {
+                long end = Long.parseLong(f[3]);
+                for (int h = 0; h < 2; h++) {
+                    long start = end - 320 + 160 * h;
+                    if (start >= from && start < to) {
+                        sum += Math.pow(10, Double.parseDouble(f[5 + h]) / 10);
+                        n++;
+                    }
+                }
+            }
+        }
+        return n == 0 ? Double.NaN : 10 * Math.log10(sum / n + 1e-12);
+    }
+
+    /** The first block of {@code block} samples from {@code from} whose RMS is above {@code level}; -1 if none. */
+    private static int firstLoudBlock(float[] x, int from, int block, double level) {
+        for (int b = Math.max(0, from); b + block <= x.length; b += block) {
+            double sum = 0;
+            for (int i = b; i < b + block; i++) {
+                sum += x[i] * x[i];
+            }
+            if (Math.sqrt(sum / block) > level) {
+                return b;
+            }
+        }
+        return -1;
+    }
+
+    /** The longest run of digital silence in {@code x[from, to)}, in samples. */
+    private static int longestSilence(float[] x, int from, int to) {
+        int longest = 0;
+        int run = 0;
+        for (int i = Math.max(0, from); i < Math.min(to, x.length); i++) {
+            run = Math.abs(x[i]) < 1e-4f ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        return longest;
     }
 
     // ------------------------------------------------------------------ child JVM
@@ -287,14 +400,23 @@ public final class LiveDeviceHarness {
             return;
         }
         boolean aec = args[2].equals("aec");
-        EngineProvider<VoiceActivityDetector> vad = Engines.find(VoiceActivityDetector.class, "silero");
+        EngineProvider<VoiceActivityDetector> silero = Engines.find(VoiceActivityDetector.class, "silero");
+        // -Dvoicechat.harness.probe=true: per-frame trace (microphone reads, VAD probabilities) around each barge-in.
+        Probe probe = Boolean.getBoolean("voicechat.harness.probe") ? new Probe() : null;
         EngineProvider<SpeechRecognizer> asr = Engines.find(SpeechRecognizer.class, "sphinx");
         EngineProvider<SpeechSynthesizer> tts = Engines.find(SpeechSynthesizer.class, "freetts");
         VoicePipeline.Builder b = VoicePipeline.builder()
-                .vad(() -> vad.create(EngineOptions.EMPTY)).asr(() -> asr.create(EngineOptions.EMPTY))
+                .vad(() -> probe == null ? silero.create(EngineOptions.EMPTY)
+                        : probe.vad(silero.create(EngineOptions.EMPTY))).asr(() -> asr.create(EngineOptions.EMPTY))
                 .tts(() -> tts.create(EngineOptions.EMPTY))
                 .responder((request, reply) -> reply.text(LONG_ANSWER))
-                .listener(LiveDeviceHarness::print);
+                .listener(e -> {
+                    print(e);
+                    if (probe != null && (e instanceof SessionEvent.BargeInPaused
+                            || e instanceof SessionEvent.BargeInConfirmed)) {
+                        probe.dump(1_500_000_000L);
+                    }
+                });
         // -Dvoicechat.harness.speculateMs=0: no speculative answers; -Dvoicechat.harness.partialWords=false: a paused
         // barge-in is confirmed by speech alone, not by the recogniser's partial words (separating the suspects).
         Integer speculateMs = Integer.getInteger("voicechat.harness.speculateMs");
@@ -315,9 +437,13 @@ public final class LiveDeviceHarness {
         // -Dvoicechat.harness.recording=X.wav: the session's own stereo recording (microphone left, written right),
         // to find the echo path's true delay offline.
         String recording = System.getProperty("voicechat.harness.recording");
+        AudioSource mic = AudioSources.microphone(16_000);
+        if (probe != null) {
+            mic = probe.source(mic);
+        }
         VoiceSession session = recording == null
-                ? b.build().openSession(AudioSources.microphone(16_000), speaker)
-                : b.build().openSession(AudioSources.microphone(16_000), speaker, Path.of(recording));
+                ? b.build().openSession(mic, speaker)
+                : b.build().openSession(mic, speaker, Path.of(recording));
         session.start();
         // The parent closes stdin to end the session.
         while (System.in.read() >= 0) {
@@ -328,6 +454,142 @@ public final class LiveDeviceHarness {
         System.err.printf(Locale.ROOT, "child: %d speaker writes; gaps between writes over 60 ms (a 60 ms queue"
                 + " runs dry): %d, over 100 ms: %d, longest %.0f ms%n", speaker.writes, speaker.over60, speaker.over100,
                 speaker.longestGapNanos / 1e6);
+    }
+
+    /**
+     * A per-frame trace of the child's input, for finding where a barge-in's time goes: each microphone read (when it
+     * returned, the backlog left behind it, the loudness of each 10 ms) and each VAD frame (when it was judged, its
+     * probability before any echo gate, the loudness of what the VAD heard after the echo canceller). Dumped as
+     * {@code TRACE} lines on each barge-in event; the parent lines them up with its recording of the microphone.
+     */
+    static final class Probe {
+        private static final int SIZE = 1024;
+        private final long[] readNanos = new long[SIZE];
+        private final long[] readEnd = new long[SIZE];
+        private final int[] readBacklog = new int[SIZE];
+        private final float[] readDb1 = new float[SIZE];
+        private final float[] readDb2 = new float[SIZE];
+        private long reads;
+        private long readSamples;
+        private final long[] vadNanos = new long[SIZE];
+        private final float[] vadP = new float[SIZE];
+        private final float[] vadDb = new float[SIZE];
+        private long vads;
+
+        synchronized void read(AudioSource s, float[] b, int off, int n) {
+            int i = (int) (reads++ % SIZE);
+            readNanos[i] = System.nanoTime();
+            readSamples += n;
+            readEnd[i] = readSamples;
+            readBacklog[i] = s.captureDelaySamples();
+            readDb1[i] = db(b, off, n / 2);
+            readDb2[i] = db(b, off + n / 2, n - n / 2);
+        }
+
+        synchronized void vad(float p, float[] b, int off, int n) {
+            int i = (int) (vads++ % SIZE);
+            vadNanos[i] = System.nanoTime();
+            vadP[i] = p;
+            vadDb[i] = db(b, off, n);
+        }
+
+        synchronized void dump(long spanNanos) {
+            long since = System.nanoTime() - spanNanos;
+            StringBuilder out = new StringBuilder();
+            for (long k = Math.max(0, reads - SIZE); k < reads; k++) {
+                int i = (int) (k % SIZE);
+                if (readNanos[i] >= since) {
+                    out.append(String.format(Locale.ROOT, "TRACE R %d %d %d %.1f %.1f%n", readNanos[i], readEnd[i],
+                            readBacklog[i], readDb1[i], readDb2[i]));
+                }
+            }
+            for (long k = Math.max(0, vads - SIZE); k < vads; k++) {
+                int i = (int) (k % SIZE);
+                if (vadNanos[i] >= since) {
+                    out.append(String.format(Locale.ROOT, "TRACE V %d %d %.3f %.1f%n", vadNanos[i], k, vadP[i],
+                            vadDb[i]));
+                }
+            }
+            out.append("TRACE END\n");
+            synchronized (System.out) {
+                System.out.print(out);
+                System.out.flush();
+            }
+        }
+
+        private static float db(float[] b, int off, int n) {
+            double sum = 0;
+            for (int i = off; i < off + n; i++) {
+                sum += b[i] * b[i];
+            }
+            return (float) (10 * Math.log10(sum / Math.max(1, n) + 1e-12));
+        }
+
+        AudioSource source(AudioSource in) {
+            Probe probe = this;
+            return new AudioSource() {
+                @Override
+                public int sampleRateHz() {
+                    return in.sampleRateHz();
+                }
+
+                @Override
+                public int read(float[] buffer, int offset, int length) throws IOException {
+                    int n = in.read(buffer, offset, length);
+                    if (n > 0) {
+                        probe.read(in, buffer, offset, n);
+                    }
+                    return n;
+                }
+
+                @Override
+                public boolean isRealtime() {
+                    return in.isRealtime();
+                }
+
+                @Override
+                public int captureDelaySamples() {
+                    return in.captureDelaySamples();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    in.close();
+                }
+            };
+        }
+
+        VoiceActivityDetector vad(VoiceActivityDetector in) {
+            Probe probe = this;
+            return new VoiceActivityDetector() {
+                @Override
+                public int sampleRateHz() {
+                    return in.sampleRateHz();
+                }
+
+                @Override
+                public int frameSamples() {
+                    return in.frameSamples();
+                }
+
+                @Override
+                public float speechProbability(float[] samples, int offset, int length) {
+                    float p = in.speechProbability(samples, offset, length);
+                    probe.vad(p, samples, offset, length);
+                    return p;
+                }
+
+                @Override
+                public void reset() {
+                    in.reset();
+                }
+
+                @Override
+                public void close() {
+                    in.close();
+                }
+            };
+        }
     }
 
     /** The speaker, counting the gaps between writes that are long enough to empty its queue. */
@@ -376,6 +638,8 @@ public final class LiveDeviceHarness {
     private static final class Child {
         private final Process process;
         private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        /** The probe's TRACE lines, apart from the events. */
+        final LinkedBlockingQueue<String> traces = new LinkedBlockingQueue<>();
 
         private Child(Process process) {
             this.process = process;
@@ -384,7 +648,7 @@ public final class LiveDeviceHarness {
                         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     String l;
                     while ((l = r.readLine()) != null) {
-                        lines.add(l);
+                        (l.startsWith("TRACE ") ? traces : lines).add(l);
                     }
                 } catch (IOException e) {
                     lines.add("ERROR " + e);
@@ -410,6 +674,16 @@ public final class LiveDeviceHarness {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
             pb.environment().putAll(pulse.clientEnvironment());
             return new Child(pb.start());
+        }
+
+        /** The probe's lines up to its next {@code TRACE END}, or none if it sent none in time. */
+        List<String> trace(Duration timeout) throws InterruptedException {
+            List<String> out = new ArrayList<>();
+            String l;
+            while ((l = traces.poll(timeout.toNanos(), TimeUnit.NANOSECONDS)) != null && !l.equals("TRACE END")) {
+                out.add(l);
+            }
+            return l == null ? List.of() : out;
         }
 
         String next(Duration timeout) throws InterruptedException {

@@ -1,5 +1,7 @@
 package io.github.voicechat.audio.internal;
 
+import java.util.Arrays;
+
 /**
  * Whether what the microphone hears now is the bot's own echo: a double-talk check that does not trust the echo
  * canceller. It compares the microphone's loudness envelope (10 ms blocks) with the envelope of what the speaker was
@@ -22,6 +24,10 @@ package io.github.voicechat.audio.internal;
  * {@value #MAX_GAIN_CHANGE_DB} dB of its usual loudness: a voice over the echo adds a shape and a loudness of its
  * own and gets through (tests: within 200 ms at equal loudness). The session ignores speech only while it is judged
  * echo; it never declares speech.
+ *
+ * <p>The other way round, {@link #nearEnd()} says when the microphone is louder than any echo of the speaker could
+ * be (its gain learnt from the microphone while the speaker is active): a voice near the microphone, which the
+ * session then hears uncancelled, because an echo canceller that has found no echo still takes such a voice out.
  *
  * <p>Session thread only; nothing on the per-frame path allocates.
  */
@@ -54,6 +60,25 @@ public final class EchoGate {
     /** Below this RMS the speaker is silent (about -50 dBFS). */
     static final double SILENT = 0.003;
 
+    /**
+     * The microphone louder than the loudest echo the speaker's last half second could give, by this much (power,
+     * dB): a voice at the microphone, whatever the canceller made of it.
+     */
+    static final double NEAR_END_MARGIN_DB = 10;
+    private static final double NEAR_END_MARGIN = Math.pow(10, NEAR_END_MARGIN_DB / 10);
+    /** The speaker louder than this (RMS, about -40 dBFS) would be heard back if there were an echo path. */
+    static final double FAR_ACTIVE = 0.01;
+    /** How much of the speaker's activity the echo's gain is learnt over, and how much it needs before it is used. */
+    static final int GAIN_HISTORY_MS = 2000;
+    static final int MIN_GAIN_HISTORY_MS = 1000;
+    /** A voice found at the microphone is taken to go on this long (syllables have quiet parts). */
+    static final int NEAR_END_HOLD_MS = 200;
+    /**
+     * How old a block must be before its gain is learnt, with no voice found near since: a voice rises out of
+     * silence over a few blocks, and learning those as echo would lift the ceiling ahead of the voice for good.
+     */
+    static final int LEARN_AFTER_MS = 300;
+
     private static final int TRACK_WINDOW = WINDOW_MS / BLOCK_MS;
     private static final int ACQUIRE_WINDOW = ACQUIRE_WINDOW_MS / BLOCK_MS;
     private static final int TRACK_BLOCKS = TRACK_MS / BLOCK_MS;
@@ -69,6 +94,17 @@ public final class EchoGate {
     private final Envelope mic;
     /** The microphone after the echo canceller: what it took out says whether there was echo to take. */
     private final Envelope cleaned;
+    /**
+     * The echo's gain, as it shows in microphone blocks while the speaker is active and no voice is near: each one's
+     * power over that of the loudest speaker block that could have echoed into it (a ring of the last ones).
+     */
+    private final double[] echoGains = new double[GAIN_HISTORY_MS / BLOCK_MS];
+    private long echoGainCount;
+    /** The last blocks' gains, not yet learnt (NaN: not to be learnt), by block index modulo its length. */
+    private final double[] pendingGains = new double[LEARN_AFTER_MS / BLOCK_MS];
+    /** Microphone blocks judged for a near voice; it is near up to (not including) block {@code nearEndUntil}. */
+    private long judgedBlocks;
+    private long nearEndUntil;
 
     /**
      * @param outRateHz the speaker's rate
@@ -78,6 +114,7 @@ public final class EchoGate {
         this.far = new Envelope(outRateHz * BLOCK_MS / 1000, history);
         this.mic = new Envelope(inRateHz * BLOCK_MS / 1000, history);
         this.cleaned = new Envelope(inRateHz * BLOCK_MS / 1000, history);
+        Arrays.fill(pendingGains, Double.NaN);
     }
 
     /** What was written to the speaker this tick. */
@@ -89,6 +126,72 @@ public final class EchoGate {
     public void heard(float[] samples, float[] afterCanceller, int length) {
         mic.add(samples, length);
         cleaned.add(afterCanceller, length);
+        if (judgedBlocks < mic.blocks) {
+            double ceiling = echoGainCeiling();
+            while (judgedBlocks < mic.blocks) {
+                judgeNearEnd(judgedBlocks++, ceiling);
+            }
+        }
+    }
+
+    /**
+     * Whether the microphone's last block holds a voice louder than any echo of what the speaker played could be:
+     * louder by {@value #NEAR_END_MARGIN_DB} dB than the loudest speaker block of the last {@value #MAX_DELAY_MS} ms
+     * at the echo's gain (learnt over the last {@value #GAIN_HISTORY_MS} ms of the speaker's activity), and held
+     * {@value #NEAR_END_HOLD_MS} ms. The classic double-talk test (Geigel's), with the echo's gain measured rather
+     * than assumed.
+     *
+     * <p>Why: an echo canceller that has found no echo still takes a voice out while the far end is active. WebRTC's
+     * AEC3 left a user who started over the bot at -94 dBFS (from -25 dBFS at the microphone) for a second, or for
+     * all of a 3 s utterance, with no echo path at all (headset-like: the loop off; measured in
+     * {@code benchmarks/LIVE-DEVICE.md}), so the barge-in was heard a second late or never. Where this holds, the
+     * session listens to the microphone itself. Unknown (false) until the speaker has been active for
+     * {@value #MIN_GAIN_HISTORY_MS} ms, and false while it is silent (there is nothing for a canceller to take out).
+     */
+    public boolean nearEnd() {
+        return judgedBlocks > 0 && judgedBlocks - 1 < nearEndUntil;
+    }
+
+    /** The highest echo gain seen lately (power ratio), or NaN while too little is known. */
+    private double echoGainCeiling() {
+        if (echoGainCount < MIN_GAIN_HISTORY_MS / BLOCK_MS) {
+            return Double.NaN;
+        }
+        double max = 0;
+        for (int i = 0, n = (int) Math.min(echoGainCount, echoGains.length); i < n; i++) {
+            max = Math.max(max, echoGains[i]);
+        }
+        return max;
+    }
+
+    private void judgeNearEnd(long block, double ceiling) {
+        // The speaker's loudest block that could have echoed into this one (echo path 20-500 ms).
+        long offset = far.blocks - mic.blocks;
+        double farMax = 0;
+        for (int lag = minLag; lag <= maxLag; lag++) {
+            long at = block + offset - lag;
+            if (at >= 0 && at < far.blocks && at >= far.blocks - history) {
+                farMax = Math.max(farMax, far.at(at));
+            }
+        }
+        // The block learnt now: the oldest pending one, unless a voice was found near since.
+        int slot = (int) (block % pendingGains.length);
+        double learnt = pendingGains[slot];
+        if (!Double.isNaN(learnt)) {
+            echoGains[(int) (echoGainCount++ % echoGains.length)] = learnt;
+        }
+        pendingGains[slot] = Double.NaN;
+        if (farMax < FAR_ACTIVE) {
+            return; // nothing loud enough to echo: no verdict, and nothing to learn
+        }
+        double m = mic.at(block);
+        double gain = m * m / (farMax * farMax);
+        if (m >= SILENT && gain > NEAR_END_MARGIN * ceiling) { // false while the ceiling is unknown (NaN)
+            nearEndUntil = block + 1 + NEAR_END_HOLD_MS / BLOCK_MS;
+            Arrays.fill(pendingGains, Double.NaN); // the voice's rise out of silence is not echo
+        } else if (block >= nearEndUntil) {
+            pendingGains[slot] = gain; // the echo's alone, if no voice is found near in the next blocks
+        }
     }
 
     /**
@@ -110,8 +213,16 @@ public final class EchoGate {
         return raw >= left * MIN_CANCELLED_RATIO;
     }
 
+    /** {@return the microphone samples heard so far, counted in whole blocks (for logs)} */
+    long heardSamples() {
+        return mic.blocks * mic.blockSamples;
+    }
+
     /** {@return whether the microphone's last blocks are the speaker's echo} */
     public boolean echo() {
+        if (nearEnd()) {
+            return false; // louder than the echo can be: someone is talking, over it or not
+        }
         if (!cancellerTookEchoOut()) {
             trackedLag = -1;
             return false;

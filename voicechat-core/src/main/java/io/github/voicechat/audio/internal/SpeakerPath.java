@@ -94,6 +94,9 @@ public final class SpeakerPath {
     /** Whether the microphone hears only the speaker's echo; on a real-time microphone only (else null). */
     private final EchoGate echoGate;
     private final float[] silentFrame;
+    /** The gate's last verdict, for the debug log of its changes. */
+    private boolean lastEcho;
+    private boolean lastNearEnd;
 
     /**
      * @param sink         where the session plays
@@ -170,7 +173,30 @@ public final class SpeakerPath {
             return false;
         }
         echoGate.heard(mic, clean, length);
-        return echoGate.echo();
+        boolean echo = echoGate.echo();
+        if (echo != lastEcho) {
+            lastEcho = echo;
+            log.debug("echo gate: the microphone {} the speaker's echo from input sample {}", echo ? "is" : "is not",
+                    echoGate.heardSamples());
+        }
+        boolean nearEnd = echoGate.nearEnd();
+        if (nearEnd != lastNearEnd) {
+            lastNearEnd = nearEnd;
+            log.debug("echo gate: {} from input sample {}", nearEnd
+                    ? "a voice louder than any echo, listening to the microphone itself" : "no voice beyond the echo",
+                    echoGate.heardSamples());
+        }
+        return echo;
+    }
+
+    /**
+     * Whether the microphone frame last given to {@link #heardEcho} holds a voice louder than any echo of what this
+     * path played could be ({@link EchoGate#nearEnd()}): then the session listens to the microphone itself, because
+     * an echo canceller that has found no echo still takes such a voice out while the speaker is active. Always false
+     * where the source is not a real-time microphone.
+     */
+    public boolean heardNearEnd() {
+        return echoGate != null && echoGate.nearEnd();
     }
 
     /** Frames of silence not written because the microphone was behind (for logs and tests). */

@@ -78,6 +78,11 @@ final class PlayoutStage implements Speaker {
         return speaker.heardEcho(mic, clean, length);
     }
 
+    /** Whether that frame holds a voice louder than any echo could be (see {@code EchoGate}): listen to it as is. */
+    boolean heardNearEnd() {
+        return speaker.heardNearEnd();
+    }
+
     @Override
     public void hold() {
         ResponseState r = conversation.response;

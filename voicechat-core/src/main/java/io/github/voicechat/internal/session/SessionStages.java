@@ -200,7 +200,9 @@ final class SessionStages {
         // bot's own echo, whatever the canceller left of it, and never a user (speakerphone loop, issue #16).
         float[] clean = echo == null ? mic : echo.run(playout.farEnd(), outFrameSamples, mic);
         listen.echoOnly = echo != null && playout.heardEcho(mic, clean, frameSamples);
-        listen.run(clean, inSample);
+        // A voice louder than any echo could be is the user's, whatever the canceller took out of it (AEC3 takes a
+        // voice out while the bot speaks even where there is no echo at all): listen to the microphone itself.
+        listen.run(echo != null && playout.heardNearEnd() ? mic : clean, inSample);
         if (log.notes > 0) {
             log.flush(); // the recording stage: the user's turn, a barge-in
         }

@@ -176,6 +176,135 @@ class EchoGateTest {
         }
     }
 
+    /**
+     * The barge-in at the device with no echo path (the loop off, a headset): WebRTC's AEC3 took the user's voice out
+     * while the bot spoke (-25 dBFS at the microphone, -94 dBFS after it) for a second or for a whole utterance. The
+     * microphone was silent all the while the bot spoke, so the echo's gain is nil, and the user's first block loud
+     * enough to matter (-50 dBFS) is a voice near the microphone, on that very tick, and never echo.
+     */
+    @Test
+    void aVoiceTheCancellerTakesOutIsNearAtItsFirstLoudBlock() {
+        for (long seed = 2; seed < 12; seed++) {
+            double[] bot = envelope(1, TICKS * 20);
+            double[] user = envelope(seed, TICKS * 20);
+            EchoGate gate = new EchoGate(OUT_HZ, IN_HZ);
+            int userStart = 100 + (int) seed * 7;
+            int onsetTick = -1;
+            int nearTicks = 0;
+            int loudTicks = 0;
+            for (int t = 0; t < TICKS; t++) {
+                gate.played(tick(bot, t, OUT_HZ, 0, 1), OUT_HZ / 50);
+                float[] mic = t < userStart ? new float[IN_HZ / 50] : tick(user, t, IN_HZ, userStart * 20, 1);
+                gate.heard(mic, scaled(mic, 1e-4), mic.length); // the canceller takes the voice out
+                boolean near = gate.nearEnd();
+                assertThat(near && gate.echo()).as("near and echo at once").isFalse();
+                if (t < userStart) {
+                    assertThat(near).as("seed %d tick %d: nobody talks yet", seed, t).isFalse();
+                } else if (onsetTick < 0 && lastBlockRms(mic) >= EchoGate.SILENT) {
+                    onsetTick = t;
+                    assertThat(near).as("seed %d: near at the first loud block (tick %d)", seed, t).isTrue();
+                }
+                if (t >= userStart && rms(mic) > 0.02) {
+                    loudTicks++;
+                    nearTicks += near ? 1 : 0;
+                }
+            }
+            assertThat(onsetTick).as("seed %d: the user was heard", seed).isGreaterThanOrEqualTo(0);
+            assertThat(nearTicks).as("seed %d: ticks of the user's voice judged near", seed)
+                    .isGreaterThan(loudTicks * 9 / 10);
+        }
+    }
+
+    /**
+     * The speakerphone loop: the echo at 0 dB and -1 dB, at any delay in range, then its path moves (a stall) and its
+     * loudness rises 3 dB (a volume change). It never counts as a voice near the microphone, so the session never
+     * listens to the uncancelled echo.
+     */
+    @Test
+    void theEchoAloneIsNeverNearEvenWhenItsPathMovesOrItGetsLouder() {
+        for (int delayMs : new int[] {60, 150, 320, 480}) {
+            for (double gain : new double[] {0.9, 1.0}) {
+                double[] bot = envelope(1, TICKS * 20);
+                EchoGate gate = new EchoGate(OUT_HZ, IN_HZ);
+                for (int t = 0; t < TICKS; t++) {
+                    gate.played(tick(bot, t, OUT_HZ, 0, 1), OUT_HZ / 50);
+                    int delay = t < 150 ? delayMs : Math.max(40, delayMs - 30); // the path moves by 30 ms
+                    double g = t < 200 ? gain : gain * 1.41; // then 3 dB louder
+                    float[] mic = tick(bot, t, IN_HZ, delay, g);
+                    gate.heard(mic, scaled(mic, 0.01), mic.length);
+                    assertThat(gate.nearEnd()).as("delay %d ms, gain %.1f, tick %d", delayMs, gain, t).isFalse();
+                }
+            }
+        }
+    }
+
+    /**
+     * Double talk on a laptop: the echo 20 dB below what was played, and a user close to the microphone starting over
+     * it. The user is near within 100 ms of the onset in every case, and never echo while near.
+     */
+    @Test
+    void aVoiceFarLouderThanTheEchoIsNearSoon() {
+        for (long seed = 2; seed < 12; seed++) {
+            double[] bot = envelope(1, TICKS * 20);
+            double[] user = envelope(seed, TICKS * 20);
+            EchoGate gate = new EchoGate(OUT_HZ, IN_HZ);
+            int userStart = 150 + (int) seed * 7;
+            int firstNear = -1;
+            for (int t = 0; t < TICKS; t++) {
+                gate.played(tick(bot, t, OUT_HZ, 0, 1), OUT_HZ / 50);
+                float[] mic = tick(bot, t, IN_HZ, 150, 0.1);
+                if (t >= userStart) {
+                    float[] u = tick(user, t, IN_HZ, userStart * 20, 1);
+                    for (int i = 0; i < mic.length; i++) {
+                        mic[i] += u[i];
+                    }
+                }
+                gate.heard(mic, scaled(mic, 0.01), mic.length);
+                boolean near = gate.nearEnd();
+                assertThat(near && gate.echo()).isFalse();
+                if (t < userStart) {
+                    assertThat(near).as("seed %d tick %d: the echo alone", seed, t).isFalse();
+                } else if (firstNear < 0 && near) {
+                    firstNear = t - userStart;
+                }
+            }
+            assertThat(firstNear).as("seed %d: ticks until the user is near", seed).isBetween(0, 5);
+        }
+    }
+
+    /** Nothing is near while the speaker is silent (nothing for a canceller to take out), nor before its first second. */
+    @Test
+    void nothingIsNearWhileTheSpeakerIsSilentOrHasOnlyJustStarted() {
+        double[] voice = envelope(3, TICKS * 20);
+        double[] bot = envelope(1, TICKS * 20);
+        EchoGate silent = new EchoGate(OUT_HZ, IN_HZ);
+        EchoGate starting = new EchoGate(OUT_HZ, IN_HZ);
+        for (int t = 0; t < TICKS; t++) {
+            float[] mic = tick(voice, t, IN_HZ, 0, 1);
+            silent.played(new float[OUT_HZ / 50], OUT_HZ / 50);
+            silent.heard(mic, mic, mic.length);
+            assertThat(silent.nearEnd()).isFalse();
+        }
+        // The bot's first 980 ms, the user talking all along: the gate has judged at most 98 microphone blocks with
+        // the speaker active (the echo path starts at 20 ms), fewer than the 100 it needs.
+        for (int t = 0; t < 49; t++) {
+            float[] far = tick(bot, t, OUT_HZ, 0, 1);
+            starting.played(far, far.length);
+            float[] mic = tick(voice, t, IN_HZ, 0, 1);
+            starting.heard(mic, mic, mic.length);
+            assertThat(starting.nearEnd()).as("tick %d", t).isFalse();
+        }
+    }
+
+    /** The RMS of the last 10 ms of a 20 ms tick at the microphone's rate. */
+    private static double lastBlockRms(float[] x) {
+        double s = 0;
+        for (int i = x.length / 2; i < x.length; i++) {
+            s += x[i] * x[i];
+        }
+        return Math.sqrt(s / (x.length / 2));
+    }
+
     private static float[] scaled(float[] x, double gain) {
         float[] y = new float[x.length];
         for (int i = 0; i < x.length; i++) {
