@@ -15,6 +15,8 @@ import io.github.voicechat.VoicePipeline;
 import io.github.voicechat.VoiceSession;
 import io.github.voicechat.audio.AudioSinks;
 import io.github.voicechat.audio.AudioSources;
+import io.github.voicechat.spi.SpeechRecognizer;
+import io.github.voicechat.spi.Transcript;
 import io.github.voicechat.time.SessionTime;
 import io.github.voicechat.time.VirtualClock;
 import java.time.Duration;
@@ -135,5 +137,129 @@ class SpeculativeResponseTest {
         assertThat(lastNonZero(sink.samples(), 0, at)).isEqualTo(-1);
         assertSine(sink.samples(), at, 0, 30 * OUT_RATE / 50);
         assertThat(lastNonZero(sink.samples(), at + 30 * OUT_RATE / 50, sink.samples().length)).isEqualTo(-1);
+    }
+
+    /**
+     * A recogniser whose words at the pause lack the last one ({@code partial}), as Sphinx's often do: the
+     * speculation on them is discarded when the final transcript comes, and the real answer is submitted on that
+     * same tick, while the speculation's responder is still unwinding.
+     */
+    private static SpeechRecognizer lateLastWord(String partial, String transcript) {
+        ScriptedRecognizer words = new ScriptedRecognizer(16_000, 200, List.of(transcript));
+        return new SpeechRecognizer() {
+            @Override
+            public int sampleRateHz() {
+                return words.sampleRateHz();
+            }
+
+            @Override
+            public boolean supportsPartials() {
+                return true;
+            }
+
+            @Override
+            public void accept(float[] samples, int offset, int length) {
+                words.accept(samples, offset, length);
+            }
+
+            @Override
+            public String partialText() {
+                return words.partialText().isEmpty() ? "" : partial;
+            }
+
+            @Override
+            public Transcript finish() {
+                return words.finish();
+            }
+
+            @Override
+            public void cancel() {
+                words.cancel();
+            }
+
+            @Override
+            public void close() {
+                words.close();
+            }
+        };
+    }
+
+    /** Runs one turn (speech 0.5-1.5 s) whose words at the pause lack the last one; the responder as given. */
+    private SessionReport runLateLastWord(Responder responder, AudioSinks.MemorySink sink)
+            throws InterruptedException {
+        Scenario user = Scenario.at(16_000).silence(500).speech("u1", 1000).silence(3000);
+        VoicePipeline pipeline = VoicePipeline.builder().clock(new VirtualClock()).vad(EnergyVad::new)
+                .asr(() -> lateLastWord("turn on the light", "turn on the light please")).tts(SineSynthesizer::new)
+                .responder(responder).listener(events::add).build();
+        try (VoiceSession session = pipeline.openSession(
+                AudioSources.memory(user.sampleRateHz(), user.samples()), sink)) {
+            session.start();
+            assertThat(session.awaitTermination(Duration.ofSeconds(60))).isTrue();
+            return session.report();
+        }
+    }
+
+    /**
+     * The speculation's call: polls the cancellation every 40 ms (as a responder streaming a model's tokens would),
+     * or, if {@code deaf}, sleeps on whatever happens; later calls answer {@link #ANSWER} at once. Each call records
+     * its thread.
+     */
+    private static Responder unwinding(boolean deaf, List<String> threads) {
+        return (request, sink) -> {
+            threads.add(Thread.currentThread().getName());
+            if (threads.size() > 1) {
+                sink.text(ANSWER);
+                return;
+            }
+            while (deaf || !sink.isCancelled()) {
+                SessionTime.sleep(Duration.ofMillis(40));
+            }
+        };
+    }
+
+    @Test
+    void aDiscardedSpeculationStillUnwindingKeepsTheWorkerAndTheAnswerWaitsOnlyForItsUnwinding() throws Exception {
+        // Speech 0.5-1.5 s: the speculation on "turn on the light" starts at 1.75 s; the turn ends at 2.0 s and its
+        // transcript "turn on the light please" arrives on that tick, so the speculation is discarded and the answer
+        // submitted while the speculation's responder sleeps (its 40 ms polls: 1.79, 1.83, ... 1.99, 2.03 s). The
+        // answer waits on the same worker until the poll at 2.03 s sees the cancellation (no fresh worker, which
+        // would first have to create its own synthesizer), and plays on the tick after it: 2.04 s, 540 ms.
+        List<String> threads = new CopyOnWriteArrayList<>();
+        AudioSinks.MemorySink sink = AudioSinks.memory(OUT_RATE);
+        SessionReport report = runLateLastWord(unwinding(false, threads), sink);
+
+        TurnReport t = report.turns().get(0);
+        assertThat(t.transcript()).isEqualTo("turn on the light please");
+        assertThat(t.speculativeStarts()).isEqualTo(1);
+        assertThat(t.speculativeKept()).isFalse();
+        assertThat(t.playedText()).isEqualTo(ANSWER);
+        assertThat(threads).hasSize(2).allMatch(n -> n.equals(threads.get(0)));
+        assertThat(threads.get(0)).endsWith("-respond");
+        assertThat(t.firstAudioLatencyMs()).isEqualTo(540.0);
+        assertThat(events).noneMatch(e -> e instanceof SessionEvent.EngineError
+                || e instanceof SessionEvent.ThreadLeaked);
+        double firstAudioMs = events.stream().filter(e -> e instanceof SessionEvent.FirstAudioPlayed)
+                .mapToDouble(SessionEvent::atMs).findFirst().orElseThrow();
+        int at = (int) Math.round(firstAudioMs / 1000 * OUT_RATE);
+        assertThat(lastNonZero(sink.samples(), 0, at)).isEqualTo(-1); // nothing of the discarded one
+        assertSine(sink.samples(), at, 0, 30 * OUT_RATE / 50);
+    }
+
+    @Test
+    void aDiscardedSpeculationStuckInItsResponderDelaysTheAnswerByTheGraceAtMost() throws Exception {
+        // As above, but the speculation's responder ignores the cancellation. The answer, queued at 2.0 s, is not
+        // taken within the grace (100 ms): at 2.1 s the worker is replaced (no engine error: nothing stalled that
+        // the user waits for beyond the grace) and the answer plays from the fresh worker on the next tick.
+        List<String> threads = new CopyOnWriteArrayList<>();
+        AudioSinks.MemorySink sink = AudioSinks.memory(OUT_RATE);
+        SessionReport report = runLateLastWord(unwinding(true, threads), sink);
+
+        TurnReport t = report.turns().get(0);
+        assertThat(t.playedText()).isEqualTo(ANSWER);
+        assertThat(threads).hasSize(2);
+        assertThat(threads.get(1)).isNotEqualTo(threads.get(0)).endsWith("-respond-2");
+        assertThat(t.firstAudioLatencyMs()).isEqualTo(2100.0 + 20 - 2000.0 + 500.0);
+        assertThat(events).noneMatch(e -> e instanceof SessionEvent.EngineError
+                || e instanceof SessionEvent.ThreadLeaked);
     }
 }

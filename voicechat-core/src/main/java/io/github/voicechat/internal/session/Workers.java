@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <em>abandoned</em> (its results are discarded from then on, and it is interrupted) and <em>replaced</em> by a new
  * thread with a new engine instance, created on that thread, so the next turn is answered on time. The turn it was
  * working on is ended: a recogniser's with an empty transcript, a responder's or synthesizer's by stopping the
- * response. A new job for a responder still stuck in a cancelled one goes to a replacement at once. An abandoned
+ * response. A new job for a responder still stuck in a cancelled one goes to a replacement at once (behind a
+ * discarded speculation, after a short grace for it to unwind). An abandoned
  * thread that is still alive after a grace period (or, on a virtual clock, that went back to sleep rather than end)
  * is reported as a {@link SessionEvent.ThreadLeaked} event, and again checked when the session ends.
  */
@@ -32,6 +33,11 @@ final class Workers {
     private static final long LEAK_GRACE_TICKS = 50;
     /** A replacement worker may spend this many engine timeouts creating its engine before it counts as stuck. */
     private static final int LOAD_TIMEOUTS = 4;
+    /**
+     * How long a job may wait for a worker to unwind from a discarded speculation (100 ms) before the worker is
+     * replaced: a speculation stuck in its responder delays the answer by no more than that.
+     */
+    static final long UNWIND_GRACE_TICKS = 5;
 
     /** A worker the session gave up on, kept until its thread ends (to join it at the end) . */
     private static final class Abandoned {
@@ -71,6 +77,8 @@ final class Workers {
     private long asrProgressTick;
     private long responderSeen;
     private long responderProgressTick;
+    /** The tick a job was queued behind a discarded speculation still unwinding; -1 when none waits so. */
+    private long queuedBehindDiscardedTick = -1;
 
     Workers(String name, SessionConfig config, Ticks ticks, SessionLog log, FrameRing inputRing,
             OutputRing outputRing, LockstepGate gate, Queue<Runnable> posted, int outRateHz, int outFrameSamples) {
@@ -105,9 +113,20 @@ final class Workers {
         return asr;
     }
 
-    /** Hands a response to the responder's worker (to a fresh one if the current is stuck in a cancelled job). */
+    /**
+     * Hands a response to the responder's worker. If the worker is still in a cancelled job it may be stuck there, so
+     * the job goes to a fresh worker at once, except behind a discarded speculation: that one was cancelled on
+     * purpose a moment ago and is normally unwinding, and a fresh worker would first create its own synthesizer
+     * (FreeTTS cold: ~0.3 s) before answering. The job then waits on the current worker, for
+     * {@link #UNWIND_GRACE_TICKS} at most ({@link #supervise} replaces the worker after that).
+     */
     void respond(ResponseWorker.Job job) {
-        if (responder.inCancelledJob()) {
+        ResponseState cancelled = responder.inCancelledJob() ? responder.current : null;
+        if (cancelled != null && cancelled.isDiscarded()) {
+            if (queuedBehindDiscardedTick < 0) {
+                queuedBehindDiscardedTick = ticks.tick;
+            }
+        } else if (cancelled != null) {
             replaceResponder();
         }
         responder.submit(job);
@@ -142,11 +161,12 @@ final class Workers {
         if (r.death != null) {
             return true;
         }
-        if (r.pendingJobs.get() > 0) {
-            return false;
-        }
         ResponseState job = r.current;
         LockstepGate.Sleeper s = r.sleeper;
+        if (r.pendingJobs.get() > 0) {
+            // A worker asleep in virtual time inside a cancelled job wakes only as that time passes: settled.
+            return job != null && job.isCancelled() && s != null && s.asleep;
+        }
         return job == null || job.doneProducing || s != null && s.asleep || outputRing.isFull();
     }
 
@@ -182,6 +202,16 @@ final class Workers {
             }
         } else if (ticks.tick - asrProgressTick >= timeoutTicks) {
             replaceAsr("asr made no progress for " + config.engineTimeoutMs() + " ms");
+        }
+        if (queuedBehindDiscardedTick >= 0) {
+            if (!responder.inCancelledJob()) {
+                queuedBehindDiscardedTick = -1; // it unwound; the job is its
+            } else if (ticks.tick - queuedBehindDiscardedTick >= UNWIND_GRACE_TICKS) {
+                queuedBehindDiscardedTick = -1;
+                logger.debug("session {}: a discarded speculation did not unwind in {} ms; replacing the worker",
+                        name, UNWIND_GRACE_TICKS * Ticks.TICK_MS);
+                replaceResponder(); // the queued job moves to the new worker; nothing was stalled, no event
+            }
         }
         ResponseWorker r = responder;
         ResponseState job = r.current;
@@ -252,6 +282,7 @@ final class Workers {
     }
 
     private void replaceResponder() {
+        queuedBehindDiscardedTick = -1;
         ResponseWorker old = responder;
         List<ResponseWorker.Job> queued = old.takeQueuedJobs();
         abandon(old);
