@@ -145,7 +145,13 @@ class SpeculativeResponseTest {
      * same tick, while the speculation's responder is still unwinding.
      */
     private static SpeechRecognizer lateLastWord(String partial, String transcript) {
+        return lateLastWord(partial, transcript, Long.MAX_VALUE);
+    }
+
+    /** The same, but its partial catches up with the transcript once the utterance has {@code catchUpSamples}. */
+    private static SpeechRecognizer lateLastWord(String partial, String transcript, long catchUpSamples) {
         ScriptedRecognizer words = new ScriptedRecognizer(16_000, 200, List.of(transcript));
+        long[] heard = {0};
         return new SpeechRecognizer() {
             @Override
             public int sampleRateHz() {
@@ -160,20 +166,23 @@ class SpeculativeResponseTest {
             @Override
             public void accept(float[] samples, int offset, int length) {
                 words.accept(samples, offset, length);
+                heard[0] += length;
             }
 
             @Override
             public String partialText() {
-                return words.partialText().isEmpty() ? "" : partial;
+                return words.partialText().isEmpty() ? "" : heard[0] >= catchUpSamples ? transcript : partial;
             }
 
             @Override
             public Transcript finish() {
+                heard[0] = 0;
                 return words.finish();
             }
 
             @Override
             public void cancel() {
+                heard[0] = 0;
                 words.cancel();
             }
 
@@ -187,9 +196,15 @@ class SpeculativeResponseTest {
     /** Runs one turn (speech 0.5-1.5 s) whose words at the pause lack the last one; the responder as given. */
     private SessionReport runLateLastWord(Responder responder, AudioSinks.MemorySink sink)
             throws InterruptedException {
+        return runLateLastWord(responder, sink, Long.MAX_VALUE);
+    }
+
+    private SessionReport runLateLastWord(Responder responder, AudioSinks.MemorySink sink, long catchUpSamples)
+            throws InterruptedException {
         Scenario user = Scenario.at(16_000).silence(500).speech("u1", 1000).silence(3000);
         VoicePipeline pipeline = VoicePipeline.builder().clock(new VirtualClock()).vad(EnergyVad::new)
-                .asr(() -> lateLastWord("turn on the light", "turn on the light please")).tts(SineSynthesizer::new)
+                .asr(() -> lateLastWord("turn on the light", "turn on the light please", catchUpSamples))
+                .tts(SineSynthesizer::new)
                 .responder(responder).listener(events::add).build();
         try (VoiceSession session = pipeline.openSession(
                 AudioSources.memory(user.sampleRateHz(), user.samples()), sink)) {
@@ -219,11 +234,12 @@ class SpeculativeResponseTest {
 
     @Test
     void aDiscardedSpeculationStillUnwindingKeepsTheWorkerAndTheAnswerWaitsOnlyForItsUnwinding() throws Exception {
-        // Speech 0.5-1.5 s: the speculation on "turn on the light" starts at 1.75 s; the turn ends at 2.0 s and its
-        // transcript "turn on the light please" arrives on that tick, so the speculation is discarded and the answer
-        // submitted while the speculation's responder sleeps (its 40 ms polls: 1.79, 1.83, ... 1.99, 2.03 s). The
-        // answer waits on the same worker until the poll at 2.03 s sees the cancellation (no fresh worker, which
-        // would first have to create its own synthesizer), and plays on the tick after it: 2.04 s, 540 ms.
+        // Speech 0.5-1.5 s: the speculation on "turn on the light" starts on the tick at 1.74 s (260 ms of
+        // silence); its responder polls at 1.78, 1.82, ... 2.02 s. The turn's end is found on the tick at 1.98 s and
+        // its transcript "turn on the light please" arrives on that tick, so the speculation is discarded and the
+        // answer submitted while the speculation's responder sleeps. The answer waits on the same worker (no fresh
+        // one, which would first have to create its own synthesizer) until the poll at 2.02 s sees the
+        // cancellation, and plays on the next tick: 2.04 s, 540 ms after the user stopped.
         List<String> threads = new CopyOnWriteArrayList<>();
         AudioSinks.MemorySink sink = AudioSinks.memory(OUT_RATE);
         SessionReport report = runLateLastWord(unwinding(false, threads), sink);
@@ -247,9 +263,10 @@ class SpeculativeResponseTest {
 
     @Test
     void aDiscardedSpeculationStuckInItsResponderDelaysTheAnswerByTheGraceAtMost() throws Exception {
-        // As above, but the speculation's responder ignores the cancellation. The answer, queued at 2.0 s, is not
-        // taken within the grace (100 ms): at 2.1 s the worker is replaced (no engine error: nothing stalled that
-        // the user waits for beyond the grace) and the answer plays from the fresh worker on the next tick.
+        // As above, but the speculation's responder ignores the cancellation. The answer, queued on the tick at
+        // 1.98 s, is not taken within the grace (5 ticks, 100 ms): on the tick at 2.08 s the worker is replaced (no
+        // engine error: nothing the user waits for stalled beyond the grace), the fresh worker takes the answer on
+        // that tick, and it plays from the next: 2.10 s, 600 ms, the grace more than a turn answered at once.
         List<String> threads = new CopyOnWriteArrayList<>();
         AudioSinks.MemorySink sink = AudioSinks.memory(OUT_RATE);
         SessionReport report = runLateLastWord(unwinding(true, threads), sink);
@@ -258,8 +275,45 @@ class SpeculativeResponseTest {
         assertThat(t.playedText()).isEqualTo(ANSWER);
         assertThat(threads).hasSize(2);
         assertThat(threads.get(1)).isNotEqualTo(threads.get(0)).endsWith("-respond-2");
-        assertThat(t.firstAudioLatencyMs()).isEqualTo(2100.0 + 20 - 2000.0 + 500.0);
+        assertThat(t.firstAudioLatencyMs()).isEqualTo(600.0);
         assertThat(events).noneMatch(e -> e instanceof SessionEvent.EngineError
                 || e instanceof SessionEvent.ThreadLeaked);
+    }
+
+    @Test
+    void wordsThatCatchUpDuringThePauseAreSpeculatedAfreshAndThatAnswerIsKept() throws Exception {
+        // The words at the pause (1.75 s) lack the last one; the recogniser catches up while the user is still
+        // silent, before the turn's end at 2.0 s. The speculation on the old words is discarded and one on the new
+        // words started; it is ready before the end (100 ms of responder) and adopted, so the turn plays as soon as
+        // one whose words were complete at the pause, where answering only after the end would add the responder's
+        // 100 ms.
+        long heardAtPauseEnd = 0;
+        Recording complete = new Recording();
+        SessionReport reference = runLateLastWord(complete, AudioSinks.memory(OUT_RATE), heardAtPauseEnd);
+        assertThat(reference.turns().get(0).speculativeStarts()).isEqualTo(1);
+        assertThat(reference.turns().get(0).speculativeKept()).isTrue();
+        double keptLatencyMs = reference.turns().get(0).firstAudioLatencyMs();
+
+        events.clear();
+        Recording responder = new Recording();
+        AudioSinks.MemorySink sink = AudioSinks.memory(OUT_RATE);
+        // The utterance is fed from the onset less the pre-roll: caught up 1.8 s into the session.
+        long catchUp = 16_000L * (1800 - 500 + TurnPolicy.defaults().preRollMs()) / 1000;
+        SessionReport report = runLateLastWord(responder, sink, catchUp);
+
+        TurnReport t = report.turns().get(0);
+        assertThat(t.transcript()).isEqualTo("turn on the light please");
+        assertThat(t.speculativeStarts()).isEqualTo(2);
+        assertThat(t.speculativeKept()).isTrue();
+        assertThat(responder.requests).extracting(ResponderRequest::transcript)
+                .containsExactly("turn on the light", "turn on the light please");
+        assertThat(responder.outcomes.get(0)).endsWith("cancelled=true discarded=true");
+        assertThat(t.playedText()).isEqualTo(ANSWER);
+        assertThat(t.firstAudioLatencyMs()).isEqualTo(keptLatencyMs);
+        double firstAudioMs = events.stream().filter(e -> e instanceof SessionEvent.FirstAudioPlayed)
+                .mapToDouble(SessionEvent::atMs).findFirst().orElseThrow();
+        int at = (int) Math.round(firstAudioMs / 1000 * OUT_RATE);
+        assertThat(lastNonZero(sink.samples(), 0, at)).isEqualTo(-1); // nothing of the discarded one
+        assertSine(sink.samples(), at, 0, 30 * OUT_RATE / 50);
     }
 }

@@ -211,6 +211,11 @@ final class Workers {
                 logger.debug("session {}: a discarded speculation did not unwind in {} ms; replacing the worker",
                         name, UNWIND_GRACE_TICKS * Ticks.TICK_MS);
                 replaceResponder(); // the queued job moves to the new worker; nothing was stalled, no event
+                if (gate != null) {
+                    // Lockstep: the new worker takes the job now, not racing the next tick's playout.
+                    ResponseWorker fresh = responder;
+                    gate.settle(() -> responderSettled(fresh), () -> false);
+                }
             }
         }
         ResponseWorker r = responder;
