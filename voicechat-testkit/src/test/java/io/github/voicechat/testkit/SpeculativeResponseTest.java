@@ -15,6 +15,8 @@ import io.github.voicechat.VoicePipeline;
 import io.github.voicechat.VoiceSession;
 import io.github.voicechat.audio.AudioSinks;
 import io.github.voicechat.audio.AudioSources;
+import io.github.voicechat.spi.SpeechRecognizer;
+import io.github.voicechat.spi.Transcript;
 import io.github.voicechat.time.SessionTime;
 import io.github.voicechat.time.VirtualClock;
 import java.time.Duration;
@@ -135,5 +137,183 @@ class SpeculativeResponseTest {
         assertThat(lastNonZero(sink.samples(), 0, at)).isEqualTo(-1);
         assertSine(sink.samples(), at, 0, 30 * OUT_RATE / 50);
         assertThat(lastNonZero(sink.samples(), at + 30 * OUT_RATE / 50, sink.samples().length)).isEqualTo(-1);
+    }
+
+    /**
+     * A recogniser whose words at the pause lack the last one ({@code partial}), as Sphinx's often do: the
+     * speculation on them is discarded when the final transcript comes, and the real answer is submitted on that
+     * same tick, while the speculation's responder is still unwinding.
+     */
+    private static SpeechRecognizer lateLastWord(String partial, String transcript) {
+        return lateLastWord(partial, transcript, Long.MAX_VALUE);
+    }
+
+    /** The same, but its partial catches up with the transcript once the utterance has {@code catchUpSamples}. */
+    private static SpeechRecognizer lateLastWord(String partial, String transcript, long catchUpSamples) {
+        ScriptedRecognizer words = new ScriptedRecognizer(16_000, 200, List.of(transcript));
+        long[] heard = {0};
+        return new SpeechRecognizer() {
+            @Override
+            public int sampleRateHz() {
+                return words.sampleRateHz();
+            }
+
+            @Override
+            public boolean supportsPartials() {
+                return true;
+            }
+
+            @Override
+            public void accept(float[] samples, int offset, int length) {
+                words.accept(samples, offset, length);
+                heard[0] += length;
+            }
+
+            @Override
+            public String partialText() {
+                return words.partialText().isEmpty() ? "" : heard[0] >= catchUpSamples ? transcript : partial;
+            }
+
+            @Override
+            public Transcript finish() {
+                heard[0] = 0;
+                return words.finish();
+            }
+
+            @Override
+            public void cancel() {
+                heard[0] = 0;
+                words.cancel();
+            }
+
+            @Override
+            public void close() {
+                words.close();
+            }
+        };
+    }
+
+    /** Runs one turn (speech 0.5-1.5 s) whose words at the pause lack the last one; the responder as given. */
+    private SessionReport runLateLastWord(Responder responder, AudioSinks.MemorySink sink)
+            throws InterruptedException {
+        return runLateLastWord(responder, sink, Long.MAX_VALUE);
+    }
+
+    private SessionReport runLateLastWord(Responder responder, AudioSinks.MemorySink sink, long catchUpSamples)
+            throws InterruptedException {
+        Scenario user = Scenario.at(16_000).silence(500).speech("u1", 1000).silence(3000);
+        VoicePipeline pipeline = VoicePipeline.builder().clock(new VirtualClock()).vad(EnergyVad::new)
+                .asr(() -> lateLastWord("turn on the light", "turn on the light please", catchUpSamples))
+                .tts(SineSynthesizer::new)
+                .responder(responder).listener(events::add).build();
+        try (VoiceSession session = pipeline.openSession(
+                AudioSources.memory(user.sampleRateHz(), user.samples()), sink)) {
+            session.start();
+            assertThat(session.awaitTermination(Duration.ofSeconds(60))).isTrue();
+            return session.report();
+        }
+    }
+
+    /**
+     * The speculation's call: polls the cancellation every 40 ms (as a responder streaming a model's tokens would),
+     * or, if {@code deaf}, sleeps on whatever happens; later calls answer {@link #ANSWER} at once. Each call records
+     * its thread.
+     */
+    private static Responder unwinding(boolean deaf, List<String> threads) {
+        return (request, sink) -> {
+            threads.add(Thread.currentThread().getName());
+            if (threads.size() > 1) {
+                sink.text(ANSWER);
+                return;
+            }
+            while (deaf || !sink.isCancelled()) {
+                SessionTime.sleep(Duration.ofMillis(40));
+            }
+        };
+    }
+
+    @Test
+    void aDiscardedSpeculationStillUnwindingKeepsTheWorkerAndTheAnswerWaitsOnlyForItsUnwinding() throws Exception {
+        // Speech 0.5-1.5 s: the speculation on "turn on the light" starts on the tick at 1.74 s (260 ms of
+        // silence); its responder polls at 1.78, 1.82, ... 2.02 s. The turn's end is found on the tick at 1.98 s and
+        // its transcript "turn on the light please" arrives on that tick, so the speculation is discarded and the
+        // answer submitted while the speculation's responder sleeps. The answer waits on the same worker (no fresh
+        // one, which would first have to create its own synthesizer) until the poll at 2.02 s sees the
+        // cancellation, and plays on the next tick: 2.04 s, 540 ms after the user stopped.
+        List<String> threads = new CopyOnWriteArrayList<>();
+        AudioSinks.MemorySink sink = AudioSinks.memory(OUT_RATE);
+        SessionReport report = runLateLastWord(unwinding(false, threads), sink);
+
+        TurnReport t = report.turns().get(0);
+        assertThat(t.transcript()).isEqualTo("turn on the light please");
+        assertThat(t.speculativeStarts()).isEqualTo(1);
+        assertThat(t.speculativeKept()).isFalse();
+        assertThat(t.playedText()).isEqualTo(ANSWER);
+        assertThat(threads).hasSize(2).allMatch(n -> n.equals(threads.get(0)));
+        assertThat(threads.get(0)).endsWith("-respond");
+        assertThat(t.firstAudioLatencyMs()).isEqualTo(540.0);
+        assertThat(events).noneMatch(e -> e instanceof SessionEvent.EngineError
+                || e instanceof SessionEvent.ThreadLeaked);
+        double firstAudioMs = events.stream().filter(e -> e instanceof SessionEvent.FirstAudioPlayed)
+                .mapToDouble(SessionEvent::atMs).findFirst().orElseThrow();
+        int at = (int) Math.round(firstAudioMs / 1000 * OUT_RATE);
+        assertThat(lastNonZero(sink.samples(), 0, at)).isEqualTo(-1); // nothing of the discarded one
+        assertSine(sink.samples(), at, 0, 30 * OUT_RATE / 50);
+    }
+
+    @Test
+    void aDiscardedSpeculationStuckInItsResponderDelaysTheAnswerByTheGraceAtMost() throws Exception {
+        // As above, but the speculation's responder ignores the cancellation. The answer, queued on the tick at
+        // 1.98 s, is not taken within the grace (5 ticks, 100 ms): on the tick at 2.08 s the worker is replaced (no
+        // engine error: nothing the user waits for stalled beyond the grace), the fresh worker takes the answer on
+        // that tick, and it plays from the next: 2.10 s, 600 ms, the grace more than a turn answered at once.
+        List<String> threads = new CopyOnWriteArrayList<>();
+        AudioSinks.MemorySink sink = AudioSinks.memory(OUT_RATE);
+        SessionReport report = runLateLastWord(unwinding(true, threads), sink);
+
+        TurnReport t = report.turns().get(0);
+        assertThat(t.playedText()).isEqualTo(ANSWER);
+        assertThat(threads).hasSize(2);
+        assertThat(threads.get(1)).isNotEqualTo(threads.get(0)).endsWith("-respond-2");
+        assertThat(t.firstAudioLatencyMs()).isEqualTo(600.0);
+        assertThat(events).noneMatch(e -> e instanceof SessionEvent.EngineError
+                || e instanceof SessionEvent.ThreadLeaked);
+    }
+
+    @Test
+    void wordsThatCatchUpDuringThePauseAreSpeculatedAfreshAndThatAnswerIsKept() throws Exception {
+        // The words at the pause (1.75 s) lack the last one; the recogniser catches up while the user is still
+        // silent, before the turn's end at 2.0 s. The speculation on the old words is discarded and one on the new
+        // words started; it is ready before the end (100 ms of responder) and adopted, so the turn plays as soon as
+        // one whose words were complete at the pause, where answering only after the end would add the responder's
+        // 100 ms.
+        long heardAtPauseEnd = 0;
+        Recording complete = new Recording();
+        SessionReport reference = runLateLastWord(complete, AudioSinks.memory(OUT_RATE), heardAtPauseEnd);
+        assertThat(reference.turns().get(0).speculativeStarts()).isEqualTo(1);
+        assertThat(reference.turns().get(0).speculativeKept()).isTrue();
+        double keptLatencyMs = reference.turns().get(0).firstAudioLatencyMs();
+
+        events.clear();
+        Recording responder = new Recording();
+        AudioSinks.MemorySink sink = AudioSinks.memory(OUT_RATE);
+        // The utterance is fed from the onset less the pre-roll: caught up 1.8 s into the session.
+        long catchUp = 16_000L * (1800 - 500 + TurnPolicy.defaults().preRollMs()) / 1000;
+        SessionReport report = runLateLastWord(responder, sink, catchUp);
+
+        TurnReport t = report.turns().get(0);
+        assertThat(t.transcript()).isEqualTo("turn on the light please");
+        assertThat(t.speculativeStarts()).isEqualTo(2);
+        assertThat(t.speculativeKept()).isTrue();
+        assertThat(responder.requests).extracting(ResponderRequest::transcript)
+                .containsExactly("turn on the light", "turn on the light please");
+        assertThat(responder.outcomes.get(0)).endsWith("cancelled=true discarded=true");
+        assertThat(t.playedText()).isEqualTo(ANSWER);
+        assertThat(t.firstAudioLatencyMs()).isEqualTo(keptLatencyMs);
+        double firstAudioMs = events.stream().filter(e -> e instanceof SessionEvent.FirstAudioPlayed)
+                .mapToDouble(SessionEvent::atMs).findFirst().orElseThrow();
+        int at = (int) Math.round(firstAudioMs / 1000 * OUT_RATE);
+        assertThat(lastNonZero(sink.samples(), 0, at)).isEqualTo(-1); // nothing of the discarded one
+        assertSine(sink.samples(), at, 0, 30 * OUT_RATE / 50);
     }
 }

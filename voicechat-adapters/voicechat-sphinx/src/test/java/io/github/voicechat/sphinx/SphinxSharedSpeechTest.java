@@ -8,6 +8,7 @@ import io.github.voicechat.spi.WordTiming;
 import io.github.voicechat.testkit.SharedData;
 import io.github.voicechat.testkit.WordErrorRate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +96,38 @@ class SphinxSharedSpeechTest {
             List<String> settled = partialWords.subList(0, Math.max(0, partialWords.size() - 2));
             assertThat(finalWords.subList(0, Math.min(finalWords.size(), settled.size()))).isEqualTo(settled);
             assertThat(r.partialText()).isEmpty();
+        }
+    }
+
+    /**
+     * Partial words inside one segment: given a clip's audio only up to the labelled end of its speech, Sphinx has
+     * heard no silence to end its segment with, so every word it reports there comes from the best path so far.
+     * (Before the decoder handed its interim results on, none came until the segment ended.) 0880, "he was not an
+     * ill disposed young man", one segment: the partial holds the final transcript's first words, all but its last
+     * two settled. The wait is for the decoder thread to reach the end of the audio it was given, bounded at 120 s.
+     */
+    @Test
+    void partialWordsComeWhileTheSegmentIsOpen() {
+        SharedData.SpeechClip clip = SharedData.speechClips().stream()
+                .filter(c -> c.file().endsWith("librivox-0880.wav")).findFirst().orElseThrow();
+        assertThat(clip.segments()).hasSize(1);
+        float[] audio = Audio.read(clip.wav());
+        float[] speech = Arrays.copyOf(audio, (int) Math.round(clip.segments().get(0).endS() * 16_000));
+        try (SphinxRecognizer r = SphinxRecognizer.create()) {
+            Audio.feed(r, speech);
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            String seen = "";
+            while (System.nanoTime() < deadline && WordErrorRate.words(seen).size() < 4) {
+                seen = r.partialText();
+                Thread.onSpinWait();
+            }
+            assertThat(WordErrorRate.words(seen)).as("partial words of an open segment: '%s'", seen)
+                    .hasSizeGreaterThanOrEqualTo(4);
+            Audio.feed(r, Arrays.copyOfRange(audio, speech.length, audio.length));
+            Transcript t = r.finish();
+            List<String> partialWords = WordErrorRate.words(seen);
+            List<String> settled = partialWords.subList(0, partialWords.size() - 2);
+            assertThat(WordErrorRate.words(t.text()).subList(0, settled.size())).isEqualTo(settled);
         }
     }
 

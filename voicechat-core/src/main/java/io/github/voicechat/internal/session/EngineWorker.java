@@ -84,6 +84,19 @@ abstract class EngineWorker<E extends AutoCloseable> implements Runnable {
         }
     }
 
+    /** Interrupts the thread if it is alive and waits up to {@code waitMs} for it to end; true if it did. */
+    boolean interruptAndJoin(long waitMs) {
+        if (thread.isAlive()) {
+            interrupt();
+            try {
+                thread.join(waitMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return !thread.isAlive();
+    }
+
     /** The engine it works with, or is stuck in: asr, tts or responder. */
     String engineName() {
         return what;

@@ -26,11 +26,19 @@ final class Speculation {
 
     /**
      * Starts a speculative response to {@code words} for {@code turn}; a recogniser without partial words gives
-     * nothing to answer, and one speculation at a time runs, so either makes this do nothing.
+     * nothing to answer, so this then does nothing. One speculation at a time runs: one already answering the same
+     * words (normalised as {@link #adopt} compares them) is kept; one answering other words (the recogniser caught
+     * up during the pause) is discarded for the new one, which {@link #adopt} can still take.
      */
     void start(Turn turn, String words) {
-        if (words.isBlank() || response != null) {
+        if (words.isBlank()) {
             return;
+        }
+        if (response != null) {
+            if (normalized(text).equals(normalized(words))) {
+                return;
+            }
+            discard();
         }
         response = new ResponseState(turn.number, ring.epoch());
         text = words;

@@ -38,8 +38,9 @@ public final class TurnDetector {
         USER_END,
         /**
          * The user paused long enough to start a response speculatively, but not yet long enough to end the turn;
-         * the pause began at {@link #eventSample()}. Mode USER; at most once per pause, and only while the
-         * recogniser has words to answer.
+         * the pause began at {@link #eventSample()}. Mode USER; only while the recogniser has words to answer, once
+         * per pause, and again whenever those words change later in the same pause (a recogniser catching up: the
+         * answer to its older words would be discarded when the final transcript comes).
          */
         USER_PAUSE,
         /** The user went on speaking after a {@link #USER_PAUSE}, at {@link #eventSample()}. Mode USER. */
@@ -65,6 +66,8 @@ public final class TurnDetector {
     private final long speculateSamples;
     /** Whether the current silence of a user turn has been reported as a {@link Event#USER_PAUSE}. */
     private boolean pauseReported;
+    /** The words the current pause's last {@link Event#USER_PAUSE} was reported with. */
+    private String pauseHypothesis;
     private final EndOfTurnDetector endOfTurn;
     /**
      * What the end-of-turn decision is told besides the silence, as of this tick: the recogniser's words so far in
@@ -175,9 +178,10 @@ public final class TurnDetector {
                         return Event.USER_END;
                     }
                     // Only words can be answered early: without a hypothesis a pause is just silence.
-                    if (!pauseReported && speculateSamples > 0 && silenceRun >= speculateSamples
-                            && !words.isBlank()) {
+                    if (speculateSamples > 0 && silenceRun >= speculateSamples && !words.isBlank()
+                            && !(pauseReported && words.equals(pauseHypothesis))) {
                         pauseReported = true;
+                        pauseHypothesis = words;
                         eventSample = silenceStart;
                         return Event.USER_PAUSE;
                     }

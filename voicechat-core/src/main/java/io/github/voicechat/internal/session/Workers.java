@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <em>abandoned</em> (its results are discarded from then on, and it is interrupted) and <em>replaced</em> by a new
  * thread with a new engine instance, created on that thread, so the next turn is answered on time. The turn it was
  * working on is ended: a recogniser's with an empty transcript, a responder's or synthesizer's by stopping the
- * response. A new job for a responder still stuck in a cancelled one goes to a replacement at once. An abandoned
+ * response. A new job for a responder still stuck in a cancelled one goes to a replacement at once (behind a
+ * discarded speculation, after a short grace for it to unwind). An abandoned
  * thread that is still alive after a grace period (or, on a virtual clock, that went back to sleep rather than end)
  * is reported as a {@link SessionEvent.ThreadLeaked} event, and again checked when the session ends.
  */
@@ -32,6 +33,11 @@ final class Workers {
     private static final long LEAK_GRACE_TICKS = 50;
     /** A replacement worker may spend this many engine timeouts creating its engine before it counts as stuck. */
     private static final int LOAD_TIMEOUTS = 4;
+    /**
+     * How long a job may wait for a worker to unwind from a discarded speculation (100 ms) before the worker is
+     * replaced: a speculation stuck in its responder delays the answer by no more than that.
+     */
+    static final long UNWIND_GRACE_TICKS = 5;
 
     /** A worker the session gave up on, kept until its thread ends (to join it at the end) . */
     private static final class Abandoned {
@@ -76,6 +82,8 @@ final class Workers {
     private long asrProgressTick;
     private long responderSeen;
     private long responderProgressTick;
+    /** The tick a job was queued behind a discarded speculation still unwinding; -1 when none waits so. */
+    private long queuedBehindDiscardedTick = -1;
 
     Workers(String name, SessionConfig config, Ticks ticks, SessionLog log, FrameRing inputRing,
             OutputRing outputRing, LockstepGate gate, Queue<Runnable> posted, int outRateHz, int outFrameSamples) {
@@ -106,9 +114,20 @@ final class Workers {
         responder.start();
     }
 
-    /** Hands a response to the responder's worker (to a fresh one if the current is stuck in a cancelled job). */
+    /**
+     * Hands a response to the responder's worker. If the worker is still in a cancelled job it may be stuck there, so
+     * the job goes to a fresh worker at once, except behind a discarded speculation: that one was cancelled on
+     * purpose a moment ago and is normally unwinding, and a fresh worker would first create its own synthesizer
+     * (FreeTTS cold: ~0.3 s) before answering. The job then waits on the current worker, for
+     * {@link #UNWIND_GRACE_TICKS} at most ({@link #supervise} replaces the worker after that).
+     */
     void respond(ResponseWorker.Job job) {
-        if (responder.inCancelledJob()) {
+        ResponseState cancelled = responder.inCancelledJob() ? responder.current : null;
+        if (cancelled != null && cancelled.isDiscarded()) {
+            if (queuedBehindDiscardedTick < 0) {
+                queuedBehindDiscardedTick = ticks.tick;
+            }
+        } else if (cancelled != null) {
             replaceResponder();
         }
         responder.submit(job);
@@ -138,11 +157,12 @@ final class Workers {
         if (r.death != null) {
             return true;
         }
-        if (r.pendingJobs.get() > 0) {
-            return false;
-        }
         ResponseState job = r.current;
         LockstepGate.Sleeper s = r.sleeper;
+        if (r.pendingJobs.get() > 0) {
+            // A worker asleep in virtual time inside a cancelled job wakes only as that time passes: settled.
+            return job != null && job.isCancelled() && s != null && s.asleep;
+        }
         return job == null || job.doneProducing || s != null && s.asleep || outputRing.isFull();
     }
 
@@ -178,6 +198,21 @@ final class Workers {
             }
         } else if (ticks.tick - asrProgressTick >= timeoutTicks) {
             replaceAsr("asr made no progress for " + config.engineTimeoutMs() + " ms");
+        }
+        if (queuedBehindDiscardedTick >= 0) {
+            if (!responder.inCancelledJob()) {
+                queuedBehindDiscardedTick = -1; // it unwound; the job is its
+            } else if (ticks.tick - queuedBehindDiscardedTick >= UNWIND_GRACE_TICKS) {
+                queuedBehindDiscardedTick = -1;
+                logger.debug("session {}: a discarded speculation did not unwind in {} ms; replacing the worker",
+                        name, UNWIND_GRACE_TICKS * Ticks.TICK_MS);
+                replaceResponder(); // the queued job moves to the new worker; nothing was stalled, no event
+                if (gate != null) {
+                    // Lockstep: the new worker takes the job now, not racing the next tick's playout.
+                    ResponseWorker fresh = responder;
+                    gate.settle(() -> responderSettled(fresh), () -> false);
+                }
+            }
         }
         ResponseWorker r = responder;
         ResponseState job = r.current;
@@ -248,6 +283,7 @@ final class Workers {
     }
 
     private void replaceResponder() {
+        queuedBehindDiscardedTick = -1;
         ResponseWorker old = responder;
         List<ResponseWorker.Job> queued = old.takeQueuedJobs();
         abandon(old);
@@ -330,12 +366,11 @@ final class Workers {
      * Each worker closes its own engine as its thread ends.
      */
     void shutdown() {
-        List<EngineWorker<?>> current = new ArrayList<>();
-        if (asr != null) {
-            current.add(asr);
-        }
-        if (responder != null) {
-            current.add(responder);
+        List<EngineWorker<?>> current = new ArrayList<>(2);
+        for (EngineWorker<?> w : new EngineWorker<?>[] {asr, responder}) {
+            if (w != null) {
+                current.add(w);
+            }
         }
         for (EngineWorker<?> w : current) {
             w.stop();
@@ -345,29 +380,16 @@ final class Workers {
         }
         long waitMs = Math.max(1000, config.engineTimeoutMs());
         for (EngineWorker<?> w : current) {
-            if (!stopped(w, waitMs)) {
+            if (!w.interruptAndJoin(waitMs)) {
                 leaked(w);
             }
         }
         for (Abandoned x : abandoned) {
-            if (!stopped(x.worker, waitMs) && !x.reported) {
+            if (!x.worker.interruptAndJoin(waitMs) && !x.reported) {
                 leaked(x.worker);
             }
         }
         abandoned.clear();
-    }
-
-    /** Interrupts a worker and waits up to {@code waitMs} for its thread to end; true if it did. */
-    private static boolean stopped(EngineWorker<?> w, long waitMs) {
-        if (w.thread.isAlive()) {
-            w.interrupt();
-            try {
-                w.thread.join(waitMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return !w.thread.isAlive();
     }
 
     /** The session's audio time, off the tick counter's field (as {@link Ticks#nowMs} computes it, with no call). */

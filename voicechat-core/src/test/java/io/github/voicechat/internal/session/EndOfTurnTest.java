@@ -226,6 +226,39 @@ class EndOfTurnTest {
     }
 
     @Test
+    void wordsThatChangeLaterInAPauseReportItAgainAndTheSameWordsDoNot() {
+        // The recogniser catches up during the pause: the speculation on the old words would be discarded when the
+        // transcript comes, so the new words are reported for a fresh one. The same words again (a string equal but
+        // not the same), or none, report nothing.
+        SetHints h = new SetHints();
+        h.words = "turn on the light";
+        h.slope = 0; // flat: 500 ms, the turn ends at frame 149
+        TurnDetector d = detector(TurnPolicy.defaults(), h);
+        TurnDetector.Mode mode = TurnDetector.Mode.IDLE;
+        List<String> seen = new ArrayList<>();
+        for (int f = 0; f < 200 && seen.size() < 10; f++) {
+            if (f == 130) {
+                h.words = new String("turn on the light");
+            } else if (f == 133) {
+                h.words = "turn on the light please";
+            } else if (f == 136) {
+                h.words = "";
+            }
+            TurnDetector.Event e = d.accept(mode, f < 100 ? 0.9f : 0.1f, (long) f * FRAME, FRAME);
+            if (e != TurnDetector.Event.NONE) {
+                seen.add(f + " " + e + " @" + d.eventSample() / FRAME);
+            }
+            if (e == TurnDetector.Event.USER_START) {
+                mode = TurnDetector.Mode.USER;
+            } else if (e == TurnDetector.Event.USER_END) {
+                break;
+            }
+        }
+        assertThat(seen).containsExactly("9 USER_START @0", "124 USER_PAUSE @100", "133 USER_PAUSE @100",
+                "149 USER_END @100");
+    }
+
+    @Test
     void aPauseWithWordsIsReportedOnceAt250MsAndTheResumeOnTheFirstSpeechFrame() {
         SetHints h = new SetHints();
         h.words = "turn on the light";
