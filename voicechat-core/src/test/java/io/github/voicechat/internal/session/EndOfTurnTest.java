@@ -244,6 +244,7 @@ class EndOfTurnTest {
             } else if (f == 136) {
                 h.words = "";
             }
+            tell(d);
             TurnDetector.Event e = d.accept(mode, f < 100 ? 0.9f : 0.1f, (long) f * FRAME, FRAME);
             if (e != TurnDetector.Event.NONE) {
                 seen.add(f + " " + e + " @" + d.eventSample() / FRAME);
