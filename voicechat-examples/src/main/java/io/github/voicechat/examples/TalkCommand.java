@@ -240,6 +240,8 @@ final class TalkCommand implements Callable<Integer> {
             m.put("false_alarms", t.falseAlarms());
             m.put("model_first_token_ms", CliJson.num(t.modelFirstTokenMs()));
             m.put("model_first_clause_ms", CliJson.num(t.modelFirstClauseMs()));
+            m.put("speculative_starts", t.speculativeStarts());
+            m.put("speculative_kept", t.speculativeKept());
             turns.add(m);
             if (!Double.isNaN(t.firstAudioLatencyMs())) {
                 latencySum += t.firstAudioLatencyMs();

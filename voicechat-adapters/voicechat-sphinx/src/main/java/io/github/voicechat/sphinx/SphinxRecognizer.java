@@ -101,6 +101,8 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     static final long WARMUP_BUDGET_MS = 10_000;
     static final long WARMUP_DRAIN_MAX_MS = 3_000;
     static final long JIT_IDLE_MS = 250;
+    /** How often accept() looks whether the decoder task ended while it waits for the decoder to catch up. */
+    static final long CATCH_UP_POLL_MS = 50;
 
     private final ExecutorService decoder;
     private final TunedRecognizer engine;
@@ -383,6 +385,17 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         byte[] bytes = new byte[2 * length];
         Pcm.floatToPcm16Le(samples, offset, bytes, 0, length);
         current.write(bytes);
+        // Returns once the decoder has caught up with this audio, so partialText() covers it: the same audio gives
+        // the same partial words at the same point on every run (a session on the virtual clock decides on them),
+        // and in real time they are as fresh as the decoder can make them. The decoder does the same work either way;
+        // a backlog waits in the caller's queue instead of in the stream.
+        Future<Transcript> task = pending;
+        try {
+            current.awaitCaughtUp(task::isDone, CATCH_UP_POLL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while Sphinx4 decoded", e);
+        }
     }
 
     @Override
