@@ -105,6 +105,8 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     static final long CATCH_UP_POLL_MS = 50;
 
     private final ExecutorService decoder;
+    /** The decoder's thread, joined at close: the executor reports termination while that thread is still exiting. */
+    private volatile Thread decoderThread;
     private final TunedRecognizer engine;
     private final Recognizer recognizer;
     private final WarmupReport warmupReport;
@@ -130,6 +132,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         this.decoder = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "voicechat-sphinx-decoder");
             t.setDaemon(true);
+            decoderThread = t;
             return t;
         });
         try {
@@ -516,8 +519,11 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         } finally {
             decoder.shutdown();
             try {
+                Thread t = decoderThread;
                 if (!decoder.awaitTermination(10, TimeUnit.SECONDS)) {
                     LOG.warn("Sphinx4 decoder thread did not end within 10 s");
+                } else if (t != null) {
+                    t.join(TimeUnit.SECONDS.toMillis(10));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
