@@ -46,12 +46,17 @@ class TalkCommandTest {
         assertThat(played.length()).isLessThan(response.length());
         assertThat(response).startsWith(played);
         assertThat(interrupted.get("barge_in_latency_ms").asDouble()).isBetween(0.0, 50.0);
+        double soonest = Double.MAX_VALUE;
         for (JsonNode t : turns) {
             assertThat(t.get("transcript").asText()).isNotBlank();
-            // End of turn after 500 ms of silence, plus VAD frames and one tick: well under the 300 ms budget
-            // that counts from the end-of-turn decision.
-            assertThat(t.get("first_audio_latency_ms").asDouble()).isBetween(500.0, 600.0);
+            // End of turn after 200-300 ms of silence when the words read as complete and the voice falls, 500 ms
+            // otherwise, plus VAD frames and one tick: well under the 300 ms budget that counts from the decision.
+            double latencyMs = t.get("first_audio_latency_ms").asDouble();
+            assertThat(latencyMs).isBetween(200.0, 600.0);
+            soonest = Math.min(soonest, latencyMs);
         }
+        // The demo's requests are complete sentences, read with a falling voice: at least one ends on the short rule.
+        assertThat(soonest).isLessThan(500.0);
         // The session WAV is stereo at 48 kHz and as long as the session.
         try (WavReader r = WavReader.open(wav)) {
             assertThat(r.format().channels()).isEqualTo(2);
