@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  * a session holds the same memory after a day as after an hour.
  *
  * <p><b>The recording stage's notes.</b> While a tick runs ({@link #holding}), what happens is only noted, in plain
- * fields (the {@code note*} arrays, written by the {@link Conversation}, the {@link StateMachine}, the tick and the
- * workers' posts without a call into this file, or by {@link #emit} for an event built elsewhere), and the tick's
+ * fields (the {@code note*} arrays, written by the {@link Conversation}, the tick and the workers' posts without a
+ * call into this file, or by {@link #emit} for an event built elsewhere), and the tick's
  * recording stage ({@link SessionStages#record}, at the end of the stage that noted something) builds the events and
  * tells the listeners, in the order noted; only a completed turn calls back here ({@link #completeTurn}: its report
  * and the history). So a tick whose events complete no turn does not enter this file at all. Outside a tick,
@@ -108,7 +108,7 @@ final class SessionLog {
     }
 
     /**
-     * A listener for a {@link StateMachine} that is not the session's own (which notes its moves here itself): a
+     * A listener for a {@link StateMachine} (a session's that failed before its conversation existed): a
      * StateChanged event, told at once.
      */
     Consumer<StateMachine.Transition> stateListener() {

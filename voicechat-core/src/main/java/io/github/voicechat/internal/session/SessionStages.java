@@ -52,7 +52,6 @@ final class SessionStages {
     /** The one lane into the session (the {@link Session}'s): what other threads post, applied each tick. */
     private final ConcurrentLinkedQueue<Runnable> posted;
     final Ticks ticks;
-    final StateMachine stateMachine;
     private final VoiceActivityDetector vad;
     private final EchoCanceller aec;
     private SpeechRecognizer asrEngine;
@@ -61,7 +60,8 @@ final class SessionStages {
     private final OutputRing outputRing;
     private final LockstepGate gate;
     private final Workers workers;
-    private final Conversation conversation;
+    /** Its phase is the session's state, read from any thread ({@link Session#state}). */
+    final Conversation conversation;
     private final StereoRecorder recorder;
     private final PlayoutStage playout;
     private final CaptureStage capture;
@@ -142,7 +142,6 @@ final class SessionStages {
         this.idleTimeoutMs = config.idleTimeoutMs();
         this.maxSessionMs = config.maxSessionMs();
         this.ticks = t;
-        this.stateMachine = new StateMachine(t.inRateHz, log); // its moves are noted in the log
         this.echo = aec == null ? null : new EchoStage(aec, t.inRateHz, t.inFrameSamples, outRateHz, outFrameSamples);
         logger.debug("session {}: input {} Hz (source {} Hz, vad {} Hz), output {} Hz (tts {} Hz), aec {}", name,
                 t.inRateHz, source.sampleRateHz(), vad.sampleRateHz(), outRateHz, ttsEngine.sampleRateHz(),
@@ -156,8 +155,7 @@ final class SessionStages {
         }
         this.workers = new Workers(name, config, t, log, inputRing, outputRing, gate, posted, outRateHz,
                 outFrameSamples);
-        this.conversation = new Conversation(t, log, stateMachine, workers, outputRing,
-                config.turnPolicy().preRollMs());
+        this.conversation = new Conversation(t, log, workers, outputRing, config.turnPolicy().preRollMs());
         this.recorder = recordingPath == null ? null
                 : new StereoRecorder(recordingPath, t.inRateHz, t.inFrameSamples, outRateHz, outFrameSamples);
         this.playout = new PlayoutStage(sink, source, outputRing, conversation, log, outFrameSamples);
@@ -169,7 +167,8 @@ final class SessionStages {
         workers.start(conversation, asrEngine, ttsEngine); // the workers own these engines from here on
         asrEngine = null;
         ttsEngine = null;
-        stateMachine.moveTo(SessionState.LISTENING, 0);
+        // The session's state is its conversation's phase's from here on (LISTENING): told as it starts.
+        log.emit(new SessionEvent.StateChanged(SessionState.IDLE, SessionState.LISTENING, 0));
     }
 
     /**
