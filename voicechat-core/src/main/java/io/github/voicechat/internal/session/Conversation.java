@@ -358,7 +358,7 @@ final class Conversation {
 
     // ------------------------------------------------------------------ notes for the recording stage
 
-    /** Noted in the log's plain fields, no call into it: {@link SessionLog#flush} builds it; told at once off-tick. */
+    /** Noted in the log's plain fields, no call into it: the recording stage builds it; told at once off-tick. */
     private void note(int kind, int turn, double a, double b, double atMs, Object ref, long count) {
         note(kind, turn, a, b, atMs, ref, count, null);
     }
