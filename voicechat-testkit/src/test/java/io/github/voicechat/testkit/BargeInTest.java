@@ -152,6 +152,46 @@ class BargeInTest {
     }
 
     @Test
+    void theSessionsStateIsWhereEachMoveLeftIt() throws Exception {
+        // The state a host reads is the conversation's phase's: on every move (a false alarm, then a confirmed
+        // barge-in, then the next answer), a listener on the session's thread reads the state the move went to.
+        Scenario user = Scenario.at(16_000).silence(500).speech("u1", 1000).silence(900).speech("cough", 60)
+                .silence(500).speech("u2", 1000).silence(2500);
+        java.util.concurrent.atomic.AtomicReference<VoiceSession> session =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        List<SessionState> moves = new CopyOnWriteArrayList<>();
+        List<SessionState> read = new CopyOnWriteArrayList<>();
+        VoicePipeline pipeline = VoicePipeline.builder()
+                .vad(EnergyVad::new)
+                .asr(() -> ScriptedRecognizer.of("count to ten", "stop"))
+                .tts(SineSynthesizer::new)
+                .responder(ScriptedResponder.of(LONG_ANSWER, "Okay."))
+                .clock(new VirtualClock())
+                .listener(e -> {
+                    if (e instanceof SessionEvent.StateChanged sc) {
+                        moves.add(sc.to());
+                        read.add(session.get().state());
+                    }
+                })
+                .build();
+        try (VoiceSession s = pipeline.openSession(AudioSources.memory(16_000, user.samples()),
+                AudioSinks.memory(OUT_RATE))) {
+            session.set(s);
+            s.start();
+            assertThat(s.awaitTermination(Duration.ofSeconds(60))).isTrue();
+            assertThat(s.report().turns()).hasSize(2);
+            assertThat(s.report().turns().get(0).falseAlarms()).isEqualTo(1);
+            assertThat(s.report().turns().get(0).bargedIn()).isTrue();
+        }
+        // The first move (to LISTENING) is told while the session's stages are being built.
+        assertThat(moves.get(0)).isEqualTo(SessionState.LISTENING);
+        assertThat(moves).containsSubsequence(SessionState.THINKING, SessionState.SPEAKING, SessionState.BARGED_IN,
+                SessionState.SPEAKING, SessionState.LISTENING, SessionState.THINKING, SessionState.SPEAKING,
+                SessionState.LISTENING, SessionState.TERMINATED);
+        assertThat(read.subList(1, read.size())).isEqualTo(moves.subList(1, moves.size()));
+    }
+
+    @Test
     void backToBackTurns() throws Exception {
         // Each turn: 600 ms of speech, end found 500 ms later, a 400 ms answer, and the user speaks again 100 ms
         // after the answer ends.

@@ -52,7 +52,15 @@ public final class OutputRing implements AutoCloseable {
         }
     }
 
-    private final AudioFrame[] slots;
+    /**
+     * The slots' samples, lengths, rates and positions in plain arrays (the Disruptor's preallocated entries,
+     * flattened, as in {@link FrameRing}): the playout copies a frame's samples out without a call into
+     * {@code AudioFrame}.
+     */
+    private final float[][] slots;
+    private final int[] slotLengths;
+    private final int[] slotRates;
+    private final long[] slotStarts;
     /** Epoch each slot was offered under; written before the slot is published, read after. */
     private final long[] slotEpochs;
     private final int mask;
@@ -87,10 +95,10 @@ public final class OutputRing implements AutoCloseable {
                     "frame capacity must be positive samples, was " + frameCapacitySamples);
         }
         int size = Integer.highestOneBit(slotCount - 1) << 1;
-        slots = new AudioFrame[size];
-        for (int i = 0; i < size; i++) {
-            slots[i] = new AudioFrame(frameCapacitySamples);
-        }
+        slots = new float[size][frameCapacitySamples];
+        slotLengths = new int[size];
+        slotRates = new int[size];
+        slotStarts = new long[size];
         slotEpochs = new long[size];
         mask = size - 1;
         this.frameCapacitySamples = frameCapacitySamples;
@@ -199,7 +207,10 @@ public final class OutputRing implements AutoCloseable {
             return OfferResult.TIMED_OUT;
         }
         int idx = (int) t & mask;
-        slots[idx].set(samples, offset, length, sampleRateHz, startSample, t);
+        System.arraycopy(samples, offset, slots[idx], 0, length);
+        slotLengths[idx] = length;
+        slotRates[idx] = sampleRateHz;
+        slotStarts[idx] = startSample;
         slotEpochs[idx] = producerEpoch;
         TAIL.setRelease(this, t + 1);
         return OfferResult.ACCEPTED;
@@ -230,7 +241,10 @@ public final class OutputRing implements AutoCloseable {
         }
     }
 
-    /** Copies the next queued frame of the current epoch into {@code dest}; false when none is queued. */
+    /**
+     * Copies the next queued frame of the current epoch into {@code dest}, with its rate, position and number;
+     * false when none is queued.
+     */
     public boolean poll(AudioFrame dest) {
         if (dest != checkedDestination) {
             if (dest.capacity() < frameCapacitySamples) {
@@ -239,14 +253,44 @@ public final class OutputRing implements AutoCloseable {
             }
             checkedDestination = dest;
         }
-        discardStale();
-        long h = (long) HEAD.getOpaque(this);
-        if (h >= (long) TAIL.getAcquire(this)) {
+        long h = next();
+        if (h < 0) {
             return false;
         }
-        dest.setFrom(slots[(int) h & mask]);
+        int i = (int) h & mask;
+        dest.set(slots[i], 0, slotLengths[i], slotRates[i], slotStarts[i], h);
         advanceHead(h + 1);
         return true;
+    }
+
+    /**
+     * Copies the next queued frame's samples of the current epoch into {@code dest}, the playout's way (it needs
+     * only the samples); returns how many, or -1 when none is queued. The samples past them in {@code dest} are left
+     * as they were.
+     *
+     * @throws IllegalArgumentException if {@code dest} is shorter than a slot
+     */
+    public int poll(float[] dest) {
+        if (dest.length < frameCapacitySamples) {
+            throw new IllegalArgumentException("destination must hold " + frameCapacitySamples + " samples, holds "
+                    + dest.length);
+        }
+        long h = next();
+        if (h < 0) {
+            return -1;
+        }
+        int i = (int) h & mask;
+        int length = slotLengths[i];
+        System.arraycopy(slots[i], 0, dest, 0, length);
+        advanceHead(h + 1);
+        return length;
+    }
+
+    /** The number of the next queued frame of the current epoch (stale ones discarded first), or -1 if none. */
+    private long next() {
+        discardStale();
+        long h = (long) HEAD.getOpaque(this);
+        return h < (long) TAIL.getAcquire(this) ? h : -1;
     }
 
     /**

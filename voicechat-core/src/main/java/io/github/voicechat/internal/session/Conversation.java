@@ -1,6 +1,7 @@
 package io.github.voicechat.internal.session;
 
 import io.github.voicechat.ConversationTurn;
+import io.github.voicechat.IllegalTransitionException;
 import io.github.voicechat.SessionEvent;
 import io.github.voicechat.SessionState;
 import io.github.voicechat.internal.bus.OutputRing;
@@ -17,7 +18,8 @@ import java.util.Map;
  * ({@link Phase#detectorMode}), whether output plays or is paused, and whether a response exists are all read off
  * it. A rule runs its effect, moves to the next phase (reporting a {@link SessionState} change if there is one), then
  * runs its entry step, so events keep the order listeners have always seen. An input the table has no rule for in
- * the current phase changes nothing.
+ * the current phase changes nothing. The session's public state is the phase's ({@link #state}), not kept beside
+ * it: every move the table makes is checked against {@link SessionState}'s own table once, when the table is built.
  *
  * <p>Session thread only. The stages read {@link #phase} and {@link #response} directly, as fields: one tick reads
  * them many times, and a field read is not a call into this file.
@@ -32,6 +34,8 @@ final class Conversation {
     private record Rule(Phase next, Step effect, Step entry) { }
 
     private static final Step NOTHING = (c, at) -> { };
+    /** Back in LISTENING after stopping what was pending or playing: the typed turn is answered from there. */
+    private static final Step ANSWER_TYPED = (c, at) -> c.on(Input.TEXT_TYPED, at);
     private static final Rule[][] TABLE = new Rule[Phase.values().length][Input.values().length];
 
     static {
@@ -42,7 +46,8 @@ final class Conversation {
         on(Phase.RESPONDING, Input.SPEECH_STARTED, Phase.USER_TURN, Conversation::supersede,
                 Conversation::listenToUser);
         on(Phase.USER_TURN, Input.SPEECH_ENDED, Phase.TRANSCRIBING, Conversation::endUserTurn, NOTHING);
-        on(Phase.USER_TURN, Input.SPEECH_PAUSED, Phase.USER_TURN, Conversation::speculate, NOTHING);
+        on(Phase.USER_TURN, Input.SPEECH_PAUSED, Phase.USER_TURN, // a response on the words so far, held
+                (c, at) -> c.speculation.start(c.userTurn, c.wordsAtPause), NOTHING);
         on(Phase.USER_TURN, Input.SPEECH_RESUMED, Phase.USER_TURN, Conversation::discardSpeculation, NOTHING);
         on(Phase.TRANSCRIBING, Input.TRANSCRIPT, Phase.RESPONDING, Conversation::respond, NOTHING);
         on(Phase.TRANSCRIBING, Input.NOTHING_HEARD, Phase.LISTENING, Conversation::completeUnanswered, NOTHING);
@@ -58,19 +63,22 @@ final class Conversation {
         on(Phase.PAUSED, Input.BARGE_IN_CONFIRMED, Phase.USER_TURN, Conversation::bargeIn,
                 Conversation::startUserTurn);
         for (Phase p : List.of(Phase.RESPONDING, Phase.SPEAKING, Phase.PAUSED)) {
-            on(p, Input.RESPONSE_STALLED, Phase.LISTENING, Conversation::abandonResponse, NOTHING);
+            on(p, Input.RESPONSE_STALLED, Phase.LISTENING, (c, at) -> c.stopResponse(false), NOTHING);
         }
         on(Phase.LISTENING, Input.TEXT_TYPED, Phase.RESPONDING, Conversation::typedTurn, Conversation::respond);
         on(Phase.USER_TURN, Input.TEXT_TYPED, Phase.USER_TURN, Conversation::refuseTyped, NOTHING);
         on(Phase.TRANSCRIBING, Input.TEXT_TYPED, Phase.LISTENING, Conversation::supersede,
-                Conversation::answerTyped);
-        on(Phase.RESPONDING, Input.TEXT_TYPED, Phase.LISTENING, Conversation::supersede, Conversation::answerTyped);
-        on(Phase.SPEAKING, Input.TEXT_TYPED, Phase.LISTENING, Conversation::supersede, Conversation::answerTyped);
+                ANSWER_TYPED);
+        on(Phase.RESPONDING, Input.TEXT_TYPED, Phase.LISTENING, Conversation::supersede, ANSWER_TYPED);
+        on(Phase.SPEAKING, Input.TEXT_TYPED, Phase.LISTENING, Conversation::supersede, ANSWER_TYPED);
         on(Phase.PAUSED, Input.TEXT_TYPED, Phase.LISTENING, Conversation::dropCandidateForText,
-                Conversation::answerTyped);
+                ANSWER_TYPED);
     }
 
     private static void on(Phase phase, Input input, Phase next, Step effect, Step entry) {
+        if (next.state != phase.state && !phase.state.canMoveTo(next.state)) {
+            throw new IllegalTransitionException(phase.state, next.state); // a table error: fails at class load
+        }
         TABLE[phase.ordinal()][input.ordinal()] = new Rule(next, effect, entry);
     }
 
@@ -82,15 +90,16 @@ final class Conversation {
 
     private final Ticks ticks;
     private final SessionLog log;
-    private final StateMachine stateMachine;
     private final Workers workers;
     private final OutputRing ring;
     private final long preRollSamples;
     /** Turns whose answer was dropped because the user spoke again before their transcript arrived. */
     private final Map<Integer, Turn> superseded = new HashMap<>();
 
-    /** Where the conversation is; written by {@link #on} only. */
-    Phase phase = Phase.LISTENING;
+    /** Where the conversation is; written by {@link #on} only; volatile, as the public state is read off it. */
+    volatile Phase phase = Phase.LISTENING;
+    /** Set by {@link #end}: the session's state is TERMINATED from then on; any thread may read it. */
+    volatile boolean ended;
     /** The response being prepared or played (phases RESPONDING..PAUSED), else null; written here only. */
     ResponseState response;
     private int turnNumber;
@@ -106,11 +115,9 @@ final class Conversation {
     /** Set once by the stages, before the first tick. */
     Speaker speaker = Speaker.NONE;
 
-    Conversation(Ticks ticks, SessionLog log, StateMachine stateMachine, Workers workers, OutputRing ring,
-            int preRollMs) {
+    Conversation(Ticks ticks, SessionLog log, Workers workers, OutputRing ring, int preRollMs) {
         this.ticks = ticks;
         this.log = log;
-        this.stateMachine = stateMachine;
         this.workers = workers;
         this.ring = ring;
         this.preRollSamples = (long) ticks.inRateHz * preRollMs / 1000;
@@ -127,7 +134,7 @@ final class Conversation {
         Phase from = phase;
         phase = rule.next;
         if (rule.next.state != from.state) {
-            stateMachine.moveTo(rule.next.state, ticks.tick * ticks.inFrameSamples); // noted in the log
+            noteMove(from.state, rule.next.state);
         }
         rule.entry.run(this, atSample);
     }
@@ -187,8 +194,9 @@ final class Conversation {
             noteCompleted(t); // its transcript never came
         }
         superseded.clear();
-        if (stateMachine.state() != SessionState.TERMINATED) {
-            stateMachine.moveTo(SessionState.TERMINATED, ticks.tick * ticks.inFrameSamples);
+        if (!ended) {
+            ended = true;
+            noteMove(phase.state, SessionState.TERMINATED);
         }
     }
 
@@ -230,11 +238,6 @@ final class Conversation {
         botTurn.bargedIn = true;
         superseded.put(botTurn.number, botTurn);
         botTurn = null;
-    }
-
-    /** At a pause of the user turn: a response starts on the recogniser's words so far, held ({@link Speculation}). */
-    private void speculate(long at) {
-        speculation.start(userTurn, wordsAtPause);
     }
 
     /** The user went on (or the turn went another way): the speculative response is dropped unheard. */
@@ -315,10 +318,6 @@ final class Conversation {
         stopResponse(false);
     }
 
-    private void abandonResponse(long at) {
-        stopResponse(false);
-    }
-
     /** A typed turn, in LISTENING: it starts and ends where it arrives, and its text is the transcript. */
     private void typedTurn(long at) {
         Turn t = new Turn(++turnNumber);
@@ -341,11 +340,6 @@ final class Conversation {
         stopResponse(true);
     }
 
-    /** Back in LISTENING after stopping what was pending or playing: the typed turn is answered from here. */
-    private void answerTyped(long at) {
-        on(Input.TEXT_TYPED, at);
-    }
-
     /** Stops the response: cancels synthesis and the responder, discards queued audio, completes the turn. */
     private void stopResponse(boolean supersededByUser) {
         speaker.stop();
@@ -364,8 +358,12 @@ final class Conversation {
 
     // ------------------------------------------------------------------ notes for the recording stage
 
-    /** Noted in the log's plain fields, no call into it: {@link SessionLog#flush} builds it; told at once off-tick. */
+    /** Noted in the log's plain fields, no call into it: the recording stage builds it; told at once off-tick. */
     private void note(int kind, int turn, double a, double b, double atMs, Object ref, long count) {
+        note(kind, turn, a, b, atMs, ref, count, null);
+    }
+
+    private void note(int kind, int turn, double a, double b, double atMs, Object ref, long count, Object ref2) {
         SessionLog l = log;
         int i = l.notes;
         if (i == l.noteKind.length) {
@@ -378,10 +376,17 @@ final class Conversation {
         l.noteAt[i] = atMs;
         l.noteRef[i] = ref;
         l.noteLong[i] = count;
+        l.noteRef2[i] = ref2;
         l.notes = i + 1;
         if (!l.holding) {
             l.flush();
         }
+    }
+
+    /** A move of the session's state, stamped at the start of this tick's input frame. */
+    private void noteMove(SessionState from, SessionState to) {
+        note(SessionLog.STATE_CHANGED, 0, 0, 0, ticks.tick * ticks.inFrameSamples * 1000.0 / ticks.inRateHz, from, 0,
+                to);
     }
 
     private void noteCompleted(Turn t) { // the log builds its report, history and TurnCompleted event
@@ -391,10 +396,5 @@ final class Conversation {
     // Audio time off the tick counter's fields, computed as Ticks does, without a call into it.
     private double nowMs() {
         return ticks.tick * (double) Ticks.TICK_MS;
-    }
-
-    /** Every (phase, input) pair the table handles, for tests and the package docs ({@link Phase#rules}). */
-    static List<String> rules() {
-        return Phase.rules();
     }
 }

@@ -1,6 +1,5 @@
 package io.github.voicechat.internal.session;
 
-import io.github.voicechat.audio.AudioFrame;
 import io.github.voicechat.audio.AudioSink;
 import io.github.voicechat.audio.AudioSource;
 import io.github.voicechat.audio.internal.SpeakerPath;
@@ -26,9 +25,8 @@ final class PlayoutStage implements Speaker {
     private final Conversation conversation;
     private final SessionLog log;
     private final int frameSamples;
-    private final AudioFrame frame;
-    /** The frame's samples: the same array for the frame's life, so it is read once. */
-    private final float[] frameSamplesArray;
+    /** The frame played: the response's samples, copied out of the output ring (no frame object on the way). */
+    private final float[] frame;
     private final float[] silence;
 
     PlayoutStage(AudioSink sink, AudioSource source, OutputRing ring, Conversation conversation, SessionLog log,
@@ -38,8 +36,7 @@ final class PlayoutStage implements Speaker {
         this.conversation = conversation;
         this.log = log;
         this.frameSamples = frameSamples;
-        this.frame = new AudioFrame(frameSamples);
-        this.frameSamplesArray = frame.samples();
+        this.frame = new float[frameSamples];
         this.silence = new float[frameSamples];
     }
 
@@ -47,8 +44,8 @@ final class PlayoutStage implements Speaker {
     float[] run() throws IOException {
         Phase phase = conversation.phase;
         boolean playing = phase.plays;
-        boolean played = playing && ring.poll(frame);
-        float[] out = played ? frameSamplesArray : silence;
+        boolean played = playing && ring.poll(frame) >= 0;
+        float[] out = played ? frame : silence;
         speaker.write(out, frameSamples, played);
         if (played) {
             conversation.response.playedSamples += frameSamples;

@@ -71,8 +71,11 @@ public final class Session {
 
     public SessionState state() {
         SessionStages s = stages;
-        return s != null ? s.stateMachine.state() : finished.getCount() == 0 ? SessionState.TERMINATED
-                : SessionState.IDLE;
+        if (s == null) {
+            return finished.getCount() == 0 ? SessionState.TERMINATED : SessionState.IDLE;
+        }
+        Conversation c = s.conversation; // the state is the phase's, not kept beside it
+        return c.ended ? SessionState.TERMINATED : c.phase.state;
     }
 
     /** Starts the session's threads; see the class comment for which. */

@@ -4,14 +4,11 @@ import io.github.voicechat.ConversationTurn;
 import io.github.voicechat.SessionEvent;
 import io.github.voicechat.SessionListener;
 import io.github.voicechat.SessionReport;
-import io.github.voicechat.SessionState;
 import io.github.voicechat.TurnReport;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a session tells the world: events to its listeners, completed turns, the conversation history as heard, and
@@ -19,19 +16,20 @@ import org.slf4j.LoggerFactory;
  * any thread. The turns and the history are bounded windows of the most recent ones (plus totals over all turns), so
  * a session holds the same memory after a day as after an hour.
  *
- * <p><b>The recording stage.</b> While a tick runs ({@link #holding}), what happens is only noted, in plain fields
- * (the {@code note*} arrays, written by the {@link Conversation} and the {@link StateMachine} without a call into this
- * file, or by {@link #emit} for an event built elsewhere), and one call, {@link #flush}, at the end of the stage that
- * noted it builds the events, the turn reports and the history and tells the listeners, in the order noted. So a tick
- * with several events enters this file once or twice, not once per event, and the records are built here, not in
- * the files that decide. Outside a tick, everything is told at once.
+ * <p><b>The recording stage's notes.</b> While a tick runs ({@link #holding}), what happens is only noted, in plain
+ * fields (the {@code note*} arrays, written by the {@link Conversation}, the tick and the workers' posts without a
+ * call into this file, or by {@link #emit} for an event built elsewhere), and the tick's
+ * recording stage ({@link SessionStages#record}, at the end of the stage that noted something) builds the events and
+ * tells the listeners, in the order noted; only a completed turn calls back here ({@link #completeTurn}: its report
+ * and the history). So a tick whose events complete no turn does not enter this file at all. Outside a tick,
+ * everything is told at once ({@link #flush}).
  */
 final class SessionLog {
 
-    private static final Logger log = LoggerFactory.getLogger(SessionLog.class);
-
-    private final String name;
-    private final List<SessionListener> listeners;
+    /** The session's name, for what the recording stage logs. */
+    final String name;
+    /** Told by the recording stage ({@link SessionStages#record}), in order. */
+    final List<SessionListener> listeners;
     private final int maxReportedTurns;
     private final int maxHistoryTurns;
     private final ArrayDeque<TurnReport> turns = new ArrayDeque<>();
@@ -40,8 +38,9 @@ final class SessionLog {
     private long turnCount;
     private long bargeIns;
     private int falseAlarms;
-    private double asrRtfSum;
-    private int asrRtfCount;
+    /** The recogniser's real-time factors, summed by the recording stage as transcripts are told. */
+    double asrRtfSum;
+    int asrRtfCount;
     /** Output frames played as silence while a response was audible; counted by the playout. */
     long underruns;
     private volatile SessionReport finalReport;
@@ -58,7 +57,7 @@ final class SessionLog {
     static final int BARGE_IN_RESUMED = 7;   // noteTurn, noteLong: resumed at sample, noteAt
     static final int BARGE_IN_CONFIRMED = 8; // noteTurn, noteRef: played text, noteAt
     static final int TURN_COMPLETED = 9;     // noteRef: the Turn, noteAt
-    /** Set by the stages while a tick runs: notes wait for {@link #flush}; else they are told at once. */
+    /** Set by the stages while a tick runs: notes wait for the recording stage; else they are told at once. */
     boolean holding;
     /** Notes taken and not yet told. */
     int notes;
@@ -84,20 +83,10 @@ final class SessionLog {
 
     /** An event built elsewhere: noted in its place while a tick runs, else told now (after any notes). */
     void emit(SessionEvent e) {
-        if (holding) {
-            int i = notes;
-            if (i == noteKind.length) {
-                grow();
-            }
-            noteKind[i] = EVENT;
-            noteRef[i] = e;
-            notes = i + 1;
-            return;
-        }
-        if (notes > 0) {
+        SessionStages.note(this, e);
+        if (!holding) {
             flush();
         }
-        tell(e);
     }
 
     /** Makes room for more notes: the arrays double. */
@@ -113,52 +102,13 @@ final class SessionLog {
         noteRef2 = Arrays.copyOf(noteRef2, n);
     }
 
-    /**
-     * The recording stage's one call: builds what the notes describe (events, turn reports, the history) and tells
-     * the listeners, in the order noted; then the notes are cleared.
-     */
+    /** Tells what was noted now, outside a tick (or before a response reads the history): the recording stage. */
     void flush() {
-        for (int i = 0; i < notes; i++) {
-            double at = noteAt[i];
-            int turn = noteTurn[i];
-            SessionEvent e = switch (noteKind[i]) {
-                case STATE_CHANGED -> new SessionEvent.StateChanged((SessionState) noteRef[i],
-                        (SessionState) noteRef2[i], at);
-                case SPEECH_STARTED -> new SessionEvent.UserSpeechStarted(turn, at);
-                case SPEECH_ENDED -> new SessionEvent.UserSpeechEnded(turn, at);
-                case TRANSCRIPT -> {
-                    recordRtf(noteA[i]);
-                    yield new SessionEvent.TranscriptReady(turn, (String) noteRef[i], noteA[i], at);
-                }
-                case FIRST_AUDIO -> new SessionEvent.FirstAudioPlayed(turn, noteA[i], at);
-                case BARGE_IN_PAUSED -> new SessionEvent.BargeInPaused(turn, noteA[i], noteB[i], at);
-                case BARGE_IN_RESUMED -> new SessionEvent.BargeInResumed(turn, noteLong[i], at);
-                case BARGE_IN_CONFIRMED -> new SessionEvent.BargeInConfirmed(turn, (String) noteRef[i], at);
-                case TURN_COMPLETED -> completeTurn((Turn) noteRef[i], at);
-                default -> (SessionEvent) noteRef[i];
-            };
-            tell(e);
-        }
-        Arrays.fill(noteRef, 0, notes, null);
-        Arrays.fill(noteRef2, 0, notes, null);
-        notes = 0;
-    }
-
-    private void tell(SessionEvent e) {
-        if (log.isDebugEnabled()) {
-            log.debug("session {}: {}", name, e);
-        }
-        for (SessionListener l : listeners) {
-            try {
-                l.onEvent(e);
-            } catch (RuntimeException ex) {
-                log.warn("session {}: listener failed on {}: {}", name, e, ex.toString());
-            }
-        }
+        SessionStages.record(this);
     }
 
     /**
-     * A listener for a {@link StateMachine} that is not the session's own (which notes its moves here itself): a
+     * A listener for a {@link StateMachine} (a session's that failed before its conversation existed): a
      * StateChanged event, told at once.
      */
     Consumer<StateMachine.Transition> stateListener() {
@@ -166,10 +116,11 @@ final class SessionLog {
     }
 
     /**
-     * Records a finished turn (its report, what was said and what was heard) and returns its TurnCompleted event. The
-     * report is built here from the turn's fields, so recording it needs no call into {@code Turn}.
+     * Records a finished turn (its report, what was said and what was heard) and returns its TurnCompleted event, for
+     * the recording stage. The report is built here from the turn's fields, so recording it needs no call into
+     * {@code Turn}.
      */
-    private SessionEvent completeTurn(Turn t, double nowMs) {
+    SessionEvent completeTurn(Turn t, double nowMs) {
         TurnReport report = new TurnReport(t.number, t.userStartS, t.userEndS, t.transcript, t.responseText,
                 t.playedText, t.firstAudioLatencyMs, t.bargedIn, t.bargeInLatencyMs, t.falseAlarms,
                 t.modelFirstTokenMs, t.modelFirstClauseMs, t.speculativeStarts, t.speculativeKept);
@@ -218,13 +169,6 @@ final class SessionLog {
             flush();
         }
         return history();
-    }
-
-    void recordRtf(double rtf) {
-        if (!Double.isNaN(rtf)) {
-            asrRtfSum += rtf;
-            asrRtfCount++;
-        }
     }
 
     /** The report so far, or the final one once {@link #finish} was called. */

@@ -1,6 +1,7 @@
 package io.github.voicechat.internal.session;
 
 import io.github.voicechat.SessionEvent;
+import io.github.voicechat.SessionListener;
 import io.github.voicechat.SessionState;
 import io.github.voicechat.VoicechatException;
 import io.github.voicechat.audio.AudioSink;
@@ -13,6 +14,7 @@ import io.github.voicechat.spi.SpeechSynthesizer;
 import io.github.voicechat.spi.VoiceActivityDetector;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -32,11 +34,14 @@ import org.slf4j.LoggerFactory;
  *       run;</li>
  * </ol>
  * then what the workers posted (transcripts, errors) is applied, and the workers are supervised. Every decision
- * goes through the {@link Conversation}'s table.
+ * goes through the {@link Conversation}'s table. After each stage that decided something, the recording stage
+ * ({@link #record}) builds the events noted in the {@link SessionLog} and tells the listeners.
  */
 final class SessionStages {
 
     private static final Logger logger = LoggerFactory.getLogger(SessionStages.class);
+    /** The events told, under the log's name, as before the recording stage moved here. */
+    private static final Logger eventLogger = LoggerFactory.getLogger(SessionLog.class);
     /** After the source ends the session waits at most this long for the last turn to play out. */
     private static final long DRAIN_AFTER_EOF_MS = 120_000;
     private static final int JITTER_BUCKETS = 2_000;
@@ -47,7 +52,6 @@ final class SessionStages {
     /** The one lane into the session (the {@link Session}'s): what other threads post, applied each tick. */
     private final ConcurrentLinkedQueue<Runnable> posted;
     final Ticks ticks;
-    final StateMachine stateMachine;
     private final VoiceActivityDetector vad;
     private final EchoCanceller aec;
     private SpeechRecognizer asrEngine;
@@ -56,7 +60,8 @@ final class SessionStages {
     private final OutputRing outputRing;
     private final LockstepGate gate;
     private final Workers workers;
-    private final Conversation conversation;
+    /** Its phase is the session's state, read from any thread ({@link Session#state}). */
+    final Conversation conversation;
     private final StereoRecorder recorder;
     private final PlayoutStage playout;
     private final CaptureStage capture;
@@ -137,7 +142,6 @@ final class SessionStages {
         this.idleTimeoutMs = config.idleTimeoutMs();
         this.maxSessionMs = config.maxSessionMs();
         this.ticks = t;
-        this.stateMachine = new StateMachine(t.inRateHz, log); // its moves are noted in the log
         this.echo = aec == null ? null : new EchoStage(aec, t.inRateHz, t.inFrameSamples, outRateHz, outFrameSamples);
         logger.debug("session {}: input {} Hz (source {} Hz, vad {} Hz), output {} Hz (tts {} Hz), aec {}", name,
                 t.inRateHz, source.sampleRateHz(), vad.sampleRateHz(), outRateHz, ttsEngine.sampleRateHz(),
@@ -151,8 +155,7 @@ final class SessionStages {
         }
         this.workers = new Workers(name, config, t, log, inputRing, outputRing, gate, posted, outRateHz,
                 outFrameSamples);
-        this.conversation = new Conversation(t, log, stateMachine, workers, outputRing,
-                config.turnPolicy().preRollMs());
+        this.conversation = new Conversation(t, log, workers, outputRing, config.turnPolicy().preRollMs());
         this.recorder = recordingPath == null ? null
                 : new StereoRecorder(recordingPath, t.inRateHz, t.inFrameSamples, outRateHz, outFrameSamples);
         this.playout = new PlayoutStage(sink, source, outputRing, conversation, log, outFrameSamples);
@@ -164,7 +167,8 @@ final class SessionStages {
         workers.start(conversation, asrEngine, ttsEngine); // the workers own these engines from here on
         asrEngine = null;
         ttsEngine = null;
-        stateMachine.moveTo(SessionState.LISTENING, 0);
+        // The session's state is its conversation's phase's from here on (LISTENING): told as it starts.
+        log.emit(new SessionEvent.StateChanged(SessionState.IDLE, SessionState.LISTENING, 0));
     }
 
     /**
@@ -190,7 +194,7 @@ final class SessionStages {
         }
         float[] played = playout.run();
         if (log.notes > 0) {
-            log.flush(); // the recording stage: a response played or paused
+            record(log); // the recording stage: a response played or paused
         }
         float[] mic = capture.run();
         if (recorder != null) {
@@ -204,7 +208,7 @@ final class SessionStages {
         // voice out while the bot speaks even where there is no echo at all): listen to the microphone itself.
         listen.run(echo != null && playout.heardNearEnd() ? mic : clean, inSample);
         if (log.notes > 0) {
-            log.flush(); // the recording stage: the user's turn, a barge-in
+            record(log); // the recording stage: the user's turn, a barge-in
         }
         published = inSample + frameSamples;
         if (gate != null) {
@@ -218,7 +222,7 @@ final class SessionStages {
             if (log.notes == 0) {
                 break;
             }
-            log.flush(); // the recording stage; what a listener posts on these events is applied on this tick
+            record(log); // the recording stage; what a listener posts on these events is applied on this tick
         }
         if (gate != null) {
             settle(); // a response just submitted has its first audio queued, if it can
@@ -226,17 +230,78 @@ final class SessionStages {
         ResponseState response = conversation.response;
         if (response != null && response != queuedReportedFor && response.queuedSamples > 0) {
             queuedReportedFor = response;
-            log.emit(new SessionEvent.FirstAudioQueued(response.turn, tick * (double) Ticks.TICK_MS)); // = Ticks.nowMs
+            note(log, new SessionEvent.FirstAudioQueued(response.turn, tick * (double) Ticks.TICK_MS)); // = nowMs
         }
         workers.supervise(published);
         if (log.notes > 0) {
-            log.flush(); // the recording stage: first audio queued, what the supervisor found
+            record(log); // the recording stage: first audio queued, what the supervisor found
         }
         if (capture.ended && eofTick < 0) {
             eofTick = tick;
         }
         ticks.tick = tick + 1;
         return endCondition(tick + 1);
+    }
+
+    /**
+     * The recording stage: builds what the log's notes describe (events; a completed turn's report and history in
+     * the log) and tells the listeners, in the order noted; then the notes are cleared. Run by the tick after each
+     * stage that noted something, and by the log itself outside a tick ({@link SessionLog#flush}). A tick whose events
+     * complete no turn enters no file but this one and the events' own.
+     */
+    static void record(SessionLog log) {
+        for (int i = 0; i < log.notes; i++) {
+            double at = log.noteAt[i];
+            int turn = log.noteTurn[i];
+            double a = log.noteA[i];
+            Object ref = log.noteRef[i];
+            SessionEvent e = switch (log.noteKind[i]) {
+                case SessionLog.STATE_CHANGED -> new SessionEvent.StateChanged((SessionState) ref,
+                        (SessionState) log.noteRef2[i], at);
+                case SessionLog.SPEECH_STARTED -> new SessionEvent.UserSpeechStarted(turn, at);
+                case SessionLog.SPEECH_ENDED -> new SessionEvent.UserSpeechEnded(turn, at);
+                case SessionLog.TRANSCRIPT -> {
+                    if (!Double.isNaN(a)) {
+                        log.asrRtfSum += a;
+                        log.asrRtfCount++;
+                    }
+                    yield new SessionEvent.TranscriptReady(turn, (String) ref, a, at);
+                }
+                case SessionLog.FIRST_AUDIO -> new SessionEvent.FirstAudioPlayed(turn, a, at);
+                case SessionLog.BARGE_IN_PAUSED -> new SessionEvent.BargeInPaused(turn, a, log.noteB[i], at);
+                case SessionLog.BARGE_IN_RESUMED -> new SessionEvent.BargeInResumed(turn, log.noteLong[i], at);
+                case SessionLog.BARGE_IN_CONFIRMED -> new SessionEvent.BargeInConfirmed(turn, (String) ref, at);
+                case SessionLog.TURN_COMPLETED -> log.completeTurn((Turn) ref, at);
+                default -> (SessionEvent) ref;
+            };
+            if (eventLogger.isDebugEnabled()) {
+                eventLogger.debug("session {}: {}", log.name, e);
+            }
+            for (SessionListener l : log.listeners) {
+                try {
+                    l.onEvent(e);
+                } catch (RuntimeException ex) {
+                    eventLogger.warn("session {}: listener failed on {}: {}", log.name, e, ex.toString());
+                }
+            }
+        }
+        Arrays.fill(log.noteRef, 0, log.notes, null);
+        Arrays.fill(log.noteRef2, 0, log.notes, null);
+        log.notes = 0;
+    }
+
+    /**
+     * An event built on the tick (by the tick itself or a worker's post), noted in its place for the recording
+     * stage, without a call into the log.
+     */
+    static void note(SessionLog log, SessionEvent e) {
+        int i = log.notes;
+        if (i == log.noteKind.length) {
+            log.grow();
+        }
+        log.noteKind[i] = SessionLog.EVENT;
+        log.noteRef[i] = e;
+        log.notes = i + 1;
     }
 
     /** A typed turn, on the session's thread (posted by {@link Session#submitText}). */

@@ -5,8 +5,10 @@ import io.github.voicechat.SessionState;
 import java.util.function.Consumer;
 
 /**
- * Enforces {@link SessionState}'s transition table and reports each move with its audio-time stamp. Owned by the
- * session thread; {@link #state()} may be read from any thread.
+ * Enforces {@link SessionState}'s transition table and reports each move with its audio-time stamp. A running
+ * session's state is not kept here: it is its {@link Conversation}'s phase's, whose table is checked against
+ * {@link SessionState}'s when it is built. This machine reports the end of a session that failed before its
+ * conversation existed. Owned by one thread; {@link #state()} may be read from any thread.
  */
 final class StateMachine {
 
@@ -27,21 +29,11 @@ final class StateMachine {
 
     private final int sampleRateHz;
     private final Consumer<Transition> listener;
-    /** The session's log, whose recording stage notes each move (no call while a tick runs); null if a listener. */
-    private final SessionLog log;
     private volatile SessionState state = SessionState.IDLE;
 
     public StateMachine(int sampleRateHz, Consumer<Transition> listener) {
         this.sampleRateHz = sampleRateHz;
         this.listener = listener;
-        this.log = null;
-    }
-
-    /** The session's machine: each move is a StateChanged note in {@code log} (see {@link SessionLog#flush}). */
-    StateMachine(int sampleRateHz, SessionLog log) {
-        this.sampleRateHz = sampleRateHz;
-        this.listener = null;
-        this.log = log;
     }
 
     public SessionState state() {
@@ -60,21 +52,6 @@ final class StateMachine {
         }
         state = to;
         double atMs = atSample * 1000.0 / sampleRateHz;
-        if (log == null) {
-            listener.accept(new Transition(from, to, atSample, atMs));
-            return;
-        }
-        int i = log.notes;
-        if (i == log.noteKind.length) {
-            log.grow();
-        }
-        log.noteKind[i] = SessionLog.STATE_CHANGED;
-        log.noteRef[i] = from;
-        log.noteRef2[i] = to;
-        log.noteAt[i] = atMs;
-        log.notes = i + 1;
-        if (!log.holding) {
-            log.flush();
-        }
+        listener.accept(new Transition(from, to, atSample, atMs));
     }
 }

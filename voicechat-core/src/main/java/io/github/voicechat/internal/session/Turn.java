@@ -2,7 +2,8 @@ package io.github.voicechat.internal.session;
 
 /**
  * One turn while it happens (session thread only), recorded as a {@link io.github.voicechat.TurnReport} when it
- * completes ({@link SessionLog#flush} builds it from these fields; {@link ResponseState} writes its response parts).
+ * completes ({@link SessionLog#completeTurn} builds it from these fields; {@link ResponseState} writes its response
+ * parts).
  */
 final class Turn {
     final int number;

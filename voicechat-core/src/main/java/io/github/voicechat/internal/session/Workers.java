@@ -355,7 +355,7 @@ final class Workers {
     }
 
     private void onSynthesized(ResponseWorker from, int turn, double audioMs, double busyMs) {
-        posted.add(() -> log.emit(new SessionEvent.SynthesisFinished(turn, audioMs,
+        posted.add(() -> SessionStages.note(log, new SessionEvent.SynthesisFinished(turn, audioMs, // run in a tick
                 audioMs > 0 ? busyMs / audioMs : Double.NaN, nowMs())));
     }
 

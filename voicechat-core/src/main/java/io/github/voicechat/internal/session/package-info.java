@@ -65,8 +65,9 @@
  * {@link io.github.voicechat.internal.session.Phase} and {@link io.github.voicechat.internal.session.Input}; what the
  * table does to the sound device (hold, release, stop) goes through
  * {@link io.github.voicechat.internal.session.Speaker}.
- * An input with no rule in the current phase changes nothing. {@code ConversationTableTest} pins the table and
- * checks that every move it makes is one the public state table allows. The detector and the offline
+ * An input with no rule in the current phase changes nothing. Every move the table makes is checked against the
+ * public state table when the table is built (and {@code ConversationTableTest} pins both), so the session's
+ * {@link io.github.voicechat.SessionState} is simply its phase's, not kept beside it. The detector and the offline
  * {@link io.github.voicechat.vad.SpeechSegmenter} share one hysteresis rule ({@code TurnDetector.Hysteresis}).
  *
  * <h2>Threads</h2>
@@ -101,23 +102,25 @@
  * Measured by {@code benchmarks/.../TickPathProbe} (method-entry advice on every core class; {@code --check} asserts
  * issue 13's bound of 10 files of core per tick, none entered more than twice, on every tick, event ticks included;
  * see {@code benchmarks/PIPELINE.md}). On the real clock every tick on which nothing happens is within it: besides
- * the host's source and sink and the engines' own, a speaking tick runs code in 10 files of core (SessionStages,
- * PlayoutStage, OutputRing, AudioFrame, SpeakerPath, CaptureStage, ListenStage, FrameRing, TurnDetector, Workers), a
- * quiet listening tick in 8, a tick in a user turn in 8, or 10 when the end-of-turn detector is asked
+ * the host's source and sink and the engines' own, a speaking tick runs code in 9 files of core (SessionStages,
+ * PlayoutStage, OutputRing, SpeakerPath, CaptureStage, ListenStage, FrameRing, TurnDetector, Workers), a quiet
+ * listening tick in 8, a tick in a user turn in 8, or 10 when the end-of-turn detector is asked
  * ({@code spi/EndOfTurnDetector}'s cue and {@link io.github.voicechat.internal.session.EndOfTurnRules}), none entered
  * more than twice. What keeps it there: the stages read the state they share as fields (the phase, the response, the
  * recogniser's worker and its partial words, the detector's event sample), the detector's hints (words, pitch trend)
  * are values written once per tick rather than asked for on every VAD frame, the pitch tracker lives in the listen
- * stage's file (its only user), and the input ring stores into plain arrays. A tick on which something happens is
- * not within it: 12 files when an event is only reported (synthesis finished, first audio queued), 13 to 17 when a
- * turn starts or ends, a barge-in pauses or confirms, the first audio plays. To the files every frame crosses, such
- * a tick adds the recording stage ({@link io.github.voicechat.internal.session.SessionLog}: the conversation and the
- * state machine note what happened in its plain fields, and one call at the end of each stage that noted something,
- * {@code SessionLog.flush}, builds the events, the turn reports and the history and tells the listeners, in the
- * order noted) with the public records it builds ({@code SessionEvent}, entered once per event,
- * {@code TurnReport}, {@code ConversationTurn}), and the files of what happened (the conversation's table, the state
- * machine, the turn, the recogniser's or responder's worker, the response). Bringing those to 10 would take merging
- * the stages into fewer, larger files or a public factory for the event records, which the 400-line bound, one
- * concept per stage and a small API rule out.
+ * stage's file (its only user), and both rings store into plain arrays. A tick on which an event is only reported
+ * (synthesis finished, first audio queued) is within it too, at 10: the recording stage is the tick's own
+ * ({@code SessionStages.record}: the conversation, the tick and the workers' posts note what happened in the
+ * {@link io.github.voicechat.internal.session.SessionLog}'s plain fields, and it builds the events and tells the
+ * listeners at the end of each stage that noted something, in the order noted), so such a tick adds only the event
+ * records ({@code SessionEvent}, entered once per event). A tick on which the conversation decides something is
+ * not: 11 files when the first audio plays or the user's turn ends, 12 when a turn starts or a barge-in pauses, 15
+ * or 16 when a response is submitted, a turn completes or a barge-in is confirmed. To the files every frame crosses
+ * it adds the conversation's table, the records, and the files of what the decision starts or ends (the
+ * recogniser's or responder's worker, the turn, the response, the turn's report and history). The session's state
+ * is the phase's, so no state machine is crossed. Bringing those to 10 would take merging stages into fewer, larger
+ * files or a public factory for the event records, which the 400-line bound, one concept per stage and a small API
+ * rule out.
  */
 package io.github.voicechat.internal.session;

@@ -34,6 +34,7 @@ class BusAllocationTest {
         float[] pcm = new float[960];
         AudioFrame a = new AudioFrame(320);
         AudioFrame b = new AudioFrame(960);
+        float[] pcm960 = new float[960];
 
         long baseline = 0;
         long measured = 0;
@@ -51,7 +52,11 @@ class BusAllocationTest {
                 if ((i & 1023) == 0) {
                     out.cancel(); // a barge-in: the epoch advances, queued frames are discarded
                 }
-                out.poll(b);
+                if ((i & 1) == 0) {
+                    out.poll(b);
+                } else {
+                    out.poll(pcm960); // the playout's way: samples only
+                }
             }
             measured = allocatedBytes() - t1 - baseline;
         }

@@ -90,6 +90,32 @@ class OutputRingTest {
     }
 
     @Test
+    void thePlayoutsPollCopiesTheSamplesOnlyAndLeavesTheRestOfItsBuffer() throws Exception {
+        // The playout polls into its own sample buffer: a whole frame, then a short last one (whose tail keeps the
+        // buffer's earlier samples, as the playout writes the frame's length only where it matters), then nothing.
+        OutputRing out = queued50();
+        long epoch = out.epoch();
+        out.cancel();
+        assertThat(offer(out, 300, out.epoch())).isEqualTo(OfferResult.ACCEPTED);
+        assertThat(out.offer(new float[] {1f, 2f, 3f}, 0, 3, RATE_HZ, 0, out.epoch(), 0, TimeUnit.MILLISECONDS))
+                .isEqualTo(OfferResult.ACCEPTED);
+        assertThat(epoch).isNotEqualTo(out.epoch());
+        float[] dest = new float[FRAME_SAMPLES];
+        assertThat(out.poll(dest)).isEqualTo(FRAME_SAMPLES);
+        for (int i = 0; i < FRAME_SAMPLES; i++) {
+            assertThat(dest[i]).isEqualTo((float) (300 * 7 + i)); // the first frame after the cancel
+        }
+        assertThat(out.poll(dest)).isEqualTo(3);
+        assertThat(dest[0]).isEqualTo(1f);
+        assertThat(dest[2]).isEqualTo(3f);
+        assertThat(dest[3]).isEqualTo((float) (300 * 7 + 3));
+        assertThat(out.poll(dest)).isEqualTo(-1);
+        assertThat(out.hasPendingFrame()).isFalse();
+        assertThatThrownBy(() -> out.poll(new float[480])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("destination must hold 960 samples, holds 480");
+    }
+
+    @Test
     void aProducerRacingTheCancelCannotGetAudioPlayed() throws Exception {
         OutputRing out = queued50();
         long oldEpoch = out.epoch();

@@ -16,7 +16,7 @@ class ConversationTableTest {
 
     @Test
     void theTableIsExactlyThis() {
-        assertThat(Conversation.rules()).containsExactly(
+        assertThat(Phase.rules()).containsExactly(
                 "LISTENING + SPEECH_STARTED -> USER_TURN",
                 "LISTENING + TEXT_TYPED -> RESPONDING",
                 "USER_TURN + SPEECH_ENDED -> TRANSCRIBING",
