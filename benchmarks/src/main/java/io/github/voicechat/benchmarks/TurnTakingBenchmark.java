@@ -130,9 +130,10 @@ public final class TurnTakingBenchmark {
             String loadAfter = AsrRealtimeBenchmark.loadAverage();
             Path wav = out.resolve("session-" + tag + ".wav");
             List<String[]> reported = readRows(out.resolve("run-" + tag + ".tsv"));
+            List<String[]> cues = readRows(out.resolve("cues-" + tag + ".tsv"));
             Tally runTally = new Tally();
             StringBuilder perTurn = new StringBuilder("turn\tkind\tlabel_end_s\tv2v_ms\tcut\tspec_started\tspec_kept"
-                    + "\tsession_turns\n");
+                    + "\tsession_turns\tvad_lag_ms\tsilence_ms\tdecision_to_first_audio_ms\tonset_ms\n");
             for (int k = 0; k < script.size(); k++) {
                 Turn t = script.get(k);
                 double until = k + 1 < script.size() ? script.get(k + 1).startS() : Double.POSITIVE_INFINITY;
@@ -146,8 +147,13 @@ public final class TurnTakingBenchmark {
                 if (k == 0) {
                     first.add(o);
                 }
-                perTurn.append(String.format(Locale.ROOT, "%d\t%s\t%.3f\t%s\t%b\t%d\t%d\t%s%n", k + 1, t.kind(),
-                        t.endS(), fmt(o.v2vMs), o.cut, o.started, o.kept, o.sessionTurns));
+                double[] parts = breakdown(t, o, reported, cues);
+                for (int c = 0; c < parts.length; c++) {
+                    all.parts.get(c).add(parts[c]);
+                }
+                perTurn.append(String.format(Locale.ROOT, "%d\t%s\t%.3f\t%s\t%b\t%d\t%d\t%s\t%s\t%s\t%s\t%s%n", k + 1,
+                        t.kind(), t.endS(), fmt(o.v2vMs), o.cut, o.started, o.kept, o.sessionTurns, fmt(parts[0]),
+                        fmt(parts[1]), fmt(parts[2]), fmt(parts[3])));
             }
             Files.writeString(out.resolve("turns-" + tag + ".tsv"), perTurn.toString(), StandardCharsets.UTF_8);
             String scored = AsrRealtimeBenchmark.scoreTurns(wav, spans);
@@ -167,6 +173,10 @@ public final class TurnTakingBenchmark {
                     fmt(t.median()), fmt(t.p95()), fmt(t.max()), t.cutoffs, t.missing, t.started,
                     t.started - t.kept, t.kept);
         }
+        System.out.printf(Locale.ROOT, "%nwhere voice-to-voice goes (all runs; median, min-max ms): %s%n",
+                String.join(", ", java.util.stream.IntStream.range(0, BREAKDOWN.length).mapToObj(c ->
+                        BREAKDOWN[c] + " " + fmt(all.parts.get(c).median()) + " (" + fmt(all.parts.get(c).min())
+                                + "-" + fmt(all.parts.get(c).max()) + ")").toList()));
         System.out.printf(Locale.ROOT, "%n| clock | runs | turns | v2v median ms | v2v p95 ms | first turns median / p95"
                 + " ms | cut-offs (per 20 turns) | no answer | speculative started / discarded / kept |%n");
         System.out.printf(Locale.ROOT, "| %s | %d | %d | %s | %s | %s / %s | %d (%.1f) | %d | %d / %d / %d |%n", clock,
@@ -230,9 +240,69 @@ public final class TurnTakingBenchmark {
         return new Outcome(v2vMs, cut, started, kept, String.join(",", numbers));
     }
 
+    /** The parts of {@link #breakdown}, in its order. */
+    static final String[] BREAKDOWN = {"VAD end after label", "silence decided", "decision to first audio",
+        "first audio to audible"};
+
+    /**
+     * Where a labelled turn's voice-to-voice goes, from the session turn that ended it (the last one matched): the
+     * end-of-turn clock's start (the session's end of the user turn) after the labelled end; the silence the
+     * end-of-turn rules last answered for it ({@code cues-N.tsv}); the rest of the session's first audio (the silence
+     * counted in VAD frames, the tick the answer starts on, and any wait for the transcript or the responder); and
+     * the first audio to the first audible sample. NaN where the turn was not answered.
+     */
+    static double[] breakdown(Turn t, Outcome o, List<String[]> reported, List<String[]> cues) {
+        double[] parts = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        String[] ended = null;
+        for (String[] r : reported) {
+            if (!o.sessionTurns.isEmpty() && List.of(o.sessionTurns.split(",")).contains(r[0])) {
+                ended = r;
+            }
+        }
+        if (ended == null || Double.isNaN(o.v2vMs)) {
+            return parts;
+        }
+        double endS = Double.parseDouble(ended[2]);
+        double firstAudioMs = Double.parseDouble(ended[3]);
+        parts[0] = (endS - t.endS()) * 1000;
+        for (String[] c : cues) {
+            double at = Double.parseDouble(c[0]);
+            if (at >= endS - 0.001 && at <= endS + firstAudioMs / 1000 + 0.001) {
+                parts[1] = Double.parseDouble(c[3]);
+            }
+        }
+        parts[2] = firstAudioMs - parts[1];
+        parts[3] = o.v2vMs - parts[0] - firstAudioMs;
+        return parts;
+    }
+
+    /** Values of one part of the breakdown. */
+    static final class Values {
+        final List<Double> v = new ArrayList<>();
+
+        void add(double x) {
+            if (!Double.isNaN(x)) {
+                v.add(x);
+            }
+        }
+
+        double median() {
+            return v.isEmpty() ? Double.NaN : AsrRealtimeBenchmark.median(v);
+        }
+
+        double min() {
+            return v.stream().mapToDouble(d -> d).min().orElse(Double.NaN);
+        }
+
+        double max() {
+            return v.stream().mapToDouble(d -> d).max().orElse(Double.NaN);
+        }
+    }
+
     /** Sums of outcomes. */
     static final class Tally {
         final List<Double> v2v = new ArrayList<>();
+        final List<Values> parts = java.util.stream.Stream.generate(Values::new).limit(BREAKDOWN.length).toList();
         int turns;
         int cutoffs;
         int missing;
