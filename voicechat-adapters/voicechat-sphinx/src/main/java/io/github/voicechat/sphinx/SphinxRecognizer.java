@@ -101,8 +101,12 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     static final long WARMUP_BUDGET_MS = 10_000;
     static final long WARMUP_DRAIN_MAX_MS = 3_000;
     static final long JIT_IDLE_MS = 250;
+    /** How often accept() looks whether the decoder task ended while it waits for the decoder to catch up. */
+    static final long CATCH_UP_POLL_MS = 50;
 
     private final ExecutorService decoder;
+    /** The decoder's thread, joined at close: the executor reports termination while that thread is still exiting. */
+    private volatile Thread decoderThread;
     private final TunedRecognizer engine;
     private final Recognizer recognizer;
     private final WarmupReport warmupReport;
@@ -128,6 +132,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         this.decoder = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "voicechat-sphinx-decoder");
             t.setDaemon(true);
+            decoderThread = t;
             return t;
         });
         try {
@@ -383,6 +388,17 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         byte[] bytes = new byte[2 * length];
         Pcm.floatToPcm16Le(samples, offset, bytes, 0, length);
         current.write(bytes);
+        // Returns once the decoder has caught up with this audio, so partialText() covers it: the same audio gives
+        // the same partial words at the same point on every run (a session on the virtual clock decides on them),
+        // and in real time they are as fresh as the decoder can make them. The decoder does the same work either way;
+        // a backlog waits in the caller's queue instead of in the stream.
+        Future<Transcript> task = pending;
+        try {
+            current.awaitCaughtUp(task::isDone, CATCH_UP_POLL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while Sphinx4 decoded", e);
+        }
     }
 
     @Override
@@ -503,8 +519,11 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         } finally {
             decoder.shutdown();
             try {
+                Thread t = decoderThread;
                 if (!decoder.awaitTermination(10, TimeUnit.SECONDS)) {
                     LOG.warn("Sphinx4 decoder thread did not end within 10 s");
+                } else if (t != null) {
+                    t.join(TimeUnit.SECONDS.toMillis(10));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

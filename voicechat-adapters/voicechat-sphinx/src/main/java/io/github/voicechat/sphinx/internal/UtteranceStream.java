@@ -2,6 +2,7 @@ package io.github.voicechat.sphinx.internal;
 
 import java.io.InputStream;
 import java.util.ArrayDeque;
+import java.util.function.BooleanSupplier;
 
 /**
  * The audio of one utterance, as PCM16 little-endian bytes, written by the pipeline thread and read by the decoder
@@ -14,6 +15,8 @@ public final class UtteranceStream extends InputStream {
     private int position;
     private boolean ended;
     private long bytesWritten;
+    /** The reader has read every byte written and waits for more: the decoder has caught up. */
+    private boolean readerWaiting;
 
     /** Appends bytes (the array is kept; do not reuse it). */
     public synchronized void write(byte[] pcm16le) {
@@ -43,6 +46,29 @@ public final class UtteranceStream extends InputStream {
         return bytesWritten;
     }
 
+    /**
+     * Waits until the reader has taken every byte written so far and asks for more, that is until the decoder has
+     * decoded all it can of this utterance (Sphinx reads whole blocks, so up to one block stays unread), or until
+     * {@code gaveUp} says the reader will not come back (its task ended).
+     *
+     * <p>Why: the decoder's interim hypothesis then covers the audio the caller wrote, at a point that depends only on
+     * that audio, not on how far the decoder thread happened to get; so the same input gives the same partial words
+     * on every run and every machine.
+     *
+     * @param gaveUp checked every {@code pollMs} while waiting
+     * @param pollMs how often to check it
+     * @throws InterruptedException if the caller is interrupted while waiting
+     */
+    public synchronized void awaitCaughtUp(BooleanSupplier gaveUp, long pollMs)
+            throws InterruptedException {
+        while (!ended && !(readerWaiting && chunks.isEmpty() && (current == null || position == current.length))) {
+            if (gaveUp.getAsBoolean()) {
+                return;
+            }
+            wait(pollMs);
+        }
+    }
+
     @Override
     public int read() {
         byte[] one = new byte[1];
@@ -63,11 +89,15 @@ public final class UtteranceStream extends InputStream {
             if (ended) {
                 return -1;
             }
+            readerWaiting = true;
+            notifyAll(); // a writer may be waiting for the reader to catch up
             try {
                 wait();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return -1;
+            } finally {
+                readerWaiting = false;
             }
         }
         int n = Math.min(len, current.length - position);
