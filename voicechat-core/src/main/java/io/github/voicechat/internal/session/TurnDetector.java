@@ -34,7 +34,10 @@ public final class TurnDetector {
         NONE,
         /** The user started a turn at {@link #eventSample()} (the first speech frame). Mode IDLE. */
         USER_START,
-        /** The user's turn ended at {@link #eventSample()} (the start of the silence that ended it). Mode USER. */
+        /**
+         * The user's turn ended at {@link #eventSample()} (the start of the silence that ended it, counted from the
+         * frame the speech ended in where the VAD shows one: see {@code SURE_SPEECH}). Mode USER.
+         */
         USER_END,
         /**
          * The user paused long enough to start a response speculatively, but not yet long enough to end the turn;
