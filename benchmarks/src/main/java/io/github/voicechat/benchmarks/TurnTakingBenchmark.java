@@ -442,11 +442,9 @@ public final class TurnTakingBenchmark {
                     vadRate[0] = v.sampleRateHz();
                     return new Positioned(v, vadSamples, vadLog);
                 })
-                .asr(() -> {
-                    SpeechRecognizer r = Engines.find(SpeechRecognizer.class, "sphinx-en-us")
-                            .create(EngineOptions.EMPTY);
-                    return virtual ? new KeepingUp(r) : r;
-                })
+                // Sphinx's accept() returns once its decoder has caught up with the audio given (the adapter's own
+                // rule since session 7), so on the virtual clock its words lag by its own 100 ms blocks, never by load.
+                .asr(() -> Engines.find(SpeechRecognizer.class, "sphinx-en-us").create(EngineOptions.EMPTY))
                 .tts(() -> Engines.find(SpeechSynthesizer.class, "freetts-kevin16").create(EngineOptions.EMPTY))
                 .responder((request, sink) -> sink.text(ANSWER))
                 .turnPolicy(defaults.toBuilder().endOfTurn(recorded).build())
@@ -482,108 +480,6 @@ public final class TurnTakingBenchmark {
         System.out.printf(Locale.ROOT, "%d turns, end %s, ASR frames dropped %d, response workers %s%n",
                 report.turns().size(), report.endReason(), report.framesDropped(), new java.util.TreeSet<>(
                         respondThreads));
-    }
-
-    /**
-     * The virtual clock's recogniser: Sphinx4 as a machine that keeps up would run it. Sphinx decodes on a thread of
-     * its own, which the lockstep gate does not wait for, so on a virtual clock its partial words would lag by
-     * however far that thread fell behind on this machine at this moment. Here each {@code accept} returns only once
-     * the decoder has read everything written so far and waits for more (its input stream drained, the thread parked
-     * in that stream's {@code read}): the words then lag the audio by Sphinx's own 100 ms blocks, never by load. It
-     * looks into the adapter's private fields (measurement scaffolding only, found by name; it fails loudly if they
-     * change).
-     */
-    static final class KeepingUp implements SpeechRecognizer {
-        private final SpeechRecognizer sphinx;
-        private final java.lang.reflect.Field stream;
-        private final Thread decoder;
-
-        KeepingUp(SpeechRecognizer sphinx) {
-            this.sphinx = sphinx;
-            try {
-                this.stream = sphinx.getClass().getDeclaredField("current");
-                stream.setAccessible(true);
-                java.lang.reflect.Field executor = sphinx.getClass().getDeclaredField("decoder");
-                executor.setAccessible(true);
-                // The decoder's thread: ask the executor for it.
-                this.decoder = ((java.util.concurrent.ExecutorService) executor.get(sphinx))
-                        .submit(Thread::currentThread).get();
-            } catch (ReflectiveOperationException | java.util.concurrent.ExecutionException ex) {
-                throw new IllegalStateException("the Sphinx adapter's internals changed: " + ex, ex);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(ex);
-            }
-        }
-
-        @Override
-        public int sampleRateHz() {
-            return sphinx.sampleRateHz();
-        }
-
-        @Override
-        public boolean supportsPartials() {
-            return sphinx.supportsPartials();
-        }
-
-        @Override
-        public void accept(float[] samples, int offset, int length) {
-            sphinx.accept(samples, offset, length);
-            try {
-                Object s = stream.get(sphinx);
-                while (s != null && !drained(s)) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-                }
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        /** The stream holds nothing unread and the decoder thread waits inside its read. */
-        private boolean drained(Object s) throws ReflectiveOperationException {
-            synchronized (s) {
-                java.lang.reflect.Field chunks = s.getClass().getDeclaredField("chunks");
-                java.lang.reflect.Field current = s.getClass().getDeclaredField("current");
-                java.lang.reflect.Field position = s.getClass().getDeclaredField("position");
-                chunks.setAccessible(true);
-                current.setAccessible(true);
-                position.setAccessible(true);
-                byte[] c = (byte[]) current.get(s);
-                if (!((java.util.Collection<?>) chunks.get(s)).isEmpty()
-                        || c != null && position.getInt(s) < c.length) {
-                    return false;
-                }
-            }
-            if (decoder.getState() != Thread.State.WAITING) {
-                return false;
-            }
-            for (StackTraceElement f : decoder.getStackTrace()) {
-                if (f.getClassName().endsWith("UtteranceStream") && f.getMethodName().equals("read")) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public String partialText() {
-            return sphinx.partialText();
-        }
-
-        @Override
-        public io.github.voicechat.spi.Transcript finish() {
-            return sphinx.finish();
-        }
-
-        @Override
-        public void cancel() {
-            sphinx.cancel();
-        }
-
-        @Override
-        public void close() {
-            sphinx.close();
-        }
     }
 
     private static List<String> responderThreads() {
