@@ -130,9 +130,10 @@ public final class TurnTakingBenchmark {
             String loadAfter = AsrRealtimeBenchmark.loadAverage();
             Path wav = out.resolve("session-" + tag + ".wav");
             List<String[]> reported = readRows(out.resolve("run-" + tag + ".tsv"));
+            List<String[]> cues = readRows(out.resolve("cues-" + tag + ".tsv"));
             Tally runTally = new Tally();
             StringBuilder perTurn = new StringBuilder("turn\tkind\tlabel_end_s\tv2v_ms\tcut\tspec_started\tspec_kept"
-                    + "\tsession_turns\n");
+                    + "\tsession_turns\tvad_lag_ms\tsilence_ms\tdecision_to_first_audio_ms\tonset_ms\n");
             for (int k = 0; k < script.size(); k++) {
                 Turn t = script.get(k);
                 double until = k + 1 < script.size() ? script.get(k + 1).startS() : Double.POSITIVE_INFINITY;
@@ -146,8 +147,13 @@ public final class TurnTakingBenchmark {
                 if (k == 0) {
                     first.add(o);
                 }
-                perTurn.append(String.format(Locale.ROOT, "%d\t%s\t%.3f\t%s\t%b\t%d\t%d\t%s%n", k + 1, t.kind(),
-                        t.endS(), fmt(o.v2vMs), o.cut, o.started, o.kept, o.sessionTurns));
+                double[] parts = breakdown(t, o, reported, cues);
+                for (int c = 0; c < parts.length; c++) {
+                    all.parts.get(c).add(parts[c]);
+                }
+                perTurn.append(String.format(Locale.ROOT, "%d\t%s\t%.3f\t%s\t%b\t%d\t%d\t%s\t%s\t%s\t%s\t%s%n", k + 1,
+                        t.kind(), t.endS(), fmt(o.v2vMs), o.cut, o.started, o.kept, o.sessionTurns, fmt(parts[0]),
+                        fmt(parts[1]), fmt(parts[2]), fmt(parts[3])));
             }
             Files.writeString(out.resolve("turns-" + tag + ".tsv"), perTurn.toString(), StandardCharsets.UTF_8);
             String scored = AsrRealtimeBenchmark.scoreTurns(wav, spans);
@@ -167,6 +173,10 @@ public final class TurnTakingBenchmark {
                     fmt(t.median()), fmt(t.p95()), fmt(t.max()), t.cutoffs, t.missing, t.started,
                     t.started - t.kept, t.kept);
         }
+        System.out.printf(Locale.ROOT, "%nwhere voice-to-voice goes (all runs; median, min-max ms): %s%n",
+                String.join(", ", java.util.stream.IntStream.range(0, BREAKDOWN.length).mapToObj(c ->
+                        BREAKDOWN[c] + " " + fmt(all.parts.get(c).median()) + " (" + fmt(all.parts.get(c).min())
+                                + "-" + fmt(all.parts.get(c).max()) + ")").toList()));
         System.out.printf(Locale.ROOT, "%n| clock | runs | turns | v2v median ms | v2v p95 ms | first turns median / p95"
                 + " ms | cut-offs (per 20 turns) | no answer | speculative started / discarded / kept |%n");
         System.out.printf(Locale.ROOT, "| %s | %d | %d | %s | %s | %s / %s | %d (%.1f) | %d | %d / %d / %d |%n", clock,
@@ -230,9 +240,69 @@ public final class TurnTakingBenchmark {
         return new Outcome(v2vMs, cut, started, kept, String.join(",", numbers));
     }
 
+    /** The parts of {@link #breakdown}, in its order. */
+    static final String[] BREAKDOWN = {"VAD end after label", "silence decided", "decision to first audio",
+        "first audio to audible"};
+
+    /**
+     * Where a labelled turn's voice-to-voice goes, from the session turn that ended it (the last one matched): the
+     * end-of-turn clock's start (the session's end of the user turn) after the labelled end; the silence the
+     * end-of-turn rules last answered for it ({@code cues-N.tsv}); the rest of the session's first audio (the silence
+     * counted in VAD frames, the tick the answer starts on, and any wait for the transcript or the responder); and
+     * the first audio to the first audible sample. NaN where the turn was not answered.
+     */
+    static double[] breakdown(Turn t, Outcome o, List<String[]> reported, List<String[]> cues) {
+        double[] parts = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        String[] ended = null;
+        for (String[] r : reported) {
+            if (!o.sessionTurns.isEmpty() && List.of(o.sessionTurns.split(",")).contains(r[0])) {
+                ended = r;
+            }
+        }
+        if (ended == null || Double.isNaN(o.v2vMs)) {
+            return parts;
+        }
+        double endS = Double.parseDouble(ended[2]);
+        double firstAudioMs = Double.parseDouble(ended[3]);
+        parts[0] = (endS - t.endS()) * 1000;
+        for (String[] c : cues) {
+            double at = Double.parseDouble(c[0]);
+            if (at >= endS - 0.001 && at <= endS + firstAudioMs / 1000 + 0.001) {
+                parts[1] = Double.parseDouble(c[3]);
+            }
+        }
+        parts[2] = firstAudioMs - parts[1];
+        parts[3] = o.v2vMs - parts[0] - firstAudioMs;
+        return parts;
+    }
+
+    /** Values of one part of the breakdown. */
+    static final class Values {
+        final List<Double> v = new ArrayList<>();
+
+        void add(double x) {
+            if (!Double.isNaN(x)) {
+                v.add(x);
+            }
+        }
+
+        double median() {
+            return v.isEmpty() ? Double.NaN : AsrRealtimeBenchmark.median(v);
+        }
+
+        double min() {
+            return v.stream().mapToDouble(d -> d).min().orElse(Double.NaN);
+        }
+
+        double max() {
+            return v.stream().mapToDouble(d -> d).max().orElse(Double.NaN);
+        }
+    }
+
     /** Sums of outcomes. */
     static final class Tally {
         final List<Double> v2v = new ArrayList<>();
+        final List<Values> parts = java.util.stream.Stream.generate(Values::new).limit(BREAKDOWN.length).toList();
         int turns;
         int cutoffs;
         int missing;
@@ -372,11 +442,9 @@ public final class TurnTakingBenchmark {
                     vadRate[0] = v.sampleRateHz();
                     return new Positioned(v, vadSamples, vadLog);
                 })
-                .asr(() -> {
-                    SpeechRecognizer r = Engines.find(SpeechRecognizer.class, "sphinx-en-us")
-                            .create(EngineOptions.EMPTY);
-                    return virtual ? new KeepingUp(r) : r;
-                })
+                // Sphinx's accept() returns once its decoder has caught up with the audio given (the adapter's own
+                // rule since session 7), so on the virtual clock its words lag by its own 100 ms blocks, never by load.
+                .asr(() -> Engines.find(SpeechRecognizer.class, "sphinx-en-us").create(EngineOptions.EMPTY))
                 .tts(() -> Engines.find(SpeechSynthesizer.class, "freetts-kevin16").create(EngineOptions.EMPTY))
                 .responder((request, sink) -> sink.text(ANSWER))
                 .turnPolicy(defaults.toBuilder().endOfTurn(recorded).build())
@@ -412,108 +480,6 @@ public final class TurnTakingBenchmark {
         System.out.printf(Locale.ROOT, "%d turns, end %s, ASR frames dropped %d, response workers %s%n",
                 report.turns().size(), report.endReason(), report.framesDropped(), new java.util.TreeSet<>(
                         respondThreads));
-    }
-
-    /**
-     * The virtual clock's recogniser: Sphinx4 as a machine that keeps up would run it. Sphinx decodes on a thread of
-     * its own, which the lockstep gate does not wait for, so on a virtual clock its partial words would lag by
-     * however far that thread fell behind on this machine at this moment. Here each {@code accept} returns only once
-     * the decoder has read everything written so far and waits for more (its input stream drained, the thread parked
-     * in that stream's {@code read}): the words then lag the audio by Sphinx's own 100 ms blocks, never by load. It
-     * looks into the adapter's private fields (measurement scaffolding only, found by name; it fails loudly if they
-     * change).
-     */
-    static final class KeepingUp implements SpeechRecognizer {
-        private final SpeechRecognizer sphinx;
-        private final java.lang.reflect.Field stream;
-        private final Thread decoder;
-
-        KeepingUp(SpeechRecognizer sphinx) {
-            this.sphinx = sphinx;
-            try {
-                this.stream = sphinx.getClass().getDeclaredField("current");
-                stream.setAccessible(true);
-                java.lang.reflect.Field executor = sphinx.getClass().getDeclaredField("decoder");
-                executor.setAccessible(true);
-                // The decoder's thread: ask the executor for it.
-                this.decoder = ((java.util.concurrent.ExecutorService) executor.get(sphinx))
-                        .submit(Thread::currentThread).get();
-            } catch (ReflectiveOperationException | java.util.concurrent.ExecutionException ex) {
-                throw new IllegalStateException("the Sphinx adapter's internals changed: " + ex, ex);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(ex);
-            }
-        }
-
-        @Override
-        public int sampleRateHz() {
-            return sphinx.sampleRateHz();
-        }
-
-        @Override
-        public boolean supportsPartials() {
-            return sphinx.supportsPartials();
-        }
-
-        @Override
-        public void accept(float[] samples, int offset, int length) {
-            sphinx.accept(samples, offset, length);
-            try {
-                Object s = stream.get(sphinx);
-                while (s != null && !drained(s)) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-                }
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        /** The stream holds nothing unread and the decoder thread waits inside its read. */
-        private boolean drained(Object s) throws ReflectiveOperationException {
-            synchronized (s) {
-                java.lang.reflect.Field chunks = s.getClass().getDeclaredField("chunks");
-                java.lang.reflect.Field current = s.getClass().getDeclaredField("current");
-                java.lang.reflect.Field position = s.getClass().getDeclaredField("position");
-                chunks.setAccessible(true);
-                current.setAccessible(true);
-                position.setAccessible(true);
-                byte[] c = (byte[]) current.get(s);
-                if (!((java.util.Collection<?>) chunks.get(s)).isEmpty()
-                        || c != null && position.getInt(s) < c.length) {
-                    return false;
-                }
-            }
-            if (decoder.getState() != Thread.State.WAITING) {
-                return false;
-            }
-            for (StackTraceElement f : decoder.getStackTrace()) {
-                if (f.getClassName().endsWith("UtteranceStream") && f.getMethodName().equals("read")) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public String partialText() {
-            return sphinx.partialText();
-        }
-
-        @Override
-        public io.github.voicechat.spi.Transcript finish() {
-            return sphinx.finish();
-        }
-
-        @Override
-        public void cancel() {
-            sphinx.cancel();
-        }
-
-        @Override
-        public void close() {
-            sphinx.close();
-        }
     }
 
     private static List<String> responderThreads() {

@@ -34,7 +34,10 @@ public final class TurnDetector {
         NONE,
         /** The user started a turn at {@link #eventSample()} (the first speech frame). Mode IDLE. */
         USER_START,
-        /** The user's turn ended at {@link #eventSample()} (the start of the silence that ended it). Mode USER. */
+        /**
+         * The user's turn ended at {@link #eventSample()} (the start of the silence that ended it, counted from the
+         * frame the speech ended in where the VAD shows one: see {@code SURE_SPEECH}). Mode USER.
+         */
         USER_END,
         /**
          * The user paused long enough to start a response speculatively, but not yet long enough to end the turn;
@@ -54,6 +57,14 @@ public final class TurnDetector {
     }
 
     private static final Logger log = LoggerFactory.getLogger(TurnDetector.class);
+
+    /**
+     * A frame of speech reads at least this when the VAD is sure of it; the frame a speaker's voice stops in reads
+     * in between. Silero v6 on the labelled clips of {@code ../shared/speech}: 0.96–1.00 inside words, then one
+     * frame at 0.38–0.92 that the speech ended in, then silence below the deactivation threshold
+     * ({@code benchmarks/TURN-TAKING.md}, session 7).
+     */
+    static final float SURE_SPEECH = 0.9f;
 
     private final int sampleRateHz;
     private final long minSpeechSamples;
@@ -89,8 +100,15 @@ public final class TurnDetector {
     private Mode countedIn = Mode.IDLE;
     private long runStart;      // first sample of the current speech run (IDLE) or candidate (BOT/CANDIDATE)
     private long speechRun;     // speech samples in the current run / candidate
-    private long silenceRun;    // consecutive non-speech samples
+    private long silenceRun;    // consecutive non-speech samples (in USER mode from silenceStart)
     private long silenceStart;  // first sample of the current silence run
+    // The two frames judged before this one (any mode: they describe the audio): where the last one started and
+    // ended, whether it was speech, and both probabilities. See endedInLastFrame.
+    private long lastStart = -1;
+    private long lastEnd = -1;
+    private boolean lastSpeech;
+    private float lastProbability;
+    private float beforeLastProbability;
     private long turnStart;
     /** Where the last event happened ({@link #eventSample()}); the listen stage reads the field. */
     long eventSample;
@@ -142,6 +160,14 @@ public final class TurnDetector {
         // The one hysteresis rule, shared with the offline segmenter; its state is the audio's, so it carries over
         // changes of mode.
         boolean speech = hysteresis.isSpeech(probability);
+        boolean endedInLastFrame = lastEnd == startSample && lastSpeech && lastProbability < SURE_SPEECH
+                && beforeLastProbability >= SURE_SPEECH;
+        long lastFrameStart = lastStart;
+        beforeLastProbability = lastProbability;
+        lastProbability = probability;
+        lastSpeech = speech;
+        lastStart = startSample;
+        lastEnd = end;
         switch (mode) {
             case IDLE:
                 if (speech) {
@@ -168,7 +194,13 @@ public final class TurnDetector {
                     }
                 } else {
                     if (silenceRun == 0) {
-                        silenceStart = startSample;
+                        // The end-of-turn clock starts where the voice stopped: in the frame before this one when
+                        // the VAD, sure of the speech until then, already doubted it there (the frame the speech
+                        // ended in). The hysteresis, which keeps that frame as speech, is left as it is: it decides
+                        // what is speech, this only when the silence after it began. One frame at most, so a murmur
+                        // trailing off over several frames still counts as speech.
+                        silenceStart = endedInLastFrame ? lastFrameStart : startSample;
+                        silenceRun = startSample - silenceStart;
                         cueHypothesis = null; // a new silence: ask afresh
                     }
                     silenceRun += lengthSamples;

@@ -305,4 +305,86 @@ class EndOfTurnTest {
             assertThat(events).containsExactly(TurnDetector.Event.USER_START, TurnDetector.Event.USER_END);
         }
     }
+
+    /** The events of {@code d} over frames of the given probabilities (10 ms each), as "frame EVENT @frame". */
+    private static List<String> events(TurnDetector d, float[] probabilities) {
+        TurnDetector.Mode mode = TurnDetector.Mode.IDLE;
+        List<String> seen = new ArrayList<>();
+        for (int f = 0; f < probabilities.length; f++) {
+            tell(d);
+            TurnDetector.Event e = d.accept(mode, probabilities[f], (long) f * FRAME, FRAME);
+            if (e != TurnDetector.Event.NONE) {
+                seen.add(f + " " + e + " @" + d.eventSample() / FRAME);
+            }
+            if (e == TurnDetector.Event.USER_START) {
+                mode = TurnDetector.Mode.USER;
+            } else if (e == TurnDetector.Event.USER_END) {
+                mode = TurnDetector.Mode.IDLE;
+            }
+        }
+        return seen;
+    }
+
+    /** Speech at {@code sure} in frames 0-97, frames 98 and 99 as given, then silence (0.1) to frame 299. */
+    private static float[] speechEnding(float sure, float frame98, float frame99) {
+        float[] p = new float[300];
+        java.util.Arrays.fill(p, 0, 98, sure);
+        p[98] = frame98;
+        p[99] = frame99;
+        java.util.Arrays.fill(p, 100, 300, 0.1f);
+        return p;
+    }
+
+    @Test
+    void theSilenceIsCountedFromTheFrameTheSureSpeechEndedIn() {
+        // Silero's end of speech, as the benchmark's VAD log shows it: sure frames, then one in between (still speech
+        // to the hysteresis), then silence. The end-of-turn clock starts at that frame, 99: the flat 500 ms end at
+        // frame 148 (not 149), the pause at 250 ms at frame 123 (not 124), and the turn's end is frame 99.
+        SetHints h = new SetHints();
+        h.words = "turn on the light";
+        h.slope = 0;
+        assertThat(events(detector(TurnPolicy.defaults(), h), speechEnding(0.97f, 0.99f, 0.68f)))
+                .containsExactly("9 USER_START @0", "123 USER_PAUSE @99", "148 USER_END @99");
+        // The in-between frame may be anywhere from the deactivation threshold up to just below the sure level.
+        assertThat(events(detector(TurnPolicy.defaults(), new SetHints()), speechEnding(1f, 0.9f, 0.35f)))
+                .containsExactly("9 USER_START @0", "148 USER_END @99");
+        assertThat(events(detector(TurnPolicy.defaults(), new SetHints()), speechEnding(1f, 0.9f, 0.8999f)))
+                .containsExactly("9 USER_START @0", "148 USER_END @99");
+    }
+
+    @Test
+    void theSilenceIsCountedFromItsFirstSilentFrameOtherwise() {
+        // The frame before the silence read sure speech: nothing to move.
+        assertThat(events(detector(TurnPolicy.defaults(), new SetHints()), speechEnding(1f, 1f, 0.9f)))
+                .containsExactly("9 USER_START @0", "149 USER_END @100");
+        // Two frames in between: a voice trailing off over 20 ms or more is speech, not yet the silence.
+        assertThat(events(detector(TurnPolicy.defaults(), new SetHints()), speechEnding(1f, 0.7f, 0.6f)))
+                .containsExactly("9 USER_START @0", "149 USER_END @100");
+        // Speech the VAD was never sure of (it read 0.8 throughout): no frame to tell where the voice stopped.
+        assertThat(events(detector(TurnPolicy.defaults(), new SetHints()), speechEnding(0.8f, 0.8f, 0.6f)))
+                .containsExactly("9 USER_START @0", "149 USER_END @100");
+    }
+
+    @Test
+    void aPauseIsLongerByTheFrameTheSpeechEndedInAndTheTurnGoesOnIfItStaysUnderTheSilence() {
+        // Sure speech 0-97, frame 98 in between, 48 silent frames (99-146), speech again from 147: 490 ms counted,
+        // under the flat 500 ms, so the turn goes on (the resume is the first speech frame). A frame more of silence
+        // (to 147) is 500 ms counted and ends the turn at frame 147, where counting the silent frames alone would
+        // have needed one more. (The silence from 200 follows sure speech: counted from its first frame.)
+        SetHints h = new SetHints();
+        h.words = "turn on the light";
+        h.slope = 0;
+        float[] p = new float[260];
+        java.util.Arrays.fill(p, 0, 98, 1f);
+        p[98] = 0.7f;
+        java.util.Arrays.fill(p, 99, 147, 0.1f);
+        java.util.Arrays.fill(p, 147, 200, 1f);
+        java.util.Arrays.fill(p, 200, 260, 0.1f);
+        assertThat(events(detector(TurnPolicy.defaults(), h), p))
+                .containsExactly("9 USER_START @0", "122 USER_PAUSE @98", "147 USER_RESUME @147",
+                        "224 USER_PAUSE @200", "249 USER_END @200");
+        p[147] = 0.1f;
+        assertThat(events(detector(TurnPolicy.defaults(), h), java.util.Arrays.copyOf(p, 148)))
+                .containsExactly("9 USER_START @0", "122 USER_PAUSE @98", "147 USER_END @98");
+    }
 }

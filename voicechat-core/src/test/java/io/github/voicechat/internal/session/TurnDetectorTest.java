@@ -153,8 +153,10 @@ class TurnDetectorTest {
     @Test
     void theSegmentersHysteresisOnceSilenceHasBegunOnlyActivationEndsIt() {
         // One rule with the offline segmenter (Silero's): between the thresholds a frame is what the one before was.
+        // (Speech below TurnDetector.SURE_SPEECH, so the end-of-turn clock's own rule, the frame the speech ended
+        // in, stays out of this one: EndOfTurnTest has its cases.)
         Feed f = defaults();
-        assertThat(f.feed(30, 0.9f)).containsExactly(new Ev(9, USER_START, 0));
+        assertThat(f.feed(30, 0.8f)).containsExactly(new Ev(9, USER_START, 0));
         assertThat(f.feed(1, 0.4f)).isEmpty();                // after speech, 0.4 is speech
         assertThat(f.feed(10, 0.2f)).isEmpty();               // silence from frame 31
         assertThat(f.feed(39, 0.45f)).isEmpty();              // after silence, 0.45 is silence: 490 ms so far
