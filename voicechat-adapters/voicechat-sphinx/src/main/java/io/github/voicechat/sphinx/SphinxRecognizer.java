@@ -392,9 +392,8 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         // the same partial words at the same point on every run (a session on the virtual clock decides on them),
         // and in real time they are as fresh as the decoder can make them. The decoder does the same work either way;
         // a backlog waits in the caller's queue instead of in the stream.
-        Future<Transcript> task = pending;
         try {
-            current.awaitCaughtUp(task::isDone, CATCH_UP_POLL_MS);
+            current.awaitCaughtUp(pending, CATCH_UP_POLL_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException("interrupted while Sphinx4 decoded", e);

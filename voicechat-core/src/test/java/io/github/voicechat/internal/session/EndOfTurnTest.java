@@ -326,6 +326,11 @@ class EndOfTurnTest {
     }
 
     /** Speech at {@code sure} in frames 0-97, frames 98 and 99 as given, then silence (0.1) to frame 299. */
+    /** The events of {@link #speechEnding} under the default policy, told no words and no pitch. */
+    private static List<String> endOfSpeech(float sure, float frame98, float frame99) {
+        return events(detector(TurnPolicy.defaults(), new SetHints()), speechEnding(sure, frame98, frame99));
+    }
+
     private static float[] speechEnding(float sure, float frame98, float frame99) {
         float[] p = new float[300];
         java.util.Arrays.fill(p, 0, 98, sure);
@@ -346,22 +351,22 @@ class EndOfTurnTest {
         assertThat(events(detector(TurnPolicy.defaults(), h), speechEnding(0.97f, 0.99f, 0.68f)))
                 .containsExactly("9 USER_START @0", "123 USER_PAUSE @99", "148 USER_END @99");
         // The in-between frame may be anywhere from the deactivation threshold up to just below the sure level.
-        assertThat(events(detector(TurnPolicy.defaults(), new SetHints()), speechEnding(1f, 0.9f, 0.35f)))
+        assertThat(endOfSpeech(1f, 0.9f, 0.35f))
                 .containsExactly("9 USER_START @0", "148 USER_END @99");
-        assertThat(events(detector(TurnPolicy.defaults(), new SetHints()), speechEnding(1f, 0.9f, 0.8999f)))
+        assertThat(endOfSpeech(1f, 0.9f, 0.8999f))
                 .containsExactly("9 USER_START @0", "148 USER_END @99");
     }
 
     @Test
     void theSilenceIsCountedFromItsFirstSilentFrameOtherwise() {
         // The frame before the silence read sure speech: nothing to move.
-        assertThat(events(detector(TurnPolicy.defaults(), new SetHints()), speechEnding(1f, 1f, 0.9f)))
+        assertThat(endOfSpeech(1f, 1f, 0.9f))
                 .containsExactly("9 USER_START @0", "149 USER_END @100");
         // Two frames in between: a voice trailing off over 20 ms or more is speech, not yet the silence.
-        assertThat(events(detector(TurnPolicy.defaults(), new SetHints()), speechEnding(1f, 0.7f, 0.6f)))
+        assertThat(endOfSpeech(1f, 0.7f, 0.6f))
                 .containsExactly("9 USER_START @0", "149 USER_END @100");
         // Speech the VAD was never sure of (it read 0.8 throughout): no frame to tell where the voice stopped.
-        assertThat(events(detector(TurnPolicy.defaults(), new SetHints()), speechEnding(0.8f, 0.8f, 0.6f)))
+        assertThat(endOfSpeech(0.8f, 0.8f, 0.6f))
                 .containsExactly("9 USER_START @0", "149 USER_END @100");
     }
 

@@ -2,7 +2,7 @@ package io.github.voicechat.sphinx.internal;
 
 import java.io.InputStream;
 import java.util.ArrayDeque;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.Future;
 
 /**
  * The audio of one utterance, as PCM16 little-endian bytes, written by the pipeline thread and read by the decoder
@@ -49,20 +49,20 @@ public final class UtteranceStream extends InputStream {
     /**
      * Waits until the reader has taken every byte written so far and asks for more, that is until the decoder has
      * decoded all it can of this utterance (Sphinx reads whole blocks, so up to one block stays unread), or until
-     * {@code gaveUp} says the reader will not come back (its task ended).
+     * the reader's task has ended (it will not come back).
      *
      * <p>Why: the decoder's interim hypothesis then covers the audio the caller wrote, at a point that depends only on
      * that audio, not on how far the decoder thread happened to get; so the same input gives the same partial words
      * on every run and every machine.
      *
-     * @param gaveUp checked every {@code pollMs} while waiting
+     * @param reader the reader's task, checked every {@code pollMs} while waiting
      * @param pollMs how often to check it
      * @throws InterruptedException if the caller is interrupted while waiting
      */
-    public synchronized void awaitCaughtUp(BooleanSupplier gaveUp, long pollMs)
+    public synchronized void awaitCaughtUp(Future<?> reader, long pollMs)
             throws InterruptedException {
         while (!ended && !(readerWaiting && chunks.isEmpty() && (current == null || position == current.length))) {
-            if (gaveUp.getAsBoolean()) {
+            if (reader.isDone()) {
                 return;
             }
             wait(pollMs);
