@@ -1,7 +1,8 @@
 package io.github.voicechat.internal.session;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -83,7 +84,11 @@ final class LockstepGate {
     private static final ThreadLocal<Sleeper> CURRENT = new ThreadLocal<>();
 
     private final long stallNanos;
-    private final List<Sleeper> sleepers = new CopyOnWriteArrayList<>();
+    /**
+     * Copied on write, as a plain array: {@link #settle} walks it on every tick, and a {@code CopyOnWriteArrayList}'s
+     * iterator would be an allocation per tick.
+     */
+    private volatile Sleeper[] sleepers = new Sleeper[0];
     private volatile Thread owner;
     /**
      * The session's virtual time: written by the owner at the start of each tick, while every worker is settled,
@@ -108,7 +113,12 @@ final class LockstepGate {
     Sleeper bind() {
         Sleeper s = new Sleeper(this, Thread.currentThread());
         s.localNanos = nowNanos;
-        sleepers.add(s);
+        synchronized (this) {
+            Sleeper[] old = sleepers;
+            Sleeper[] grown = Arrays.copyOf(old, old.length + 1);
+            grown[old.length] = s;
+            sleepers = grown;
+        }
         CURRENT.set(s);
         return s;
     }
@@ -117,7 +127,11 @@ final class LockstepGate {
         Sleeper s = CURRENT.get();
         CURRENT.remove();
         if (s != null) {
-            sleepers.remove(s);
+            synchronized (this) {
+                List<Sleeper> rest = new ArrayList<>(Arrays.asList(sleepers));
+                rest.remove(s);
+                sleepers = rest.toArray(new Sleeper[0]);
+            }
         }
     }
 

@@ -49,6 +49,8 @@ final class SessionStages {
     private final SessionConfig config;
     private final SessionLog log;
     private final BooleanSupplier stopRequested;
+    /** Built once: a lambda that reads a field captures {@code this}, so one written in the tick would allocate. */
+    private final BooleanSupplier workersSettled;
     /** The one lane into the session (the {@link Session}'s): what other threads post, applied each tick. */
     private final ConcurrentLinkedQueue<Runnable> posted;
     final Ticks ticks;
@@ -155,6 +157,7 @@ final class SessionStages {
         }
         this.workers = new Workers(name, config, t, log, inputRing, outputRing, gate, posted, outRateHz,
                 outFrameSamples);
+        this.workersSettled = () -> workers.settled(published);
         this.conversation = new Conversation(t, log, workers, outputRing, config.turnPolicy().preRollMs());
         this.recorder = recordingPath == null ? null
                 : new StereoRecorder(recordingPath, t.inRateHz, t.inFrameSamples, outRateHz, outFrameSamples);
@@ -310,7 +313,7 @@ final class SessionStages {
     }
 
     private void settle() {
-        if (!gate.settle(() -> workers.settled(published), stopRequested)) {
+        if (!gate.settle(workersSettled, stopRequested)) {
             workers.stalledInRealTime(published);
         }
     }
