@@ -27,6 +27,12 @@ import java.util.Locale;
  * pass (WER and RTF). Audio is fed in 20 ms frames as fast as the decoder takes it. The CPU RTF is also split by
  * thread: the recognizer's decoder thread, the feeding thread (this one: input checks, float to PCM16, the pipe) and
  * the rest of the process (GC, JIT), to tell the adapter's own cost from the decoder's.
+ *
+ * <p>{@code --paced} (first argument) feeds each 20 ms frame at its time on the real clock, as a live session does,
+ * instead of as fast as the decoder takes it: the same decoding in small bursts with the thread parked between them,
+ * which is what tells the offline CPU RTF from the one measured inside a session (benchmarks/ASR-REALTIME.md).
+ * {@code --clips TEXT} (after {@code --paced}, if both) keeps only the clips whose file name contains TEXT, such as
+ * {@code librivox}: the long read sentences that the live-session harnesses speak.
  */
 public final class AsrBenchmark {
 
@@ -39,8 +45,19 @@ public final class AsrBenchmark {
                     + " (set -Dvoicechat.shared=/path/to/shared)");
             return;
         }
+        boolean paced = args.length > 0 && args[0].equals("--paced");
+        if (paced) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
+        String only = "";
+        if (args.length > 1 && args[0].equals("--clips")) {
+            only = args[1];
+            args = java.util.Arrays.copyOfRange(args, 2, args.length);
+        }
         String beams = args.length > 0 ? args[0] : "3000:1e-60,2000:1e-60,20000:1e-60";
-        List<SharedData.SpeechClip> clips = SharedData.speechClips();
+        String part = only;
+        List<SharedData.SpeechClip> clips = SharedData.speechClips().stream()
+                .filter(c -> c.wav().getFileName().toString().contains(part)).toList();
         List<float[]> audio = new ArrayList<>();
         double audioS = 0;
         for (SharedData.SpeechClip c : clips) {
@@ -49,7 +66,8 @@ public final class AsrBenchmark {
             audioS += a.durationMs() / 1000;
         }
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        System.out.printf(Locale.ROOT, "%d clips, %.1f s of audio; %d CPUs; GC %s%n", clips.size(), audioS,
+        System.out.printf(Locale.ROOT, "%d clips, %.1f s of audio, fed %s; %d CPUs; GC %s%n", clips.size(), audioS,
+                paced ? "at real time (20 ms frames on the clock)" : "as fast as the decoder takes it",
                 Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList());
         System.out.printf(Locale.ROOT, "%18s %8s %11s %7s %9s %8s %8s %8s %8s %14s%n", "beam:rel:wordBeam", "load s",
@@ -66,8 +84,8 @@ public final class AsrBenchmark {
             }
             try (SphinxRecognizer r = SphinxRecognizer.create(options)) {
                 double loadS = (System.nanoTime() - t0) / 1e9;
-                double[] first = pass(r, clips, audio, os); // also the JIT warm-up
-                double[] stats = pass(r, clips, audio, os);
+                double[] first = pass(r, clips, audio, os, paced); // also the JIT warm-up
+                double[] stats = pass(r, clips, audio, os, paced);
                 System.out.printf(Locale.ROOT, "%18s %8.1f %11.1f %7.1f %9.3f %8.3f %8.3f %8.3f %8.3f %14.0f%n",
                         beam.strip(), loadS, 100 * first[0], 100 * stats[0], stats[1] / audioS, stats[2] / audioS,
                         stats[4] / audioS, stats[5] / audioS, (stats[2] - stats[4] - stats[5]) / audioS, stats[3]);
@@ -80,7 +98,7 @@ public final class AsrBenchmark {
      * The process CPU time less the two threads' is GC, JIT and the rest of the JVM.
      */
     private static double[] pass(SphinxRecognizer r, List<SharedData.SpeechClip> clips, List<float[]> audio,
-            com.sun.management.OperatingSystemMXBean os) {
+            com.sun.management.OperatingSystemMXBean os, boolean paced) {
         int errors = 0;
         int words = 0;
         double wall = 0;
@@ -95,8 +113,16 @@ public final class AsrBenchmark {
             float[] s = audio.get(i);
             long c0 = os == null ? 0 : os.getProcessCpuTime();
             long t0 = System.nanoTime();
+            long due = t0;
             for (int k = 0; k < s.length; k += 320) {
                 r.accept(s, k, Math.min(320, s.length - k));
+                if (paced) {
+                    due += 20_000_000L;
+                    long now;
+                    while ((now = System.nanoTime()) < due) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(due - now);
+                    }
+                }
             }
             long t1 = System.nanoTime();
             Transcript t = r.finish();
