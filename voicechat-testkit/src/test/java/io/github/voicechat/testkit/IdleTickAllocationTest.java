@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * last turn's completion and the session's end, once with 2.5 s and once with 22.5 s of silence after the answer:
  * the difference is the cost of 1000 idle ticks. {@code PipelineBenchmark}'s {@code extraSilenceS} gives the same
  * figure with JMH's {@code -prof gc} (benchmarks/PIPELINE.md); this keeps it from regressing (a lambda built in the
- * tick and a {@code CopyOnWriteArrayList} iterator once cost 31 B a tick).
+ * tick and a {@code CopyOnWriteArrayList} iterator once cost 31 B a tick in JMH, 81 B here).
  */
 class IdleTickAllocationTest {
 
@@ -70,9 +70,11 @@ class IdleTickAllocationTest {
             shortRun = allocatedAfterTheTurn(2_500);
             longRun = allocatedAfterTheTurn(22_500);
         }
-        // The same end-of-session work in both; 1000 more ticks of silence in the long one. Under one byte a tick
-        // leaves room for nothing that allocates per tick (the smallest object is 16 bytes).
+        // The same end-of-session work in both; 1000 more ticks of silence in the long one. Anything built on every
+        // tick costs at least 16 bytes a tick (the smallest object), 16,000 here; under 8 a tick leaves room for
+        // nothing per tick, and room for the odd object that a loaded machine causes now and then (about 1 KB in
+        // all, seen once in a few runs at load 3.6).
         assertThat(longRun - shortRun).as("bytes allocated by 1000 idle ticks (%d after the short run's turn, %d after"
-                + " the long one's)", shortRun, longRun).isLessThan(1000);
+                + " the long one's)", shortRun, longRun).isLessThan(8_000);
     }
 }
