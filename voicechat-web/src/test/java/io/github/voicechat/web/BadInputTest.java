@@ -155,6 +155,7 @@ class BadInputTest {
 
     @Test
     void overTheSessionCapTheNextConnectionIsToldToTryAgainLater() throws Exception {
+        assertThat(edge.bridge.awaitNoSessions(WAIT)).as("both slots free before the test").isTrue();
         try (WsTestClient first = edge.connect(); WsTestClient second = edge.connect()) {
             first.send(HELLO);
             second.send(HELLO);
@@ -237,6 +238,8 @@ class BadInputTest {
             ok.send(HELLO);
             assertThat(ok.awaitType("ready", WAIT).json().get("outRateHz").asInt()).isEqualTo(48_000);
         }
+        // The server frees the slot when it sees the close, a moment after ours: the next test counts on both slots.
+        assertThat(edge.bridge.awaitNoSessions(WAIT)).as("the check's own session released").isTrue();
     }
 
     @Test
