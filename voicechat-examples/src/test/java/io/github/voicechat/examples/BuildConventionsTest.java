@@ -113,6 +113,75 @@ class BuildConventionsTest {
         }
     }
 
+    /**
+     * A library is a guest in its host's process: no published module's code writes to stdout or stderr (logging
+     * goes through SLF4J). Commands that print (the CLI, the benchmark harnesses) live in unpublished modules.
+     */
+    @Test
+    void noPublishedModuleWritesToStdoutOrStderr() throws Exception {
+        List<String> found = new ArrayList<>();
+        int files = 0;
+        for (Module m : modules) {
+            if (!m.jar() || !m.published()) {
+                continue;
+            }
+            List<Path> sources;
+            try (var walk = Files.walk(m.dir().resolve("src/main/java"))) {
+                sources = walk.filter(f -> f.toString().endsWith(".java")).toList();
+            }
+            for (Path f : sources) {
+                files++;
+                String code = codeOnly(Files.readString(f));
+                for (String call : List.of("System.out", "System.err", "printStackTrace(")) {
+                    if (code.contains(call)) {
+                        found.add(ROOT.relativize(f) + ": " + call);
+                    }
+                }
+            }
+        }
+        assertThat(files).as("library sources read").isGreaterThan(100);
+        assertThat(found).as("library code writing to stdout or stderr").isEmpty();
+    }
+
+    /** {@code source} without its comments and the contents of its string and char literals. */
+    static String codeOnly(String source) {
+        StringBuilder out = new StringBuilder(source.length());
+        int i = 0;
+        int n = source.length();
+        while (i < n) {
+            char c = source.charAt(i);
+            if (source.startsWith("//", i)) {
+                i = source.indexOf('\n', i);
+                i = i < 0 ? n : i;
+            } else if (source.startsWith("/*", i)) {
+                int end = source.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else if (source.startsWith("\"\"\"", i)) {
+                int end = source.indexOf("\"\"\"", i + 3);
+                i = end < 0 ? n : end + 3;
+                out.append("\"\"");
+            } else if (c == '"' || c == '\'') {
+                int j = i + 1;
+                while (j < n && source.charAt(j) != c) {
+                    j += source.charAt(j) == '\\' ? 2 : 1;
+                }
+                i = j + 1;
+                out.append(c).append(c);
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    @Test
+    void codeOnlyKeepsCodeAndDropsCommentsAndLiterals() {
+        assertThat(codeOnly("a(\"System.out // x\"); // System.err\nb('\\''); /* printStackTrace( */ c();"
+                + " String t = \"\"\"\n  System.out\n  \"\"\"; System.out.println();"))
+                .isEqualTo("a(\"\"); \nb('');  c(); String t = \"\"; System.out.println();");
+    }
+
     private static Optional<Element> element(Element parent, String name) {
         for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e && e.getTagName().equals(name)) {

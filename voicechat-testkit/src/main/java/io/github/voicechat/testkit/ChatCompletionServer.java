@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * when the client closed the connection, seen by a failed write: while it waits between tokens the server writes an
  * SSE comment (ignored by clients) every {@code heartbeatMs}, so a closed connection is noticed within a few of them.
  *
- * <p>{@link #main} runs it stand-alone with a built-in answer, for {@code voicechat talk --llm-url}.
+ * <p>{@code benchmarks}' {@code ScriptedLlmServer} runs it stand-alone with {@link #demoAnswer}, for
+ * {@code voicechat talk --llm-url}: a library writes nothing to stdout, so the command lives there.
  */
 public final class ChatCompletionServer implements AutoCloseable {
 
@@ -586,38 +587,7 @@ public final class ChatCompletionServer implements AutoCloseable {
     }
 
     /**
-     * Runs the server stand-alone until killed: {@code [--port N] [--token-ms MS] [--first-token-ms MS]}. Every
-     * answer repeats the user's last words and goes on for a few sentences, so that it can be interrupted.
-     *
-     * @param args the options
-     * @throws Exception if it cannot start
-     */
-    public static void main(String[] args) throws Exception {
-        int port = 0;
-        long tokenMs = 40;
-        long firstMs = 250;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--token-ms" -> tokenMs = Long.parseLong(args[++i]);
-                case "--first-token-ms" -> firstMs = Long.parseLong(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (use --port N --token-ms MS --first-token-ms MS)");
-            }
-        }
-        long token = tokenMs;
-        long firstToken = firstMs;
-        ChatCompletionServer server = start(port);
-        server.fallback(r -> Reply.text(demoAnswer(r.lastUserText()))
-                .withFirstTokenDelayMs(firstToken).withTokenDelayMs(token));
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-        System.out.printf(Locale.ROOT, "scripted chat-completions server at %s (first token %d ms, then one token"
-                + " every %d ms); Ctrl-C ends%n", server.baseUrl(), firstMs, tokenMs);
-        server.closing.await();
-    }
-
-    /**
-     * The stand-alone server's answer, a scripted "model" for {@code talk --demo}: short answers to the weather, a
+     * The stand-alone server's answer ({@code ScriptedLlmServer}), a scripted "model" for {@code talk --demo}: short answers to the weather, a
      * stop and a goodbye, a long one (to be interrupted) about the news, and otherwise the user's words.
      *
      * @param userText what the user said
