@@ -22,8 +22,10 @@ import java.util.Arrays;
  * bot's speech does not give. Once found it is <em>followed</em> on a {@value #WINDOW_MS} ms window within
  * {@value #TRACK_MS} ms of its last delay (cosine {@value #MIN_COSINE}, correlation {@value #MIN_CORRELATION}) and within
  * {@value #MAX_GAIN_CHANGE_DB} dB of its usual loudness: a voice over the echo adds a shape and a loudness of its
- * own and gets through (tests: within 200 ms at equal loudness). The session ignores speech only while it is judged
- * echo; it never declares speech.
+ * own and gets through (tests: within 200 ms at equal loudness). A path found is kept while the speaker is silent
+ * (the room and the device do not change between answers), so the next answer's echo is followed from its first
+ * syllables; nothing is echo once the speaker has been silent for longer than the longest path. The session ignores
+ * speech only while it is judged echo; it never declares speech.
  *
  * <p>The other way round, {@link #nearEnd()} says when the microphone is louder than any echo of the speaker could
  * be (its gain learnt from the microphone while the speaker is active): a voice near the microphone, which the
@@ -57,6 +59,10 @@ public final class EchoGate {
     /** {@link #MIN_CANCELLED_DB} as a power ratio, computed once rather than on every tick. */
     private static final double MIN_CANCELLED_RATIO = Math.pow(10, MIN_CANCELLED_DB / 10);
     static final int CANCELLED_WINDOW_MS = 1000;
+    /** {@link #cancellerVerdict()}'s answers. */
+    private static final int TOOK_ECHO_OUT = 1;
+    private static final int TOOK_NOTHING_OUT = 0;
+    private static final int NOTHING_TO_JUDGE = -1;
     /** Below this RMS the speaker is silent (about -50 dBFS). */
     static final double SILENT = 0.003;
 
@@ -102,6 +108,11 @@ public final class EchoGate {
     private long echoGainCount;
     /** The last blocks' gains, not yet learnt (NaN: not to be learnt), by block index modulo its length. */
     private final double[] pendingGains = new double[LEARN_AFTER_MS / BLOCK_MS];
+    /**
+     * Whether the speaker was loud enough, 20-500 ms before each microphone block, to echo into it (a ring, by block
+     * index): only such blocks say anything about what the canceller takes out.
+     */
+    private final boolean[] echoable;
     /** Microphone blocks judged for a near voice; it is near up to (not including) block {@code nearEndUntil}. */
     private long judgedBlocks;
     private long nearEndUntil;
@@ -114,6 +125,7 @@ public final class EchoGate {
         this.far = new Envelope(outRateHz * BLOCK_MS / 1000, history);
         this.mic = new Envelope(inRateHz * BLOCK_MS / 1000, history);
         this.cleaned = new Envelope(inRateHz * BLOCK_MS / 1000, history);
+        this.echoable = new boolean[history];
         Arrays.fill(pendingGains, Double.NaN);
     }
 
@@ -181,6 +193,7 @@ public final class EchoGate {
             echoGains[(int) (echoGainCount++ % echoGains.length)] = learnt;
         }
         pendingGains[slot] = Double.NaN;
+        echoable[(int) (block % history)] = farMax >= FAR_ACTIVE;
         if (farMax < FAR_ACTIVE) {
             return; // nothing loud enough to echo: no verdict, and nothing to learn
         }
@@ -195,22 +208,35 @@ public final class EchoGate {
     }
 
     /**
-     * Whether the canceller took at least {@value #MIN_CANCELLED_DB} dB out of the microphone over the last
-     * {@value #CANCELLED_WINDOW_MS} ms. On the loop it does (−60 dB and more once converged; it loses the echo for a
-     * few frames at a time, which is what this gate bridges); a user talking over the bot with no echo keeps the
-     * cleaned microphone as loud as the raw one, so an echo path "followed" on a user's voice is dropped at once.
+     * What the canceller made of the microphone over the last {@value #CANCELLED_WINDOW_MS} ms, counting only the
+     * blocks the speaker could have echoed into: {@link #TOOK_ECHO_OUT} where it took at least
+     * {@value #MIN_CANCELLED_DB} dB out (on the loop −60 dB and more once converged; it loses the echo for a few
+     * frames at a time, which is what this gate bridges), {@link #TOOK_NOTHING_OUT} where it took less (a user talking
+     * over the bot with no echo keeps the cleaned microphone as loud as the raw one, so an echo path "followed" on a
+     * user's voice is dropped at once), and {@link #NOTHING_TO_JUDGE} where no such block was louder than
+     * {@link #SILENT}.
+     *
+     * <p>Why only those blocks: the canceller cannot take anything out while the speaker is silent, so the user's
+     * turn just before an answer said "took nothing out" for up to a second into the answer, and the gate dropped the
+     * path it had followed and sought it afresh while the answer's first words echoed (CI: the bot interrupted itself
+     * 310 ms into an answer begun 520 ms after the user stopped).
      */
-    private boolean cancellerTookEchoOut() {
+    private int cancellerVerdict() {
         int window = CANCELLED_WINDOW_MS / BLOCK_MS;
         double raw = 0;
         double left = 0;
+        int blocks = 0;
         for (long b = mic.blocks - window; b < mic.blocks; b++) {
-            if (b >= 0) {
+            if (b >= 0 && echoable[(int) (b % history)]) {
                 raw += mic.at(b) * mic.at(b);
                 left += cleaned.at(b) * cleaned.at(b);
+                blocks++;
             }
         }
-        return raw >= left * MIN_CANCELLED_RATIO;
+        if (raw <= blocks * SILENT * SILENT) {
+            return NOTHING_TO_JUDGE;
+        }
+        return raw >= left * MIN_CANCELLED_RATIO ? TOOK_ECHO_OUT : TOOK_NOTHING_OUT;
     }
 
     /** {@return the microphone samples heard so far, counted in whole blocks (for logs)} */
@@ -223,7 +249,16 @@ public final class EchoGate {
         if (nearEnd()) {
             return false; // louder than the echo can be: someone is talking, over it or not
         }
-        if (!cancellerTookEchoOut()) {
+        if (mic.blocks == 0 || !echoable[(int) ((mic.blocks - 1) % history)]) {
+            // The speaker has been silent for longer than any echo path: nothing heard now can be its echo, however
+            // well it matches the speaker's last words (a user who answers right after the bot stops).
+            return false;
+        }
+        int canceller = cancellerVerdict();
+        if (canceller == NOTHING_TO_JUDGE) {
+            return false; // no echo loud enough to matter lately; the path found before is kept for the next answer
+        }
+        if (canceller == TOOK_NOTHING_OUT) {
             trackedLag = -1;
             return false;
         }

@@ -68,6 +68,58 @@ class EchoGateTest {
     }
 
     /**
+     * The loop's usual rhythm: an answer, the user's turn (no echo: the speaker is silent, the canceller takes nothing
+     * out of the user), and the next answer 300 ms after the user's last word. The next answer's echo is the bot's
+     * from its first syllables: the path found in the first answer is followed again (moved by up to 40 ms, as a
+     * stall between answers moves it), not sought afresh once the user's uncancelled voice has left the canceller's
+     * last second. In CI the bot interrupted itself 310 ms into such an answer, begun 520 ms after the user stopped.
+     */
+    @Test
+    void theNextAnswerRightAfterTheUsersTurnIsEchoFromItsFirstSyllables() {
+        for (int moveMs : new int[] {0, 40, -40}) {
+            for (long seed = 2; seed < 7; seed++) {
+                double[] first = envelope(1, 3000);
+                double[] user = envelope(seed, 1400);
+                double[] next = envelope(seed + 20, 3000);
+                EchoGate gate = new EchoGate(OUT_HZ, IN_HZ);
+                int userStart = 160;  // ticks: the first answer is over at 150
+                int userEnd = 230;
+                int nextStart = 245;  // 300 ms after the user's last word
+                int loud = 0;
+                int judgedEcho = 0;
+                for (int t = 0; t < 350; t++) {
+                    float[] far = t < 150 ? tick(first, t, OUT_HZ, 0, 1)
+                            : t >= nextStart ? tick(next, t, OUT_HZ, nextStart * 20, 1) : new float[OUT_HZ / 50];
+                    gate.played(far, far.length);
+                    float[] echo = t < 150 + 10 ? tick(first, t, IN_HZ, 150, 0.9)
+                            : tick(next, t, IN_HZ, nextStart * 20 + 150 + moveMs, 0.9);
+                    float[] mic = echo;
+                    float[] clean = scaled(echo, 0.01); // the canceller takes 40 dB out of the echo
+                    if (t >= userStart && t < userEnd) {
+                        float[] u = tick(user, t, IN_HZ, userStart * 20, 1);
+                        mic = u;
+                        clean = u; // and nothing out of the user
+                    }
+                    gate.heard(mic, clean, mic.length);
+                    boolean isEcho = gate.echo();
+                    if (t >= userStart + 10 && t < userEnd) { // 200 ms after the first answer's last echo
+                        assertThat(isEcho).as("move %d seed %d tick %d: the user's turn", moveMs, seed, t).isFalse();
+                    }
+                    // The next answer's echo, after its first 200 ms (the window the path is followed on).
+                    if (t >= nextStart + (150 + moveMs) / 20 + 10 && t < nextStart + 50 && rms(mic) > 0.02) {
+                        loud++;
+                        judgedEcho += isEcho ? 1 : 0;
+                    }
+                }
+                assertThat(loud).as("move %d seed %d: echo ticks in the answer's first second", moveMs, seed)
+                        .isGreaterThanOrEqualTo(5);
+                assertThat(judgedEcho).as("move %d seed %d: of %d, judged echo", moveMs, seed, loud)
+                        .isGreaterThan(loud * 9 / 10);
+            }
+        }
+    }
+
+    /**
      * A voice of its own starting over the bot's speech, with no echo before it (a headset, or the loop off). A short
      * window alone cannot tell every onset from echo (a syllable rising out of silence looks like one of the bot's
      * own at some delay), so an echo path is only found afresh on a long window: on these synthetic voices (smooth
