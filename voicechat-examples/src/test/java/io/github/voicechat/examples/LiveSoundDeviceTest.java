@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -246,10 +248,12 @@ class LiveSoundDeviceTest {
         }
 
         static Live start(PulseAudio pulse, String collector) throws IOException {
+            // The echo gate's verdicts and the echo reference's moves on stderr (a line per change): a loop case
+            // that fails on a loaded machine then says whether the gate judged the echo and where the path went.
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    collector, "-Xmx768m", "-cp", System.getProperty("java.class.path"),
-                    VoicechatCli.class.getName(), "live"));
+                    collector, "-Xmx768m", "-Dorg.slf4j.simpleLogger.log.io.github.voicechat.audio.internal=debug",
+                    "-cp", System.getProperty("java.class.path"), VoicechatCli.class.getName(), "live"));
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().putAll(pulse.clientEnvironment());
             Process p = pb.start();
@@ -291,7 +295,11 @@ class LiveSoundDeviceTest {
             String line = lines.poll(time.toNanos(), TimeUnit.NANOSECONDS);
             if (line != null) {
                 out.append(line).append('\n');
-                throw new AssertionError("the session printed \"" + line + "\" while nobody spoke; stdout:\n" + out);
+                // Ended first, so that the message has all of its stderr (the gate's verdicts, audio dropped).
+                process.destroy();
+                process.waitFor(1, TimeUnit.MINUTES);
+                throw new AssertionError("the session printed \"" + line + "\" while nobody spoke; stdout:\n" + out()
+                        + "\nstderr:\n" + errAfterExit());
             }
         }
 
@@ -331,6 +339,15 @@ class LiveSoundDeviceTest {
 
         String err() {
             return err.getNow("(still running)");
+        }
+
+        /** stderr once the process has ended and its last lines are read (for failure messages). */
+        String errAfterExit() throws InterruptedException {
+            try {
+                return err.get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                return err() + " (" + e + ")";
+            }
         }
 
         /**
