@@ -157,6 +157,9 @@ public final class LiveDeviceHarness {
             String line;
             while (t.answers == answers && (line = c.next(Duration.ofMinutes(4))) != null) {
                 t.accept(line);
+                if (line.startsWith("FirstAudioPlayed")) {
+                    c.stallAfterFirstAudio();
+                }
             }
             if (t.answers == answers) {
                 throw new IllegalStateException("no answer to round " + t.rounds);
@@ -409,7 +412,10 @@ public final class LiveDeviceHarness {
                 .vad(() -> probe == null ? silero.create(EngineOptions.EMPTY)
                         : probe.vad(silero.create(EngineOptions.EMPTY))).asr(() -> asr.create(EngineOptions.EMPTY))
                 .tts(() -> tts.create(EngineOptions.EMPTY))
-                .responder((request, reply) -> reply.text(LONG_ANSWER))
+                // -Dvoicechat.harness.answer=echo: the CLI's short answer ("You said: ..."), so that the loop has
+                // many answer starts (where the canceller and the gate work with what they kept from the last answer).
+                .responder((request, reply) -> reply.text("echo".equals(System.getProperty("voicechat.harness.answer"))
+                        ? "You said: " + request.transcript() + "." : LONG_ANSWER))
                 .listener(e -> {
                     print(e);
                     if (probe != null && (e instanceof SessionEvent.BargeInPaused
@@ -703,6 +709,31 @@ public final class LiveDeviceHarness {
                     return l;
                 }
             }
+        }
+
+        /**
+         * -Dvoicechat.harness.stallMs=N (with -Dvoicechat.harness.stallAtMs=D, 100 by default): stops the whole child
+         * (SIGSTOP) for N ms, D ms after an answer's first audio, as a machine too loaded to run it would: the speaker
+         * runs dry and the echo path moves at the answer's start.
+         */
+        void stallAfterFirstAudio() {
+            int stallMs = Integer.getInteger("voicechat.harness.stallMs", 0);
+            if (stallMs <= 0) {
+                return;
+            }
+            int atMs = Integer.getInteger("voicechat.harness.stallAtMs", 100);
+            Thread stall = new Thread(() -> {
+                try {
+                    Thread.sleep(atMs);
+                    new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).start().waitFor();
+                    Thread.sleep(stallMs);
+                    new ProcessBuilder("kill", "-CONT", String.valueOf(process.pid())).start().waitFor();
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException("could not stall the child", e);
+                }
+            }, "harness-stall");
+            stall.setDaemon(true);
+            stall.start();
         }
 
         void stop() throws Exception {

@@ -24,7 +24,8 @@ import java.util.Arrays;
  * {@value #MAX_GAIN_CHANGE_DB} dB of its usual loudness: a voice over the echo adds a shape and a loudness of its
  * own and gets through (tests: within 200 ms at equal loudness). A path found is kept while the speaker is silent
  * (the room and the device do not change between answers), so the next answer's echo is followed from its first
- * syllables; nothing is echo once the speaker has been silent for longer than the longest path. The session ignores
+ * syllables; it moves at once with the device's part of the path ({@link #deviceLag}), which a stall changes by more
+ * than a path is followed within; nothing is echo once the speaker has been silent for longer than the longest path. The session ignores
  * speech only while it is judged echo; it never declares speech.
  *
  * <p>The other way round, {@link #nearEnd()} says when the microphone is louder than any echo of the speaker could
@@ -93,6 +94,14 @@ public final class EchoGate {
     private final int history = Math.max(ACQUIRE_WINDOW + maxLag, CANCELLED_WINDOW_MS / BLOCK_MS);
     /** The echo path's delay in blocks, -1 until found; its gain (microphone over far end), in dB. */
     private int trackedLag = -1;
+    /**
+     * The device's part of the echo path (the speaker's queue and the microphone's backlog, as the caller applies it
+     * to the canceller's far end), in samples at the speaker's rate: now, and when the path was last found or followed.
+     */
+    private long deviceLagSamples;
+    private long pathDeviceLagSamples;
+    /** The microphone block at which the followed path last moved with the device's lag. */
+    private long deviceMovedAtBlock = Long.MIN_VALUE / 2;
     private double trackedGainDb;
     private double lastGainDb;
     /** What was written (far) and heard (mic). */
@@ -132,6 +141,21 @@ public final class EchoGate {
     /** What was written to the speaker this tick. */
     public void played(float[] samples, int length) {
         far.add(samples, length);
+    }
+
+    /**
+     * The device's part of the echo path now: how far behind what is written the speaker's output is heard at the
+     * microphone by the device's account (its queue plus the microphone's backlog), in samples at the speaker's rate.
+     * A followed path moves with it at once.
+     *
+     * <p>Why: a stall of the session runs the speaker dry and leaves its length in the microphone's backlog, so the
+     * echo comes that much later at once, usually by more than the {@value #TRACK_MS} ms a path is followed within;
+     * the gate then lost it and sought it afresh on the {@value #ACQUIRE_WINDOW_MS} ms window while the canceller,
+     * re-converging after the same jump, let the echo through (an answer's first words, on a loaded machine, heard
+     * as the user: {@code benchmarks/LIVE-DEVICE.md}, session 10). The device knows the jump when it happens.
+     */
+    public void deviceLag(long outSamples) {
+        deviceLagSamples = outSamples;
     }
 
     /** What the microphone heard this tick, before and after the echo canceller. */
@@ -254,11 +278,24 @@ public final class EchoGate {
             // well it matches the speaker's last words (a user who answers right after the bot stops).
             return false;
         }
+        if (trackedLag >= 0 && deviceLagSamples != pathDeviceLagSamples) {
+            long movedBlocks = Math.round((deviceLagSamples - pathDeviceLagSamples) / (double) far.blockSamples);
+            if (movedBlocks != 0) {
+                trackedLag = (int) Math.max(minLag, Math.min(maxLag, trackedLag + movedBlocks));
+                pathDeviceLagSamples += movedBlocks * far.blockSamples; // a part of a block waits for the next move
+                deviceMovedAtBlock = mic.blocks;
+            }
+        }
         int canceller = cancellerVerdict();
         if (canceller == NOTHING_TO_JUDGE) {
             return false; // no echo loud enough to matter lately; the path found before is kept for the next answer
         }
-        if (canceller == TOOK_NOTHING_OUT) {
+        // After the device's part of the path moved, the canceller lets the echo through while it learns the jump
+        // (AEC3: a few hundred ms): that is no sign of a user's voice, so the path is followed on its shape and gain
+        // alone meanwhile, but found afresh only where the canceller takes echo out.
+        boolean cancellerRelearning = trackedLag >= 0
+                && mic.blocks - deviceMovedAtBlock < CANCELLED_WINDOW_MS / BLOCK_MS;
+        if (canceller == TOOK_NOTHING_OUT && !cancellerRelearning) {
             trackedLag = -1;
             return false;
         }
@@ -271,11 +308,15 @@ public final class EchoGate {
                 return true;
             }
         }
+        if (canceller == TOOK_NOTHING_OUT || mic.blocks - deviceMovedAtBlock < ACQUIRE_WINDOW) {
+            return false; // nor while the long window still holds the path from before the move: it finds that one
+        }
         // Not (or no longer) where it was: found afresh only on a long window and a close match, which a voice
         // starting over the bot's speech does not give.
         int found = match(ACQUIRE_WINDOW, minLag, maxLag, ACQUIRE_COSINE, ACQUIRE_CORRELATION, false);
         if (found >= 0) {
             trackedLag = found;
+            pathDeviceLagSamples = deviceLagSamples;
             trackedGainDb = lastGainDb;
             return true;
         }

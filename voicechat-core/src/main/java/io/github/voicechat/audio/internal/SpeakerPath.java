@@ -172,6 +172,7 @@ public final class SpeakerPath {
         if (echoGate == null) {
             return false;
         }
+        echoGate.deviceLag(appliedLagSamples());
         echoGate.heard(mic, clean, length);
         boolean echo = echoGate.echo();
         if (echo != lastEcho) {

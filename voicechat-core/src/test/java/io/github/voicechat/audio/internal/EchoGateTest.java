@@ -68,6 +68,55 @@ class EchoGateTest {
     }
 
     /**
+     * A stall of the session while the bot speaks: the speaker runs dry and the echo comes 120 ms later from then on
+     * (more than a followed path may move), while the canceller, re-converging, lets it through for 200 ms. The device
+     * reports the jump (its queue and the microphone's backlog) when it happens, so the path is followed across it:
+     * once the followed window (200 ms) is past the jump, the echo is judged echo in at least 9 of 10 loud ticks.
+     * Without that report the gate loses it until the long window finds it afresh (the control below), which is how
+     * the bot heard its own words on a loaded machine.
+     */
+    @Test
+    void aPathThatJumpsWithTheDevicesLagIsFollowedAcrossTheJump() {
+        for (int delayMs : new int[] {100, 200, 300}) {
+            int reported = 0;
+            int unreported = 0;
+            int loud = 0;
+            for (boolean report : new boolean[] {true, false}) {
+                double[] bot = envelope(1, TICKS * 20);
+                EchoGate gate = new EchoGate(OUT_HZ, IN_HZ);
+                int jump = 150;
+                int count = 0;
+                int judged = 0;
+                for (int t = 0; t < TICKS; t++) {
+                    gate.played(tick(bot, t, OUT_HZ, 0, 1), OUT_HZ / 50);
+                    if (report) {
+                        gate.deviceLag(t < jump ? 0 : OUT_HZ * 120 / 1000);
+                    }
+                    float[] mic = tick(bot, t, IN_HZ, t < jump ? delayMs : delayMs + 120, 0.9);
+                    boolean lost = t >= jump && t < jump + 10;
+                    gate.heard(mic, lost ? mic : scaled(mic, 0.01), mic.length);
+                    boolean echo = gate.echo();
+                    if (t >= jump + 10 && t < jump + 50 && rms(mic) > 0.02) { // once the window is past the jump
+                        count++;
+                        judged += echo ? 1 : 0;
+                    }
+                }
+                loud = count;
+                if (report) {
+                    reported = judged;
+                } else {
+                    unreported = judged;
+                }
+            }
+            assertThat(loud).as("delay %d: loud echo ticks after the jump", delayMs).isGreaterThan(10);
+            assertThat(reported).as("delay %d: of %d, judged echo with the device's report", delayMs, loud)
+                    .isGreaterThan(loud * 9 / 10);
+            assertThat(unreported).as("delay %d: of %d, judged echo without it (the control)", delayMs, loud)
+                    .isLessThan(reported);
+        }
+    }
+
+    /**
      * The loop's usual rhythm: an answer, the user's turn (no echo: the speaker is silent, the canceller takes nothing
      * out of the user), and the next answer 300 ms after the user's last word. The next answer's echo is the bot's
      * from its first syllables: the path found in the first answer is followed again (moved by up to 40 ms, as a
