@@ -294,6 +294,7 @@
         break;
       }
       case 'first_audio': {
+        if (c.meter) c.meter.port.postMessage({ type: 'resume' }); // the next answer: to be heard
         const t = turn(m.turn);
         t.bot.textContent = 'speaking…';
         tag(t, 'latency', 'first audio ' + Math.round(m.latencyMs) + ' ms after you '
@@ -303,7 +304,10 @@
       case 'barge_in': {
         const t = turn(m.turn);
         if (m.phase === 'paused') tag(t, 'barge', 'paused: you spoke over it');
-        else if (m.phase === 'resumed') tag(t, 'resumed', 'resumed (not speech)');
+        else if (m.phase === 'resumed') {
+          tag(t, 'resumed', 'resumed (not speech)');
+          if (c.meter) c.meter.port.postMessage({ type: 'resume' }); // a false alarm: the answer goes on
+        }
         else if (!t.interrupted) { tag(t, 'barge', 'interrupted'); t.interrupted = true; }
         break;
       }

@@ -200,8 +200,11 @@ class PlaybackProcessor extends AudioWorkletProcessor {
 // The bot's voice over WebRTC: the browser decodes and jitter-buffers it; this passes it through to the speakers and
 // counts the milliseconds of it that were audible (quanta above about -50 dBFS), which is what playedMs reports.
 // 'clear' (a barge-in) closes it at once: the browser's jitter buffer still holds bot audio that the page cannot
-// drop, so the output stays silent until that tail has played out, i.e. until the incoming stream has been quiet
-// for QUIET_MS (the server sends silence from the barge-in on), or MAX_MUTED_MS at most.
+// drop. The tail has played out once the incoming stream has been quiet for QUIET_MS (the server sends silence from
+// the barge-in on), or after MAX_MUTED_MS at most (drainMs); the output opens again only after that AND once the
+// server has said that audio to be heard is coming ('resume': a false alarm's replay, or the next answer's first
+// audio). Why both: packets of the old answer that a loaded machine delivers late, after a quiet gap of concealment,
+// would otherwise play over the user (quiet alone let them through).
 const QUIET_MS = 60;
 const MAX_MUTED_MS = 3000;
 
@@ -218,11 +221,15 @@ class MeterProcessor extends AudioWorkletProcessor {
       if (e.data.type === 'clear') {
         this.clearSeq = e.data.seq;
         this.muted = true;
+        this.drained = false;
+        this.resumed = false;
         this.quietSamples = 0;
         this.mutedSamples = 0;
         this.clearedAt = currentTime;
         this.audibleAfterClearMs = 0;
         this.drainMs = null;
+      } else if (e.data.type === 'resume') {
+        this.resumed = true;
       }
     };
   }
@@ -240,10 +247,12 @@ class MeterProcessor extends AudioWorkletProcessor {
     if (this.muted) {
       this.quietSamples = audible ? 0 : this.quietSamples + input.length;
       this.mutedSamples += input.length;
-      if (this.quietSamples >= sampleRate * QUIET_MS / 1000 || this.mutedSamples >= sampleRate * MAX_MUTED_MS / 1000) {
-        this.muted = false;
+      if (!this.drained && (this.quietSamples >= sampleRate * QUIET_MS / 1000
+          || this.mutedSamples >= sampleRate * MAX_MUTED_MS / 1000)) {
+        this.drained = true;
         this.drainMs = (currentTime - this.clearedAt) * 1000 - QUIET_MS;
       }
+      if (this.drained && this.resumed) this.muted = false;
     }
     if (this.muted) {
       output.fill(0);
