@@ -30,7 +30,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -647,6 +649,13 @@ public final class LiveDeviceHarness {
         /** The probe's TRACE lines, apart from the events. */
         final LinkedBlockingQueue<String> traces = new LinkedBlockingQueue<>();
 
+        /** Runs the stalls' signals on time, one after another (a daemon: it never holds the harness open). */
+        private final ScheduledExecutorService stalls = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "harness-stall");
+            t.setDaemon(true);
+            return t;
+        });
+
         private Child(Process process) {
             this.process = process;
             Thread t = new Thread(() -> {
@@ -722,18 +731,16 @@ public final class LiveDeviceHarness {
                 return;
             }
             int atMs = Integer.getInteger("voicechat.harness.stallAtMs", 100);
-            Thread stall = new Thread(() -> {
-                try {
-                    Thread.sleep(atMs);
-                    new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).start().waitFor();
-                    Thread.sleep(stallMs);
-                    new ProcessBuilder("kill", "-CONT", String.valueOf(process.pid())).start().waitFor();
-                } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException("could not stall the child", e);
-                }
-            }, "harness-stall");
-            stall.setDaemon(true);
-            stall.start();
+            stalls.schedule(() -> signal("STOP"), atMs, TimeUnit.MILLISECONDS);
+            stalls.schedule(() -> signal("CONT"), atMs + stallMs, TimeUnit.MILLISECONDS);
+        }
+
+        private void signal(String name) {
+            try {
+                new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start().waitFor();
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException("could not send SIG" + name + " to the child", e);
+            }
         }
 
         void stop() throws Exception {

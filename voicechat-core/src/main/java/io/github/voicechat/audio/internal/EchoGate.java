@@ -60,10 +60,6 @@ public final class EchoGate {
     /** {@link #MIN_CANCELLED_DB} as a power ratio, computed once rather than on every tick. */
     private static final double MIN_CANCELLED_RATIO = Math.pow(10, MIN_CANCELLED_DB / 10);
     static final int CANCELLED_WINDOW_MS = 1000;
-    /** {@link #cancellerVerdict()}'s answers. */
-    private static final int TOOK_ECHO_OUT = 1;
-    private static final int TOOK_NOTHING_OUT = 0;
-    private static final int NOTHING_TO_JUDGE = -1;
     /** Below this RMS the speaker is silent (about -50 dBFS). */
     static final double SILENT = 0.003;
 
@@ -233,11 +229,11 @@ public final class EchoGate {
 
     /**
      * What the canceller made of the microphone over the last {@value #CANCELLED_WINDOW_MS} ms, counting only the
-     * blocks the speaker could have echoed into: {@link #TOOK_ECHO_OUT} where it took at least
+     * blocks the speaker could have echoed into: {@code TOOK_ECHO_OUT} where it took at least
      * {@value #MIN_CANCELLED_DB} dB out (on the loop −60 dB and more once converged; it loses the echo for a few
-     * frames at a time, which is what this gate bridges), {@link #TOOK_NOTHING_OUT} where it took less (a user talking
+     * frames at a time, which is what this gate bridges), {@code TOOK_NOTHING_OUT} where it took less (a user talking
      * over the bot with no echo keeps the cleaned microphone as loud as the raw one, so an echo path "followed" on a
-     * user's voice is dropped at once), and {@link #NOTHING_TO_JUDGE} where no such block was louder than
+     * user's voice is dropped at once), and {@code NOTHING_TO_JUDGE} where no such block was louder than
      * {@link #SILENT}.
      *
      * <p>Why only those blocks: the canceller cannot take anything out while the speaker is silent, so the user's
@@ -245,7 +241,7 @@ public final class EchoGate {
      * path it had followed and sought it afresh while the answer's first words echoed (CI: the bot interrupted itself
      * 310 ms into an answer begun 520 ms after the user stopped).
      */
-    private int cancellerVerdict() {
+    private Canceller cancellerVerdict() {
         int window = CANCELLED_WINDOW_MS / BLOCK_MS;
         double raw = 0;
         double left = 0;
@@ -258,9 +254,9 @@ public final class EchoGate {
             }
         }
         if (raw <= blocks * SILENT * SILENT) {
-            return NOTHING_TO_JUDGE;
+            return Canceller.NOTHING_TO_JUDGE;
         }
-        return raw >= left * MIN_CANCELLED_RATIO ? TOOK_ECHO_OUT : TOOK_NOTHING_OUT;
+        return raw >= left * MIN_CANCELLED_RATIO ? Canceller.TOOK_ECHO_OUT : Canceller.TOOK_NOTHING_OUT;
     }
 
     /** {@return the microphone samples heard so far, counted in whole blocks (for logs)} */
@@ -286,8 +282,8 @@ public final class EchoGate {
                 deviceMovedAtBlock = mic.blocks;
             }
         }
-        int canceller = cancellerVerdict();
-        if (canceller == NOTHING_TO_JUDGE) {
+        Canceller canceller = cancellerVerdict();
+        if (canceller == Canceller.NOTHING_TO_JUDGE) {
             return false; // no echo loud enough to matter lately; the path found before is kept for the next answer
         }
         // After the device's part of the path moved, the canceller lets the echo through while it learns the jump
@@ -295,7 +291,7 @@ public final class EchoGate {
         // alone meanwhile, but found afresh only where the canceller takes echo out.
         boolean cancellerRelearning = trackedLag >= 0
                 && mic.blocks - deviceMovedAtBlock < CANCELLED_WINDOW_MS / BLOCK_MS;
-        if (canceller == TOOK_NOTHING_OUT && !cancellerRelearning) {
+        if (canceller == Canceller.TOOK_NOTHING_OUT && !cancellerRelearning) {
             trackedLag = -1;
             return false;
         }
@@ -308,7 +304,7 @@ public final class EchoGate {
                 return true;
             }
         }
-        if (canceller == TOOK_NOTHING_OUT || mic.blocks - deviceMovedAtBlock < ACQUIRE_WINDOW) {
+        if (canceller == Canceller.TOOK_NOTHING_OUT || mic.blocks - deviceMovedAtBlock < ACQUIRE_WINDOW) {
             return false; // nor while the long window still holds the path from before the move: it finds that one
         }
         // Not (or no longer) where it was: found afresh only on a long window and a close match, which a voice
@@ -398,6 +394,9 @@ public final class EchoGate {
         }
         return best;
     }
+
+    /** What the canceller made of the microphone lately ({@link #cancellerVerdict()}). */
+    private enum Canceller { TOOK_ECHO_OUT, TOOK_NOTHING_OUT, NOTHING_TO_JUDGE }
 
     /** RMS per block of one signal, a ring of the last blocks. */
     private static final class Envelope {
