@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.voicechat.SessionEvent;
 import io.github.voicechat.SessionReport;
+import io.github.voicechat.SessionState;
 import io.github.voicechat.VoicePipeline;
 import io.github.voicechat.VoiceSession;
 import io.github.voicechat.audio.AudioSinks;
@@ -36,6 +37,7 @@ class SharedTickThreadsTest {
         int n = 2 * cores + 1;
         Set<String> before = voicechatThreads();
         Map<Integer, Set<String>> tickThreads = new ConcurrentHashMap<>();
+        Map<Integer, String> listeningThreads = new ConcurrentHashMap<>();
         Scenario user = Scenario.at(16_000).silence(100).speech("u1", 400).silence(900);
         List<VoiceSession> sessions = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -44,10 +46,18 @@ class SharedTickThreadsTest {
             VoicePipeline pipeline = VoicePipeline.builder().clock(Clock.system()).vad(EnergyVad::new)
                     .asr(() -> ScriptedRecognizer.of("hi")).tts(SineSynthesizer::new)
                     .responder(ScriptedResponder.of("Hello there.")).listener(e -> {
-                        // Everything between the first tick and the last is decided on the tick thread.
-                        if (!(e instanceof SessionEvent.StateChanged || e instanceof SessionEvent.SessionEnded
-                                || e instanceof SessionEvent.TurnCompleted)) {
+                        // Everything from LISTENING to the last tick is told on the tick thread: a session is
+                        // reported LISTENING only once the loop that ticks it has taken it. (TERMINATED, the last
+                        // turn and the end are told by the thread that closes it.)
+                        boolean closing = e instanceof SessionEvent.SessionEnded
+                                || e instanceof SessionEvent.TurnCompleted
+                                || e instanceof SessionEvent.StateChanged c && c.to() == SessionState.TERMINATED;
+                        if (!closing) {
                             tickThreads.get(id).add(Thread.currentThread().getName());
+                        }
+                        if (e instanceof SessionEvent.StateChanged c && c.to() == SessionState.LISTENING
+                                && c.from() == SessionState.IDLE) {
+                            listeningThreads.put(id, Thread.currentThread().getName());
                         }
                     }).build();
             sessions.add(pipeline.openSession(AudioSources.memory(16_000, user.samples()),
@@ -63,6 +73,8 @@ class SharedTickThreadsTest {
             assertThat(r.turns()).singleElement().satisfies(t -> assertThat(t.playedText()).isEqualTo("Hello there."));
             assertThat(tickThreads.get(i)).as("threads that ticked session %d", i).hasSize(1)
                     .allMatch(t -> t.startsWith("voicechat-tick-"));
+            assertThat(listeningThreads.get(i)).as("thread that told session %d's LISTENING", i)
+                    .isEqualTo(tickThreads.get(i).iterator().next());
             used.addAll(tickThreads.get(i));
             s.close();
         }

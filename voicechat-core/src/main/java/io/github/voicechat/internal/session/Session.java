@@ -51,6 +51,12 @@ public final class Session {
     private volatile Thread finisher;
     /** The stages, once opened; the owner thread ticks them. */
     volatile SessionStages stages;
+    /**
+     * Set on the owner thread as it takes the session, just before LISTENING is told: until then the session reads
+     * IDLE, so whoever sees LISTENING (a listener, a network client, {@link #state}) sees a session that is running
+     * on the thread that will tick it, not one still being handed over.
+     */
+    private volatile boolean listening;
     private volatile String endReason = "";
     /** First deadline of the tick grid on a shared loop (System.nanoTime); the loop thread's. */
     long startNanos;
@@ -71,7 +77,7 @@ public final class Session {
 
     public SessionState state() {
         SessionStages s = stages;
-        if (s == null) {
+        if (s == null || !listening) {
             return finished.getCount() == 0 ? SessionState.TERMINATED : SessionState.IDLE;
         }
         Conversation c = s.conversation; // the state is the phase's, not kept beside it
@@ -165,6 +171,7 @@ public final class Session {
         owner = Thread.currentThread();
         try {
             SessionStages s = open();
+            startListening();
             long start = clock.nanoTime();
             while (!stopRequested) {
                 long late = lockstep ? 0 : Math.max(0, clock.nanoTime() - (start + s.ticks.tick * Ticks.TICK_NANOS));
@@ -204,9 +211,16 @@ public final class Session {
     void adopt(Thread loop, long firstDeadlineNanos) {
         owner = loop;
         startNanos = firstDeadlineNanos;
+        startListening();
         if (stopRequested) {
             LockSupport.unpark(loop);
         }
+    }
+
+    /** On the owner thread, before the first tick: the session's state is its conversation's phase's from here on. */
+    private void startListening() {
+        listening = true;
+        log.emit(new SessionEvent.StateChanged(SessionState.IDLE, SessionState.LISTENING, 0));
     }
 
     /** The session ended on its loop: why (null if closed), or of what it failed. */

@@ -169,9 +169,7 @@ final class SessionStages {
                 config.bargeInPolicy().confirmOnPartialWords());
         workers.start(conversation, asrEngine, ttsEngine); // the workers own these engines from here on
         asrEngine = null;
-        ttsEngine = null;
-        // The session's state is its conversation's phase's from here on (LISTENING): told as it starts.
-        log.emit(new SessionEvent.StateChanged(SessionState.IDLE, SessionState.LISTENING, 0));
+        ttsEngine = null; // LISTENING is told by the thread that ticks them, as it takes them (Session)
     }
 
     /**
