@@ -24,9 +24,10 @@ import java.util.Arrays;
  * {@value #MAX_GAIN_CHANGE_DB} dB of its usual loudness: a voice over the echo adds a shape and a loudness of its
  * own and gets through (tests: within 200 ms at equal loudness). A path found is kept while the speaker is silent
  * (the room and the device do not change between answers), so the next answer's echo is followed from its first
- * syllables; it moves at once with the device's part of the path ({@link #deviceLag}), which a stall changes by more
- * than a path is followed within; nothing is echo once the speaker has been silent for longer than the longest path. The session ignores
- * speech only while it is judged echo; it never declares speech.
+ * syllables; it moves with the device's part of the path ({@link #deviceLag}), which a stall changes by more than a
+ * path is followed within, and each window is matched block by block at the path that block was heard with; nothing
+ * is echo once the speaker has been silent for longer than the longest path. The session ignores speech only while it
+ * is judged echo; it never declares speech.
  *
  * <p>The other way round, {@link #nearEnd()} says when the microphone is louder than any echo of the speaker could
  * be (its gain learnt from the microphone while the speaker is active): a voice near the microphone, which the
@@ -98,6 +99,20 @@ public final class EchoGate {
     private long pathDeviceLagSamples;
     /** The microphone block at which the followed path last moved with the device's lag. */
     private long deviceMovedAtBlock = Long.MIN_VALUE / 2;
+    /**
+     * The device's lag each microphone block was heard with (a ring, by block index): a window that spans a move is
+     * matched at each block's own delay, the blocks before the move at the path they carry. The microphone frames
+     * read after a stall were recorded before and during it, so a move the device reports shows up there only a
+     * backlog later, and a window straddles it for its whole length.
+     */
+    private final long[] deviceLagAt;
+    /** Whether the speaker was dry (played nothing) while each microphone block was heard: a ring, by block index. */
+    private final boolean[] dryAt;
+    /** The part of the next microphone frame heard while the speaker was dry, in samples at the speaker's rate. */
+    private int dryFrom;
+    private int dryTo;
+    /** Per block of the window being matched: how many blocks later than the newest block's its far end lies. */
+    private final int[] shifts = new int[ACQUIRE_WINDOW];
     private double trackedGainDb;
     private double lastGainDb;
     /** What was written (far) and heard (mic). */
@@ -131,6 +146,8 @@ public final class EchoGate {
         this.mic = new Envelope(inRateHz * BLOCK_MS / 1000, history);
         this.cleaned = new Envelope(inRateHz * BLOCK_MS / 1000, history);
         this.echoable = new boolean[history];
+        this.deviceLagAt = new long[history];
+        this.dryAt = new boolean[history];
         Arrays.fill(pendingGains, Double.NaN);
     }
 
@@ -141,17 +158,29 @@ public final class EchoGate {
 
     /**
      * The device's part of the echo path now: how far behind what is written the speaker's output is heard at the
-     * microphone by the device's account (its queue plus the microphone's backlog), in samples at the speaker's rate.
-     * A followed path moves with it at once.
+     * microphone by the device's account (its queue plus the microphone's backlog), in samples at the speaker's rate,
+     * for the microphone frame heard next. A followed path moves with it, from that frame on.
      *
      * <p>Why: a stall of the session runs the speaker dry and leaves its length in the microphone's backlog, so the
      * echo comes that much later at once, usually by more than the {@value #TRACK_MS} ms a path is followed within;
      * the gate then lost it and sought it afresh on the {@value #ACQUIRE_WINDOW_MS} ms window while the canceller,
      * re-converging after the same jump, let the echo through (an answer's first words, on a loaded machine, heard
-     * as the user: {@code benchmarks/LIVE-DEVICE.md}, session 10). The device knows the jump when it happens.
+     * as the user: {@code benchmarks/LIVE-DEVICE.md}, session 10). The device knows the jump, and
+     * {@link SpeakerPath} knows which microphone frame it reaches (the frames recorded during the stall come first).
      */
     public void deviceLag(long outSamples) {
+        deviceLag(outSamples, 0, 0);
+    }
+
+    /**
+     * {@link #deviceLag(long)}, with the part of the next microphone frame that was heard while the speaker played
+     * nothing (a stall ran it dry): {@code drySamples} from sample {@code dryFromSample} of the frame, in samples at
+     * the speaker's rate. There the echo is silence, whatever the path.
+     */
+    public void deviceLag(long outSamples, int dryFromSample, int drySamples) {
         deviceLagSamples = outSamples;
+        dryFrom = dryFromSample;
+        dryTo = dryFromSample + drySamples;
     }
 
     /** What the microphone heard this tick, before and after the echo canceller. */
@@ -160,7 +189,11 @@ public final class EchoGate {
         cleaned.add(afterCanceller, length);
         if (judgedBlocks < mic.blocks) {
             double ceiling = echoGainCeiling();
+            long first = judgedBlocks;
             while (judgedBlocks < mic.blocks) {
+                long at = (judgedBlocks - first) * far.blockSamples; // where in the frame, at the speaker's rate
+                long dry = Math.min(at + far.blockSamples, dryTo) - Math.max(at, dryFrom);
+                dryAt[(int) (judgedBlocks % history)] = 2 * dry >= far.blockSamples;
                 judgeNearEnd(judgedBlocks++, ceiling);
             }
         }
@@ -214,6 +247,7 @@ public final class EchoGate {
         }
         pendingGains[slot] = Double.NaN;
         echoable[(int) (block % history)] = farMax >= FAR_ACTIVE;
+        deviceLagAt[(int) (block % history)] = deviceLagSamples;
         if (farMax < FAR_ACTIVE) {
             return; // nothing loud enough to echo: no verdict, and nothing to learn
         }
@@ -304,8 +338,8 @@ public final class EchoGate {
                 return true;
             }
         }
-        if (canceller == Canceller.TOOK_NOTHING_OUT || mic.blocks - deviceMovedAtBlock < ACQUIRE_WINDOW) {
-            return false; // nor while the long window still holds the path from before the move: it finds that one
+        if (canceller == Canceller.TOOK_NOTHING_OUT) {
+            return false;
         }
         // Not (or no longer) where it was: found afresh only on a long window and a close match, which a voice
         // starting over the bot's speech does not give.
@@ -341,16 +375,30 @@ public final class EchoGate {
         micMean /= window;
         double micVar = micSq - window * micMean * micMean;
         // The far end's blocks are counted on the speaker's clock and the microphone's on its own; both advance one
-        // tick per tick, so a delay is a fixed offset between the two counters.
+        // tick per tick, so a delay is a fixed offset between the two counters, moved by what the device moved it.
         long offset = far.blocks - mic.blocks;
+        long newestLag = deviceLagAt[(int) ((micEnd - 1) % history)];
+        int firstAt = Integer.MAX_VALUE;
+        int lastAt = Integer.MIN_VALUE;
+        int dryBlocks = 0;
+        for (int k = 0; k < window; k++) {
+            dryBlocks += dryAt[(int) ((micEnd - window + k) % history)] ? 1 : 0;
+            long lagAt = deviceLagAt[(int) ((micEnd - window + k) % history)];
+            shifts[k] = (int) Math.round((newestLag - lagAt) / (double) far.blockSamples);
+            firstAt = Math.min(firstAt, k + shifts[k]);
+            lastAt = Math.max(lastAt, k + shifts[k]);
+        }
+        if (2 * dryBlocks > window) {
+            return -1; // mostly heard while the speaker was dry: too little left to say which path it is
+        }
         int best = -1;
         double bestScore = 0;
         for (int lag = fromLag; lag <= toLag; lag++) {
-            long farEnd = micEnd + offset - lag;
-            if (farEnd > far.blocks) {
+            long farStart = micEnd - window + offset - lag; // the far block of the window's first, before shifts
+            if (farStart + lastAt >= far.blocks) {
                 continue; // a replay ran the speaker's count ahead: this delay would read blocks not yet written
             }
-            if (farEnd - window < Math.max(0, far.blocks - history)) {
+            if (farStart + firstAt < Math.max(0, far.blocks - history)) {
                 break;
             }
             double dot = 0;
@@ -358,8 +406,8 @@ public final class EchoGate {
             double farMean = 0;
             double farMax = 0;
             for (int k = 0; k < window; k++) {
-                double f = far.at(farEnd - window + k);
                 double m = mic.at(micEnd - window + k);
+                double f = dryAt[(int) ((micEnd - window + k) % history)] ? 0 : far.at(farStart + k + shifts[k]);
                 dot += f * m;
                 farSq += f * f;
                 farMean += f;

@@ -83,6 +83,17 @@ public final class SpeakerPath {
     private long written;
     /** Where the far end of the next microphone frame ends, in written samples. */
     private long heardEnd;
+    /**
+     * A stall not yet heard through: where the speaker ran dry (in written samples) and how much of the microphone's
+     * backlog was recorded while it was dry. The frames read first after a stall were recorded before and during it,
+     * so the echo path changes only once they are read; until then the far end goes on as before, then holds zeros.
+     */
+    private long dryAt;
+    private long dryLeft;
+    /** The zeros of a dry spell inside the far end of the frame about to be read: from which sample, how many. */
+    private int gapAt;
+    private int gapLength;
+    private long lastWritten;
     /** Consecutive samples of response audio at the end of what was written. */
     private int responseRun;
 
@@ -133,8 +144,9 @@ public final class SpeakerPath {
             if (echoGate != null) {
                 echoGate.played(silentFrame, frameSamples); // what the device plays meanwhile
             }
-            heardEnd += frameSamples; // the device plays its queue, then nothing: farEnd() gives zeros past written
-            holdCorrections();        // and it re-primes when writing resumes
+            advanceFrame();    // the device plays its queue, then nothing: farEnd() gives zeros past written
+            holdCorrections(); // and it re-primes when writing resumes
+            lastWritten = written;
             lastBacklog = captureDelayOutSamples();
             lastQueued = sink.playbackDelaySamples();
             return;
@@ -172,7 +184,7 @@ public final class SpeakerPath {
         if (echoGate == null) {
             return false;
         }
-        echoGate.deviceLag(appliedLagSamples());
+        echoGate.deviceLag(appliedLagSamples(), gapAt, gapLength);
         echoGate.heard(mic, clean, length);
         boolean echo = echoGate.echo();
         if (echo != lastEcho) {
@@ -230,8 +242,12 @@ public final class SpeakerPath {
         cutResponse = Math.min(dropped, responseRun);
         written -= dropped;
         responseRun -= cutResponse;
-        // What was in flight beyond the cut is gone; the device re-primes its stream (see HOLD_FRAMES).
-        heardEnd = Math.min(heardEnd, written);
+        // What was in flight beyond the cut is gone; the device re-primes its stream (see HOLD_FRAMES). A dry spell
+        // still to be heard is taken at once (the old path's last frames are what the cut drops).
+        heardEnd = Math.min(heardEnd - dryLeft, written);
+        dryLeft = 0;
+        gapLength = 0;
+        lastWritten = Math.min(lastWritten, written);
         holdCorrections();
         return cutResponse;
     }
@@ -263,12 +279,31 @@ public final class SpeakerPath {
      * sounding while it was heard (zeros before the first write). The array is reused.
      */
     public float[] farEnd() {
-        long start = heardEnd - frameSamples;
+        long start = heardEnd - frameSamples + gapLength;
         for (int i = 0; i < frameSamples; i++) {
-            long at = start + i;
+            long at = i < gapAt ? start + i : i < gapAt + gapLength ? -1 : start + i - gapLength;
             farFrame[i] = at < 0 || at >= written || at < written - history.length ? 0f : history[index(at)];
         }
         return farFrame;
+    }
+
+    /** The far end moves on by the frame the device played; a dry spell it reaches is heard as zeros. */
+    private void advanceFrame() {
+        long start = heardEnd;
+        gapLength = advance(frameSamples);
+        gapAt = (int) Math.max(0, Math.min(frameSamples, dryAt - start));
+    }
+
+    /** Moves the far end on by {@code samples} of the device's time; returns how many of them were dry. */
+    private int advance(long samples) {
+        heardEnd += samples;
+        if (dryLeft == 0 || heardEnd <= dryAt) {
+            return 0;
+        }
+        long dry = Math.min(heardEnd - dryAt, dryLeft);
+        heardEnd -= dry;
+        dryLeft -= dry;
+        return (int) dry;
     }
 
     /** The delay applied to the far end now, in samples at the sink's rate (for logs and harnesses). */
@@ -317,26 +352,34 @@ public final class SpeakerPath {
         long measured = written - lag;
         long backlogStep = captureInOutSamples - lastBacklog;
         int queuedBefore = lastQueued;
+        long writtenBefore = lastWritten;
         lastBacklog = captureInOutSamples;
         lastQueued = queued;
+        lastWritten = written;
         if (!started) {
             started = true;
             heardEnd = measured;
             return;
         }
-        heardEnd += frameSamples;
         // Between two ticks the microphone's backlog grows by what the gap lasted beyond one frame, and shrinks by at
         // most the one frame read: more either way is a stall or a dropped backlog, whose effect on the far end is
         // known now rather than confirmed measurements later (each frame late is a frame of echo the canceller misses).
         if (backlogStep > 2L * frameSamples) {
-            // A stall: the speaker played its queue, then nothing (not history) for the rest of the gap.
-            heardEnd -= Math.max(0, backlogStep + frameSamples - queuedBefore);
+            // A stall: the speaker played its queue (up to what was written before it), then nothing (not history)
+            // for the rest of the gap, and the backlog now read holds all of it in that order.
+            heardEnd -= dryLeft; // a stall within a stall: the first one's dry spell is taken at once
+            dryAt = writtenBefore;
+            dryLeft = Math.max(0, backlogStep + frameSamples - queuedBefore);
         } else if (backlogStep < -2L * frameSamples) {
             // The microphone dropped backlog: the next frame read was heard that much later.
-            heardEnd -= backlogStep;
+            advance(-backlogStep);
         }
+        advanceFrame();
         // Nothing beyond what was written can sound: a speaker that ran dry waits for the next write.
-        heardEnd = Math.min(heardEnd, written);
+        if (heardEnd > written) {
+            heardEnd = written;
+            gapLength = 0;
+        }
         if (queued < frameSamples) {
             // Less queued than the frame just written: the speaker ran dry (a stall) and javax.sound restarted it,
             // which it reports as it does after a flush (measured: 0, -40, -20, 0, 20, 40, 60 ms). Following that
@@ -347,7 +390,7 @@ public final class SpeakerPath {
             hold--;
             return;
         }
-        long off = measured - heardEnd;
+        long off = measured - (heardEnd - dryLeft); // the devices' delays count a dry spell at once
         int sign = off > toleranceSamples ? 1 : off < -toleranceSamples ? -1 : 0;
         if (sign == 0 || sign != offSign) {
             offCount = 0;

@@ -56,6 +56,13 @@ class SpeakerPathTest {
 
     static final class FakeMicrophone implements AudioSource {
         int backlog; // at 16 kHz
+        /** A real-time microphone gets the echo gate. */
+        boolean realtime;
+
+        @Override
+        public boolean isRealtime() {
+            return realtime;
+        }
 
         @Override
         public int sampleRateHz() {
@@ -249,8 +256,15 @@ class SpeakerPathTest {
         assertThat(path.appliedLagSamples()).as("never moved").isEqualTo(3 * FRAME);
     }
 
+    /**
+     * A stall of 240 ms: the microphone gains 11 frames of backlog, the speaker plays its 3 queued frames (8, 9, 10)
+     * and then nothing for 9. The backlog is read in the order it was recorded, so the far end goes on with what the
+     * speaker still played, then holds the zeros of its dry spell, and only then reaches what was written after the
+     * stall: the echo path changes a backlog after the stall, not at once (the echo gate and the canceller follow the
+     * path the microphone frames really carry).
+     */
     @Test
-    void aStallAndADroppedBacklogMoveTheFarEndAtOnceByWhatTheDeviceDid() throws Exception {
+    void aStallMovesTheFarEndAsTheBacklogRecordedDuringItIsRead() throws Exception {
         FakeSpeaker speaker = new FakeSpeaker();
         FakeMicrophone mic = new FakeMicrophone();
         speaker.queued = 3 * FRAME;
@@ -259,23 +273,55 @@ class SpeakerPathTest {
         while (++i <= 10) {
             path.write(frame(i), FRAME, true);
         }
-        assertThat(path.appliedLagSamples()).isEqualTo(3 * FRAME);
-        // The session stalls 240 ms: the microphone gains 11 frames of backlog, the speaker played its 3 queued frames
-        // and then nothing for 9. After it the session catches up, one frame per tick, while the speaker refills.
-        for (int k = 0; k < 3; k++, i++) {
+        assertThat(path.farEnd()).containsOnly(7f);
+        // Catching up: the speaker refills (its writes do not block until 3 frames are queued, so those ticks read the
+        // backlog faster than it grows), then each write blocks a frame's time and the backlog stays.
+        for (int k = 0; k < 23; k++, i++) {
+            mic.backlog = Math.max(9, 11 - k) * 320;
+            speaker.queued = Math.min(3, k + 1) * FRAME;
+            path.write(frame(i), FRAME, true);
+            float heard = k < 3 ? 8 + k : k < 12 ? 0 : i - 12;
+            int lagFrames = k < 3 ? 3 : k < 12 ? 4 + (k - 3) : 12;
+            assertThat(path.farEnd()).as("catch-up tick %d", k).containsOnly(heard);
+            assertThat(path.appliedLagSamples()).as("catch-up tick %d", k).isEqualTo(lagFrames * FRAME);
+        }
+    }
+
+    @Test
+    void aStallWithAPartFrameQueuedGoesDryInsideAFrameAndADroppedBacklogSkipsTheDrySpell() throws Exception {
+        FakeSpeaker speaker = new FakeSpeaker();
+        FakeMicrophone mic = new FakeMicrophone();
+        speaker.queued = 5 * FRAME / 2;
+        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
+        int i = 0;
+        while (++i <= 10) {
+            path.write(frame(i), FRAME, true);
+        }
+        assertHalves(path.farEnd(), 7, 8);
+        // 240 ms stall: 2.5 frames played after it began, then 9.5 frames dry.
+        for (int k = 0; k < 2; k++, i++) {
             mic.backlog = (11 - k) * 320;
             speaker.queued = (k + 1) * FRAME;
             path.write(frame(i), FRAME, true);
-            assertThat(path.appliedLagSamples()).as("catch-up tick %d", k).isEqualTo(12 * FRAME);
+            assertHalves(path.farEnd(), 8 + k, 9 + k);
         }
-        // More than the bound waits: the microphone drops 8 frames of it.
-        mic.backlog = 320;
+        mic.backlog = 9 * 320;
+        speaker.queued = 3 * FRAME;
         path.write(frame(i++), FRAME, true);
-        assertThat(path.appliedLagSamples()).isEqualTo(4 * FRAME);
+        assertHalves(path.farEnd(), 10, 0); // the last of the queue, then the speaker ran dry
+        // More than the bound waits: the microphone drops the 8.5 oldest frames of its backlog, all of them dry.
+        mic.backlog = 160;
+        path.write(frame(i++), FRAME, true);
+        assertHalves(path.farEnd(), 0, 11); // the dry spell's end, then what was written after the stall
         for (int k = 0; k < 10; k++, i++) {
             path.write(frame(i), FRAME, true);
-            assertThat(path.appliedLagSamples()).as("no correction needed").isEqualTo(4 * FRAME);
+            assertThat(path.appliedLagSamples()).as("no correction needed").isEqualTo(7 * FRAME / 2);
         }
+    }
+
+    private static void assertHalves(float[] far, float first, float second) {
+        assertThat(Arrays.copyOfRange(far, 0, FRAME / 2)).as("first half").containsOnly(first);
+        assertThat(Arrays.copyOfRange(far, FRAME / 2, FRAME)).as("second half").containsOnly(second);
     }
 
     @Test
