@@ -155,6 +155,7 @@ public final class LiveDeviceHarness {
             play(pulse, speech.resolve(CLIPS[t.rounds % CLIPS.length]));
             t.rounds++;
             t.userTurnsThisRound = 0;
+            t.answersThisRound = 0;
             int answers = t.answers;
             String line;
             while (t.answers == answers && (line = c.next(Duration.ofMinutes(4))) != null) {
@@ -180,6 +181,10 @@ public final class LiveDeviceHarness {
         int self = t.pauses + t.phantomTurns;
         System.out.printf(Locale.ROOT, "  pauses came at (s into the answer): %s%n", t.pauseOffsetsS.stream()
                 .map(v -> String.format(Locale.ROOT, "%.1f", v)).toList());
+        // A pause's echo can become a phantom user turn whose answer pauses again, and so on: one early pause can
+        // double a run's count. The answers to the recordings themselves are one per round whatever came before.
+        System.out.printf(Locale.ROOT, "  answers to a recording that paused: %d of %d (pauses in them: %d)%n",
+                t.firstAnswersPaused, t.rounds, t.firstAnswerPauses);
         System.out.printf(Locale.ROOT, "speakerphone loop (60 ms, 0 dB), echo canceller %s: %.0f s of bot speech in"
                 + " %d answers to %d recordings; self-interruptions %d (pauses %d, of which confirmed %d; phantom user"
                 + " turns %d) = %.2f per minute%n", aec ? "on" : "off", t.botS, t.answers, t.rounds, self, t.pauses,
@@ -191,6 +196,11 @@ public final class LiveDeviceHarness {
         int rounds;
         int answers;
         int userTurnsThisRound;
+        int answersThisRound;
+        int pausesThisAnswer;
+        /** The answer to each round's recording (its first): how many paused, and how often. */
+        int firstAnswersPaused;
+        int firstAnswerPauses;
         int pauses;
         int confirms;
         int phantomTurns;
@@ -212,15 +222,23 @@ public final class LiveDeviceHarness {
                 }
                 case "BargeInPaused" -> {
                     pauses++;
+                    pausesThisAnswer++;
                     pauseOffsetsS.add((Double.parseDouble(f[2]) - firstAudioAt) / 1000);
                 }
                 case "BargeInConfirmed" -> confirms++;
-                case "FirstAudioPlayed" -> firstAudioAt = Double.parseDouble(f[f.length - 1]);
+                case "FirstAudioPlayed" -> {
+                    firstAudioAt = Double.parseDouble(f[f.length - 1]);
+                    pausesThisAnswer = 0;
+                }
                 case "TurnCompleted" -> {
                     if (!Double.isNaN(firstAudioAt)) {
                         botS += (Double.parseDouble(f[f.length - 1]) - firstAudioAt) / 1000;
                         firstAudioAt = Double.NaN;
                         answers++;
+                        if (answersThisRound++ == 0) {
+                            firstAnswersPaused += pausesThisAnswer > 0 ? 1 : 0;
+                            firstAnswerPauses += pausesThisAnswer;
+                        }
                     }
                 }
                 default -> {
