@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * try (WebServer server = WebServer.builder(bridge).port(8080).start()) {
- *     System.out.println("open " + server.pageUri());
+ *     log.info("open {}", server.pageUri()); // the host's own SLF4J logger
  *     ...
  * }
  * }</pre>
