@@ -111,8 +111,12 @@ public final class EchoGate {
     /** The part of the next microphone frame heard while the speaker was dry, in samples at the speaker's rate. */
     private int dryFrom;
     private int dryTo;
-    /** Per block of the window being matched: how many blocks later than the newest block's its far end lies. */
+    /**
+     * Per block of the window being matched: how many blocks later than the newest block's its far end lies, and
+     * whether it was heard while the speaker was dry (read once per window, not once per delay tried).
+     */
     private final int[] shifts = new int[ACQUIRE_WINDOW];
+    private final boolean[] dryInWindow = new boolean[ACQUIRE_WINDOW];
     private double trackedGainDb;
     private double lastGainDb;
     /** What was written (far) and heard (mic). */
@@ -167,15 +171,9 @@ public final class EchoGate {
      * re-converging after the same jump, let the echo through (an answer's first words, on a loaded machine, heard
      * as the user: {@code benchmarks/LIVE-DEVICE.md}, session 10). The device knows the jump, and
      * {@link SpeakerPath} knows which microphone frame it reaches (the frames recorded during the stall come first).
-     */
-    public void deviceLag(long outSamples) {
-        deviceLag(outSamples, 0, 0);
-    }
-
-    /**
-     * {@link #deviceLag(long)}, with the part of the next microphone frame that was heard while the speaker played
-     * nothing (a stall ran it dry): {@code drySamples} from sample {@code dryFromSample} of the frame, in samples at
-     * the speaker's rate. There the echo is silence, whatever the path.
+     *
+     * <p>{@code drySamples} from sample {@code dryFromSample} of that frame (in samples at the speaker's rate) were
+     * heard while the speaker played nothing (a stall ran it dry): there the echo is silence, whatever the path.
      */
     public void deviceLag(long outSamples, int dryFromSample, int drySamples) {
         deviceLagSamples = outSamples;
@@ -382,8 +380,10 @@ public final class EchoGate {
         int lastAt = Integer.MIN_VALUE;
         int dryBlocks = 0;
         for (int k = 0; k < window; k++) {
-            dryBlocks += dryAt[(int) ((micEnd - window + k) % history)] ? 1 : 0;
-            long lagAt = deviceLagAt[(int) ((micEnd - window + k) % history)];
+            int slot = (int) ((micEnd - window + k) % history);
+            dryInWindow[k] = dryAt[slot];
+            dryBlocks += dryAt[slot] ? 1 : 0;
+            long lagAt = deviceLagAt[slot];
             shifts[k] = (int) Math.round((newestLag - lagAt) / (double) far.blockSamples);
             firstAt = Math.min(firstAt, k + shifts[k]);
             lastAt = Math.max(lastAt, k + shifts[k]);
@@ -407,7 +407,7 @@ public final class EchoGate {
             double farMax = 0;
             for (int k = 0; k < window; k++) {
                 double m = mic.at(micEnd - window + k);
-                double f = dryAt[(int) ((micEnd - window + k) % history)] ? 0 : far.at(farStart + k + shifts[k]);
+                double f = dryInWindow[k] ? 0 : far.at(farStart + k + shifts[k]);
                 dot += f * m;
                 farSq += f * f;
                 farMean += f;

@@ -93,6 +93,7 @@ public final class SpeakerPath {
     /** The zeros of a dry spell inside the far end of the frame about to be read: from which sample, how many. */
     private int gapAt;
     private int gapLength;
+    /** What was written by the last tick: where the speaker runs dry if the session stalls before the next. */
     private long lastWritten;
     /** Consecutive samples of response audio at the end of what was written. */
     private int responseRun;
@@ -146,7 +147,6 @@ public final class SpeakerPath {
             }
             advanceFrame();    // the device plays its queue, then nothing: farEnd() gives zeros past written
             holdCorrections(); // and it re-primes when writing resumes
-            lastWritten = written;
             lastBacklog = captureDelayOutSamples();
             lastQueued = sink.playbackDelaySamples();
             return;

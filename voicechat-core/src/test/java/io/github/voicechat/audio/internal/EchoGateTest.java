@@ -90,7 +90,7 @@ class EchoGateTest {
                 for (int t = 0; t < TICKS; t++) {
                     gate.played(tick(bot, t, OUT_HZ, 0, 1), OUT_HZ / 50);
                     if (report) {
-                        gate.deviceLag(t < jump ? 0 : OUT_HZ * 120 / 1000);
+                        gate.deviceLag(t < jump ? 0 : OUT_HZ * 120 / 1000, 0, 0);
                     }
                     float[] mic = tick(bot, t, IN_HZ, t < jump ? delayMs : delayMs + 120, 0.9);
                     boolean lost = t >= jump && t < jump + 10;
