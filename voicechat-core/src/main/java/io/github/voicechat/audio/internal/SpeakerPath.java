@@ -19,11 +19,14 @@ import org.slf4j.LoggerFactory;
  * <p>The position of that far end moves on the device's clock: each session tick reads one frame of microphone audio,
  * so between two ticks the device played exactly one frame, however many frames the session wrote in the tick (a
  * replay writes more, a cut takes some back). So the far end advances by exactly one frame per tick. Two events
- * move it, and both show at once in the microphone's backlog, which between ticks grows by what the gap lasted beyond
- * one frame and shrinks by at most the one frame read: a stall (the speaker played its queue and then nothing for the
- * rest of the gap, so the far end falls back by that rest) and a dropped backlog (the next frame read is that much
- * later). Under load these came every few seconds, walking the echo path 80 → 220 ms and back (measured,
- * {@code benchmarks/LIVE-DEVICE.md}). The two device delays serve only to check the result. They are noisy (javax.sound reports the speaker's queue in steps of a device
+ * move it, and both show in the microphone's backlog, which between ticks grows by what the gap lasted beyond one
+ * frame and shrinks by at most the one frame read: a stall (the speaker played its queue and then nothing for the
+ * rest of the gap, so the far end falls back by that rest: what the devices' lag grew by) and a dropped backlog (the
+ * next frame read is that much later). A stall's backlog may reach the reader over a few ticks (PulseAudio: about
+ * half at once, the rest 2-4 ticks later), so its dry spell grows for {@value #SETTLE_FRAMES} ticks as the report
+ * comes, before the far end leaves it. Under load these came every few seconds, walking the echo path 80 → 220 ms and
+ * back (measured, {@code benchmarks/LIVE-DEVICE.md}). Otherwise the two device delays serve only to check the result.
+ * They are noisy (javax.sound reports the speaker's queue in steps of a device
  * period, 20 ms on PulseAudio, and misreports it for a few writes after a flush), so the position is corrected only
  * when {@value #CONFIRM_FRAMES} measurements in a row put it more than {@value #TOLERANCE_MS} ms off on the same side:
  * a stall that ran the speaker dry, or a microphone that dropped its backlog. Every correction is an echo-path change
@@ -59,6 +62,11 @@ public final class SpeakerPath {
     static final int HOLD_FRAMES = 5;
     /** A microphone further behind than this many frames gets the tick instead of a frame of silence. */
     static final int BEHIND_FRAMES = 2;
+    /**
+     * Ticks after a stall in which its dry spell may still grow: the stall's backlog reaches the microphone's reader
+     * over several ticks, not at once (PulseAudio: about half of it at the first tick, the rest 2-4 ticks later).
+     */
+    static final int SETTLE_FRAMES = 8;
 
     private final AudioSink sink;
     private final AudioSource source;
@@ -77,7 +85,13 @@ public final class SpeakerPath {
     private int hold;
     private boolean started;
     private long lastBacklog;
+    /** How the backlog moved on the tick before: falling by about a frame a tick, the reader is ahead of its reports. */
+    private long lastBacklogStep;
     private int lastQueued;
+    /** The devices' last three lags (speaker queue + microphone backlog): how many are known, the next slot. */
+    private final long[] recentLags = new long[3];
+    private int lagsKnown;
+    private int nextLag;
 
     /** Samples written to the sink (or counted as written) since the start; history holds the last ones. */
     private long written;
@@ -90,6 +104,13 @@ public final class SpeakerPath {
      */
     private long dryAt;
     private long dryLeft;
+    /**
+     * The last stall while its backlog is still being reported: ticks left to settle, the devices' lag before it
+     * (the median of the last three), and the dry spell found so far (the lag's growth, once two ticks agree).
+     */
+    private int settleLeft;
+    private long lagBeforeStall;
+    private long stallDry;
     /** The zeros of a dry spell inside the far end of the frame about to be read: from which sample, how many. */
     private int gapAt;
     private int gapLength;
@@ -147,8 +168,11 @@ public final class SpeakerPath {
             }
             advanceFrame();    // the device plays its queue, then nothing: farEnd() gives zeros past written
             holdCorrections(); // and it re-primes when writing resumes
-            lastBacklog = captureDelayOutSamples();
+            long backlog = captureDelayOutSamples();
+            lastBacklogStep = backlog - lastBacklog;
+            lastBacklog = backlog;
             lastQueued = sink.playbackDelaySamples();
+            noteLag(lastQueued + backlog);
             return;
         }
         if (replayPending) {
@@ -247,6 +271,7 @@ public final class SpeakerPath {
         heardEnd = Math.min(heardEnd - dryLeft, written);
         dryLeft = 0;
         gapLength = 0;
+        settleLeft = 0; // the queue's report now says what was cut, not the stall
         lastWritten = Math.min(lastWritten, written);
         holdCorrections();
         return cutResponse;
@@ -264,6 +289,7 @@ public final class SpeakerPath {
         }
         replayPending = true;
         holdCorrections();
+        settleLeft = 0;
         return cutResponse;
     }
 
@@ -352,10 +378,16 @@ public final class SpeakerPath {
         long measured = written - lag;
         long backlogStep = captureInOutSamples - lastBacklog;
         int queuedBefore = lastQueued;
+        long stepBefore = lastBacklogStep;
         long writtenBefore = lastWritten;
+        long lagBefore = medianLag();
+        long lagNow = queued + captureInOutSamples;
+        long lagLast = lagsKnown == 0 ? lagNow : recentLags[(nextLag + 2) % 3];
         lastBacklog = captureInOutSamples;
+        lastBacklogStep = backlogStep;
         lastQueued = queued;
         lastWritten = written;
+        noteLag(lagNow);
         if (!started) {
             started = true;
             heardEnd = measured;
@@ -364,15 +396,40 @@ public final class SpeakerPath {
         // Between two ticks the microphone's backlog grows by what the gap lasted beyond one frame, and shrinks by at
         // most the one frame read: more either way is a stall or a dropped backlog, whose effect on the far end is
         // known now rather than confirmed measurements later (each frame late is a frame of echo the canceller misses).
-        if (backlogStep > 2L * frameSamples) {
+        boolean readerAhead = stepBefore < -frameSamples / 2 && queued >= queuedBefore;
+        if (backlogStep > 2L * frameSamples && !readerAhead && settleLeft == 0) {
             // A stall: the speaker played its queue (up to what was written before it), then nothing (not history)
-            // for the rest of the gap, and the backlog now read holds all of it in that order.
+            // for the rest of the gap, and the backlog now read holds all of it in that order. The dry spell is what
+            // the devices' lag grew by: after it the far end is that much further behind what is written. A jump
+            // right after the backlog fell by about a frame a tick, the speaker's queue as full as before, is no
+            // stall: the reader was ahead of the reports, and they caught up (after an overrun PulseAudio hands the
+            // reader its audio in chunks of 60-80 ms, 4 ticks apart; taken for stalls, they walked the far end 450
+            // ms behind in 1.5 s, measured in LIVE-DEVICE.md session 12).
             heardEnd -= dryLeft; // a stall within a stall: the first one's dry spell is taken at once
             dryAt = writtenBefore;
-            dryLeft = Math.max(0, backlogStep + frameSamples - queuedBefore);
-        } else if (backlogStep < -2L * frameSamples) {
-            // The microphone dropped backlog: the next frame read was heard that much later.
+            lagBeforeStall = lagBefore;
+            stallDry = Math.max(0, lagNow - lagBeforeStall);
+            dryLeft = stallDry;
+            settleLeft = SETTLE_FRAMES;
+        } else if (settleLeft > 0) {
+            // The rest of the stall's backlog, reported late (a jump here is the same stall, not a new one): the dry
+            // spell grows to the lag two ticks in a row now report, before the far end reaches it if it can.
+            settleLeft--;
+            long grown = Math.min(lagNow, lagLast) - lagBeforeStall - stallDry;
+            if (grown > 0) {
+                stallDry += grown;
+                if (dryLeft > 0 || heardEnd <= dryAt) {
+                    dryLeft += grown;
+                } else {
+                    heardEnd -= grown; // the dry spell was heard already: what followed it is that much later
+                }
+            }
+        }
+        if (backlogStep < -2L * frameSamples) {
+            // The microphone dropped backlog: the next frame read was heard that much later (and a stall's report,
+            // if one was still coming, is over).
             advance(-backlogStep);
+            settleLeft = 0;
         }
         advanceFrame();
         // Nothing beyond what was written can sound: a speaker that ran dry waits for the next write.
@@ -386,9 +443,9 @@ public final class SpeakerPath {
             // moved the far end by 50-80 ms and back again a few frames later, two echo-path changes for nothing.
             holdCorrections();
         }
-        if (hold > 0) {
-            hold--;
-            return;
+        if (hold > 0 || settleLeft > 0) {
+            hold = Math.max(0, hold - 1);
+            return; // nor while a stall's backlog is still being reported: the dry spell follows it
         }
         long off = measured - (heardEnd - dryLeft); // the devices' delays count a dry spell at once
         int sign = off > toleranceSamples ? 1 : off < -toleranceSamples ? -1 : 0;
@@ -411,6 +468,23 @@ public final class SpeakerPath {
                         + " backlog)", moved * 1000 / outRateHz, (written - heardEnd) * 1000 / outRateHz);
             }
         }
+    }
+
+    private void noteLag(long lag) {
+        recentLags[nextLag] = lag;
+        nextLag = (nextLag + 1) % 3;
+        lagsKnown = Math.min(3, lagsKnown + 1);
+    }
+
+    /** The median of the devices' last three lags (one report off by a device period does not count). */
+    private long medianLag() {
+        if (lagsKnown < 3) {
+            return lagsKnown == 0 ? 0 : recentLags[(nextLag + 2) % 3];
+        }
+        long a = recentLags[0];
+        long b = recentLags[1];
+        long c = recentLags[2];
+        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }
 
     /** The device reports nonsense while it re-primes: no corrections for a few frames. */

@@ -287,6 +287,58 @@ class SpeakerPathTest {
         }
     }
 
+    /**
+     * The same stall, its backlog reported late, as PulseAudio reports it (measured, {@code benchmarks/LIVE-DEVICE.md}
+     * session 12): half of it for the first three ticks, all of it from the fourth. The far end is the same frame by
+     * frame: the dry spell grows to the full 9 frames as the report comes, while the far end is in it. Before, it
+     * stayed the 3.5 frames first reported, and what was written after the stall came 5.5 frames early.
+     */
+    @Test
+    void aStallsBacklogReportedLateGrowsTheDrySpellBeforeTheFarEndLeavesIt() throws Exception {
+        FakeSpeaker speaker = new FakeSpeaker();
+        FakeMicrophone mic = new FakeMicrophone();
+        speaker.queued = 3 * FRAME;
+        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
+        int i = 0;
+        while (++i <= 10) {
+            path.write(frame(i), FRAME, true);
+        }
+        for (int k = 0; k < 23; k++, i++) {
+            int backlogFrames2 = 2 * Math.max(9, 11 - k) - (k < 3 ? 11 : 0); // in half frames
+            mic.backlog = backlogFrames2 * 160;
+            speaker.queued = Math.min(3, k + 1) * FRAME;
+            path.write(frame(i), FRAME, true);
+            float heard = k < 3 ? 8 + k : k < 12 ? 0 : i - 12;
+            assertThat(path.farEnd()).as("catch-up tick %d", k).containsOnly(heard);
+        }
+        assertThat(path.appliedLagSamples()).isEqualTo(12 * FRAME);
+    }
+
+    /**
+     * No stall at all: after an overrun PulseAudio hands the reader its microphone audio in chunks (measured: 60-80
+     * ms, 4 ticks apart), so the reported backlog falls a frame a tick and then jumps back, while the speaker's queue
+     * stays full. Each tick still reads one frame of the device's time, so the far end moves on a frame a tick and
+     * never goes dry. Before, each jump was taken for a stall (a frame of dry spell each, 53 ms with the lag's
+     * growth), which walked the far end 450 ms behind in 1.5 s at the device.
+     */
+    @Test
+    void aBacklogReportedInChunksWithTheSpeakerFullIsNoStall() throws Exception {
+        FakeSpeaker speaker = new FakeSpeaker();
+        FakeMicrophone mic = new FakeMicrophone();
+        speaker.queued = 3 * FRAME;
+        mic.backlog = 4 * 320;
+        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
+        int i = 0;
+        while (++i <= 10) {
+            path.write(frame(i), FRAME, true);
+        }
+        for (int k = 0; k < 40; k++, i++) {
+            mic.backlog = (4 - k % 4) * 320; // 4, 3, 2, 1 frames, then 4 again
+            path.write(frame(i), FRAME, true);
+            assertThat(path.farEnd()).as("tick %d", k).containsOnly((float) (i - 7));
+        }
+    }
+
     @Test
     void aStallWithAPartFrameQueuedGoesDryInsideAFrameAndADroppedBacklogSkipsTheDrySpell() throws Exception {
         FakeSpeaker speaker = new FakeSpeaker();
