@@ -7,6 +7,7 @@ import io.github.voicechat.audio.AudioSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,6 +83,16 @@ class SpeakerPathTest {
         @Override
         public void close() {
         }
+    }
+
+    /** A path that has played frames 1 to 10 with 3 frames queued (and the microphone's backlog as set). */
+    private static SpeakerPath primed(FakeSpeaker speaker, FakeMicrophone mic) throws Exception {
+        speaker.queued = 3 * FRAME;
+        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
+        for (int i = 1; i <= 10; i++) {
+            path.write(frame(i), FRAME, true);
+        }
+        return path;
     }
 
     private static float[] frame(float value) {
@@ -234,12 +245,8 @@ class SpeakerPathTest {
     void aSpeakerThatRanDryHoldsCorrectionsWhileItReportsNonsense() throws Exception {
         FakeSpeaker speaker = new FakeSpeaker();
         FakeMicrophone mic = new FakeMicrophone();
-        speaker.queued = 3 * FRAME;
-        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
-        int i = 0;
-        while (++i <= 10) {
-            path.write(frame(i), FRAME, true);
-        }
+        SpeakerPath path = primed(speaker, mic);
+        int i = 11;
         // After a stall javax.sound reports an empty queue, then refills it, as after a flush (0, 0, 0, 0, 20, 40 ms),
         // while the microphone's backlog makes the sum look 80 ms off for longer than it takes to confirm a move.
         int[] queuedMs = {0, 0, 0, 0, 20, 40};
@@ -261,57 +268,34 @@ class SpeakerPathTest {
      * and then nothing for 9. The backlog is read in the order it was recorded, so the far end goes on with what the
      * speaker still played, then holds the zeros of its dry spell, and only then reaches what was written after the
      * stall: the echo path changes a backlog after the stall, not at once (the echo gate and the canceller follow the
-     * path the microphone frames really carry).
+     * path the microphone frames really carry). The same frame by frame when the backlog is reported late, as
+     * PulseAudio reports it (measured, {@code benchmarks/LIVE-DEVICE.md} session 12): half of it for the first three
+     * ticks, all of it from the fourth; the dry spell grows to the full 9 frames as the report comes, while the far end
+     * is in it. Before session 12 it stayed the 3.5 frames first reported, and what was written after the stall came
+     * 5.5 frames early.
      */
     @Test
     void aStallMovesTheFarEndAsTheBacklogRecordedDuringItIsRead() throws Exception {
-        FakeSpeaker speaker = new FakeSpeaker();
-        FakeMicrophone mic = new FakeMicrophone();
-        speaker.queued = 3 * FRAME;
-        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
-        int i = 0;
-        while (++i <= 10) {
-            path.write(frame(i), FRAME, true);
+        for (boolean lateReport : new boolean[] {false, true}) {
+            FakeSpeaker speaker = new FakeSpeaker();
+            FakeMicrophone mic = new FakeMicrophone();
+            SpeakerPath path = primed(speaker, mic);
+            int i = 11;
+            assertThat(path.farEnd()).containsOnly(7f);
+            // Catching up: the speaker refills (its writes do not block until 3 frames are queued, so those ticks read
+            // the backlog faster than it grows), then each write blocks a frame's time and the backlog stays.
+            for (int k = 0; k < 23; k++, i++) {
+                int unreportedHalfFrames = lateReport && k < 3 ? 11 : 0;
+                mic.backlog = (2 * Math.max(9, 11 - k) - unreportedHalfFrames) * 160;
+                speaker.queued = Math.min(3, k + 1) * FRAME;
+                path.write(frame(i), FRAME, true);
+                float heard = k < 3 ? 8 + k : k < 12 ? 0 : i - 12;
+                int lagFrames = k < 3 ? 3 : k < 12 ? 4 + (k - 3) : 12;
+                String tick = String.format(Locale.ROOT, "late report %s, catch-up tick %d", lateReport, k);
+                assertThat(path.farEnd()).as(tick).containsOnly(heard);
+                assertThat(path.appliedLagSamples()).as(tick).isEqualTo(lagFrames * FRAME);
+            }
         }
-        assertThat(path.farEnd()).containsOnly(7f);
-        // Catching up: the speaker refills (its writes do not block until 3 frames are queued, so those ticks read the
-        // backlog faster than it grows), then each write blocks a frame's time and the backlog stays.
-        for (int k = 0; k < 23; k++, i++) {
-            mic.backlog = Math.max(9, 11 - k) * 320;
-            speaker.queued = Math.min(3, k + 1) * FRAME;
-            path.write(frame(i), FRAME, true);
-            float heard = k < 3 ? 8 + k : k < 12 ? 0 : i - 12;
-            int lagFrames = k < 3 ? 3 : k < 12 ? 4 + (k - 3) : 12;
-            assertThat(path.farEnd()).as("catch-up tick %d", k).containsOnly(heard);
-            assertThat(path.appliedLagSamples()).as("catch-up tick %d", k).isEqualTo(lagFrames * FRAME);
-        }
-    }
-
-    /**
-     * The same stall, its backlog reported late, as PulseAudio reports it (measured, {@code benchmarks/LIVE-DEVICE.md}
-     * session 12): half of it for the first three ticks, all of it from the fourth. The far end is the same frame by
-     * frame: the dry spell grows to the full 9 frames as the report comes, while the far end is in it. Before, it
-     * stayed the 3.5 frames first reported, and what was written after the stall came 5.5 frames early.
-     */
-    @Test
-    void aStallsBacklogReportedLateGrowsTheDrySpellBeforeTheFarEndLeavesIt() throws Exception {
-        FakeSpeaker speaker = new FakeSpeaker();
-        FakeMicrophone mic = new FakeMicrophone();
-        speaker.queued = 3 * FRAME;
-        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
-        int i = 0;
-        while (++i <= 10) {
-            path.write(frame(i), FRAME, true);
-        }
-        for (int k = 0; k < 23; k++, i++) {
-            int backlogFrames2 = 2 * Math.max(9, 11 - k) - (k < 3 ? 11 : 0); // in half frames
-            mic.backlog = backlogFrames2 * 160;
-            speaker.queued = Math.min(3, k + 1) * FRAME;
-            path.write(frame(i), FRAME, true);
-            float heard = k < 3 ? 8 + k : k < 12 ? 0 : i - 12;
-            assertThat(path.farEnd()).as("catch-up tick %d", k).containsOnly(heard);
-        }
-        assertThat(path.appliedLagSamples()).isEqualTo(12 * FRAME);
     }
 
     /**
@@ -325,13 +309,9 @@ class SpeakerPathTest {
     void aBacklogReportedInChunksWithTheSpeakerFullIsNoStall() throws Exception {
         FakeSpeaker speaker = new FakeSpeaker();
         FakeMicrophone mic = new FakeMicrophone();
-        speaker.queued = 3 * FRAME;
         mic.backlog = 4 * 320;
-        SpeakerPath path = new SpeakerPath(speaker, mic, FRAME);
-        int i = 0;
-        while (++i <= 10) {
-            path.write(frame(i), FRAME, true);
-        }
+        SpeakerPath path = primed(speaker, mic);
+        int i = 11;
         for (int k = 0; k < 40; k++, i++) {
             mic.backlog = (4 - k % 4) * 320; // 4, 3, 2, 1 frames, then 4 again
             path.write(frame(i), FRAME, true);
