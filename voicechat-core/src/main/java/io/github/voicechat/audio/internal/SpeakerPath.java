@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * rest of the gap, so the far end falls back by that rest: what the devices' lag grew by) and a dropped backlog (the
  * next frame read is that much later). A stall's backlog may reach the reader over a few ticks (PulseAudio: about
  * half at once, the rest 2-4 ticks later), so its dry spell grows for {@value #SETTLE_FRAMES} ticks as the report
- * comes, before the far end leaves it. Under load these came every few seconds, walking the echo path 80 → 220 ms and
+ * comes, before the far end leaves it; a dropped backlog's report may overshoot, and is followed back the same way. Under load these came every few seconds, walking the echo path 80 → 220 ms and
  * back (measured, {@code benchmarks/LIVE-DEVICE.md}). Otherwise the two device delays serve only to check the result.
  * They are noisy (javax.sound reports the speaker's queue in steps of a device
  * period, 20 ms on PulseAudio, and misreports it for a few writes after a flush), so the position is corrected only
@@ -63,8 +63,9 @@ public final class SpeakerPath {
     /** A microphone further behind than this many frames gets the tick instead of a frame of silence. */
     static final int BEHIND_FRAMES = 2;
     /**
-     * Ticks after a stall in which its dry spell may still grow: the stall's backlog reaches the microphone's reader
-     * over several ticks, not at once (PulseAudio: about half of it at the first tick, the rest 2-4 ticks later).
+     * Ticks after a stall or a dropped backlog in which the far end follows the devices' lag: a stall's backlog
+     * reaches the microphone's reader over several ticks, not at once (PulseAudio: about half of it at the first tick,
+     * the rest 2-4 ticks later), and a drop's first report may overshoot.
      */
     static final int SETTLE_FRAMES = 8;
 
@@ -105,12 +106,12 @@ public final class SpeakerPath {
     private long dryAt;
     private long dryLeft;
     /**
-     * The last stall while its backlog is still being reported: ticks left to settle, the devices' lag before it
-     * (the median of the last three), and the dry spell found so far (the lag's growth, once two ticks agree).
+     * The last stall or dropped backlog while the microphone's report of it is still settling: ticks left, the
+     * devices' lag it started from, and how far the far end has fallen back for the lag's growth since.
      */
     private int settleLeft;
-    private long lagBeforeStall;
-    private long stallDry;
+    private long settleBase;
+    private long settleGrown;
     /** The zeros of a dry spell inside the far end of the frame about to be read: from which sample, how many. */
     private int gapAt;
     private int gapLength;
@@ -407,29 +408,20 @@ public final class SpeakerPath {
             // ms behind in 1.5 s, measured in LIVE-DEVICE.md session 12).
             heardEnd -= dryLeft; // a stall within a stall: the first one's dry spell is taken at once
             dryAt = writtenBefore;
-            lagBeforeStall = lagBefore;
-            stallDry = Math.max(0, lagNow - lagBeforeStall);
-            dryLeft = stallDry;
-            settleLeft = SETTLE_FRAMES;
+            dryLeft = 0;
+            settle(lagBefore);
+            follow(lagNow);
         } else if (settleLeft > 0) {
-            // The rest of the stall's backlog, reported late (a jump here is the same stall, not a new one): the dry
-            // spell grows to the lag two ticks in a row now report, before the far end reaches it if it can.
+            // The rest of the report, late (a jump here is the same stall, not a new one): the far end follows the
+            // lag two ticks in a row now report, in the dry spell before the far end leaves it if it can.
             settleLeft--;
-            long grown = Math.min(lagNow, lagLast) - lagBeforeStall - stallDry;
-            if (grown > 0) {
-                stallDry += grown;
-                if (dryLeft > 0 || heardEnd <= dryAt) {
-                    dryLeft += grown;
-                } else {
-                    heardEnd -= grown; // the dry spell was heard already: what followed it is that much later
-                }
-            }
+            follow(Math.min(lagNow, lagLast));
         }
         if (backlogStep < -2L * frameSamples) {
-            // The microphone dropped backlog: the next frame read was heard that much later (and a stall's report,
-            // if one was still coming, is over).
+            // The microphone dropped backlog: the next frame read was heard that much later. The report of a drop
+            // may overshoot (measured: 206 → 0 → 60 ms, 146 dropped), so what it settles on is followed as well.
             advance(-backlogStep);
-            settleLeft = 0;
+            settle(lagNow);
         }
         advanceFrame();
         // Nothing beyond what was written can sound: a speaker that ran dry waits for the next write.
@@ -445,7 +437,7 @@ public final class SpeakerPath {
         }
         if (hold > 0 || settleLeft > 0) {
             hold = Math.max(0, hold - 1);
-            return; // nor while a stall's backlog is still being reported: the dry spell follows it
+            return; // nor while a stall or drop is still being reported: the far end follows it
         }
         long off = measured - (heardEnd - dryLeft); // the devices' delays count a dry spell at once
         int sign = off > toleranceSamples ? 1 : off < -toleranceSamples ? -1 : 0;
@@ -467,6 +459,26 @@ public final class SpeakerPath {
                 log.debug("echo reference moved {} ms: now {} ms behind what is written (speaker queue + microphone"
                         + " backlog)", moved * 1000 / outRateHz, (written - heardEnd) * 1000 / outRateHz);
             }
+        }
+    }
+
+    private void settle(long lag) {
+        settleBase = lag;
+        settleGrown = 0;
+        settleLeft = SETTLE_FRAMES;
+    }
+
+    /** The far end falls back by what the devices' lag grew by since the stall or drop, beyond what it did already. */
+    private void follow(long lag) {
+        long grown = lag - settleBase - settleGrown;
+        if (grown <= 0) {
+            return;
+        }
+        settleGrown += grown;
+        if (dryLeft > 0 || heardEnd <= dryAt) {
+            dryLeft += grown; // the dry spell is longer
+        } else {
+            heardEnd -= grown; // the dry spell was heard already: what followed it is that much later
         }
     }
 

@@ -299,6 +299,26 @@ class SpeakerPathTest {
     }
 
     /**
+     * A microphone more than its bound behind drops its oldest audio, and the report of the drop overshoots (measured
+     * at the device: 206 → 0 → 60 ms, so 146 ms dropped, not 206): the far end first jumps by what was reported, then
+     * follows the lag two ticks in a row agree on, here two ticks later, instead of waiting for five confirmations.
+     */
+    @Test
+    void aDroppedBacklogReportedPastWhatWasDroppedIsFollowedBackToWhereTheReportSettles() throws Exception {
+        FakeSpeaker speaker = new FakeSpeaker();
+        FakeMicrophone mic = new FakeMicrophone();
+        mic.backlog = 6 * 320;
+        SpeakerPath path = primed(speaker, mic);
+        int i = 11;
+        assertThat(path.farEnd()).containsOnly(1f); // 9 frames behind: 3 queued, 6 in the backlog
+        for (int k = 0; k < 12; k++, i++) {
+            mic.backlog = (k == 0 ? 0 : 2) * 320; // 4 frames dropped, reported as 6 at first
+            path.write(frame(i), FRAME, true);
+            assertThat(path.farEnd()).as("tick %d after the drop", k).containsOnly((float) (i - (k < 2 ? 3 : 5)));
+        }
+    }
+
+    /**
      * No stall at all: after an overrun PulseAudio hands the reader its microphone audio in chunks (measured: 60-80
      * ms, 4 ticks apart), so the reported backlog falls a frame a tick and then jumps back, while the speaker's queue
      * stays full. Each tick still reads one frame of the device's time, so the far end moves on a frame a tick and
