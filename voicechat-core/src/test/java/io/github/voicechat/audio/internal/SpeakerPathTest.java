@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -305,17 +306,8 @@ class SpeakerPathTest {
      */
     @Test
     void aDroppedBacklogReportedPastWhatWasDroppedIsFollowedBackToWhereTheReportSettles() throws Exception {
-        FakeSpeaker speaker = new FakeSpeaker();
-        FakeMicrophone mic = new FakeMicrophone();
-        mic.backlog = 6 * 320;
-        SpeakerPath path = primed(speaker, mic);
-        int i = 11;
-        assertThat(path.farEnd()).containsOnly(1f); // 9 frames behind: 3 queued, 6 in the backlog
-        for (int k = 0; k < 12; k++, i++) {
-            mic.backlog = (k == 0 ? 0 : 2) * 320; // 4 frames dropped, reported as 6 at first
-            path.write(frame(i), FRAME, true);
-            assertThat(path.farEnd()).as("tick %d after the drop", k).containsOnly((float) (i - (k < 2 ? 3 : 5)));
-        }
+        // 9 frames behind (3 queued, 6 in the backlog); 4 frames dropped, reported as 6 at first.
+        assertFarEndFollows(6, k -> k == 0 ? 0 : 2, k -> k < 2 ? 3 : 5, 12);
     }
 
     /**
@@ -327,15 +319,24 @@ class SpeakerPathTest {
      */
     @Test
     void aBacklogReportedInChunksWithTheSpeakerFullIsNoStall() throws Exception {
+        assertFarEndFollows(4, k -> 4 - k % 4, k -> 7, 40); // 4, 3, 2, 1 frames, then 4 again: always 7 behind
+    }
+
+    /**
+     * From frames 1 to 10 played with 3 queued and {@code backlogFrames} in the microphone's backlog: the far end, tick
+     * by tick, is the frame written {@code behindAt(k)} frames before, as the backlog is reported {@code backlogAt(k)}.
+     */
+    private static void assertFarEndFollows(int backlogFrames, IntUnaryOperator backlogAt, IntUnaryOperator behindAt,
+            int ticks) throws Exception {
         FakeSpeaker speaker = new FakeSpeaker();
         FakeMicrophone mic = new FakeMicrophone();
-        mic.backlog = 4 * 320;
+        mic.backlog = backlogFrames * 320;
         SpeakerPath path = primed(speaker, mic);
-        int i = 11;
-        for (int k = 0; k < 40; k++, i++) {
-            mic.backlog = (4 - k % 4) * 320; // 4, 3, 2, 1 frames, then 4 again
+        assertThat(path.farEnd()).containsOnly((float) (10 - 3 - backlogFrames));
+        for (int k = 0, i = 11; k < ticks; k++, i++) {
+            mic.backlog = backlogAt.applyAsInt(k) * 320;
             path.write(frame(i), FRAME, true);
-            assertThat(path.farEnd()).as("tick %d", k).containsOnly((float) (i - 7));
+            assertThat(path.farEnd()).as("tick %d", k).containsOnly((float) (i - behindAt.applyAsInt(k)));
         }
     }
 
