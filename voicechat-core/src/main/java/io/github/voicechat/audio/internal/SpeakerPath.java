@@ -24,11 +24,12 @@ import org.slf4j.LoggerFactory;
  * rest of the gap, so the far end falls back by that rest: what the devices' lag grew by) and a dropped backlog (the
  * next frame read is that much later). A stall's backlog may reach the reader over a few ticks (PulseAudio: about
  * half at once, the rest 2-4 ticks later), so its dry spell grows for {@value #SETTLE_FRAMES} ticks as the report
- * comes, before the far end leaves it; a dropped backlog's report may overshoot, and is followed back the same way. Under load these came every few seconds, walking the echo path 80 → 220 ms and
- * back (measured, {@code benchmarks/LIVE-DEVICE.md}). Otherwise the two device delays serve only to check the result.
- * They are noisy (javax.sound reports the speaker's queue in steps of a device
- * period, 20 ms on PulseAudio, and misreports it for a few writes after a flush), so the position is corrected only
- * when {@value #CONFIRM_FRAMES} measurements in a row put it more than {@value #TOLERANCE_MS} ms off on the same side:
+ * comes, before the far end leaves it; a dropped backlog's report may overshoot, and is followed back the same way.
+ * Under load these came every few seconds, walking the echo path 80 → 220 ms and back (measured,
+ * {@code benchmarks/LIVE-DEVICE.md}). Otherwise the two device delays serve only to check the result. They are noisy
+ * (javax.sound reports the speaker's queue in steps of a device period, 20 ms on PulseAudio, and misreports it for a
+ * few writes after a flush), so the position is corrected only when {@value #CONFIRM_FRAMES} measurements in a row
+ * put it more than {@value #TOLERANCE_MS} ms off on the same side:
  * a stall that ran the speaker dry, or a microphone that dropped its backlog. Every correction is an echo-path change
  * the canceller must re-learn; earlier versions smoothed the measured delay itself (a median over 7, then 25 frames),
  * which turned every replay, cut and dropped backlog into one or two wrong moves and followed real ones late
@@ -86,7 +87,7 @@ public final class SpeakerPath {
     private int hold;
     private boolean started;
     private long lastBacklog;
-    /** How the backlog moved on the tick before: falling by about a frame a tick, the reader is ahead of its reports. */
+    /** How the backlog moved on the tick before: falling a frame a tick, the reader is ahead of its reports. */
     private long lastBacklogStep;
     private int lastQueued;
     /** The devices' last three lags (speaker queue + microphone backlog): how many are known, the next slot. */
