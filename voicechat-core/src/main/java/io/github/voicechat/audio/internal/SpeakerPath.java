@@ -90,10 +90,11 @@ public final class SpeakerPath {
     /** How the backlog moved on the tick before: falling a frame a tick, the reader is ahead of its reports. */
     private long lastBacklogStep;
     private int lastQueued;
-    /** The devices' last three lags (speaker queue + microphone backlog): how many are known, the next slot. */
-    private final long[] recentLags = new long[3];
+    /** The devices' last three lags (speaker queue + microphone backlog), newest first, and how many are known. */
+    private long lag1;
+    private long lag2;
+    private long lag3;
     private int lagsKnown;
-    private int nextLag;
 
     /** Samples written to the sink (or counted as written) since the start; history holds the last ones. */
     private long written;
@@ -107,12 +108,11 @@ public final class SpeakerPath {
     private long dryAt;
     private long dryLeft;
     /**
-     * The last stall or dropped backlog while the microphone's report of it is still settling: ticks left, the
-     * devices' lag it started from, and how far the far end has fallen back for the lag's growth since.
+     * The last stall or dropped backlog while the microphone's report of it is still settling: ticks left, and the
+     * devices' lag the far end has followed to (the lag it started from, raised as the far end falls back for more).
      */
     private int settleLeft;
-    private long settleBase;
-    private long settleGrown;
+    private long settledLag;
     /** The zeros of a dry spell inside the far end of the frame about to be read: from which sample, how many. */
     private int gapAt;
     private int gapLength;
@@ -382,9 +382,10 @@ public final class SpeakerPath {
         int queuedBefore = lastQueued;
         long stepBefore = lastBacklogStep;
         long writtenBefore = lastWritten;
-        long lagBefore = medianLag();
+        // Their median (one report off by a device period does not count); the newest until three are known.
+        long lagBefore = lagsKnown < 3 ? lag1 : Math.max(Math.min(lag1, lag2), Math.min(Math.max(lag1, lag2), lag3));
         long lagNow = queued + captureInOutSamples;
-        long lagLast = lagsKnown == 0 ? lagNow : recentLags[(nextLag + 2) % 3];
+        long lagLast = lag1; // read only while settling, so never before the first tick noted a lag
         lastBacklog = captureInOutSamples;
         lastBacklogStep = backlogStep;
         lastQueued = queued;
@@ -464,18 +465,17 @@ public final class SpeakerPath {
     }
 
     private void settle(long lag) {
-        settleBase = lag;
-        settleGrown = 0;
+        settledLag = lag;
         settleLeft = SETTLE_FRAMES;
     }
 
     /** The far end falls back by what the devices' lag grew by since the stall or drop, beyond what it did already. */
     private void follow(long lag) {
-        long grown = lag - settleBase - settleGrown;
+        long grown = lag - settledLag;
         if (grown <= 0) {
             return;
         }
-        settleGrown += grown;
+        settledLag = lag;
         if (dryLeft > 0 || heardEnd <= dryAt) {
             dryLeft += grown; // the dry spell is longer
         } else {
@@ -484,20 +484,10 @@ public final class SpeakerPath {
     }
 
     private void noteLag(long lag) {
-        recentLags[nextLag] = lag;
-        nextLag = (nextLag + 1) % 3;
+        lag3 = lag2;
+        lag2 = lag1;
+        lag1 = lag;
         lagsKnown = Math.min(3, lagsKnown + 1);
-    }
-
-    /** The median of the devices' last three lags (one report off by a device period does not count). */
-    private long medianLag() {
-        if (lagsKnown < 3) {
-            return lagsKnown == 0 ? 0 : recentLags[(nextLag + 2) % 3];
-        }
-        long a = recentLags[0];
-        long b = recentLags[1];
-        long c = recentLags[2];
-        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }
 
     /** The device reports nonsense while it re-primes: no corrections for a few frames. */

@@ -131,73 +131,82 @@ class EchoGateTest {
      */
     @Test
     void anAnswersEchoIsFollowedAcrossAStallOnTheDevicesClock() throws Exception {
-        int frame = OUT_HZ / 50;
         for (boolean lateReport : new boolean[] {false, true}) {
             // The device may count in its queue audio that does not play (a buffer in the process itself).
             for (int unplayedMs : new int[] {0, 40}) {
                 for (int stallMs : new int[] {150, 250}) {
                     for (long seed = 3; seed < 6; seed++) {
-                        double[] bot = envelope(seed, 12_000);
-                        SpeakerPathTest.FakeSpeaker speaker = new SpeakerPathTest.FakeSpeaker();
-                        SpeakerPathTest.FakeMicrophone microphone = new SpeakerPathTest.FakeMicrophone();
-                        microphone.realtime = true;
-                        SpeakerPath path = new SpeakerPath(speaker, microphone, frame);
-                        int ticks = 300;
-                        int stallAt = 120;
-                        int roomDelay = OUT_HZ / 100; // 10 ms from the speaker to the microphone
-                        float[] writtenAudio = new float[(ticks + 1) * frame];
-                        float[] sounded = new float[(ticks + 40) * frame + OUT_HZ];
-                        long written = 0;
-                        long played = 0;
-                        long now = 0; // the device's clock, in speaker samples
-                        long read = 0; // microphone audio read, on the same clock
-                        int loud = 0;
-                        int judged = 0;
-                        long stallBacklog = 0; // what the stall added to the microphone's backlog
-                        for (int t = 0; t < ticks; t++) {
-                            // The tick starts once its write would not block (3 frames queued at most) and its
-                            // microphone frame is recorded; a stall holds it back, while the speaker plays out its
-                            // queue and then nothing.
-                            long next = Math.max(now + Math.max(0, written - played - 2L * frame), read + frame);
-                            if (t == stallAt) {
-                                next = Math.max(next, now + (long) stallMs * OUT_HZ / 1000);
-                            }
-                            for (; now < next; now++) {
-                                sounded[(int) now] = played < written ? writtenAudio[(int) played++] : 0f;
-                            }
-                            float[] out = tick(bot, t, OUT_HZ, 0, 1);
-                            System.arraycopy(out, 0, writtenAudio, (int) written, frame);
-                            written += frame;
-                            speaker.queued = (int) (written - played) + unplayedMs * OUT_HZ / 1000;
-                            long backlog = now - read - frame;
-                            if (t == stallAt) {
-                                stallBacklog = backlog;
-                            }
-                            boolean halfReported = lateReport && t >= stallAt && t < stallAt + 3;
-                            microphone.backlog = (int) ((backlog - (halfReported ? stallBacklog / 2 : 0)) / 3);
-                            path.write(out, frame, true);
-                            float[] mic = new float[IN_HZ / 50];
-                            for (int i = 0; i < mic.length; i++) {
-                                long at = read + 3L * i - roomDelay;
-                                mic[i] = at < 0 ? 0f : 0.9f * sounded[(int) at];
-                            }
-                            read += frame;
-                            boolean relearning = t >= stallAt && t < stallAt + 15; // AEC3 re-converging after the jump
-                            boolean echo = path.heardEcho(mic, relearning ? mic : scaled(mic, 0.01), mic.length);
-                            if (t >= stallAt - 40 && t < stallAt + 60 && rms(mic) > 0.02) {
-                                loud++;
-                                judged += echo ? 1 : 0;
-                            }
-                        }
                         String test = String.format(Locale.ROOT, "late report %s, unplayed %d ms, stall %d ms, seed %d",
                                 lateReport, unplayedMs, stallMs, seed);
+                        int[] loudAndJudged = echoAcrossAStall(lateReport, unplayedMs, stallMs, seed);
+                        int loud = loudAndJudged[0];
                         assertThat(loud).as("%s: loud echo ticks", test).isGreaterThan(40);
-                        assertThat(judged).as("%s: of %d loud echo ticks around the stall, judged echo", test, loud)
-                                .isGreaterThan(loud * 9 / 10);
+                        assertThat(loudAndJudged[1]).as("%s: of %d loud echo ticks around the stall, judged echo",
+                                test, loud).isGreaterThan(loud * 9 / 10);
                     }
                 }
             }
         }
+    }
+
+    /**
+     * One answer on the simulated device of {@link #anAnswersEchoIsFollowedAcrossAStallOnTheDevicesClock}, stalled
+     * once: the loud echo ticks within 0.8 s before and 1.2 s after the stall, and how many of them were judged echo.
+     */
+    private static int[] echoAcrossAStall(boolean lateReport, int unplayedMs, int stallMs, long seed) throws Exception {
+        int frame = OUT_HZ / 50;
+        double[] bot = envelope(seed, 12_000);
+        SpeakerPathTest.FakeSpeaker speaker = new SpeakerPathTest.FakeSpeaker();
+        SpeakerPathTest.FakeMicrophone microphone = new SpeakerPathTest.FakeMicrophone();
+        microphone.realtime = true;
+        SpeakerPath path = new SpeakerPath(speaker, microphone, frame);
+        int ticks = 300;
+        int stallAt = 120;
+        int roomDelay = OUT_HZ / 100; // 10 ms from the speaker to the microphone
+        float[] writtenAudio = new float[(ticks + 1) * frame];
+        float[] sounded = new float[(ticks + 40) * frame + OUT_HZ];
+        long written = 0;
+        long played = 0;
+        long now = 0; // the device's clock, in speaker samples
+        long read = 0; // microphone audio read, on the same clock
+        int loud = 0;
+        int judged = 0;
+        long stallBacklog = 0; // what the stall added to the microphone's backlog
+        for (int t = 0; t < ticks; t++) {
+            // The tick starts once its write would not block (3 frames queued at most) and its microphone frame is
+            // recorded; a stall holds it back, while the speaker plays out its queue and then nothing.
+            long next = Math.max(now + Math.max(0, written - played - 2L * frame), read + frame);
+            if (t == stallAt) {
+                next = Math.max(next, now + (long) stallMs * OUT_HZ / 1000);
+            }
+            for (; now < next; now++) {
+                sounded[(int) now] = played < written ? writtenAudio[(int) played++] : 0f;
+            }
+            float[] out = tick(bot, t, OUT_HZ, 0, 1);
+            System.arraycopy(out, 0, writtenAudio, (int) written, frame);
+            written += frame;
+            speaker.queued = (int) (written - played) + unplayedMs * OUT_HZ / 1000;
+            long backlog = now - read - frame;
+            if (t == stallAt) {
+                stallBacklog = backlog;
+            }
+            boolean halfReported = lateReport && t >= stallAt && t < stallAt + 3;
+            microphone.backlog = (int) ((backlog - (halfReported ? stallBacklog / 2 : 0)) / 3);
+            path.write(out, frame, true);
+            float[] mic = new float[IN_HZ / 50];
+            for (int i = 0; i < mic.length; i++) {
+                long at = read + 3L * i - roomDelay;
+                mic[i] = at < 0 ? 0f : 0.9f * sounded[(int) at];
+            }
+            read += frame;
+            boolean relearning = t >= stallAt && t < stallAt + 15; // AEC3 re-converging after the jump
+            boolean echo = path.heardEcho(mic, relearning ? mic : scaled(mic, 0.01), mic.length);
+            if (t >= stallAt - 40 && t < stallAt + 60 && rms(mic) > 0.02) {
+                loud++;
+                judged += echo ? 1 : 0;
+            }
+        }
+        return new int[] {loud, judged};
     }
 
     /**
