@@ -24,10 +24,11 @@ import java.util.Arrays;
  * {@value #MAX_GAIN_CHANGE_DB} dB of its usual loudness: a voice over the echo adds a shape and a loudness of its
  * own and gets through (tests: within 200 ms at equal loudness). A path found is kept while the speaker is silent
  * (the room and the device do not change between answers), so the next answer's echo is followed from its first
- * syllables; it moves with the device's part of the path ({@link #deviceLag}), which a stall changes by more than a
- * path is followed within, and each window is matched block by block at the path that block was heard with; nothing
- * is echo once the speaker has been silent for longer than the longest path. The session ignores speech only while it
- * is judged echo; it never declares speech.
+ * syllables. A path is what the echo lags beyond the device's own account of its part ({@link #deviceLag}: the
+ * speaker's queue, the microphone's backlog and the dry spells of a stall), which a stall moves by more than a path
+ * is followed within; so each window is matched block by block at what the device played for the block a path's
+ * delay earlier. Nothing is echo once the speaker has been silent for longer than the longest path. The session
+ * ignores speech only while it is judged echo; it never declares speech.
  *
  * <p>The other way round, {@link #nearEnd()} says when the microphone is louder than any echo of the speaker could
  * be (its gain learnt from the microphone while the speaker is active): a voice near the microphone, which the
@@ -89,34 +90,35 @@ public final class EchoGate {
     private final int minLag = MIN_DELAY_MS / BLOCK_MS;
     private final int maxLag = MAX_DELAY_MS / BLOCK_MS;
     private final int history = Math.max(ACQUIRE_WINDOW + maxLag, CANCELLED_WINDOW_MS / BLOCK_MS);
-    /** The echo path's delay in blocks, -1 until found; its gain (microphone over far end), in dB. */
-    private int trackedLag = -1;
+    /** No echo path found. */
+    private static final int NONE = Integer.MIN_VALUE;
+    /**
+     * The echo path found, in blocks: how much later than the device's account ({@link #deviceLag}) the speaker is
+     * heard (the room, the converters, and whatever the device's reports leave out or count twice, so it may be
+     * negative), or {@link #NONE}; and its gain (microphone over far end), in dB.
+     */
+    private int trackedExtra = NONE;
     /**
      * The device's part of the echo path (the speaker's queue and the microphone's backlog, as the caller applies it
-     * to the canceller's far end), in samples at the speaker's rate: now, and when the path was last found or followed.
+     * to the canceller's far end), in samples at the speaker's rate: now, and when it last moved by a block or more.
      */
     private long deviceLagSamples;
-    private long pathDeviceLagSamples;
-    /** The microphone block at which the followed path last moved with the device's lag. */
+    private long movedLagSamples;
+    /** The microphone block at which the device's lag last moved while a path was followed. */
     private long deviceMovedAtBlock = Long.MIN_VALUE / 2;
     /**
-     * The device's lag each microphone block was heard with (a ring, by block index): a window that spans a move is
-     * matched at each block's own delay, the blocks before the move at the path they carry. The microphone frames
-     * read after a stall were recorded before and during it, so a move the device reports shows up there only a
-     * backlog later, and a window straddles it for its whole length.
+     * The device's account of each microphone block (rings, by block index): the lag it was heard with, and whether
+     * the speaker was dry (played nothing) then. Together they are the far end as the device plays it, on the
+     * microphone's clock; the echo is that far end {@link #trackedExtra} blocks later, so a move of the device's
+     * lag (a stall, a dropped backlog) and a dry spell reach the echo that much after the device reports them. Placed
+     * at the device's account instead, a dry spell's first blocks still carried the old path's last echo while they
+     * were matched as silence, and the bot heard its own words there (LIVE-DEVICE.md, session 12).
      */
     private final long[] deviceLagAt;
-    /** Whether the speaker was dry (played nothing) while each microphone block was heard: a ring, by block index. */
     private final boolean[] dryAt;
     /** The part of the next microphone frame heard while the speaker was dry, in samples at the speaker's rate. */
     private int dryFrom;
     private int dryTo;
-    /**
-     * Per block of the window being matched: how many blocks later than the newest block's its far end lies, and
-     * whether it was heard while the speaker was dry (read once per window, not once per delay tried).
-     */
-    private final int[] shifts = new int[ACQUIRE_WINDOW];
-    private final boolean[] dryInWindow = new boolean[ACQUIRE_WINDOW];
     private double trackedGainDb;
     private double lastGainDb;
     /** What was written (far) and heard (mic). */
@@ -163,7 +165,7 @@ public final class EchoGate {
     /**
      * The device's part of the echo path now: how far behind what is written the speaker's output is heard at the
      * microphone by the device's account (its queue plus the microphone's backlog), in samples at the speaker's rate,
-     * for the microphone frame heard next. A followed path moves with it, from that frame on.
+     * for the microphone frame heard next. The echo follows it a path's delay later (the room, the converters).
      *
      * <p>Why: a stall of the session runs the speaker dry and leaves its length in the microphone's backlog, so the
      * echo comes that much later at once, usually by more than the {@value #TRACK_MS} ms a path is followed within;
@@ -306,11 +308,9 @@ public final class EchoGate {
             // well it matches the speaker's last words (a user who answers right after the bot stops).
             return false;
         }
-        if (trackedLag >= 0 && deviceLagSamples != pathDeviceLagSamples) {
-            long movedBlocks = Math.round((deviceLagSamples - pathDeviceLagSamples) / (double) far.blockSamples);
-            if (movedBlocks != 0) {
-                trackedLag = (int) Math.max(minLag, Math.min(maxLag, trackedLag + movedBlocks));
-                pathDeviceLagSamples += movedBlocks * far.blockSamples; // a part of a block waits for the next move
+        if (Math.abs(deviceLagSamples - movedLagSamples) * 2 >= far.blockSamples) {
+            movedLagSamples = deviceLagSamples;
+            if (trackedExtra != NONE) {
                 deviceMovedAtBlock = mic.blocks;
             }
         }
@@ -321,18 +321,18 @@ public final class EchoGate {
         // After the device's part of the path moved, the canceller lets the echo through while it learns the jump
         // (AEC3: a few hundred ms): that is no sign of a user's voice, so the path is followed on its shape and gain
         // alone meanwhile, but found afresh only where the canceller takes echo out.
-        boolean cancellerRelearning = trackedLag >= 0
+        boolean cancellerRelearning = trackedExtra != NONE
                 && mic.blocks - deviceMovedAtBlock < CANCELLED_WINDOW_MS / BLOCK_MS;
         if (canceller == Canceller.TOOK_NOTHING_OUT && !cancellerRelearning) {
-            trackedLag = -1;
+            trackedExtra = NONE;
             return false;
         }
-        if (trackedLag >= 0) {
+        if (trackedExtra != NONE) {
             // The echo path as last found: a short window, near that delay, at the gain it had.
-            int found = match(TRACK_WINDOW, Math.max(minLag, trackedLag - TRACK_BLOCKS),
-                    Math.min(maxLag, trackedLag + TRACK_BLOCKS), MIN_COSINE, MIN_CORRELATION, true);
-            if (found >= 0) {
-                trackedLag = found;
+            int found = match(TRACK_WINDOW, trackedExtra - TRACK_BLOCKS, trackedExtra + TRACK_BLOCKS, MIN_COSINE,
+                    MIN_CORRELATION, true);
+            if (found != NONE) {
+                trackedExtra = found;
                 return true;
             }
         }
@@ -341,10 +341,10 @@ public final class EchoGate {
         }
         // Not (or no longer) where it was: found afresh only on a long window and a close match, which a voice
         // starting over the bot's speech does not give.
-        int found = match(ACQUIRE_WINDOW, minLag, maxLag, ACQUIRE_COSINE, ACQUIRE_CORRELATION, false);
-        if (found >= 0) {
-            trackedLag = found;
-            pathDeviceLagSamples = deviceLagSamples;
+        int found = match(ACQUIRE_WINDOW, Integer.MIN_VALUE / 2, Integer.MAX_VALUE / 2, ACQUIRE_COSINE,
+                ACQUIRE_CORRELATION, false);
+        if (found != NONE) {
+            trackedExtra = found;
             trackedGainDb = lastGainDb;
             return true;
         }
@@ -352,12 +352,14 @@ public final class EchoGate {
     }
 
     /**
-     * The delay (in blocks) at which the microphone's last {@code window} blocks have the far end's shape, the best of
-     * {@code fromLag..toLag}; -1 if none.
+     * The delay beyond the device's account (in blocks, {@link #trackedExtra}) at which the microphone's last
+     * {@code window} blocks have the far end's shape, the best of {@code fromExtra..toExtra} whose whole echo path
+     * for the newest block lies within {@value #MIN_DELAY_MS}-{@value #MAX_DELAY_MS} ms; {@link #NONE} if none.
      */
-    private int match(int window, int fromLag, int toLag, double minCosine, double minCorrelation, boolean atGain) {
-        if (mic.blocks < window || far.blocks < window + fromLag) {
-            return -1;
+    private int match(int window, int fromExtra, int toExtra, double minCosine, double minCorrelation,
+            boolean atGain) {
+        if (mic.blocks < window) {
+            return NONE;
         }
         long micEnd = mic.blocks; // exclusive
         double micMean = 0;
@@ -368,50 +370,50 @@ public final class EchoGate {
             micSq += m * m;
         }
         if (micSq == 0) {
-            return -1;
+            return NONE;
         }
         micMean /= window;
         double micVar = micSq - window * micMean * micMean;
         // The far end's blocks are counted on the speaker's clock and the microphone's on its own; both advance one
-        // tick per tick, so a delay is a fixed offset between the two counters, moved by what the device moved it.
+        // tick per tick, so the device's lag is a fixed offset between the two counters, moved by what it reports.
         long offset = far.blocks - mic.blocks;
-        long newestLag = deviceLagAt[(int) ((micEnd - 1) % history)];
-        int firstAt = Integer.MAX_VALUE;
-        int lastAt = Integer.MIN_VALUE;
-        int dryBlocks = 0;
-        for (int k = 0; k < window; k++) {
-            int slot = (int) ((micEnd - window + k) % history);
-            dryInWindow[k] = dryAt[slot];
-            dryBlocks += dryAt[slot] ? 1 : 0;
-            long lagAt = deviceLagAt[slot];
-            shifts[k] = (int) Math.round((newestLag - lagAt) / (double) far.blockSamples);
-            firstAt = Math.min(firstAt, k + shifts[k]);
-            lastAt = Math.max(lastAt, k + shifts[k]);
-        }
-        if (2 * dryBlocks > window) {
-            return -1; // mostly heard while the speaker was dry: too little left to say which path it is
-        }
-        int best = -1;
+        long newest = micEnd - 1;
+        int newestLag = blocks(deviceLagAt[(int) (newest % history)]);
+        int best = NONE;
         double bestScore = 0;
-        for (int lag = fromLag; lag <= toLag; lag++) {
-            long farStart = micEnd - window + offset - lag; // the far block of the window's first, before shifts
-            if (farStart + lastAt >= far.blocks) {
-                continue; // a replay ran the speaker's count ahead: this delay would read blocks not yet written
-            }
-            if (farStart + firstAt < Math.max(0, far.blocks - history)) {
-                break;
-            }
+        for (int extra = Math.max(fromExtra, minLag - newestLag); extra <= Math.min(toExtra, maxLag - newestLag);
+                extra++) {
             double dot = 0;
             double farSq = 0;
             double farMean = 0;
             double farMax = 0;
-            for (int k = 0; k < window; k++) {
-                double m = mic.at(micEnd - window + k);
-                double f = dryInWindow[k] ? 0 : far.at(farStart + k + shifts[k]);
+            int dryBlocks = 0;
+            boolean inHistory = true;
+            for (int k = 0; k < window && inHistory; k++) {
+                // Block b heard what the device played for block b - extra; one not yet heard is played as the newest.
+                long b = micEnd - window + k;
+                long played = b - extra;
+                int slot = (int) (Math.min(played, newest) % history);
+                double f;
+                if (played < newest - history + 1 || played < 0) {
+                    inHistory = false; // older than what is kept
+                    f = 0;
+                } else if (played <= newest && dryAt[slot]) {
+                    dryBlocks++;
+                    f = 0; // the speaker played nothing then: whatever the path, the echo is silence
+                } else {
+                    long at = played + offset - blocks(deviceLagAt[slot]);
+                    inHistory = at < far.blocks && at >= Math.max(0, far.blocks - history);
+                    f = inHistory ? far.at(at) : 0; // ahead of what was written after a replay, or too old
+                }
+                double m = mic.at(b);
                 dot += f * m;
                 farSq += f * f;
                 farMean += f;
                 farMax = Math.max(farMax, f);
+            }
+            if (!inHistory || 2 * dryBlocks > window) {
+                continue; // mostly heard while the speaker was dry: too little left to say which path it is
             }
             if (farMax < SILENT || micSq > MAX_GAIN * MAX_GAIN * farSq) {
                 continue;
@@ -433,14 +435,19 @@ public final class EchoGate {
             double correlation = cov / Math.sqrt(micVar * farVar);
             if (correlation >= minCorrelation && cosine + correlation > bestScore) {
                 bestScore = cosine + correlation;
-                best = lag;
+                best = extra;
                 lastGainDb = gainDb;
             }
         }
-        if (best >= 0 && atGain) {
+        if (best != NONE && atGain) {
             trackedGainDb += 0.1 * (lastGainDb - trackedGainDb);
         }
         return best;
+    }
+
+    /** {@code samples} at the speaker's rate, in whole blocks (the nearest). */
+    private int blocks(long samples) {
+        return (int) Math.round(samples / (double) far.blockSamples);
     }
 
     /** What the canceller made of the microphone lately ({@link #cancellerVerdict()}). */
