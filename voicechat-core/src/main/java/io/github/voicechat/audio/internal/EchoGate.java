@@ -104,8 +104,12 @@ public final class EchoGate {
      */
     private long deviceLagSamples;
     private long movedLagSamples;
-    /** The microphone block at which the device's lag last moved while a path was followed. */
+    /**
+     * The microphone block at which the device's lag last moved while a path was followed, and whether the canceller
+     * has yet to take echo out again since (it re-learns the path that moved: {@link #echo()}).
+     */
     private long deviceMovedAtBlock = Long.MIN_VALUE / 2;
+    private boolean cancellerRelearning;
     /**
      * The device's account of each microphone block (rings, by block index): the lag it was heard with, and whether
      * the speaker was dry (played nothing) then. Together they are the far end as the device plays it, on the
@@ -181,6 +185,28 @@ public final class EchoGate {
         deviceLagSamples = outSamples;
         dryFrom = dryFromSample;
         dryTo = dryFromSample + drySamples;
+    }
+
+    /**
+     * The device's account of its part of the path was wrong by {@code outSamples} (in samples at the speaker's rate),
+     * for every block heard so far, and is corrected from the next frame on: {@link SpeakerPath}'s correction from
+     * the device's own delays, confirmed over several frames. The echo did not move; the account of it did, so the
+     * blocks already heard are re-read at the corrected account and the path found shrinks by as much.
+     *
+     * <p>Why: speaker and microphone on clocks of their own drift apart (measured on the PulseAudio loop: the echo
+     * 0.1-0.45 ms later every second, 129 → 146 ms and 143 → 162 ms in a run), the device's account follows in steps
+     * of 30 ms and more ({@code SpeakerPath}'s tolerance), and after cuts and replays steps of about 100 ms were
+     * logged ({@code benchmarks/LIVE-DEVICE.md}, session 13). Taken as a move of the echo, a step of 60 ms or more
+     * left the window straddling two accounts that no single path fits, and the gate lost the echo while the
+     * canceller, its far end moved by the step, let it through ({@code EchoGateTest}).
+     */
+    public void deviceLagCorrected(long outSamples) {
+        for (int i = 0; i < deviceLagAt.length; i++) {
+            deviceLagAt[i] += outSamples;
+        }
+        if (trackedExtra != NONE) {
+            trackedExtra -= blocks(outSamples);
+        }
     }
 
     /** What the microphone heard this tick, before and after the echo canceller. */
@@ -312,17 +338,23 @@ public final class EchoGate {
             movedLagSamples = deviceLagSamples;
             if (trackedExtra != NONE) {
                 deviceMovedAtBlock = mic.blocks;
+                cancellerRelearning = true;
             }
         }
         Canceller canceller = cancellerVerdict();
         if (canceller == Canceller.NOTHING_TO_JUDGE) {
             return false; // no echo loud enough to matter lately; the path found before is kept for the next answer
         }
-        // After the device's part of the path moved, the canceller lets the echo through while it learns the jump
-        // (AEC3: a few hundred ms): that is no sign of a user's voice, so the path is followed on its shape and gain
-        // alone meanwhile, but found afresh only where the canceller takes echo out.
-        boolean cancellerRelearning = trackedExtra != NONE
-                && mic.blocks - deviceMovedAtBlock < CANCELLED_WINDOW_MS / BLOCK_MS;
+        // After the device's part of the path moved, the canceller lets the echo through while it learns the jump:
+        // that is no sign of a user's voice, so the path is followed on its shape and gain alone meanwhile (which a
+        // voice over the echo breaks), but found afresh only where the canceller takes echo out. Meanwhile lasts until
+        // the canceller's last second, all of it after the move, says it takes echo out again: AEC3 took a few hundred
+        // ms mostly, but over a second after a 35 ms correction in a traced run, and a grace of one second then let
+        // the echo through as a voice (LIVE-DEVICE.md, session 13).
+        if (cancellerRelearning && (trackedExtra == NONE || canceller == Canceller.TOOK_ECHO_OUT
+                && mic.blocks - deviceMovedAtBlock >= CANCELLED_WINDOW_MS / BLOCK_MS)) {
+            cancellerRelearning = false;
+        }
         if (canceller == Canceller.TOOK_NOTHING_OUT && !cancellerRelearning) {
             trackedExtra = NONE;
             return false;

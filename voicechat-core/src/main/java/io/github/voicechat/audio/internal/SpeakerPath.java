@@ -457,6 +457,9 @@ public final class SpeakerPath {
             long moved = sortedOffsets[CONFIRM_FRAMES / 2];
             heardEnd += moved;
             offCount = 0;
+            if (echoGate != null) {
+                echoGate.deviceLagCorrected(-moved); // the account was off, the echo did not move
+            }
             if (log.isDebugEnabled()) {
                 log.debug("echo reference moved {} ms: now {} ms behind what is written (speaker queue + microphone"
                         + " backlog)", moved * 1000 / outRateHz, (written - heardEnd) * 1000 / outRateHz);
