@@ -84,42 +84,12 @@ class EchoGateTest {
     @Test
     void aPathThatJumpsWithTheDevicesLagIsFollowedAcrossTheJump() {
         for (int delayMs : new int[] {100, 200, 300}) {
-            int reported = 0;
-            int unreported = 0;
-            int loud = 0;
-            for (boolean report : new boolean[] {true, false}) {
-                double[] bot = envelope(1, TICKS * 20);
-                EchoGate gate = new EchoGate(OUT_HZ, IN_HZ);
-                int jump = 150;
-                int echoJumps = jump + delayMs / 20; // the sound played at the jump reaches the microphone then
-                int count = 0;
-                int judged = 0;
-                for (int t = 0; t < TICKS; t++) {
-                    gate.played(tick(bot, t, OUT_HZ, 0, 1), OUT_HZ / 50);
-                    if (report) {
-                        gate.deviceLag(t < jump ? 0 : OUT_HZ * 120 / 1000, 0, 0);
-                    }
-                    float[] mic = tick(bot, t, IN_HZ, t < echoJumps ? delayMs : delayMs + 120, 0.9);
-                    boolean lost = t >= echoJumps && t < echoJumps + 10;
-                    gate.heard(mic, lost ? mic : scaled(mic, 0.01), mic.length);
-                    boolean echo = gate.echo();
-                    if (t >= echoJumps + 10 && t < echoJumps + 50 && rms(mic) > 0.02) { // the window past the jump
-                        count++;
-                        judged += echo ? 1 : 0;
-                    }
-                }
-                loud = count;
-                if (report) {
-                    reported = judged;
-                } else {
-                    unreported = judged;
-                }
-            }
-            assertThat(loud).as("delay %d: loud echo ticks after the jump", delayMs).isGreaterThan(10);
-            assertThat(reported).as("delay %d: of %d, judged echo with the device's report", delayMs, loud)
-                    .isGreaterThan(loud * 9 / 10);
-            assertThat(unreported).as("delay %d: of %d, judged echo without it (the control)", delayMs, loud)
-                    .isLessThan(reported);
+            int jump = 150;
+            Jump withReport = new Jump(delayMs, jump, 120);
+            Jump without = new Jump(delayMs, jump, 120);
+            without.reported = false;
+            assertFollowedBetterThanTheControl("delay " + delayMs + " ms, with the device's report",
+                    withReport.run(10, 50), without.run(10, 50));
         }
     }
 
@@ -132,27 +102,13 @@ class EchoGateTest {
     @Test
     void aPathIsFollowedAcrossAJumpUntilTheCancellerHasLearntIt() {
         for (int delayMs : new int[] {100, 200}) {
-            double[] bot = envelope(1, TICKS * 20);
-            EchoGate gate = new EchoGate(OUT_HZ, IN_HZ);
-            int jump = 100;
-            int echoJumps = jump + delayMs / 20;
-            int lostTicks = 100; // 2 s
-            int loud = 0;
-            int judged = 0;
-            for (int t = 0; t < TICKS; t++) {
-                gate.played(tick(bot, t, OUT_HZ, 0, 1), OUT_HZ / 50);
-                gate.deviceLag(t < jump ? 0 : OUT_HZ * 120 / 1000, 0, 0);
-                float[] mic = tick(bot, t, IN_HZ, t < echoJumps ? delayMs : delayMs + 120, 0.9);
-                boolean lost = t >= echoJumps && t < echoJumps + lostTicks;
-                gate.heard(mic, lost ? mic : scaled(mic, 0.01), mic.length);
-                boolean echo = gate.echo();
-                if (t >= echoJumps + 10 && t < echoJumps + lostTicks && rms(mic) > 0.02) {
-                    loud++;
-                    judged += echo ? 1 : 0;
-                }
-            }
+            Jump jump = new Jump(delayMs, 100, 120);
+            jump.lostTicks = 100; // 2 s
+            int[] loudAndJudged = jump.run(10, 100);
+            int loud = loudAndJudged[0];
             assertThat(loud).as("delay %d: loud echo ticks while the canceller learns", delayMs).isGreaterThan(20);
-            assertThat(judged).as("delay %d: of %d, judged echo", delayMs, loud).isGreaterThan(loud * 9 / 10);
+            assertThat(loudAndJudged[1]).as("delay %d: of %d, judged echo", delayMs, loud)
+                    .isGreaterThan(loud * 9 / 10);
         }
     }
 
@@ -167,35 +123,79 @@ class EchoGateTest {
     @Test
     void aCorrectionOfTheDevicesAccountIsNoMoveOfTheEcho() {
         for (int stepMs : new int[] {-60, 100, 150}) {
-            int[] judged = new int[2];
+            Jump told = new Jump(70, 150, stepMs); // the echo 160 ms behind what is written, the account 90 ms
+            told.lagBeforeMs = 90;
+            told.echoMovesMs = 0;
+            told.toldAsCorrection = true;
+            Jump asMove = new Jump(70, 150, stepMs);
+            asMove.lagBeforeMs = 90;
+            asMove.echoMovesMs = 0;
+            assertFollowedBetterThanTheControl("step " + stepMs + " ms, told of the correction", told.run(0, 50),
+                    asMove.run(0, 50));
+        }
+    }
+
+    /**
+     * More than 10 loud echo ticks, of which more than 9 in 10 judged echo ({@code followed}: loud ticks, judged),
+     * and fewer judged echo in the control, where the gate was not told what {@code followed}'s was.
+     */
+    private static void assertFollowedBetterThanTheControl(String what, int[] followed, int[] control) {
+        int loud = followed[0];
+        assertThat(loud).as("%s: loud echo ticks", what).isGreaterThan(10);
+        assertThat(followed[1]).as("%s: of %d, judged echo", what, loud).isGreaterThan(loud * 9 / 10);
+        assertThat(control[1]).as("%s: of %d, judged echo in the control", what, loud).isLessThan(followed[1]);
+    }
+
+    /**
+     * The bot speaking while the device's account of its part of the path steps by {@code stepMs} at tick
+     * {@code step}, and the echo ({@code delayMs} beyond the account) follows a path's delay later, by
+     * {@link #echoMovesMs}; the canceller, re-learning, lets the echo through for {@link #lostTicks} from then.
+     */
+    private static final class Jump {
+        final int delayMs;
+        final int step;
+        final int stepMs;
+        int lagBeforeMs;
+        int echoMovesMs;
+        int lostTicks = 10;
+        boolean reported = true;
+        boolean toldAsCorrection;
+
+        Jump(int delayMs, int step, int stepMs) {
+            this.delayMs = delayMs;
+            this.step = step;
+            this.stepMs = stepMs;
+            this.echoMovesMs = stepMs;
+        }
+
+        /**
+         * @return the loud echo ticks from {@code fromTicks} to {@code toTicks} after the echo's move (the step's,
+         *     where the echo does not move), and how many of them were judged echo
+         */
+        int[] run(int fromTicks, int toTicks) {
+            double[] bot = envelope(1, TICKS * 20);
+            EchoGate gate = new EchoGate(OUT_HZ, IN_HZ);
+            int echoMoves = step + (echoMovesMs == 0 ? 0 : delayMs / 20); // the sound played at the step arrives
             int loud = 0;
-            for (int told = 0; told < 2; told++) {
-                double[] bot = envelope(1, TICKS * 20);
-                EchoGate gate = new EchoGate(OUT_HZ, IN_HZ);
-                int step = 150;
-                int count = 0;
-                for (int t = 0; t < TICKS; t++) {
-                    gate.played(tick(bot, t, OUT_HZ, 0, 1), OUT_HZ / 50);
-                    if (t == step && told == 0) {
-                        gate.deviceLagCorrected(OUT_HZ * stepMs / 1000);
-                    }
-                    gate.deviceLag(OUT_HZ * (t < step ? 90 : 90 + stepMs) / 1000, 0, 0);
-                    float[] mic = tick(bot, t, IN_HZ, 160, 0.9); // the echo stays 160 ms behind what is written
-                    boolean lost = t >= step && t < step + 10;
-                    gate.heard(mic, lost ? mic : scaled(mic, 0.01), mic.length);
-                    boolean echo = gate.echo();
-                    if (t >= step && t < step + 50 && rms(mic) > 0.02) {
-                        count++;
-                        judged[told] += echo ? 1 : 0;
-                    }
+            int judged = 0;
+            for (int t = 0; t < TICKS; t++) {
+                gate.played(tick(bot, t, OUT_HZ, 0, 1), OUT_HZ / 50);
+                if (t == step && toldAsCorrection) {
+                    gate.deviceLagCorrected(OUT_HZ * stepMs / 1000);
                 }
-                loud = count;
+                if (reported) {
+                    gate.deviceLag(OUT_HZ * (lagBeforeMs + (t < step ? 0 : stepMs)) / 1000, 0, 0);
+                }
+                float[] mic = tick(bot, t, IN_HZ, lagBeforeMs + delayMs + (t < echoMoves ? 0 : echoMovesMs), 0.9);
+                boolean lost = t >= echoMoves && t < echoMoves + lostTicks;
+                gate.heard(mic, lost ? mic : scaled(mic, 0.01), mic.length);
+                boolean echo = gate.echo();
+                if (t >= echoMoves + fromTicks && t < echoMoves + toTicks && rms(mic) > 0.02) {
+                    loud++;
+                    judged += echo ? 1 : 0;
+                }
             }
-            assertThat(loud).as("step %d ms: loud echo ticks after it", stepMs).isGreaterThan(10);
-            assertThat(judged[0]).as("step %d ms: of %d, judged echo when told of the correction", stepMs, loud)
-                    .isGreaterThan(loud * 9 / 10);
-            assertThat(judged[1]).as("step %d ms: of %d, judged echo when told of the new account only", stepMs, loud)
-                    .isLessThan(judged[0]);
+            return new int[] {loud, judged};
         }
     }
 
